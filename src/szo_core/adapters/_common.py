@@ -1,0 +1,137 @@
+"""What every storage adapter shares: error builders, month selection, ordering.
+
+Error messages name the kind of record (``"children"``) and its key, which is an
+organisation's own code or id, never a personal number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import TypeVar
+
+from szo_core.errors import ConcurrencyConflict, NotFound, RecordLockedError, StorageError
+from szo_core.model import Absence, Child, Decision, Reservation
+
+__all__ = [
+    "by_start",
+    "child_in_month",
+    "conflict",
+    "decision_in_month",
+    "decisions_for_month",
+    "duplicate",
+    "locked",
+    "missing_reference",
+    "not_found",
+    "period_in_month",
+    "storage_failed",
+    "where",
+]
+
+
+def where(kind: str, organisation_id: str, key: object) -> str:
+    """Describe a record for an error's ``where``: ``"children org/101"``."""
+    return f"{kind} {organisation_id}/{key}"
+
+
+def not_found(kind: str, organisation_id: str, key: object) -> NotFound:
+    """The record does not exist."""
+    return NotFound(
+        "storage.not_found",
+        sl="Zapis ne obstaja.",
+        en="The record does not exist.",
+        where=where(kind, organisation_id, key),
+    )
+
+
+def duplicate(kind: str, organisation_id: str, key: object) -> StorageError:
+    """The key is taken."""
+    return StorageError(
+        "storage.duplicate",
+        sl="Zapis s tem ključem že obstaja.",
+        en="A record with this key already exists.",
+        where=where(kind, organisation_id, key),
+    )
+
+
+def conflict(kind: str, organisation_id: str, key: object) -> ConcurrencyConflict:
+    """The stored version is not the one the caller read."""
+    return ConcurrencyConflict(
+        "storage.conflict",
+        sl="Zapis je medtem spremenil nekdo drug; preberite ga znova in ponovite spremembo.",
+        en="Someone else changed the record since it was read; read it again and retry.",
+        where=where(kind, organisation_id, key),
+    )
+
+
+def missing_reference(kind: str, organisation_id: str, key: object) -> StorageError:
+    """A record refers to one that does not exist (or is still referred to)."""
+    return StorageError(
+        "storage.reference",
+        sl="Zapis se sklicuje na zapis, ki ne obstaja, ali pa se nanj še sklicujejo drugi.",
+        en="A record refers to a record that does not exist, or is still referred to.",
+        where=where(kind, organisation_id, key),
+    )
+
+
+def locked(organisation_id: str, decision_id: str, billing_run_id: str) -> RecordLockedError:
+    """The decision was used by a closed billing run."""
+    return RecordLockedError(
+        "decision.locked",
+        sl=(
+            f"Odločbo je uporabil zaključen obračun {billing_run_id}; ni je mogoče spremeniti, "
+            "nadomestite jo z novo."
+        ),
+        en=(
+            f"The decision was used by the closed billing run {billing_run_id}; it cannot be "
+            "changed, supersede it with a new one."
+        ),
+        where=where("decisions", organisation_id, decision_id),
+    )
+
+
+def storage_failed(code: str, kind: str, detail: str) -> StorageError:
+    """The database failed; ``detail`` must hold no personal data (an error class, a SQLSTATE)."""
+    return StorageError(
+        code,
+        sl=f"Shranjevanje ni uspelo ({detail}); spremembe niso bile shranjene.",
+        en=f"Storage failed ({detail}); the changes were rolled back.",
+        where=kind,
+    )
+
+
+def child_in_month(child: Child, first: date, last: date) -> bool:
+    """True if the child is enrolled on any day of ``first`` ... ``last`` (inclusive)."""
+    if child.enrollment_date is None or child.enrollment_date > last:
+        return False
+    return child.exit_date is None or child.exit_date >= first
+
+
+def decision_in_month(decision: Decision, first: date, last: date) -> bool:
+    """True if the decision is valid on any day of ``first`` ... ``last``."""
+    return decision.valid_from <= last and (decision.valid_to is None or decision.valid_to >= first)
+
+
+def decisions_for_month(decisions: Iterable[Decision], first: date, last: date) -> list[Decision]:
+    """Decisions valid on a day of ``first`` ... ``last``, and those that supersede one."""
+    every = list(decisions)
+    valid = {d.id for d in every if decision_in_month(d, first, last)}
+    return [d for d in every if d.id in valid or d.supersedes in valid]
+
+
+def period_in_month(record: Reservation | Absence, first: date, last: date) -> bool:
+    """True if the reservation or absence covers any day of ``first`` ... ``last``."""
+    return record.start <= last and record.end >= first
+
+
+_S = TypeVar("_S", Decision, Reservation, Absence)
+
+
+def by_start(records: Iterable[_S]) -> tuple[_S, ...]:
+    """Order decisions by ``valid_from``, reservations and absences by ``start``; then id."""
+    return tuple(
+        sorted(
+            records,
+            key=lambda r: (r.valid_from if isinstance(r, Decision) else r.start, r.id),
+        )
+    )

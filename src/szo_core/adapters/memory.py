@@ -1,0 +1,522 @@
+"""In-memory storage: the ports of :mod:`szo_core.ports` on plain dicts.
+
+For tests, notebooks and small scripts.  It keeps the same rules as the SQL
+adapter and passes the same contract tests: optimistic versions, references
+checked at commit, locked decisions, rollback.
+
+A :class:`MemoryStore` holds the committed state: one dict per table, each
+record immutable.  A :class:`MemoryUnitOfWork` writes into its own overlay;
+:meth:`~MemoryUnitOfWork.commit` checks that nobody else changed the same
+records meanwhile, checks references, and then builds *new* dicts for the
+changed tables and swaps them in (copy on commit), so a rollback (or an error
+at commit) simply drops the overlay and the committed state is never half
+changed.  Reads see the overlay first, then the latest committed state.
+
+>>> from szo_core.model import Group
+>>> store = MemoryStore()
+>>> with store.unit_of_work() as uow:
+...     group = uow.groups.add(Group(organisation_id="org", code="A1", name="Metulji"))
+...     uow.commit()
+>>> with store.unit_of_work() as uow:
+...     uow.groups.update(attrs.evolve(group, name="Sončki")).version
+...     uow.rollback()
+...     uow.groups.get("org", "A1").name
+1
+'Metulji'
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from datetime import date
+from types import MappingProxyType, TracebackType
+from typing import Any, Generic, Protocol, Self, TypeVar, cast
+
+import attrs
+
+from szo_core.adapters._common import (
+    by_start,
+    child_in_month,
+    conflict,
+    decisions_for_month,
+    duplicate,
+    locked,
+    missing_reference,
+    not_found,
+    period_in_month,
+)
+from szo_core.calendar import Month
+from szo_core.errors import ConfigurationError, StorageError
+from szo_core.model import (
+    Absence,
+    Child,
+    Decision,
+    Group,
+    Guardian,
+    Program,
+    Regresor,
+    Reservation,
+)
+from szo_core.ports import ChildMonth, MonthData
+
+__all__ = ["MemoryStore", "MemoryTable", "MemoryUnitOfWork"]
+
+
+class _Record(Protocol):
+    @property
+    def organisation_id(self) -> str: ...
+
+    @property
+    def version(self) -> int: ...
+
+
+class _ChildRecord(_Record, Protocol):
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def child_code(self) -> int: ...
+
+
+R = TypeVar("R", bound=_Record)
+C = TypeVar("C", Decision, Reservation, Absence)
+K = TypeVar("K", int, str)
+V = TypeVar("V")
+
+_DELETED: Any = object()
+
+
+@attrs.frozen
+class _Lock:
+    organisation_id: str
+    decision_id: str
+    billing_run_id: str
+
+
+class MemoryStore:
+    """The committed state of an in-memory database.
+
+    >>> store = MemoryStore()
+    >>> store.table_names()
+    ()
+    """
+
+    def __init__(self) -> None:
+        self._tables: dict[str, Mapping[Hashable, object]] = {}
+        self._lock = threading.Lock()
+
+    def unit_of_work(self) -> MemoryUnitOfWork:
+        """Return a new unit of work on this store.
+
+        >>> MemoryStore().unit_of_work().children.for_organisation("org")
+        ()
+        """
+        return MemoryUnitOfWork(self)
+
+    def table_names(self) -> tuple[str, ...]:
+        """Names of the tables that have ever been committed to, sorted."""
+        return tuple(sorted(self._tables))
+
+    def _committed(self, name: str) -> Mapping[Hashable, object]:
+        return self._tables.get(name, MappingProxyType({}))
+
+
+class MemoryTable(Generic[V]):
+    """One unit of work's view of one table: its own changes over the committed dict.
+
+    Keys are any hashable value (the built-in tables use ``(organisation_id,
+    key)``); values are immutable records.  An extension (for example billing
+    runs) gets its own table with :meth:`MemoryUnitOfWork.table`.
+
+    >>> uow = MemoryStore().unit_of_work()
+    >>> t = uow.table("notes")
+    >>> t.insert(("org", 1), "hello")
+    >>> t.get(("org", 1)), len(list(t.items()))
+    ('hello', 1)
+    """
+
+    def __init__(self, store: MemoryStore, name: str, *, ignore_duplicates: bool = False) -> None:
+        self._store = store
+        self.name = name
+        self._changes: dict[Hashable, V] = {}
+        self._base: dict[Hashable, object] = {}
+        self._ignore_duplicates = ignore_duplicates
+
+    def _committed(self) -> Mapping[Hashable, V]:
+        return cast(Mapping[Hashable, V], self._store._committed(self.name))
+
+    def get(self, key: Hashable) -> V | None:
+        """Return the current value under ``key`` (this unit's change first), or None."""
+        if key in self._changes:
+            value = self._changes[key]
+            return None if value is _DELETED else value
+        return self._committed().get(key)
+
+    def items(self) -> Iterator[tuple[Hashable, V]]:
+        """Iterate over every current ``(key, value)``, this unit's changes included."""
+        for key, value in self._committed().items():
+            if key not in self._changes:
+                yield key, value
+        for key, value in self._changes.items():
+            if value is not _DELETED:
+                yield key, value
+
+    def _touch(self, key: Hashable) -> None:
+        if key not in self._base:
+            self._base[key] = self._committed().get(key)
+
+    def insert(self, key: Hashable, value: V) -> None:
+        """Add ``value`` under a new ``key`` (the caller checked that it is free)."""
+        self._touch(key)
+        self._changes[key] = value
+
+    def replace(self, key: Hashable, value: V) -> None:
+        """Replace the value under ``key`` (the caller checked the version)."""
+        self._touch(key)
+        self._changes[key] = value
+
+    def delete(self, key: Hashable) -> None:
+        """Delete the value under ``key``."""
+        self._touch(key)
+        self._changes[key] = _DELETED
+
+    @property
+    def changed(self) -> bool:
+        """True if this unit of work changed the table."""
+        return bool(self._changes)
+
+    def _check_base(self) -> None:
+        committed = self._committed()
+        for key, base in self._base.items():
+            now = committed.get(key)
+            if now is base:
+                continue
+            if self._ignore_duplicates and base is None:
+                self._changes.pop(key, None)
+                continue
+            organisation_id, record_key = key if isinstance(key, tuple) else ("", key)
+            if base is None:
+                raise duplicate(self.name, organisation_id, record_key)
+            raise conflict(self.name, organisation_id, record_key)
+
+    def _merged(self) -> Mapping[Hashable, V]:
+        merged = dict(self._committed())
+        for key, value in self._changes.items():
+            if value is _DELETED:
+                merged.pop(key, None)
+            else:
+                merged[key] = value
+        return MappingProxyType(merged)
+
+    def _deleted_keys(self) -> set[Hashable]:
+        return {key for key, value in self._changes.items() if value is _DELETED}
+
+    def _written(self) -> Iterator[V]:
+        return (value for value in self._changes.values() if value is not _DELETED)
+
+    def _reset(self) -> None:
+        self._changes.clear()
+        self._base.clear()
+
+
+def _bump(record: R) -> R:
+    return cast(R, attrs.evolve(cast(Any, record), version=record.version + 1))
+
+
+class _MemoryRepository(Generic[R, K]):
+    def __init__(self, uow: MemoryUnitOfWork, kind: str, key: Callable[[R], K]) -> None:
+        self._uow = uow
+        self._kind = kind
+        self._table: MemoryTable[R] = uow.table(kind)
+        self._key: Callable[[R], K] = key
+
+    def add(self, record: R) -> R:
+        key = (record.organisation_id, self._key(record))
+        if self._table.get(key) is not None:
+            raise duplicate(self._kind, *key)
+        self._table.insert(key, record)
+        return record
+
+    def find(self, organisation_id: str, key: K) -> R | None:
+        return self._table.get((organisation_id, key))
+
+    def get(self, organisation_id: str, key: K) -> R:
+        found = self.find(organisation_id, key)
+        if found is None:
+            raise not_found(self._kind, organisation_id, key)
+        return found
+
+    def for_organisation(self, organisation_id: str) -> tuple[R, ...]:
+        found = [r for (org, _), r in self._items() if org == organisation_id]
+        return tuple(sorted(found, key=self._key))
+
+    def _items(self) -> Iterator[tuple[tuple[str, K], R]]:
+        return cast(Iterator[tuple[tuple[str, K], R]], self._table.items())
+
+    def _current(self, record: R) -> tuple[tuple[str, K], R]:
+        key = (record.organisation_id, self._key(record))
+        current = self._table.get(key)
+        if current is None:
+            raise not_found(self._kind, *key)
+        if current.version != record.version:
+            self._uow.rollback()
+            raise conflict(self._kind, *key)
+        return key, current
+
+    def update(self, record: R) -> R:
+        key, _ = self._current(record)
+        stored = _bump(record)
+        self._table.replace(key, stored)
+        return stored
+
+    def remove(self, record: R) -> None:
+        key, _ = self._current(record)
+        self._table.delete(key)
+
+
+class _ChildRecordRepository(_MemoryRepository[C, str]):
+    def for_child(self, organisation_id: str, child_code: int) -> tuple[C, ...]:
+        return by_start(
+            r
+            for (org, _), r in self._items()
+            if org == organisation_id and r.child_code == child_code
+        )
+
+
+class _DecisionRepository(_ChildRecordRepository[Decision]):
+    def _refuse_locked(self, record: Decision) -> None:
+        run = self._uow.decision_locks.locked_by(record.organisation_id, record.id)
+        if run is not None:
+            raise locked(record.organisation_id, record.id, run)
+
+    def update(self, record: Decision) -> Decision:
+        self._refuse_locked(record)
+        return super().update(record)
+
+    def remove(self, record: Decision) -> None:
+        self._refuse_locked(record)
+        super().remove(record)
+
+
+class _MemoryDecisionLocks:
+    def __init__(self, uow: MemoryUnitOfWork) -> None:
+        self._table: MemoryTable[_Lock] = uow.table("decision_locks", ignore_duplicates=True)
+
+    def lock(self, organisation_id: str, decision_ids: Iterable[str], billing_run_id: str) -> None:
+        for decision_id in decision_ids:
+            key = (organisation_id, decision_id)
+            if self._table.get(key) is None:
+                self._table.insert(key, _Lock(organisation_id, decision_id, billing_run_id))
+
+    def locked_by(self, organisation_id: str, decision_id: str) -> str | None:
+        found = self._table.get((organisation_id, decision_id))
+        return None if found is None else found.billing_run_id
+
+    def locked(self, organisation_id: str) -> Mapping[str, str]:
+        return {
+            lock.decision_id: lock.billing_run_id
+            for _, lock in self._table.items()
+            if lock.organisation_id == organisation_id
+        }
+
+
+def _opt(value: object) -> tuple[object, ...]:
+    return () if value is None else (value,)
+
+
+# (table, referenced table, the referenced keys of a record): checked at commit.
+_REFERENCES: tuple[tuple[str, str, Callable[[Any], Iterable[object]]], ...] = (
+    ("children", "regresors", lambda c: _opt(c.regresor_id)),
+    ("children", "children", lambda c: _opt(c.payment_group_lead)),
+    ("children", "groups", lambda c: [g.group_code for g in c.groups]),
+    ("children", "programs", lambda c: [g.program_code for g in c.groups]),
+    ("children", "guardians", lambda c: [link.guardian_id for link in c.guardians]),
+    ("groups", "programs", lambda g: _opt(g.program_code)),
+    ("decisions", "children", lambda d: (d.child_code,)),
+    ("decisions", "regresors", lambda d: _opt(d.regresor_id)),
+    ("decisions", "decisions", lambda d: _opt(d.supersedes)),
+    ("decision_locks", "decisions", lambda lock: (lock.decision_id,)),
+    ("reservations", "children", lambda r: (r.child_code,)),
+    ("absences", "children", lambda a: (a.child_code,)),
+)
+
+
+class MemoryUnitOfWork:
+    """A unit of work on a :class:`MemoryStore` (see :class:`szo_core.ports.UnitOfWork`).
+
+    Extensions add tables with :meth:`table` and their own reference checks by
+    subclassing; their changes are committed and rolled back with the rest.
+
+    >>> from szo_core.model import Regresor
+    >>> store = MemoryStore()
+    >>> with store.unit_of_work() as uow:
+    ...     _ = uow.regresors.add(Regresor(organisation_id="o", id="r", name="MOL"))
+    ...     uow.commit()
+    >>> store.table_names()
+    ('regresors',)
+    """
+
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+        self._tables: dict[str, MemoryTable[Any]] = {}
+        self.children: _MemoryRepository[Child, int] = _MemoryRepository(
+            self, "children", lambda c: c.code
+        )
+        self.guardians: _MemoryRepository[Guardian, str] = _MemoryRepository(
+            self, "guardians", lambda g: g.id
+        )
+        self.programs: _MemoryRepository[Program, str] = _MemoryRepository(
+            self, "programs", lambda p: p.code
+        )
+        self.groups: _MemoryRepository[Group, str] = _MemoryRepository(
+            self, "groups", lambda g: g.code
+        )
+        self.regresors: _MemoryRepository[Regresor, str] = _MemoryRepository(
+            self, "regresors", lambda r: r.id
+        )
+        self.decision_locks = _MemoryDecisionLocks(self)
+        self.decisions = _DecisionRepository(self, "decisions", lambda d: d.id)
+        self.reservations: _ChildRecordRepository[Reservation] = _ChildRecordRepository(
+            self, "reservations", lambda r: r.id
+        )
+        self.absences: _ChildRecordRepository[Absence] = _ChildRecordRepository(
+            self, "absences", lambda a: a.id
+        )
+
+    def table(self, name: str, *, ignore_duplicates: bool = False) -> MemoryTable[Any]:
+        """Return this unit's view of table ``name`` (created on first use).
+
+        Args:
+            name: The table's name.
+            ignore_duplicates: At commit, silently drop inserts whose key another
+                unit of work committed meanwhile (instead of failing).
+        """
+        if name not in self._tables:
+            self._tables[name] = MemoryTable(self._store, name, ignore_duplicates=ignore_duplicates)
+        return self._tables[name]
+
+    def load_month(self, organisation_id: str, month: Month) -> MonthData:
+        """Return everything the fee engine needs for ``month`` (see the port)."""
+        if not isinstance(month, Month):
+            raise ConfigurationError(
+                "storage.month",
+                sl="Mesec mora biti szo_core.calendar.Month.",
+                en="The month must be a szo_core.calendar.Month.",
+                where="month",
+            )
+        first, last = month.first, month.last
+        children = {
+            c.code: c
+            for c in self.children.for_organisation(organisation_id)
+            if child_in_month(c, first, last)
+        }
+
+        def per_child(records: Iterable[C]) -> dict[int, list[C]]:
+            grouped: dict[int, list[C]] = {}
+            for record in records:
+                if record.child_code in children:
+                    grouped.setdefault(record.child_code, []).append(record)
+            return grouped
+
+        decisions = per_child(
+            decisions_for_month(self.decisions.for_organisation(organisation_id), first, last)
+        )
+        year_first, year_last = date(month.year, 1, 1), date(month.year, 12, 31)
+        reservations = per_child(
+            r
+            for r in self.reservations.for_organisation(organisation_id)
+            if period_in_month(r, year_first, year_last)
+        )
+        absences = per_child(
+            a
+            for a in self.absences.for_organisation(organisation_id)
+            if period_in_month(a, first, last)
+        )
+        guardian_ids = {link.guardian_id for c in children.values() for link in c.guardians}
+        decision_ids = {d.id for ds in decisions.values() for d in ds}
+        return MonthData(
+            organisation_id=organisation_id,
+            month=month,
+            children={
+                code: ChildMonth(
+                    child=child,
+                    decisions=by_start(decisions.get(code, ())),
+                    reservations=by_start(reservations.get(code, ())),
+                    absences=by_start(absences.get(code, ())),
+                )
+                for code, child in children.items()
+            },
+            programs={p.code: p for p in self.programs.for_organisation(organisation_id)},
+            groups={g.code: g for g in self.groups.for_organisation(organisation_id)},
+            regresors={r.id: r for r in self.regresors.for_organisation(organisation_id)},
+            guardians={
+                g.id: g
+                for g in self.guardians.for_organisation(organisation_id)
+                if g.id in guardian_ids
+            },
+            locked_decisions={
+                decision_id: run
+                for decision_id, run in self.decision_locks.locked(organisation_id).items()
+                if decision_id in decision_ids
+            },
+        )
+
+    def _check_references(self, final: Mapping[str, Mapping[Hashable, object]]) -> None:
+        def state(name: str) -> Mapping[Hashable, object]:
+            return final[name] if name in final else self._store._committed(name)
+
+        for source, target, refs in _REFERENCES:
+            source_table = self._tables.get(source)
+            target_table = self._tables.get(target)
+            if source_table is not None and source_table.changed:
+                targets = state(target)
+                for record in source_table._written():
+                    org = cast(_Record, record).organisation_id
+                    for ref in refs(record):
+                        if (org, ref) not in targets:
+                            raise missing_reference(target, org, ref)
+            if target_table is not None:
+                deleted = target_table._deleted_keys()
+                if deleted:
+                    for record in state(source).values():
+                        org = cast(_Record, record).organisation_id
+                        for ref in refs(record):
+                            if (org, ref) in deleted:
+                                raise missing_reference(target, org, ref)
+
+    def commit(self) -> None:
+        """Check and publish this unit's changes; on any error nothing is published."""
+        try:
+            with self._store._lock:
+                changed = {name: t for name, t in self._tables.items() if t.changed}
+                for table in changed.values():
+                    table._check_base()
+                final = {name: t._merged() for name, t in changed.items()}
+                self._check_references(final)
+                self._store._tables.update(final)
+        except StorageError:
+            self.rollback()
+            raise
+        self._reset()
+
+    def rollback(self) -> None:
+        """Drop every change since the last commit."""
+        self._reset()
+
+    def _reset(self) -> None:
+        for table in self._tables.values():
+            table._reset()
+
+    def __enter__(self) -> Self:
+        """Begin (nothing to do: the overlay is empty)."""
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Roll back whatever was not committed."""
+        self.rollback()

@@ -1,0 +1,391 @@
+"""The SQL schema: one SQLAlchemy Core :data:`metadata` with every szo_core table.
+
+Tables are prefixed ``szo_`` so that they can live in an application's own
+database.  Every record table has the organisation in its primary key, a
+``version`` column for optimistic concurrency, and plain columns for every
+field (nested values such as addresses, payers and mandates are flattened into
+prefixed columns; a nullable nested value is None when its first column is
+NULL).  Tuples inside a record are rows of an owned table with ``ON DELETE
+CASCADE`` (``szo_program_price``, ``szo_child_group``, ``szo_child_guardian``).
+
+References between records (a decision's child, a child's groups, programs,
+regresor and guardians) are foreign keys that are ``DEFERRABLE INITIALLY
+DEFERRED``: they are checked when the transaction commits, so records can be
+added in any order within one unit of work.
+
+This module is the schema the code expects; the database itself is created and
+changed only by the Alembic migrations in ``migrations/`` (a test checks that
+the two agree).  A later module can add its own tables to :data:`metadata` and
+ship a migration for them.
+
+>>> sorted(t.name for t in metadata.sorted_tables)[:3]
+['szo_absence', 'szo_child', 'szo_child_group']
+>>> [c.name for c in program_price.primary_key]
+['organisation_id', 'program_code', 'valid_from']
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+)
+
+from szo_core.adapters.sql.types import ExactDecimal
+
+__all__ = [
+    "absence",
+    "child",
+    "child_group",
+    "child_guardian",
+    "decision",
+    "decision_lock",
+    "group",
+    "guardian",
+    "metadata",
+    "program",
+    "program_price",
+    "regresor",
+    "reservation",
+]
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+"""All szo_core tables, with a naming convention so that migrations name constraints."""
+
+
+def _org() -> Column[str]:
+    return Column("organisation_id", Text, primary_key=True)
+
+
+def _version() -> Column[int]:
+    return Column("version", BigInteger, nullable=False)
+
+
+def _text(name: str, *, nullable: bool = False) -> Column[str]:
+    return Column(name, Text, nullable=nullable)
+
+
+def _address(prefix: str, *, nullable: bool = False) -> list[Column[str]]:
+    return [
+        _text(f"{prefix}_street", nullable=nullable),
+        _text(f"{prefix}_post_code", nullable=nullable),
+        _text(f"{prefix}_city", nullable=nullable),
+        _text(f"{prefix}_country", nullable=nullable),
+    ]
+
+
+def _payer(prefix: str) -> list[Column[str]]:
+    # kind NULL means no payer; party_name NULL means no party.
+    return [
+        _text(f"{prefix}_kind", nullable=True),
+        _text(f"{prefix}_guardian_id", nullable=True),
+        _text(f"{prefix}_party_name", nullable=True),
+        *_address(f"{prefix}_party", nullable=True),
+        _text(f"{prefix}_party_tax_number", nullable=True),
+        _text(f"{prefix}_party_email", nullable=True),
+    ]
+
+
+guardian = Table(
+    "szo_guardian",
+    metadata,
+    _org(),
+    Column("id", Text, primary_key=True),
+    _text("first_name"),
+    _text("last_name"),
+    *_address("address"),
+    _text("emso"),
+    _text("tax_number"),
+    _text("iban"),
+    _text("email"),
+    _text("phone"),
+    _version(),
+)
+"""Guardians (:class:`~szo_core.model.Guardian`)."""
+
+program = Table(
+    "szo_program",
+    metadata,
+    _org(),
+    Column("code", Text, primary_key=True),
+    _text("name"),
+    _version(),
+)
+"""Programs (:class:`~szo_core.model.Program`) without their prices."""
+
+program_price = Table(
+    "szo_program_price",
+    metadata,
+    _org(),
+    Column("program_code", Text, primary_key=True),
+    Column("valid_from", Date, primary_key=True),
+    Column("monthly", ExactDecimal, nullable=False),
+    Column("food_per_day", ExactDecimal, nullable=False),
+    ForeignKeyConstraint(
+        ["organisation_id", "program_code"],
+        ["szo_program.organisation_id", "szo_program.code"],
+        ondelete="CASCADE",
+    ),
+)
+"""A program's dated prices (owned by ``szo_program``)."""
+
+group = Table(
+    "szo_group",
+    metadata,
+    _org(),
+    Column("code", Text, primary_key=True),
+    _text("name"),
+    _text("program_code", nullable=True),
+    _version(),
+    ForeignKeyConstraint(
+        ["organisation_id", "program_code"],
+        ["szo_program.organisation_id", "szo_program.code"],
+        deferrable=True,
+        initially="DEFERRED",
+    ),
+)
+"""Groups (:class:`~szo_core.model.Group`)."""
+
+regresor = Table(
+    "szo_regresor",
+    metadata,
+    _org(),
+    Column("id", Text, primary_key=True),
+    _text("name"),
+    Column("municipality_code", Integer, nullable=True),
+    *_address("address"),
+    _text("tax_number"),
+    _text("email"),
+    _version(),
+)
+"""Regresors (:class:`~szo_core.model.Regresor`)."""
+
+child = Table(
+    "szo_child",
+    metadata,
+    _org(),
+    Column("code", BigInteger, primary_key=True, autoincrement=False),
+    _text("first_name"),
+    _text("last_name"),
+    _text("sex", nullable=True),
+    Column("birth_date", Date, nullable=True),
+    _text("birth_place"),
+    _text("emso"),
+    _text("tax_number"),
+    _text("citizenship"),
+    *_address("permanent"),
+    *_address("temporary", nullable=True),
+    Column("municipality_code", Integer, nullable=True),
+    _text("regresor_id", nullable=True),
+    Column("adapted_program", Boolean, nullable=False),
+    Column("special_needs", Boolean, nullable=False),
+    Column("companion", Boolean, nullable=False),
+    _text("card_number"),
+    _text("employee_id", nullable=True),
+    _text("contract_number"),
+    Column("contract_signed_on", Date, nullable=True),
+    Column("contract_ends_on", Date, nullable=True),
+    Column("enrollment_date", Date, nullable=True),
+    Column("exit_date", Date, nullable=True),
+    Column("newcomer", Boolean, nullable=False),
+    Column("went_to_other_kindergarten", Boolean, nullable=False),
+    Column("inactive", Boolean, nullable=False),
+    _text("notes"),
+    _text("printable_notes"),
+    *_payer("payer"),
+    *_payer("applicant"),
+    _text("payment_kind"),
+    _text("mandate_bank", nullable=True),
+    _text("mandate_iban", nullable=True),
+    Column("mandate_debit_day", Integer, nullable=True),
+    _text("mandate_reference", nullable=True),
+    Column("mandate_signed_on", Date, nullable=True),
+    _text("mandate_creditor_id", nullable=True),
+    _text("delivery_kind"),
+    _text("delivery_email"),
+    _text("delivery_iban"),
+    Column("payment_group_lead", BigInteger, nullable=True),
+    _version(),
+    ForeignKeyConstraint(
+        ["organisation_id", "regresor_id"],
+        ["szo_regresor.organisation_id", "szo_regresor.id"],
+        deferrable=True,
+        initially="DEFERRED",
+    ),
+    ForeignKeyConstraint(
+        ["organisation_id", "payment_group_lead"],
+        ["szo_child.organisation_id", "szo_child.code"],
+        deferrable=True,
+        initially="DEFERRED",
+    ),
+    Index(None, "organisation_id", "enrollment_date"),
+)
+"""Children (:class:`~szo_core.model.Child`) without their group history and guardian links."""
+
+child_group = Table(
+    "szo_child_group",
+    metadata,
+    _org(),
+    Column("child_code", BigInteger, primary_key=True, autoincrement=False),
+    Column("valid_from", Date, primary_key=True),
+    _text("group_code"),
+    _text("program_code"),
+    ForeignKeyConstraint(
+        ["organisation_id", "child_code"],
+        ["szo_child.organisation_id", "szo_child.code"],
+        ondelete="CASCADE",
+    ),
+    ForeignKeyConstraint(
+        ["organisation_id", "group_code"],
+        ["szo_group.organisation_id", "szo_group.code"],
+        deferrable=True,
+        initially="DEFERRED",
+    ),
+    ForeignKeyConstraint(
+        ["organisation_id", "program_code"],
+        ["szo_program.organisation_id", "szo_program.code"],
+        deferrable=True,
+        initially="DEFERRED",
+    ),
+)
+"""A child's dated group assignments (owned by ``szo_child``)."""
+
+child_guardian = Table(
+    "szo_child_guardian",
+    metadata,
+    _org(),
+    Column("child_code", BigInteger, primary_key=True, autoincrement=False),
+    Column("position", Integer, primary_key=True, autoincrement=False),
+    _text("guardian_id"),
+    _text("kind"),
+    ForeignKeyConstraint(
+        ["organisation_id", "child_code"],
+        ["szo_child.organisation_id", "szo_child.code"],
+        ondelete="CASCADE",
+    ),
+    ForeignKeyConstraint(
+        ["organisation_id", "guardian_id"],
+        ["szo_guardian.organisation_id", "szo_guardian.id"],
+        deferrable=True,
+        initially="DEFERRED",
+    ),
+)
+"""A child's links to guardians, in order (owned by ``szo_child``)."""
+
+decision = Table(
+    "szo_decision",
+    metadata,
+    _org(),
+    Column("id", Text, primary_key=True),
+    Column("child_code", BigInteger, nullable=False),
+    _text("number"),
+    Column("coefficient", ExactDecimal, nullable=False),
+    Column("valid_from", Date, nullable=False),
+    Column("valid_to", Date, nullable=True),
+    _text("regresor_id", nullable=True),
+    Column("sibling_order", Integer, nullable=True),
+    Column("state_financed", Boolean, nullable=False),
+    Column("payment_class", Integer, nullable=True),
+    Column("issued_on", Date, nullable=True),
+    _text("supersedes", nullable=True),
+    _version(),
+    ForeignKeyConstraint(
+        ["organisation_id", "child_code"],
+        ["szo_child.organisation_id", "szo_child.code"],
+        deferrable=True,
+        initially="DEFERRED",
+    ),
+    ForeignKeyConstraint(
+        ["organisation_id", "regresor_id"],
+        ["szo_regresor.organisation_id", "szo_regresor.id"],
+        deferrable=True,
+        initially="DEFERRED",
+    ),
+    ForeignKeyConstraint(
+        ["organisation_id", "supersedes"],
+        ["szo_decision.organisation_id", "szo_decision.id"],
+        deferrable=True,
+        initially="DEFERRED",
+    ),
+    Index(None, "organisation_id", "child_code"),
+    Index(None, "organisation_id", "valid_from"),
+)
+"""Decisions on reduced payment (:class:`~szo_core.model.Decision`)."""
+
+decision_lock = Table(
+    "szo_decision_lock",
+    metadata,
+    _org(),
+    Column("decision_id", Text, primary_key=True),
+    _text("billing_run_id"),
+    ForeignKeyConstraint(
+        ["organisation_id", "decision_id"],
+        ["szo_decision.organisation_id", "szo_decision.id"],
+        deferrable=True,
+        initially="DEFERRED",
+    ),
+)
+"""Decisions used by a closed billing run (they can no longer be changed or removed)."""
+
+reservation = Table(
+    "szo_reservation",
+    metadata,
+    _org(),
+    Column("id", Text, primary_key=True),
+    Column("child_code", BigInteger, nullable=False),
+    _text("kind"),
+    Column("start_date", Date, nullable=False),
+    Column("end_date", Date, nullable=False),
+    Column("announced_on", Date, nullable=True),
+    Column("doctor_note", Boolean, nullable=False),
+    _version(),
+    ForeignKeyConstraint(
+        ["organisation_id", "child_code"],
+        ["szo_child.organisation_id", "szo_child.code"],
+        deferrable=True,
+        initially="DEFERRED",
+    ),
+    Index(None, "organisation_id", "child_code"),
+    Index(None, "organisation_id", "start_date"),
+)
+"""Reservations (:class:`~szo_core.model.Reservation`)."""
+
+absence = Table(
+    "szo_absence",
+    metadata,
+    _org(),
+    Column("id", Text, primary_key=True),
+    Column("child_code", BigInteger, nullable=False),
+    Column("start_date", Date, nullable=False),
+    Column("end_date", Date, nullable=False),
+    Column("announced_at", DateTime(timezone=False), nullable=True),
+    # UTC offset of an aware ``announced_at`` in microseconds; NULL for a naive one.
+    Column("announced_utc_offset", BigInteger, nullable=True),
+    Column("doctor_note", Boolean, nullable=False),
+    _version(),
+    ForeignKeyConstraint(
+        ["organisation_id", "child_code"],
+        ["szo_child.organisation_id", "szo_child.code"],
+        deferrable=True,
+        initially="DEFERRED",
+    ),
+    Index(None, "organisation_id", "child_code"),
+    Index(None, "organisation_id", "start_date"),
+)
+"""Absences (:class:`~szo_core.model.Absence`); an aware time keeps its UTC offset."""

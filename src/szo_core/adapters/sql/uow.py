@@ -1,0 +1,369 @@
+"""The SQL store and its unit of work.
+
+A :class:`SqlStore` owns an engine; each :class:`SqlUnitOfWork` holds one
+connection and one transaction.  On SQLite the transaction is opened with an
+explicit ``BEGIN`` at its first statement (see
+:func:`~szo_core.adapters.sql.engine.make_engine`), and on PostgreSQL it runs at
+``REPEATABLE READ``, so every read of one unit of work, :meth:`load_month`
+included, sees one consistent snapshot.  A write that collides with a commit
+made after that snapshot fails as :class:`~szo_core.errors.ConcurrencyConflict`
+(the same error as a stale ``version``).
+
+Driver errors never leave a unit of work raw: :meth:`SqlUnitOfWork.guard`
+rolls the transaction back and raises :class:`~szo_core.errors.StorageError`
+whose message names the kind of record and the database's error class, code
+and constraint, never a value.
+
+>>> from szo_core.model import Regresor
+>>> store = SqlStore.open(":memory:")
+>>> with store.unit_of_work() as uow:
+...     _ = uow.regresors.add(Regresor(organisation_id="o", id="r-61", name="MOL"))
+...     uow.commit()
+>>> with store.unit_of_work() as uow:
+...     uow.regresors.get("o", "r-61").name
+'MOL'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import Connection, Engine, and_, or_, select
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from szo_core.adapters._common import by_start, storage_failed
+from szo_core.adapters.sql import _rows, tables
+from szo_core.adapters.sql.engine import DatabaseUrl, make_engine
+from szo_core.adapters.sql.repositories import (
+    ChildRecordRepository,
+    SqlChildRepository,
+    SqlDecisionLocks,
+    SqlDecisionRepository,
+    SqlProgramRepository,
+    SqlRepository,
+)
+from szo_core.calendar import Month
+from szo_core.errors import ConcurrencyConflict, ConfigurationError, StorageError
+from szo_core.model import Absence, Decision, Group, Guardian, Regresor, Reservation
+from szo_core.ports import ChildMonth, MonthData
+
+__all__ = ["SqlStore", "SqlUnitOfWork"]
+
+_SQLITE_BUSY_SNAPSHOT = 517
+_PG_RETRYABLE = {"40001", "40P01"}  # serialization failure, deadlock
+_DUPLICATE = {"23505", "SQLITE_CONSTRAINT_PRIMARYKEY", "SQLITE_CONSTRAINT_UNIQUE"}
+_REFERENCE = {"23503", "SQLITE_CONSTRAINT_FOREIGNKEY"}
+
+
+def _translate(exc: SQLAlchemyError, kind: str) -> StorageError:
+    """Turn a SQLAlchemy/driver error into a StorageError that carries no values."""
+    orig = getattr(exc, "orig", None)
+    sqlstate: str | None = getattr(orig, "sqlstate", None)
+    sqlite_name: str | None = getattr(orig, "sqlite_errorname", None)
+    sqlite_code: int | None = getattr(orig, "sqlite_errorcode", None)
+    diag = getattr(orig, "diag", None)
+    constraint: str | None = getattr(diag, "constraint_name", None)
+    detail = ", ".join(
+        part
+        for part in (
+            type(orig if orig is not None else exc).__name__,
+            sqlstate,
+            sqlite_name,
+            constraint,
+        )
+        if part
+    )
+    if sqlstate in _PG_RETRYABLE or sqlite_code == _SQLITE_BUSY_SNAPSHOT:
+        return ConcurrencyConflict(
+            "storage.conflict",
+            sl="Podatke je medtem spremenil nekdo drug; ponovite delo z novimi podatki.",
+            en="Someone else changed the data meanwhile; redo the work with fresh data.",
+            where=kind,
+        )
+    code = "storage.failed"
+    if isinstance(exc, IntegrityError):
+        marker = sqlstate or sqlite_name or ""
+        code = (
+            "storage.duplicate"
+            if marker in _DUPLICATE
+            else "storage.reference"
+            if marker in _REFERENCE
+            else "storage.integrity"
+        )
+    return storage_failed(code, kind, detail)
+
+
+class SqlUnitOfWork:
+    """A transaction over every repository (see :class:`szo_core.ports.UnitOfWork`).
+
+    The connection is opened at the first use and released on ``__exit__`` or
+    :meth:`close`.  Extensions (billing runs, invoices) build their own
+    repositories on :attr:`connection` and wrap their statements in
+    :meth:`guard`; they commit and roll back with everything else.
+
+    Args:
+        engine: The engine (from :func:`~szo_core.adapters.sql.make_engine`).
+
+    >>> from szo_core.calendar import Month
+    >>> with SqlStore.open(":memory:").unit_of_work() as uow:
+    ...     len(uow.load_month("org", Month(2025, 9)).children)
+    0
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._conn: Connection | None = None
+        self.children = SqlChildRepository(self)
+        self.programs = SqlProgramRepository(self)
+        self.decisions = SqlDecisionRepository(self)
+        self.decision_locks = SqlDecisionLocks(self)
+        self.guardians: SqlRepository[Guardian, str] = SqlRepository(
+            self, "guardians", tables.guardian, "id", _rows.guardian_row, _rows.guardian_from
+        )
+        self.groups: SqlRepository[Group, str] = SqlRepository(
+            self, "groups", tables.group, "code", _rows.group_row, _rows.group_from
+        )
+        self.regresors: SqlRepository[Regresor, str] = SqlRepository(
+            self, "regresors", tables.regresor, "id", _rows.regresor_row, _rows.regresor_from
+        )
+        self.reservations: ChildRecordRepository[Reservation] = ChildRecordRepository(
+            self,
+            "reservations",
+            tables.reservation,
+            "id",
+            _rows.reservation_row,
+            _rows.reservation_from,
+        )
+        self.absences: ChildRecordRepository[Absence] = ChildRecordRepository(
+            self, "absences", tables.absence, "id", _rows.absence_row, _rows.absence_from
+        )
+
+    @property
+    def connection(self) -> Connection:
+        """The connection of this unit of work (opened on first use)."""
+        if self._conn is None:
+            try:
+                conn = self._engine.connect()
+                if conn.dialect.name == "postgresql":
+                    conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            except SQLAlchemyError as exc:
+                raise _translate(exc, "connect") from None
+            self._conn = conn
+        return self._conn
+
+    @contextmanager
+    def guard(self, kind: str) -> Iterator[None]:
+        """Run statements; on a driver error roll back and raise a StorageError.
+
+        Args:
+            kind: What is being stored (``"children"``), named in the error.
+        """
+        try:
+            yield
+        except SQLAlchemyError as exc:
+            self.rollback()
+            raise _translate(exc, kind) from None
+
+    def load_month(self, organisation_id: str, month: Month) -> MonthData:
+        """Return everything the fee engine needs for ``month``, with 12 SELECTs in all.
+
+        The number of statements does not depend on the number of children: each
+        table is read once, filtered by the organisation and the month.
+        """
+        if not isinstance(month, Month):
+            raise ConfigurationError(
+                "storage.month",
+                sl="Mesec mora biti szo_core.calendar.Month.",
+                en="The month must be a szo_core.calendar.Month.",
+                where="month",
+            )
+        first, last = month.first, month.last
+        org = organisation_id
+        conn = self.connection
+        c, d = tables.child, tables.decision
+        child_in_month = and_(
+            c.c.organisation_id == org,
+            c.c.enrollment_date <= last,
+            or_(c.c.exit_date.is_(None), c.c.exit_date >= first),
+        )
+        month_codes = select(c.c.code).where(child_in_month)
+        valid_in_month = select(d.c.id).where(
+            d.c.organisation_id == org,
+            d.c.valid_from <= last,
+            or_(d.c.valid_to.is_(None), d.c.valid_to >= first),
+        )
+        # Decisions valid in the month, and those that supersede one of them.
+        decision_in_month = and_(
+            d.c.organisation_id == org,
+            or_(d.c.id.in_(valid_in_month), d.c.supersedes.in_(valid_in_month)),
+        )
+        year_first, year_last = date(month.year, 1, 1), date(month.year, 12, 31)
+        with self.guard("month"):
+            children = self.children.build(
+                conn.execute(select(c).where(child_in_month)).mappings().all(),
+                lambda part: and_(
+                    part.c.organisation_id == org, part.c.child_code.in_(month_codes)
+                ),
+            )
+            decisions: dict[int, list[Decision]] = {}
+            for row in conn.execute(select(d).where(decision_in_month)).mappings():
+                decisions.setdefault(row["child_code"], []).append(_rows.decision_from(row))
+            reservations: dict[int, list[Reservation]] = {}
+            r = tables.reservation
+            for row in conn.execute(
+                select(r).where(
+                    r.c.organisation_id == org,
+                    r.c.start_date <= year_last,
+                    r.c.end_date >= year_first,
+                )
+            ).mappings():
+                reservations.setdefault(row["child_code"], []).append(_rows.reservation_from(row))
+            absences: dict[int, list[Absence]] = {}
+            a = tables.absence
+            for row in conn.execute(
+                select(a).where(
+                    a.c.organisation_id == org, a.c.start_date <= last, a.c.end_date >= first
+                )
+            ).mappings():
+                absences.setdefault(row["child_code"], []).append(_rows.absence_from(row))
+            p = tables.program
+            programs = self.programs.build(
+                conn.execute(select(p).where(p.c.organisation_id == org)).mappings().all(),
+                lambda part: part.c.organisation_id == org,
+            )
+            g = tables.group
+            groups = [
+                _rows.group_from(row)
+                for row in conn.execute(select(g).where(g.c.organisation_id == org)).mappings()
+            ]
+            rg = tables.regresor
+            regresors = [
+                _rows.regresor_from(row)
+                for row in conn.execute(select(rg).where(rg.c.organisation_id == org)).mappings()
+            ]
+            gu, cg = tables.guardian, tables.child_guardian
+            linked = select(cg.c.guardian_id).where(
+                cg.c.organisation_id == org, cg.c.child_code.in_(month_codes)
+            )
+            guardians = [
+                _rows.guardian_from(row)
+                for row in conn.execute(
+                    select(gu).where(gu.c.organisation_id == org, gu.c.id.in_(linked))
+                ).mappings()
+            ]
+            lk = tables.decision_lock
+            locks = conn.execute(
+                select(lk.c.decision_id, lk.c.billing_run_id).where(
+                    lk.c.organisation_id == org,
+                    lk.c.decision_id.in_(select(d.c.id).where(decision_in_month)),
+                )
+            ).all()
+        return MonthData(
+            organisation_id=org,
+            month=month,
+            children={
+                child.code: ChildMonth(
+                    child=child,
+                    decisions=by_start(decisions.get(child.code, ())),
+                    reservations=by_start(reservations.get(child.code, ())),
+                    absences=by_start(absences.get(child.code, ())),
+                )
+                for child in children
+            },
+            programs={program.code: program for program in programs},
+            groups={group.code: group for group in groups},
+            regresors={regresor.id: regresor for regresor in regresors},
+            guardians={guardian.id: guardian for guardian in guardians},
+            locked_decisions=dict(locks),
+        )
+
+    def commit(self) -> None:
+        """Commit; deferred references are checked here (StorageError, nothing stored)."""
+        if self._conn is None:
+            return
+        with self.guard("commit"):
+            self._conn.commit()
+
+    def rollback(self) -> None:
+        """Roll back every change since the last commit."""
+        if self._conn is None:
+            return
+        try:
+            self._conn.rollback()
+        except SQLAlchemyError:  # the connection is broken: drop it
+            self._conn.invalidate()
+            self._conn.close()
+            self._conn = None
+
+    def close(self) -> None:
+        """Roll back what was not committed and return the connection to the pool."""
+        if self._conn is None:
+            return
+        try:
+            self.rollback()
+        finally:
+            if self._conn is not None:
+                self._conn.close()
+            self._conn = None
+
+    def __enter__(self) -> Self:
+        """Begin (the connection opens on first use)."""
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Roll back what was not committed and release the connection."""
+        self.close()
+
+
+class SqlStore:
+    """A database holding szo_core's tables: SQLite or PostgreSQL.
+
+    Args:
+        engine: An engine from :func:`~szo_core.adapters.sql.make_engine` (its
+            SQLite settings matter: foreign keys, explicit ``BEGIN``).
+
+    >>> store = SqlStore.open(":memory:")
+    >>> store.engine.dialect.name
+    'sqlite'
+    >>> store.dispose()
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, url: DatabaseUrl, *, migrate: bool = True, echo: bool = False) -> SqlStore:
+        """Open the database at ``url`` and bring its schema to the newest version.
+
+        Args:
+            url: A file path, ``":memory:"``, or a ``sqlite://`` / ``postgresql://`` URL.
+            migrate: Run the migrations (on by default; turn off when the schema is
+                managed separately, for example by a deployment step).
+            echo: Log every statement (without parameters).
+
+        >>> SqlStore.open("sqlite://", migrate=False).engine.url.render_as_string()
+        'sqlite://'
+        """
+        engine = make_engine(url, echo=echo)
+        if migrate:
+            from szo_core.adapters.sql.migrate import migrate as run_migrations
+
+            run_migrations(engine)
+        return cls(engine)
+
+    def unit_of_work(self) -> SqlUnitOfWork:
+        """Return a new unit of work (use it in a ``with`` block)."""
+        return SqlUnitOfWork(self.engine)
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()

@@ -1,0 +1,83 @@
+"""The fee engine: monthly kindergarten fees to the cent, explained, and corrected.
+
+* :func:`compute` (one child, one month) and :func:`compute_month` (a batch)
+  return a :class:`FeeStatement` whose lines say who pays what and why.
+* :class:`FeeRules` and :class:`MunicipalRules` are the configuration (proration,
+  rounding, exit rule, food deduction, extra discounts, reservations); the dated
+  sibling scale is package data (:func:`default_sibling_scale`).
+* :func:`corrections` recomputes past months when a decision was superseded and
+  returns the correction lines (poračun) for the current month.
+
+The rules and their legal sources are in ``docs/fees.md``.
+
+>>> from szo_core.fees import FeeRules, PayerKind
+>>> FeeRules(host_municipality=61).default_coefficient
+Decimal('0.77')
+>>> [str(kind) for kind in PayerKind]
+['parents', 'state', 'municipality', 'other_municipality']
+"""
+
+from szo_core.fees.corrections import BilledAmount, CorrectionLine, corrections
+from szo_core.fees.engine import Progress, compute, compute_month
+from szo_core.fees.inputs import FeeInputs
+from szo_core.fees.proration import effective_exit, month_facts, prorate
+from szo_core.fees.rules import (
+    ZUPJS_COEFFICIENTS,
+    DiscountKind,
+    ExitRule,
+    ExtraDiscount,
+    FeeRules,
+    FoodDeductionMode,
+    FoodDeductionRule,
+    LengthUnit,
+    MunicipalRules,
+    ProrationBasis,
+    RateStep,
+    ReservationBasis,
+    ReservationScheme,
+    RoundingPoint,
+)
+from szo_core.fees.siblings import SiblingEra, SiblingInfo, SiblingScale, default_sibling_scale
+from szo_core.fees.statement import (
+    FeeLine,
+    FeeStatement,
+    LineKind,
+    PayerKind,
+    statements_to_records,
+)
+
+__all__ = [
+    "ZUPJS_COEFFICIENTS",
+    "BilledAmount",
+    "CorrectionLine",
+    "DiscountKind",
+    "ExitRule",
+    "ExtraDiscount",
+    "FeeInputs",
+    "FeeLine",
+    "FeeRules",
+    "FeeStatement",
+    "FoodDeductionMode",
+    "FoodDeductionRule",
+    "LengthUnit",
+    "LineKind",
+    "MunicipalRules",
+    "PayerKind",
+    "Progress",
+    "ProrationBasis",
+    "RateStep",
+    "ReservationBasis",
+    "ReservationScheme",
+    "RoundingPoint",
+    "SiblingEra",
+    "SiblingInfo",
+    "SiblingScale",
+    "compute",
+    "compute_month",
+    "corrections",
+    "default_sibling_scale",
+    "effective_exit",
+    "month_facts",
+    "prorate",
+    "statements_to_records",
+]

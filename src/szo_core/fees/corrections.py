@@ -1,0 +1,233 @@
+"""Corrections (poračun): bill the difference when past months change.
+
+A decision on reduced payment often arrives after its months were billed, or
+replaces one that a closed billing run used (a new decision that *supersedes*
+the old one).  :func:`corrections` recomputes each past month that was billed
+with the records now in force, compares each payer's amount due with what was
+billed for that month (the original bill **plus any corrections already
+billed** for it), and returns one :class:`CorrectionLine` per payer and month
+whose amounts differ, to be billed in the current month.
+
+Because earlier corrections count as billed, nothing is corrected twice, and
+calling it again with the same inputs gives the same lines (it is pure and
+idempotent).  A storage layer records the lines it bills as new
+:class:`BilledAmount` entries for their original month.
+
+>>> from datetime import date
+>>> from decimal import Decimal
+>>> from szo_core.calendar import Month
+>>> from szo_core.fees import FeeInputs, FeeRules
+>>> from szo_core.model import Child, Decision, Program, ProgramPrice
+>>> program = Program(organisation_id="o", code="I", prices=(ProgramPrice(
+...     valid_from=date(2026, 1, 1), monthly=Decimal("500.00"), food_per_day=Decimal("2.50")),))
+>>> child = Child(organisation_id="o", code=7, municipality_code=61,
+...               enrollment_date=date(2026, 1, 1))
+>>> old = Decision(organisation_id="o", id="d-1", child_code=7, number="1",
+...                coefficient=Decimal("0.53"), valid_from=date(2026, 9, 1))
+>>> new = Decision(organisation_id="o", id="d-2", child_code=7, number="2",
+...                coefficient=Decimal("0.35"), valid_from=date(2026, 9, 1), supersedes="d-1")
+>>> billed = [  # September was billed with the old decision: 0.53 × 500 = 265.00
+...     BilledAmount(month=Month(2026, 9), payer=PayerKind.PARENTS, payer_id="7",
+...                  amount=Decimal("265.00")),
+...     BilledAmount(month=Month(2026, 9), payer=PayerKind.MUNICIPALITY, payer_id="SI-061",
+...                  amount=Decimal("235.00"))]
+>>> inputs = FeeInputs(programs=(program,), program_code="I", decisions=(old, new))
+>>> lines = corrections(Month(2026, 10), child, billed, {Month(2026, 9): inputs},
+...                     FeeRules(host_municipality=61))
+>>> [(str(x.payer), x.amount) for x in lines]  # 0.35 × 500 = 175.00: 90.00 back
+[('parents', Decimal('-90.00')), ('municipality', Decimal('90.00'))]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal
+
+import attrs
+
+from szo_core.calendar import Month
+from szo_core.errors import FeeRuleError
+from szo_core.fees.engine import compute
+from szo_core.fees.inputs import FeeInputs
+from szo_core.fees.rules import FeeRules
+from szo_core.fees.statement import PayerKind
+from szo_core.model import Child
+
+__all__ = ["BilledAmount", "CorrectionLine", "Recompute", "corrections"]
+
+_ZERO = Decimal("0.00")
+_RANK = {kind: i for i, kind in enumerate(PayerKind)}
+
+Recompute = Callable[[Month], FeeInputs] | Mapping[Month, FeeInputs]
+"""How to get the inputs in force now for a past month: a callable or a mapping."""
+
+
+@attrs.frozen(kw_only=True)
+class BilledAmount:
+    """An amount already billed to one payer for one child's month.
+
+    Attributes:
+        month: The month the amount is *for* (the original month).
+        payer: The kind of payer.
+        payer_id: Which payer (as on the statement lines).
+        amount: The amount billed.
+        billed_in: The month whose billing run billed it (the original month
+            itself, or a later month for a correction); informational.
+
+    >>> BilledAmount(month=Month(2026, 9), payer=PayerKind.STATE, payer_id="state",
+    ...              amount=Decimal("12.00")).billed_in is None
+    True
+    """
+
+    month: Month
+    payer: PayerKind
+    payer_id: str
+    amount: Decimal
+    billed_in: Month | None = None
+
+
+@attrs.frozen(kw_only=True)
+class CorrectionLine:
+    """A correction billed in ``month`` for ``original_month``.
+
+    Attributes:
+        month: The current billing month the correction is billed in.
+        original_month: The month it corrects.
+        child_code: The child.
+        payer: The kind of payer.
+        payer_id: Which payer.
+        billed: What was billed for the original month so far (corrections included).
+        due: What is due for it now.
+        amount: ``due − billed``: positive is owed, negative is given back.
+        decision_ids: The decisions in force in the original month now.
+
+    >>> line = CorrectionLine(month=Month(2026, 10), original_month=Month(2026, 9),
+    ...     child_code=7, payer=PayerKind.PARENTS, payer_id="7", billed=Decimal("265.00"),
+    ...     due=Decimal("175.00"), amount=Decimal("-90.00"), decision_ids=("d-2",))
+    >>> line.describe()
+    'poračun 2026-09 (parents 7): due 175.00, billed 265.00, difference -90.00; decisions d-2'
+    """
+
+    month: Month
+    original_month: Month
+    child_code: int
+    payer: PayerKind
+    payer_id: str
+    billed: Decimal
+    due: Decimal
+    amount: Decimal
+    decision_ids: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        """One line of text for the invoice or an audit list."""
+        decisions = ", ".join(self.decision_ids) or "none"
+        return (
+            f"poračun {self.original_month} ({self.payer} {self.payer_id}): due {self.due},"
+            f" billed {self.billed}, difference {self.amount}; decisions {decisions}"
+        )
+
+    def to_record(self) -> dict[str, object]:
+        """The line as a flat dict (for ``pandas.DataFrame``).
+
+        >>> CorrectionLine(month=Month(2026, 10), original_month=Month(2026, 9),
+        ...     child_code=7, payer=PayerKind.STATE, payer_id="state", billed=Decimal(0),
+        ...     due=Decimal(1), amount=Decimal(1)).to_record()["original_month"]
+        '2026-09'
+        """
+        return {
+            "month": str(self.month),
+            "original_month": str(self.original_month),
+            "child_code": self.child_code,
+            "payer": str(self.payer),
+            "payer_id": self.payer_id,
+            "billed": self.billed,
+            "due": self.due,
+            "amount": self.amount,
+            "decision_ids": ",".join(self.decision_ids),
+            "description": self.describe(),
+        }
+
+
+def _inputs_for(recompute: Recompute, month: Month) -> FeeInputs:
+    if isinstance(recompute, Mapping):
+        found = recompute.get(month)
+        if found is None:
+            raise FeeRuleError(
+                "fees.corrections.no_inputs",
+                sl=f"Za mesec {month} ni vhodnih podatkov za ponovni izračun.",
+                en=f"There are no inputs to recompute month {month}.",
+                where=str(month),
+            )
+        return found
+    return recompute(month)
+
+
+def corrections(
+    current_month: Month,
+    child: Child,
+    billed: Iterable[BilledAmount],
+    recompute: Recompute,
+    rules: FeeRules,
+) -> tuple[CorrectionLine, ...]:
+    """The correction lines for ``child`` to bill in ``current_month``.
+
+    Every month before ``current_month`` that appears in ``billed`` is
+    recomputed with :func:`~szo_core.fees.compute` and the inputs ``recompute``
+    gives for it (the decisions now in force, superseded ones included so the
+    engine can drop them).  For each payer of that month, the difference
+    between what is due now and what was billed (original bill plus earlier
+    corrections) becomes one line; a payer who is due nothing now but was
+    billed gets the full amount back, and a new payer gets the full amount.
+
+    Args:
+        current_month: The month being billed now; later months in ``billed`` are ignored.
+        child: The child record.
+        billed: Amounts billed so far for this child, per month and payer,
+            including corrections already billed (their ``month`` is the
+            original month).
+        recompute: The inputs for a past month, as a callable or a mapping.
+        rules: The fee configuration.
+
+    Returns:
+        Lines ordered by original month, then payer kind and id; none when
+        nothing changed.
+
+    Raises:
+        szo_core.errors.FeeRuleError: ``fees.corrections.no_inputs`` when a
+            mapping has no inputs for a billed month.
+
+    See the module example.
+    """
+    per_month: dict[Month, dict[tuple[PayerKind, str], Decimal]] = {}
+    for entry in billed:
+        if entry.month >= current_month:
+            continue
+        payers = per_month.setdefault(entry.month, {})
+        key = (entry.payer, entry.payer_id)
+        payers[key] = payers.get(key, _ZERO) + entry.amount
+    result: list[CorrectionLine] = []
+    for month in sorted(per_month):
+        was = per_month[month]
+        statement = compute(month, child, _inputs_for(recompute, month), rules)
+        due = statement.payer_totals()
+        decision_ids = tuple(
+            dict.fromkeys(line.decision_id for line in statement.lines if line.decision_id)
+        )
+        for key in sorted(set(was) | set(due), key=lambda k: (_RANK[k[0]], k[1])):
+            now = due.get(key, _ZERO)
+            before = was.get(key, _ZERO)
+            if now != before:
+                result.append(
+                    CorrectionLine(
+                        month=current_month,
+                        original_month=month,
+                        child_code=child.code,
+                        payer=key[0],
+                        payer_id=key[1],
+                        billed=before,
+                        due=now,
+                        amount=now - before,
+                        decision_ids=decision_ids,
+                    )
+                )
+    return tuple(result)

@@ -1,0 +1,382 @@
+"""Fee statements that explain themselves: lines, totals, text, HTML and records.
+
+A :class:`FeeStatement` is one child's bill for one month, split between payers
+(:class:`PayerKind`): the parents, the state (sibling exemptions), and the
+regresor municipality (the host municipality, or another one for a child who
+lives elsewhere).  Each :class:`FeeLine` carries its inputs (the price, the
+days counted out of the days in the month, the food cost and the absent days,
+the coefficient), the rule and its legal source, the decision or reservation it
+came from, and both the unrounded and the rounded amount.  Every line follows
+one formula, shown by :meth:`FeeLine.formula`::
+
+    unrounded = coefficient × (price × days / days_in_month − food_days × food_per_day)
+
+(with ``price × days`` for a per-day line), except where the note says the
+amount was capped.
+
+>>> from datetime import date
+>>> from decimal import Decimal
+>>> line = FeeLine(payer=PayerKind.PARENTS, payer_id="101", kind=LineKind.SHARE,
+...     start=date(2026, 9, 14), end=date(2026, 9, 30), price=Decimal("500.00"), days=13,
+...     days_in_month=22, coefficient=Decimal("0.53"), rule="decision",
+...     source="ZUPJS Art. 24", unrounded=Decimal("156.590909"), amount=Decimal("156.59"))
+>>> line.formula()
+'0.53 × 500.00 × 13/22'
+"""
+
+from __future__ import annotations
+
+import enum
+import html
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+
+import attrs
+
+from szo_core.calendar import Month
+
+__all__ = ["FeeLine", "FeeStatement", "LineKind", "PayerKind", "statements_to_records"]
+
+_ZERO = Decimal("0.00")
+
+
+class PayerKind(enum.StrEnum):
+    """Who pays a part of the price."""
+
+    PARENTS = "parents"
+    """The parents (their payer): the coefficient times the price."""
+    STATE = "state"
+    """The state budget (MVI): the sibling exemptions (ZVrt Art. 29)."""
+    MUNICIPALITY = "municipality"
+    """The host municipality as the child's regresor: the rest of the price."""
+    OTHER_MUNICIPALITY = "other_municipality"
+    """Another municipality, the regresor of a child who lives there (ZVrt Art. 28(4))."""
+
+
+class LineKind(enum.StrEnum):
+    """What a statement line is."""
+
+    SHARE = "share"
+    """The payer's share of the pro-rated price."""
+    FOOD = "food_deduction"
+    """The payer's part of the food cost of announced absence days (negative)."""
+    SIBLING = "sibling_exemption"
+    """The state's sibling share: negative for the parents, positive for the state."""
+    DISCOUNT = "extra_discount"
+    """A municipality's extra discount: negative for the parents, positive for it."""
+    RESERVATION = "reservation"
+    """The reservation fee for reserved days (parents; the regresor's mirror line)."""
+    RESERVATION_REST = "reservation_rest"
+    """The price of reserved days less their food cost, paid by the regresor."""
+    ROUNDING = "rounding"
+    """The cent that makes the parts add up to the rounded total (regresor)."""
+
+
+_KIND_TEXT = {
+    LineKind.SHARE: ("share of the price", "delež cene"),
+    LineKind.FOOD: ("food deduction", "odbitek hrane"),
+    LineKind.SIBLING: ("sibling exemption", "oprostitev za sorojence"),
+    LineKind.DISCOUNT: ("extra municipal discount", "dodatno znižanje občine"),
+    LineKind.RESERVATION: ("reservation fee", "rezervacija"),
+    LineKind.RESERVATION_REST: ("reserved days: rest of the price", "rezervacija: razlika"),
+    LineKind.ROUNDING: ("rounding difference", "razlika zaradi zaokroževanja"),
+}
+
+
+@attrs.frozen(kw_only=True)
+class FeeLine:
+    """One line of a statement: who pays what, for which days, by which rule.
+
+    Attributes:
+        payer: The kind of payer.
+        payer_id: Which payer: the child's code for the parents, ``"state"``,
+            or the regresor's id (``"SI-061"`` when no regresor id is known).
+        kind: What the line is.
+        start: First day of the period the line covers (inclusive).
+        end: Last day of that period (inclusive).
+        price: The monthly price (or the daily amount when ``per_day``).
+        days: Days counted (enrolled billing days, or reserved days).
+        days_in_month: Billing days in the month (the proration denominator).
+        per_day: True when ``price`` is an amount per day (daily rate, flat fee).
+        food_per_day: Daily food cost deducted for absence days.
+        food_days: Absence days whose food is deducted.
+        coefficient: The signed multiplier (the parents' coefficient, 1 − it, a
+            sibling share ...).
+        rule: Which rule produced the line (``"decision d-7"``, ``"zujf-2012"``).
+        source: The legal or municipal source of the rule.
+        unrounded: The exact amount.
+        amount: The amount in cents; a payer's lines sum to its rounded total.
+        decision_id: The decision the coefficient came from, if any.
+        reservation_id: The reservation the line is for, if any.
+        note: Anything else a reader needs (``"capped at the parents' amount"``).
+    """
+
+    payer: PayerKind
+    payer_id: str
+    kind: LineKind
+    start: date
+    end: date
+    price: Decimal = _ZERO
+    days: int = 0
+    days_in_month: int = 0
+    per_day: bool = False
+    food_per_day: Decimal = _ZERO
+    food_days: int = 0
+    coefficient: Decimal = Decimal(1)
+    rule: str = ""
+    source: str = ""
+    unrounded: Decimal = _ZERO
+    amount: Decimal = _ZERO
+    decision_id: str | None = None
+    reservation_id: str | None = None
+    note: str = ""
+
+    def formula(self) -> str:
+        """The arithmetic of the line, as a reader would check it.
+
+        >>> FeeLine(payer=PayerKind.STATE, payer_id="state", kind=LineKind.SIBLING,
+        ...     start=date(2026, 9, 1), end=date(2026, 9, 30), price=Decimal("500.00"),
+        ...     days=22, days_in_month=22, food_per_day=Decimal("2.60"), food_days=2,
+        ...     coefficient=Decimal("0.371")).formula()
+        '0.371 × (500.00 × 22/22 − 2 × 2.60)'
+        """
+        if self.kind is LineKind.ROUNDING:
+            return "rounding"
+        parts: list[str] = []
+        if self.days:
+            parts.append(
+                f"{self.price} × {self.days}"
+                if self.per_day
+                else f"{self.price} × {self.days}/{self.days_in_month}"
+            )
+        if self.food_days:
+            food = f"{self.food_days} × {self.food_per_day}"
+            parts.append(f"− {food}" if parts else f"−{food}")
+        body = " ".join(parts) if parts else "0"
+        if self.coefficient == 1:
+            return body
+        if len(parts) > 1 or (parts and self.food_days and not self.days):
+            body = f"({body})"
+        return f"{self.coefficient} × {body}"
+
+    def describe(self, language: str = "en") -> str:
+        """What the line is, in English (default) or Slovenian (``"sl"``).
+
+        >>> FeeLine(payer=PayerKind.PARENTS, payer_id="1", kind=LineKind.FOOD,
+        ...         start=date(2026, 9, 1), end=date(2026, 9, 30)).describe("sl")
+        'odbitek hrane'
+        """
+        en, sl = _KIND_TEXT[self.kind]
+        return sl if language == "sl" else en
+
+    def to_record(self) -> dict[str, object]:
+        """The line as a flat dict (one row of :meth:`FeeStatement.to_records`).
+
+        >>> sorted(FeeLine(payer=PayerKind.STATE, payer_id="state", kind=LineKind.SIBLING,
+        ...     start=date(2026, 9, 1), end=date(2026, 9, 30)).to_record())[:3]
+        ['amount', 'coefficient', 'days']
+        """
+        return {
+            "payer": str(self.payer),
+            "payer_id": self.payer_id,
+            "kind": str(self.kind),
+            "description": self.describe(),
+            "formula": self.formula(),
+            "start": self.start,
+            "end": self.end,
+            "price": self.price,
+            "days": self.days,
+            "days_in_month": self.days_in_month,
+            "per_day": self.per_day,
+            "food_per_day": self.food_per_day,
+            "food_days": self.food_days,
+            "coefficient": self.coefficient,
+            "rule": self.rule,
+            "source": self.source,
+            "unrounded": self.unrounded,
+            "amount": self.amount,
+            "decision_id": self.decision_id,
+            "reservation_id": self.reservation_id,
+            "note": self.note,
+        }
+
+
+@attrs.frozen(kw_only=True)
+class FeeStatement:
+    """One child's fee for one month, split between payers, with its reasons.
+
+    Attributes:
+        month: The billed month.
+        child_code: The child.
+        days_in_month: Billing days in the month (working days by default).
+        days_enrolled: Billing days the child was enrolled.
+        price: The pro-rated price of the month, unrounded.
+        food_deduction: The food cost of the absence days deducted, unrounded.
+        total: The rounded total, ``price − food_deduction`` half-up to cents;
+            the lines' amounts add up to it exactly.
+        lines: The lines, in payer order.
+
+    Example:
+        >>> from datetime import date
+        >>> from szo_core.calendar import Month
+        >>> empty = FeeStatement(month=Month(2026, 9), child_code=101, days_in_month=22,
+        ...     days_enrolled=0, price=Decimal(0), food_deduction=Decimal(0),
+        ...     total=Decimal("0.00"), lines=())
+        >>> empty.totals()[PayerKind.PARENTS]
+        Decimal('0.00')
+        >>> print(empty.explain())
+        Fee statement 2026-09, child 101: 0 of 22 billing days enrolled
+        (no lines)
+    """
+
+    month: Month
+    child_code: int
+    days_in_month: int
+    days_enrolled: int
+    price: Decimal
+    food_deduction: Decimal
+    total: Decimal
+    lines: tuple[FeeLine, ...]
+
+    def totals(self) -> dict[PayerKind, Decimal]:
+        """The amount each kind of payer owes (every kind present, zero if none).
+
+        >>> s = FeeStatement(month=Month(2026, 9), child_code=1, days_in_month=22,
+        ...     days_enrolled=0, price=Decimal(0), food_deduction=Decimal(0),
+        ...     total=Decimal("0.00"), lines=())
+        >>> [str(kind) for kind in s.totals()]
+        ['parents', 'state', 'municipality', 'other_municipality']
+        """
+        result = dict.fromkeys(PayerKind, _ZERO)
+        for line in self.lines:
+            result[line.payer] += line.amount
+        return result
+
+    def payer_totals(self) -> dict[tuple[PayerKind, str], Decimal]:
+        """The amount each payer owes, keyed by ``(kind, payer id)``.
+
+        >>> s = FeeStatement(month=Month(2026, 9), child_code=1, days_in_month=22,
+        ...     days_enrolled=0, price=Decimal(0), food_deduction=Decimal(0),
+        ...     total=Decimal("0.00"), lines=())
+        >>> s.payer_totals()
+        {}
+        """
+        result: dict[tuple[PayerKind, str], Decimal] = {}
+        for line in self.lines:
+            key = (line.payer, line.payer_id)
+            result[key] = result.get(key, _ZERO) + line.amount
+        return result
+
+    def total_for(self, payer: PayerKind) -> Decimal:
+        """The amount ``payer`` owes.
+
+        >>> s = FeeStatement(month=Month(2026, 9), child_code=1, days_in_month=22,
+        ...     days_enrolled=0, price=Decimal(0), food_deduction=Decimal(0),
+        ...     total=Decimal("0.00"), lines=())
+        >>> s.total_for(PayerKind.STATE)
+        Decimal('0.00')
+        """
+        return sum((line.amount for line in self.lines if line.payer is payer), _ZERO)
+
+    def _header(self) -> str:
+        return (
+            f"Fee statement {self.month}, child {self.child_code}: "
+            f"{self.days_enrolled} of {self.days_in_month} billing days enrolled"
+        )
+
+    def explain(self) -> str:
+        """A plain-text explanation: each line's formula, rule, source and amounts.
+
+        See the module example and ``docs/fees.md`` for a full statement.
+        """
+        out = [self._header()]
+        if not self.lines:
+            out.append("(no lines)")
+            return "\n".join(out)
+        out.append(
+            f"Price {_fmt(self.price)}, food deducted {_fmt(self.food_deduction)},"
+            f" total {self.total}"
+        )
+        for line in self.lines:
+            where = f" [{line.decision_id or line.reservation_id}]" if (
+                line.decision_id or line.reservation_id
+            ) else ""
+            note = f"; {line.note}" if line.note else ""
+            out.append(
+                f"  {line.payer:<18} {line.describe():<33} {line.formula()}"
+                f" = {_fmt(line.unrounded)} -> {line.amount:>8}"
+            )
+            out.append(
+                f"  {'':<18} {line.start:%d.%m.}-{line.end:%d.%m.} {line.rule}"
+                f" ({line.source}){where}{note}"
+            )
+        totals = ", ".join(
+            f"{kind} {amount}"
+            for kind, amount in self.totals().items()
+            if amount or kind is PayerKind.PARENTS
+        )
+        out.append(f"Totals: {totals}")
+        return "\n".join(out)
+
+    def _repr_html_(self) -> str:
+        esc = html.escape
+        head = (
+            "<tr><th>Payer</th><th>What</th><th>Period</th><th>Formula</th>"
+            "<th>Rule</th><th>Source</th><th>Unrounded</th><th>Amount</th></tr>"
+        )
+        rows = []
+        for line in self.lines:
+            rows.append(
+                "<tr>"
+                f"<td>{esc(str(line.payer))} {esc(line.payer_id)}</td>"
+                f"<td>{esc(line.describe())}</td>"
+                f"<td>{line.start.isoformat()} … {line.end.isoformat()}</td>"
+                f"<td>{esc(line.formula())}</td>"
+                f"<td>{esc(line.rule)}{esc(' ' + line.note) if line.note else ''}</td>"
+                f"<td>{esc(line.source)}</td>"
+                f"<td style='text-align:right'>{esc(_fmt(line.unrounded))}</td>"
+                f"<td style='text-align:right'>{esc(str(line.amount))}</td>"
+                "</tr>"
+            )
+        totals = "".join(
+            f"<tr><th colspan='7' style='text-align:right'>{esc(str(kind))}</th>"
+            f"<th style='text-align:right'>{esc(str(amount))}</th></tr>"
+            for kind, amount in self.totals().items()
+        )
+        return (
+            f"<table><caption>{esc(self._header())}</caption>"
+            f"<thead>{head}</thead><tbody>{''.join(rows)}</tbody>"
+            f"<tfoot>{totals}</tfoot></table>"
+        )
+
+    def to_records(self) -> list[dict[str, object]]:
+        """One dict per line, with the month and child, ready for ``pandas.DataFrame``.
+
+        >>> s = FeeStatement(month=Month(2026, 9), child_code=1, days_in_month=22,
+        ...     days_enrolled=0, price=Decimal(0), food_deduction=Decimal(0),
+        ...     total=Decimal("0.00"), lines=())
+        >>> s.to_records()
+        []
+        """
+        head: dict[str, object] = {"month": str(self.month), "child_code": self.child_code}
+        return [{**head, **line.to_record()} for line in self.lines]
+
+
+def statements_to_records(statements: Iterable[FeeStatement]) -> list[dict[str, object]]:
+    """Concatenate :meth:`FeeStatement.to_records` of many statements.
+
+    >>> statements_to_records([])
+    []
+    """
+    return [record for statement in statements for record in statement.to_records()]
+
+
+def _fmt(value: Decimal) -> str:
+    """An unrounded amount shown with at most 6 decimals (…, when cut)."""
+    cents = value.quantize(Decimal("0.01"))
+    if cents == value:
+        return str(cents)
+    shown = value.quantize(Decimal("0.000001"))
+    return f"{shown.normalize():f}" if shown == value else f"{shown}…"
+

@@ -1,0 +1,536 @@
+"""Payment instructions: what each payer is asked to pay for a billing period.
+
+An *invoice* (:class:`PayableInvoice`) is the bookkeeping document: one per child
+and month.  A *payment instruction* (:class:`PaymentInstruction`) is what goes to
+the bank: one UPN slip or one SEPA direct debit.  :func:`build_instructions` turns
+a period's invoices into instructions:
+
+* an invoice that belongs to no merged payment group becomes one instruction
+  carrying the invoice's own reference (*sklic*);
+* the invoices of a **merged payment group** (``group_id``, for example a family
+  with several children in the kindergarten) become **one** instruction carrying
+  their exact sum and a reference that identifies the group and the period,
+  while the invoices themselves stay separate; each instruction lists the
+  invoices it pays.
+
+Nothing questionable is sent silently.  Every case below is reported as a
+:class:`Problem` and its invoices get **no** instruction until the data is fixed:
+
+* a group whose invoices have different payers, payment methods or mandates
+  (``instructions.mixed_payers`` / ``instructions.mixed_methods`` /
+  ``instructions.mixed_mandates``): merging them would debit the wrong account;
+* a total of zero or below after corrections (``instructions.zero_total``,
+  ``instructions.negative_total``): nothing to collect, or a refund;
+* a direct debit without a mandate (``instructions.missing_mandate``);
+* a missing or invalid reference (``instructions.reference``);
+* an invoice of another period (``instructions.other_period``) or an invoice
+  number given twice (``instructions.duplicate_invoice``).
+
+Example:
+    >>> from decimal import Decimal
+    >>> from szo_core.payments.instructions import (
+    ...     Address, PayableInvoice, PaymentMethod, build_instructions)
+    >>> home = Address(street="Čopova ulica 7", post_code="1000", town="Ljubljana")
+    >>> def invoice(number, child, amount, group=None):
+    ...     return PayableInvoice(
+    ...         number=number, period=(2026, 9), child_code=child, payer_id="P-1",
+    ...         payer_name="Špela Žagar", payer_address=home, amount=Decimal(amount),
+    ...         reference="SI12 " + number, method=PaymentMethod.SLIP, group_id=group)
+    >>> result = build_instructions(
+    ...     [invoice("1000000000013", "A", "120.50", "F7"),
+    ...      invoice("1000000000021", "B", "80.25", "F7")], period=(2026, 9))
+    >>> [(i.amount, i.reference, i.invoice_numbers) for i in result.instructions]
+    [(Decimal('200.75'), 'RF77F7202609', ('1000000000013', '1000000000021'))]
+    >>> result.problems
+    ()
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable
+from datetime import date
+from decimal import Decimal
+
+import attrs
+
+from szo_core.calendar import Month
+from szo_core.errors import InvalidFormat, Language, ValidationError
+from szo_core.ids import reference as _reference
+from szo_core.money import CENT, to_decimal
+from szo_core.payments._text import mask_iban
+
+__all__ = [
+    "Address",
+    "InstructionResult",
+    "Mandate",
+    "MandateAmendment",
+    "MergedReference",
+    "PayableInvoice",
+    "PaymentInstruction",
+    "PaymentMethod",
+    "Problem",
+    "SequenceType",
+    "build_instructions",
+    "default_merged_reference",
+    "to_month",
+]
+
+
+class PaymentMethod(enum.StrEnum):
+    """How a payer pays: a UPN slip (with QR code) or a SEPA direct debit."""
+
+    SLIP = "slip"
+    DIRECT_DEBIT = "direct_debit"
+
+
+class SequenceType(enum.StrEnum):
+    """SEPA direct debit sequence type (``SeqTp``)."""
+
+    FIRST = "FRST"
+    """First collection of a series (optional since the 2016 rulebook; RCUR is accepted)."""
+    RECURRING = "RCUR"
+    """A later collection of a series."""
+    ONE_OFF = "OOFF"
+    """A single collection under a one-off mandate."""
+    FINAL = "FNAL"
+    """The last collection of a series."""
+
+
+def to_month(value: Month | tuple[int, int] | str) -> Month:
+    """Return ``value`` as a :class:`~szo_core.calendar.Month`.
+
+    Accepts a ``Month``, a ``(year, month)`` pair or ``"YYYY-MM"``.
+
+    Example:
+        >>> str(to_month((2026, 9))), str(to_month("2026-10"))
+        ('2026-09', '2026-10')
+    """
+    if isinstance(value, Month):
+        return value
+    if isinstance(value, str):
+        return Month.parse(value)
+    if isinstance(value, tuple) and len(value) == 2:
+        year, month = value
+        return Month(year, month)
+    raise TypeError(f"period must be a Month, (year, month) or 'YYYY-MM', not {type(value).__name__}")
+
+
+@attrs.frozen(kw_only=True)
+class Address:
+    """A postal address as the UPN form and SEPA files need it.
+
+    Example:
+        >>> Address(street="Dunajska ulica 1", post_code="1000", town="Ljubljana").city_line
+        '1000 Ljubljana'
+    """
+
+    street: str
+    post_code: str
+    town: str
+    country: str = "SI"
+    """ISO 3166 alpha-2 country code."""
+
+    @property
+    def city_line(self) -> str:
+        """Post code and town on one line, as UPN field 8/19 wants it."""
+        return f"{self.post_code} {self.town}".strip()
+
+
+@attrs.frozen(kw_only=True)
+class MandateAmendment:
+    """What changed in a mandate since the last collection (SEPA amendment details).
+
+    Give the *original* values of what changed.  ``new_debtor_account`` writes the
+    code ``SMNDA`` ("same mandate, new debtor account"), which is what the
+    rulebook asks for when the payer moved to an account at another bank.
+
+    Example:
+        >>> MandateAmendment(original_mandate_id="VRT-2019-0007").original_mandate_id
+        'VRT-2019-0007'
+    """
+
+    original_mandate_id: str | None = None
+    original_creditor_id: str | None = None
+    original_creditor_name: str | None = None
+    original_debtor_iban: str | None = attrs.field(default=None, repr=mask_iban)
+    new_debtor_account: bool = False
+
+
+@attrs.frozen(kw_only=True)
+class Mandate:
+    """A SEPA direct debit mandate (*soglasje*) as a collection needs it.
+
+    The debtor's IBAN is masked in ``repr()``.
+
+    Example:
+        >>> from datetime import date
+        >>> Mandate(mandate_id="VRT-0001", signature_date=date(2025, 8, 20),
+        ...         debtor_name="Ana Novak", debtor_iban="SI56 0201 7001 4356 205")
+        Mandate(mandate_id='VRT-0001', signature_date=datetime.date(2025, 8, 20), \
+debtor_name='Ana Novak', debtor_iban='SI**************205', debtor_bic=None, \
+sequence=<SequenceType.RECURRING: 'RCUR'>, amendment=None)
+    """
+
+    mandate_id: str
+    signature_date: date
+    debtor_name: str
+    debtor_iban: str = attrs.field(repr=mask_iban)
+    debtor_bic: str | None = None
+    sequence: SequenceType = SequenceType.RECURRING
+    amendment: MandateAmendment | None = None
+
+
+def _check_cents(instance: object, attribute: attrs.Attribute[Decimal], value: Decimal) -> None:
+    if value != value.quantize(CENT):
+        raise InvalidFormat(
+            "instructions.amount_cents",
+            sl="Znesek računa mora biti zaokrožen na cente.",
+            en="An invoice amount must be rounded to cents.",
+            where=attribute.name,
+        )
+
+
+@attrs.frozen(kw_only=True)
+class PayableInvoice:
+    """One invoice as the payment step sees it (the fee engine converts its own into these).
+
+    ``amount`` may be negative (a credit note or a correction): it is netted
+    inside its merged group.  ``mandate`` is needed for direct debits.
+    ``group_id`` is the code of the merged payment group (the lead payer's code),
+    or ``None`` when the invoice is paid on its own.
+
+    Example:
+        >>> from decimal import Decimal
+        >>> inv = PayableInvoice(
+        ...     number="2026-0001", period="2026-09", child_code="OT-17", payer_id="P-1",
+        ...     payer_name="Ana Novak",
+        ...     payer_address=Address(street="Lepa cesta 10", post_code="2000", town="Maribor"),
+        ...     amount=Decimal("97.40"), reference="SI12 1234567890120",
+        ...     method=PaymentMethod.SLIP)
+        >>> str(inv.period), inv.amount
+        ('2026-09', Decimal('97.40'))
+    """
+
+    number: str
+    period: Month = attrs.field(converter=to_month)
+    child_code: str
+    payer_id: str
+    payer_name: str
+    payer_address: Address
+    amount: Decimal = attrs.field(converter=to_decimal, validator=_check_cents)
+    reference: str | None = None
+    method: PaymentMethod
+    mandate: Mandate | None = None
+    group_id: str | None = None
+    description: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class PaymentInstruction:
+    """One payment to ask for: one UPN slip or one direct debit.
+
+    ``instruction_id`` is stable across reruns: the invoice number for a single
+    invoice, ``<group_id>-<YYYYMM>`` for a merged group.  Use it as the SEPA
+    end-to-end id.
+
+    Example:
+        >>> from decimal import Decimal
+        >>> pi = PaymentInstruction(
+        ...     instruction_id="F7-202609", payer_id="P-1", payer_name="Ana Novak",
+        ...     payer_address=Address(street="Lepa cesta 10", post_code="2000", town="Maribor"),
+        ...     period=Month(2026, 9), amount=Decimal("200.75"), reference="RF77F7202609",
+        ...     method=PaymentMethod.SLIP, invoice_numbers=("1", "2"), child_codes=("A", "B"),
+        ...     group_id="F7", description="Računi 1, 2")
+        >>> pi.merged
+        True
+    """
+
+    instruction_id: str
+    payer_id: str
+    payer_name: str
+    payer_address: Address
+    period: Month
+    amount: Decimal
+    reference: str
+    method: PaymentMethod
+    mandate: Mandate | None = None
+    invoice_numbers: tuple[str, ...]
+    child_codes: tuple[str, ...]
+    group_id: str | None = None
+    description: str
+
+    @property
+    def merged(self) -> bool:
+        """Whether this instruction pays a merged payment group."""
+        return self.group_id is not None
+
+
+@attrs.frozen(kw_only=True)
+class Problem:
+    """Why some invoices got no payment instruction.
+
+    Example:
+        >>> p = Problem(code="instructions.zero_total", sl="Skupni znesek je nič.",
+        ...             en="The total is zero.", invoice_numbers=("7",))
+        >>> p.message("en")
+        'The total is zero. (7)'
+    """
+
+    code: str
+    sl: str
+    en: str
+    invoice_numbers: tuple[str, ...]
+    payer_id: str | None = None
+    group_id: str | None = None
+
+    def message(self, language: Language = "sl") -> str:
+        """The message in ``language`` followed by the invoice numbers concerned."""
+        text = self.sl if language == "sl" else self.en
+        return f"{text} ({', '.join(self.invoice_numbers)})"
+
+
+@attrs.frozen(kw_only=True)
+class InstructionResult:
+    """The instructions to send and the problems that kept invoices back.
+
+    Example:
+        >>> InstructionResult(instructions=(), problems=()).ok
+        True
+    """
+
+    instructions: tuple[PaymentInstruction, ...]
+    problems: tuple[Problem, ...]
+
+    @property
+    def ok(self) -> bool:
+        """``True`` when no invoice was held back."""
+        return not self.problems
+
+
+MergedReference = Callable[[str, Month], str]
+"""Builds the reference of a merged group from its ``group_id`` and the period."""
+
+
+def default_merged_reference(group_id: str, period: Month) -> str:
+    """The default merged reference: an RF reference over the group code and ``YYYYMM``.
+
+    RF (ISO 11649) takes letters and digits, so any group code of up to 15 of them
+    fits (21 characters of body minus 6 for the period).  The period is part of
+    the reference, so each month's payment is told apart on the statement.
+
+    Raises:
+        szo_core.errors.ValidationError: if the group code has other characters or
+            is too long (see :func:`szo_core.ids.reference.make_rf`).
+
+    Example:
+        >>> default_merged_reference("F7", Month(2026, 9))
+        'RF77F7202609'
+    """
+    return _reference.make_rf(f"{group_id}{period.year:04d}{period.month:02d}")
+
+
+_MESSAGES: dict[str, tuple[str, str]] = {
+    "instructions.other_period": (
+        "Račun ni iz obdobja, za katero se pripravljajo plačila.",
+        "The invoice is not of the period being paid.",
+    ),
+    "instructions.duplicate_invoice": (
+        "Ista številka računa je podana večkrat.",
+        "The same invoice number is given more than once.",
+    ),
+    "instructions.mixed_payers": (
+        "Računi skupine za združeno plačilo imajo različne plačnike.",
+        "The invoices of a merged payment group have different payers.",
+    ),
+    "instructions.mixed_methods": (
+        "Računi skupine za združeno plačilo imajo različne načine plačila.",
+        "The invoices of a merged payment group have different payment methods.",
+    ),
+    "instructions.mixed_mandates": (
+        "Računi skupine za združeno plačilo imajo različna soglasja za direktno obremenitev.",
+        "The invoices of a merged payment group have different direct debit mandates.",
+    ),
+    "instructions.missing_mandate": (
+        "Za direktno obremenitev manjka soglasje.",
+        "A direct debit has no mandate.",
+    ),
+    "instructions.zero_total": (
+        "Skupni znesek za plačilo je nič; plačilo se ne pošlje.",
+        "The total to pay is zero; no payment is sent.",
+    ),
+    "instructions.negative_total": (
+        "Skupni znesek za plačilo je negativen (dobropis); plačilo se ne pošlje.",
+        "The total to pay is negative (a credit); no payment is sent.",
+    ),
+    "instructions.reference": (
+        "Sklic manjka ali ni veljaven.",
+        "The reference is missing or not valid.",
+    ),
+}
+
+
+def _problem(
+    code: str, invoices: Iterable[PayableInvoice], group_id: str | None = None
+) -> Problem:
+    members = tuple(invoices)
+    sl, en = _MESSAGES[code]
+    payers = {i.payer_id for i in members}
+    return Problem(
+        code=code,
+        sl=sl,
+        en=en,
+        invoice_numbers=tuple(i.number for i in members),
+        payer_id=members[0].payer_id if len(payers) == 1 else None,
+        group_id=group_id,
+    )
+
+
+def _mandate_key(mandate: Mandate | None) -> tuple[str, str] | None:
+    if mandate is None:
+        return None
+    return (mandate.mandate_id, mandate.debtor_iban.replace(" ", "").upper())
+
+
+def _describe(period: Month, members: tuple[PayableInvoice, ...]) -> str:
+    if len(members) == 1 and members[0].description:
+        return members[0].description
+    numbers = ", ".join(i.number for i in members)
+    word = "račun" if len(members) == 1 else "računi"
+    return f"Plačilo {period}, {word} {numbers}"
+
+
+def build_instructions(
+    invoices: Iterable[PayableInvoice],
+    *,
+    period: Month | tuple[int, int] | str,
+    merge: bool = True,
+    merged_reference: MergedReference = default_merged_reference,
+) -> InstructionResult:
+    """Build the payment instructions of a period, one per invoice or per merged group.
+
+    Args:
+        invoices: The period's invoices, in any order.
+        period: The billing period (a ``Month``, ``(year, month)`` or ``"YYYY-MM"``).
+        merge: Merge the invoices of each payment group (``group_id``) into one
+            instruction.  With ``False`` every invoice is paid on its own.
+        merged_reference: Builds a merged group's reference from the group code
+            and the period; :func:`default_merged_reference` by default.
+
+    Returns:
+        The instructions, in the order their first invoice was given, and the
+        problems, each naming the invoices it holds back.
+
+    Example:
+        >>> from decimal import Decimal
+        >>> home = Address(street="Lepa cesta 10", post_code="2000", town="Maribor")
+        >>> def invoice(number, amount, method):
+        ...     return PayableInvoice(
+        ...         number=number, period=(2026, 9), child_code=number, payer_id="P-9",
+        ...         payer_name="Ana Novak", payer_address=home, amount=Decimal(amount),
+        ...         method=method, group_id="F9")
+        >>> result = build_instructions(
+        ...     [invoice("1", "50.00", PaymentMethod.SLIP),
+        ...      invoice("2", "50.00", PaymentMethod.DIRECT_DEBIT)], period=(2026, 9))
+        >>> result.instructions, [p.code for p in result.problems]
+        ((), ['instructions.mixed_methods', 'instructions.missing_mandate'])
+    """
+    month = to_month(period)
+    problems: list[Problem] = []
+    in_period: list[PayableInvoice] = []
+    for invoice in invoices:
+        if invoice.period != month:
+            problems.append(_problem("instructions.other_period", [invoice]))
+        else:
+            in_period.append(invoice)
+
+    counts: dict[str, int] = {}
+    for invoice in in_period:
+        counts[invoice.number] = counts.get(invoice.number, 0) + 1
+    duplicates = {number for number, count in counts.items() if count > 1}
+    for number in sorted(duplicates):
+        problems.append(
+            _problem("instructions.duplicate_invoice", [i for i in in_period if i.number == number])
+        )
+
+    buckets: dict[tuple[str, str], list[PayableInvoice]] = {}
+    for invoice in in_period:
+        if invoice.number in duplicates:
+            continue
+        key = ("group", invoice.group_id) if merge and invoice.group_id else ("one", invoice.number)
+        buckets.setdefault(key, []).append(invoice)
+
+    instructions: list[PaymentInstruction] = []
+    for (kind, name), bucket in buckets.items():
+        members = tuple(bucket)
+        group_id = name if kind == "group" else None
+        instruction, found = _instruction(members, month, group_id, merged_reference)
+        problems.extend(found)
+        if instruction is not None:
+            instructions.append(instruction)
+    return InstructionResult(instructions=tuple(instructions), problems=tuple(problems))
+
+
+def _instruction(
+    members: tuple[PayableInvoice, ...],
+    month: Month,
+    group_id: str | None,
+    merged_reference: MergedReference,
+) -> tuple[PaymentInstruction | None, list[Problem]]:
+    found: list[Problem] = []
+    first = members[0]
+    if len({i.payer_id for i in members}) > 1:
+        found.append(_problem("instructions.mixed_payers", members, group_id))
+    methods = {i.method for i in members}
+    if len(methods) > 1:
+        found.append(_problem("instructions.mixed_methods", members, group_id))
+    debits = [i for i in members if i.method is PaymentMethod.DIRECT_DEBIT]
+    if any(i.mandate is None for i in debits):
+        found.append(
+            _problem(
+                "instructions.missing_mandate", [i for i in debits if i.mandate is None], group_id
+            )
+        )
+    elif len({_mandate_key(i.mandate) for i in debits}) > 1:
+        found.append(_problem("instructions.mixed_mandates", members, group_id))
+
+    total = sum((i.amount for i in members), Decimal("0.00"))
+    if total == 0:
+        found.append(_problem("instructions.zero_total", members, group_id))
+    elif total < 0:
+        found.append(_problem("instructions.negative_total", members, group_id))
+
+    reference: str | None = None
+    try:
+        if group_id is not None:
+            reference = _reference.validate(merged_reference(group_id, month))
+        elif first.reference:
+            reference = _reference.validate(first.reference)
+    except ValidationError:
+        reference = None
+    if reference is None:
+        found.append(_problem("instructions.reference", members, group_id))
+
+    if found or reference is None:
+        return None, found
+    instruction_id = (
+        f"{group_id}-{month.year:04d}{month.month:02d}" if group_id is not None else first.number
+    )
+    return (
+        PaymentInstruction(
+            instruction_id=instruction_id,
+            payer_id=first.payer_id,
+            payer_name=first.payer_name,
+            payer_address=first.payer_address,
+            period=month,
+            amount=total,
+            reference=reference,
+            method=first.method,
+            mandate=first.mandate,
+            invoice_numbers=tuple(i.number for i in members),
+            child_codes=tuple(i.child_code for i in members),
+            group_id=group_id,
+            description=_describe(month, members),
+        ),
+        found,
+    )

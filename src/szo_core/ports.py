@@ -1,0 +1,370 @@
+"""Ports: what szo_core needs from storage, as :class:`typing.Protocol` s.
+
+The engines never talk to a database.  Use cases read and write records through
+a :class:`UnitOfWork`: a transaction with one repository per record type, a
+single :meth:`UnitOfWork.load_month` query for everything the fee engine needs
+in a month, and :class:`DecisionLocks` for decisions a closed billing run used.
+Two adapters implement the ports: :mod:`szo_core.adapters.memory` (in memory,
+for tests and notebooks) and :mod:`szo_core.adapters.sql` (SQLite and
+PostgreSQL).  Anything that passes the contract tests in ``tests/storage/`` is
+an adapter too (see the storage guide).
+
+The rules every adapter keeps:
+
+* ``add`` stores a record as given (its ``version`` included); the key must be
+  new, else :class:`~szo_core.errors.StorageError` (``storage.duplicate``).
+* ``update`` and ``remove`` take the record as it was read.  If the stored
+  ``version`` differs, someone else changed it: they raise
+  :class:`~szo_core.errors.ConcurrencyConflict`, change nothing, and roll the
+  unit of work back.  ``update`` returns the record with ``version + 1``.
+* ``get`` raises :class:`~szo_core.errors.NotFound`; ``find`` returns None.
+* References between records (a decision's child, a child's group, program,
+  regresor and guardians) must exist when the unit of work commits; otherwise
+  ``commit`` raises :class:`~szo_core.errors.StorageError` and stores nothing.
+* A decision locked by a closed billing run cannot be updated or removed:
+  :class:`~szo_core.errors.RecordLockedError`; supersede it with a new one.
+* Leaving the ``with`` block without :meth:`UnitOfWork.commit` rolls back.
+
+>>> from datetime import date
+>>> from szo_core.adapters.memory import MemoryStore
+>>> from szo_core.calendar import Month
+>>> from szo_core.model import Child
+>>> store: Storage = MemoryStore()
+>>> with store.unit_of_work() as uow:
+...     _ = uow.children.add(Child(organisation_id="org", code=1, first_name="Ana",
+...                                enrollment_date=date(2025, 9, 1)))
+...     uow.commit()
+>>> with store.unit_of_work() as uow:
+...     sorted(uow.load_month("org", Month(2025, 9)).children)
+[1]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from types import TracebackType
+from typing import Protocol, Self, TypeVar
+
+import attrs
+
+from szo_core.calendar import Month
+from szo_core.model import (
+    Absence,
+    Child,
+    Decision,
+    Group,
+    Guardian,
+    Program,
+    Regresor,
+    Reservation,
+)
+
+__all__ = [
+    "AbsenceRepository",
+    "ChildMonth",
+    "ChildRecords",
+    "ChildRepository",
+    "DecisionLocks",
+    "DecisionRepository",
+    "GroupRepository",
+    "GuardianRepository",
+    "MonthData",
+    "ProgramRepository",
+    "RegresorRepository",
+    "Repository",
+    "ReservationRepository",
+    "Storage",
+    "UnitOfWork",
+]
+
+R = TypeVar("R")
+K = TypeVar("K", contravariant=True)
+
+
+class Repository(Protocol[R, K]):
+    """Records of one type, keyed by ``(organisation_id, key)``.
+
+    ``K`` is the key's type: the child's ``code`` (int), a program's or group's
+    ``code`` (str), or the ``id`` (str) of the other records.
+
+    >>> from szo_core.adapters.memory import MemoryStore
+    >>> from szo_core.model import Group
+    >>> with MemoryStore().unit_of_work() as uow:
+    ...     repo: Repository[Group, str] = uow.groups
+    ...     stored = repo.add(Group(organisation_id="org", code="A1", name="Metulji"))
+    ...     repo.update(stored).version
+    1
+    """
+
+    def add(self, record: R) -> R:
+        """Store a new record as given and return it.
+
+        Raises:
+            StorageError: ``storage.duplicate`` if the key is taken.
+        """
+        ...
+
+    def get(self, organisation_id: str, key: K) -> R:
+        """Return the record with ``key``.
+
+        Raises:
+            NotFound: There is no such record.
+        """
+        ...
+
+    def find(self, organisation_id: str, key: K) -> R | None:
+        """Return the record with ``key``, or None."""
+        ...
+
+    def for_organisation(self, organisation_id: str) -> tuple[R, ...]:
+        """Return every record of the organisation, ordered by key."""
+        ...
+
+    def update(self, record: R) -> R:
+        """Replace the stored record; return it with ``version + 1``.
+
+        Raises:
+            NotFound: There is no such record.
+            ConcurrencyConflict: The stored version is not ``record.version``.
+        """
+        ...
+
+    def remove(self, record: R) -> None:
+        """Remove the record.
+
+        Raises:
+            NotFound: There is no such record.
+            ConcurrencyConflict: The stored version is not ``record.version``.
+        """
+        ...
+
+
+class ChildRecords(Repository[R, K], Protocol[R, K]):
+    """A repository of records that belong to a child (decisions, reservations, absences).
+
+    >>> from szo_core.adapters.memory import MemoryStore
+    >>> with MemoryStore().unit_of_work() as uow:
+    ...     uow.absences.for_child("org", 7)
+    ()
+    """
+
+    def for_child(self, organisation_id: str, child_code: int) -> tuple[R, ...]:
+        """Return the child's records, ordered by start date, then id."""
+        ...
+
+
+ChildRepository = Repository[Child, int]
+"""Children, keyed by ``code``."""
+GuardianRepository = Repository[Guardian, str]
+"""Guardians, keyed by ``id``."""
+ProgramRepository = Repository[Program, str]
+"""Programs with their prices, keyed by ``code``."""
+GroupRepository = Repository[Group, str]
+"""Groups, keyed by ``code``."""
+RegresorRepository = Repository[Regresor, str]
+"""Regresors, keyed by ``id``."""
+DecisionRepository = ChildRecords[Decision, str]
+"""Decisions, keyed by ``id``; locked ones refuse ``update`` and ``remove``."""
+ReservationRepository = ChildRecords[Reservation, str]
+"""Reservations, keyed by ``id``."""
+AbsenceRepository = ChildRecords[Absence, str]
+"""Absences, keyed by ``id``."""
+
+
+class DecisionLocks(Protocol):
+    """Locks on decisions used by a closed billing run.
+
+    A locked decision can no longer be updated or removed (the decision
+    repository raises :class:`~szo_core.errors.RecordLockedError`); a correction
+    is a new decision that ``supersedes`` it.  Locks are never lifted.
+
+    >>> from szo_core.adapters.memory import MemoryStore
+    >>> with MemoryStore().unit_of_work() as uow:
+    ...     uow.decision_locks.locked_by("org", "d-1") is None
+    True
+    """
+
+    def lock(self, organisation_id: str, decision_ids: Iterable[str], billing_run_id: str) -> None:
+        """Lock the decisions for the closed billing run ``billing_run_id``.
+
+        A decision already locked keeps its first billing run.  The decisions must
+        exist when the unit of work commits.
+        """
+        ...
+
+    def locked_by(self, organisation_id: str, decision_id: str) -> str | None:
+        """Return the billing run that locked the decision, or None."""
+        ...
+
+    def locked(self, organisation_id: str) -> Mapping[str, str]:
+        """Return every lock of the organisation: decision id -> billing run id."""
+        ...
+
+
+@attrs.frozen(kw_only=True)
+class ChildMonth:
+    """One child's records for a month: what the fee engine reads for it.
+
+    Attributes:
+        child: The child, with its group history and guardian links.
+        decisions: Decisions valid on at least one day of the month (superseded
+            ones included), and the decisions that supersede one of them (so the
+            engine can tell which are replaced), ordered by ``valid_from``, then ``id``.
+        reservations: Reservations overlapping the calendar year of the month
+            (earlier ones count towards yearly caps), ordered by start, then id.
+        absences: Absences overlapping the month, ordered by start, then id.
+
+    >>> from szo_core.model import Child
+    >>> ChildMonth(child=Child(organisation_id="o", code=1)).decisions
+    ()
+    """
+
+    child: Child
+    decisions: tuple[Decision, ...] = ()
+    reservations: tuple[Reservation, ...] = ()
+    absences: tuple[Absence, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class MonthData:
+    """Everything the fee engine needs for one month of one organisation.
+
+    Attributes:
+        organisation_id: The organisation.
+        month: The month.
+        children: Children enrolled on at least one day of the month (both dates
+            inclusive; inactive ones included), keyed by child code.
+        programs: Every program of the organisation with all its dated prices,
+            keyed by code.
+        groups: Every group of the organisation, keyed by code.
+        regresors: Every regresor of the organisation, keyed by id.
+        guardians: The guardians linked to the children, keyed by id.
+        locked_decisions: Locks on the children's decisions: decision id ->
+            billing run id.
+
+    >>> data = MonthData(organisation_id="o", month=Month(2025, 9))
+    >>> len(data.children), data.month.first
+    (0, datetime.date(2025, 9, 1))
+    """
+
+    organisation_id: str
+    month: Month
+    children: Mapping[int, ChildMonth] = attrs.field(factory=dict)
+    programs: Mapping[str, Program] = attrs.field(factory=dict)
+    groups: Mapping[str, Group] = attrs.field(factory=dict)
+    regresors: Mapping[str, Regresor] = attrs.field(factory=dict)
+    guardians: Mapping[str, Guardian] = attrs.field(factory=dict)
+    locked_decisions: Mapping[str, str] = attrs.field(factory=dict)
+
+
+class UnitOfWork(Protocol):
+    """A transaction over every repository; use it as a context manager.
+
+    Changes become visible to others only on :meth:`commit`; leaving the
+    ``with`` block without committing (or with an exception) rolls back.  After
+    a commit or a rollback the unit of work can be used for more work.
+
+    Adapters may offer more repositories (billing runs, invoices) on the same
+    transaction; see the storage guide for how to add them.
+
+    >>> from szo_core.adapters.memory import MemoryStore
+    >>> from szo_core.model import Regresor
+    >>> store = MemoryStore()
+    >>> with store.unit_of_work() as uow:
+    ...     _ = uow.regresors.add(Regresor(organisation_id="o", id="r-61", name="MOL"))
+    >>> with store.unit_of_work() as uow:  # not committed, so not stored
+    ...     uow.regresors.find("o", "r-61") is None
+    True
+    """
+
+    @property
+    def children(self) -> ChildRepository:
+        """Children."""
+        ...
+
+    @property
+    def guardians(self) -> GuardianRepository:
+        """Guardians."""
+        ...
+
+    @property
+    def programs(self) -> ProgramRepository:
+        """Programs with prices."""
+        ...
+
+    @property
+    def groups(self) -> GroupRepository:
+        """Groups."""
+        ...
+
+    @property
+    def regresors(self) -> RegresorRepository:
+        """Regresors."""
+        ...
+
+    @property
+    def decisions(self) -> DecisionRepository:
+        """Decisions on reduced payment."""
+        ...
+
+    @property
+    def reservations(self) -> ReservationRepository:
+        """Reservations."""
+        ...
+
+    @property
+    def absences(self) -> AbsenceRepository:
+        """Absences."""
+        ...
+
+    @property
+    def decision_locks(self) -> DecisionLocks:
+        """Locks on decisions used by closed billing runs."""
+        ...
+
+    def load_month(self, organisation_id: str, month: Month) -> MonthData:
+        """Return everything the fee engine needs for ``month``, in one call.
+
+        A SQL adapter answers with a fixed number of SELECT statements, however
+        many children there are.
+        """
+        ...
+
+    def commit(self) -> None:
+        """Make the changes durable and visible.
+
+        Raises:
+            StorageError: A reference does not exist, or the database failed;
+                nothing was stored.
+        """
+        ...
+
+    def rollback(self) -> None:
+        """Discard every change since the last commit."""
+        ...
+
+    def __enter__(self) -> Self:
+        """Begin."""
+        ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Roll back what was not committed and release the connection."""
+        ...
+
+
+class Storage(Protocol):
+    """Where records live: hands out units of work.
+
+    >>> from szo_core.adapters.memory import MemoryStore
+    >>> isinstance(MemoryStore().unit_of_work(), object)
+    True
+    """
+
+    def unit_of_work(self) -> UnitOfWork:
+        """Return a new unit of work (not yet begun; use it in a ``with`` block)."""
+        ...

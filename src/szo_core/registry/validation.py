@@ -1,0 +1,499 @@
+"""Checking records: every error and warning at once, with stable codes and both languages.
+
+:func:`validate_child` and :func:`validate_guardian` check one record;
+:func:`validate_registry` checks them all and adds the checks across records
+(duplicate codes, shared card numbers, mandate references, merged payment
+groups).  :func:`fill_from_emso` fills an empty birth date and sex from a valid
+EMŠO.
+
+Errors (``report.errors``):
+
+==============================  ======================================================
+code                            when
+==============================  ======================================================
+``code.width``                  the code is wider than the configured width
+``code.duplicate``              two children have the same code
+``name.missing``                first or last name is empty (``where.field`` says which)
+``address.missing``             the permanent address is empty
+``address.incomplete``          street, post code or city is missing
+``emso.invalid``                the EMŠO is not valid
+``tax_number.invalid``          the tax number is not valid
+``iban.invalid``                an IBAN (mandate, e-invoice, guardian) is not valid
+``municipality.missing``        a kindergarten child has no municipality of residence
+``municipality.unknown``        the municipality code is not in the register
+``payer.missing``               a child that pays alone has no payer
+``payer.not_guardian``          the payer is a guardian not linked to the child
+``applicant.not_guardian``      the applicant is a guardian not linked to the child
+``direct_debit.mandate_missing``  direct debit without a mandate
+``direct_debit.bank_missing``   the mandate has no bank
+``direct_debit.iban_missing``   the mandate has no IBAN
+``direct_debit.reference_missing``  the mandate has no reference
+``delivery.email_missing``      PDF by e-mail without an address
+``delivery.iban_missing``       e-invoice without the payer's IBAN
+``mandate.reference_duplicate`` another mandate of the same creditor has the reference
+``payment_group.lead_missing``  a member points to a code no child has
+``payment_group.not_lead``      a member points to a child that is not a lead
+``payment_group.cycle``         members point to each other in a circle
+``payment_group.payer_differs`` a member's own payer is not the lead's
+==============================  ======================================================
+
+Warnings (``report.warnings``): ``card_number.duplicate``,
+``birth_date.emso_mismatch``, ``sex.emso_mismatch``, ``sex.suggested`` (no sex,
+first name ending in -a), ``exit_date.before_enrollment``.
+
+>>> from datetime import date
+>>> from szo_core.model import Child
+>>> report = validate_child(Child(organisation_id="org", code=1, first_name="Ana"))
+>>> report.codes()
+('name.missing', 'address.missing', 'municipality.missing', 'payer.missing', 'sex.suggested')
+>>> print(report.errors[0].message("en"))
+The last name is missing. (child 1: last_name)
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+
+import attrs
+
+from szo_core.errors import ValidationError
+from szo_core.ids import davcna, emso, iban
+from szo_core.model import (
+    Address,
+    Child,
+    DeliveryKind,
+    Guardian,
+    InvoiceDelivery,
+    Payer,
+    PayerKind,
+    PaymentMethod,
+    municipality,
+)
+from szo_core.registry.codes import check_code
+from szo_core.registry.config import OrganisationKind, RegistryConfig
+from szo_core.registry.groups import resolve_payment_groups
+from szo_core.registry.report import Issue, Severity, ValidationReport, Where
+
+__all__ = ["fill_from_emso", "validate_child", "validate_guardian", "validate_registry"]
+
+_DEFAULT = RegistryConfig()
+_E = Severity.ERROR
+_W = Severity.WARNING
+
+
+def _child_where(child: Child, field: str) -> Where:
+    return Where(record="child", key=str(child.code), field=field)
+
+
+def _issue(code: str, severity: Severity, sl: str, en: str, where: Where) -> Issue:
+    return Issue(code=code, severity=severity, sl=sl, en=en, where=where)
+
+
+def _names(first: str, last: str, record: str, key: str) -> Iterator[Issue]:
+    if not first.strip():
+        yield _issue(
+            "name.missing",
+            _E,
+            "Ime manjka.",
+            "The first name is missing.",
+            Where(record=record, key=key, field="first_name"),
+        )
+    if not last.strip():
+        yield _issue(
+            "name.missing",
+            _E,
+            "Priimek manjka.",
+            "The last name is missing.",
+            Where(record=record, key=key, field="last_name"),
+        )
+
+
+def _address(address: Address, where: Where) -> Iterator[Issue]:
+    if address.is_empty():
+        yield _issue("address.missing", _E, "Naslov manjka.", "The address is missing.", where)
+    elif not address.is_complete():
+        yield _issue(
+            "address.incomplete",
+            _E,
+            "Naslov ni popoln: vpišite ulico, poštno številko in kraj.",
+            "The address is incomplete: give the street, post code and city.",
+            where,
+        )
+
+
+def _identifier(
+    value: str, validator: Callable[[str], str], where: Where, code: str, sl: str, en: str
+) -> Iterator[Issue]:
+    if not value:
+        return
+    try:
+        validator(value)
+    except ValidationError as err:  # its message never contains the number
+        yield _issue(code, _E, f"{sl}: {err.sl}", f"{en}: {err.en}", where)
+
+
+def _emso(value: str, where: Where) -> Iterator[Issue]:
+    return _identifier(
+        value, emso.validate, where, "emso.invalid", "EMŠO ni veljaven", "The EMŠO is not valid"
+    )
+
+
+def _tax_number(value: str, where: Where) -> Iterator[Issue]:
+    return _identifier(
+        value,
+        davcna.validate,
+        where,
+        "tax_number.invalid",
+        "Davčna številka ni veljavna",
+        "The tax number is not valid",
+    )
+
+
+def _iban(value: str, where: Where) -> Iterator[Issue]:
+    return _identifier(
+        value, iban.validate, where, "iban.invalid", "IBAN ni veljaven", "The IBAN is not valid"
+    )
+
+
+def _linked_guardian(
+    payer: Payer | None, child: Child, field: str, sl_who: str, en_who: str
+) -> Iterator[Issue]:
+    if payer is None or payer.kind is not PayerKind.GUARDIAN:
+        return
+    linked = {link.guardian_id for link in child.guardians}
+    if payer.guardian_id not in linked:
+        yield _issue(
+            f"{field}.not_guardian",
+            _E,
+            f"{sl_who} je skrbnik, ki ni med skrbniki otroka.",
+            f"The {en_who} is a guardian who is not among the child's guardians.",
+            _child_where(child, f"{field}.guardian_id"),
+        )
+
+
+def _payment(payment: PaymentMethod, child: Child) -> Iterator[Issue]:
+    if not payment.is_direct_debit:
+        return
+    mandate = payment.mandate
+    if mandate is None:
+        yield _issue(
+            "direct_debit.mandate_missing",
+            _E,
+            "Plačilo z direktno obremenitvijo nima soglasja.",
+            "Direct debit is chosen, but there is no mandate.",
+            _child_where(child, "payment.mandate"),
+        )
+        return
+    missing = (
+        ("bank", mandate.bank, "banke", "bank"),
+        ("iban", mandate.iban, "številke računa (IBAN)", "IBAN"),
+        ("reference", mandate.reference, "reference", "reference"),
+    )
+    for field, value, sl_what, en_what in missing:
+        if not value.strip():
+            yield _issue(
+                f"direct_debit.{field}_missing",
+                _E,
+                f"Soglasje za direktno obremenitev nima {sl_what}.",
+                f"The direct-debit mandate has no {en_what}.",
+                _child_where(child, f"payment.mandate.{field}"),
+            )
+    yield from _iban(mandate.iban, _child_where(child, "payment.mandate.iban"))
+
+
+def _delivery(delivery: InvoiceDelivery, child: Child) -> Iterator[Issue]:
+    if delivery.kind is DeliveryKind.EMAIL_PDF and not delivery.email.strip():
+        yield _issue(
+            "delivery.email_missing",
+            _E,
+            "Račun naj bi šel po e-pošti, a e-poštni naslov manjka.",
+            "The invoice is to go by e-mail, but the e-mail address is missing.",
+            _child_where(child, "delivery.email"),
+        )
+    if delivery.kind is DeliveryKind.E_INVOICE and not delivery.iban.strip():
+        yield _issue(
+            "delivery.iban_missing",
+            _E,
+            "Za e-račun manjka številka računa (IBAN) plačnika.",
+            "The payer's IBAN for the e-invoice is missing.",
+            _child_where(child, "delivery.iban"),
+        )
+    yield from _iban(delivery.iban, _child_where(child, "delivery.iban"))
+
+
+def _municipality(child: Child, config: RegistryConfig) -> Iterator[Issue]:
+    if child.municipality_code is None:
+        if config.organisation_kind is OrganisationKind.KINDERGARTEN:
+            yield _issue(
+                "municipality.missing",
+                _E,
+                "Občina stalnega prebivališča manjka (plača razliko do cene programa).",
+                "The municipality of residence is missing (it pays the rest of the price).",
+                _child_where(child, "municipality_code"),
+            )
+        return
+    try:
+        municipality(child.municipality_code)
+    except ValidationError:
+        yield _issue(
+            "municipality.unknown",
+            _E,
+            f"Občine s šifro {child.municipality_code} ni v registru občin.",
+            f"There is no municipality with code {child.municipality_code} in the register.",
+            _child_where(child, "municipality_code"),
+        )
+
+
+def _against_emso(child: Child) -> Iterator[Issue]:
+    if not child.emso or not emso.is_valid(child.emso):
+        return
+    info = emso.parse(child.emso)
+    if child.birth_date is not None and child.birth_date != info.birth_date:
+        yield _issue(
+            "birth_date.emso_mismatch",
+            _W,
+            "Datum rojstva se ne ujema z datumom v EMŠO.",
+            "The birth date differs from the one in the EMŠO.",
+            _child_where(child, "birth_date"),
+        )
+    if child.sex is not None and child.sex is not info.sex:
+        yield _issue(
+            "sex.emso_mismatch",
+            _W,
+            "Spol se ne ujema s spolom v EMŠO.",
+            "The sex differs from the one in the EMŠO.",
+            _child_where(child, "sex"),
+        )
+
+
+def _suggest_sex(child: Child) -> Iterator[Issue]:
+    words = child.first_name.split()
+    if child.sex is not None or not words or not words[0].casefold().endswith("a"):
+        return
+    if child.emso and emso.is_valid(child.emso):
+        return  # fill_from_emso() gives the sex
+    yield _issue(
+        "sex.suggested",
+        _W,
+        "Spol ni vpisan; ime se konča na -a, zato je verjetno ženski.",
+        "The sex is not entered; the first name ends in -a, so it is probably female.",
+        _child_where(child, "sex"),
+    )
+
+
+def _dates(child: Child) -> Iterator[Issue]:
+    if (
+        child.enrollment_date is not None
+        and child.exit_date is not None
+        and child.exit_date < child.enrollment_date
+    ):
+        yield _issue(
+            "exit_date.before_enrollment",
+            _W,
+            "Datum izpisa je pred datumom vpisa.",
+            "The exit date is before the enrollment date.",
+            _child_where(child, "exit_date"),
+        )
+
+
+def _child_issues(child: Child, config: RegistryConfig) -> Iterator[Issue]:
+    try:
+        check_code(child.code, config=config)
+    except ValidationError:
+        yield _issue(
+            "code.width",
+            _E,
+            f"Šifra je daljša od {config.code_width} števk.",
+            f"The code is longer than {config.code_width} digits.",
+            _child_where(child, "code"),
+        )
+    yield from _names(child.first_name, child.last_name, "child", str(child.code))
+    yield from _address(child.permanent_address, _child_where(child, "permanent_address"))
+    if child.temporary_address is not None and not child.temporary_address.is_empty():
+        yield from _address(child.temporary_address, _child_where(child, "temporary_address"))
+    yield from _emso(child.emso, _child_where(child, "emso"))
+    yield from _tax_number(child.tax_number, _child_where(child, "tax_number"))
+    yield from _municipality(child, config)
+    if not child.is_payment_group_member:
+        # A member pays through its group: the lead's payer, instrument and delivery.
+        if child.payer is None:
+            yield _issue(
+                "payer.missing",
+                _E,
+                "Plačnik ni izbran.",
+                "No payer is chosen.",
+                _child_where(child, "payer"),
+            )
+        yield from _payment(child.payment, child)
+        yield from _delivery(child.delivery, child)
+    yield from _linked_guardian(child.payer, child, "payer", "Plačnik", "payer")
+    yield from _linked_guardian(child.applicant, child, "applicant", "Vlagatelj", "applicant")
+    yield from _against_emso(child)
+    yield from _suggest_sex(child)
+    yield from _dates(child)
+
+
+def validate_child(child: Child, *, config: RegistryConfig = _DEFAULT) -> ValidationReport:
+    """Check one child record and return every error and warning.
+
+    The checks that need other records (duplicates, payment groups) are in
+    :func:`validate_registry`.
+
+    Args:
+        child: The record.
+        config: The registry settings (code width, kind of organisation).
+    """
+    return ValidationReport.of(_child_issues(child, config))
+
+
+def validate_guardian(guardian: Guardian) -> ValidationReport:
+    """Check one guardian record: names, address and identifiers.
+
+    >>> from szo_core.model import Guardian
+    >>> validate_guardian(Guardian(organisation_id="o", id="g-1", first_name="Ana",
+    ...                            last_name="Novak", tax_number="12345678")).codes()
+    ('address.missing', 'tax_number.invalid')
+    """
+
+    def where(field: str) -> Where:
+        return Where(record="guardian", key=guardian.id, field=field)
+
+    def issues() -> Iterator[Issue]:
+        yield from _names(guardian.first_name, guardian.last_name, "guardian", guardian.id)
+        yield from _address(guardian.address, where("address"))
+        yield from _emso(guardian.emso, where("emso"))
+        yield from _tax_number(guardian.tax_number, where("tax_number"))
+        yield from _iban(guardian.iban, where("iban"))
+
+    return ValidationReport.of(issues())
+
+
+def _duplicate_codes(children: tuple[Child, ...]) -> Iterator[Issue]:
+    seen: dict[int, int] = defaultdict(int)
+    for child in children:
+        seen[child.code] += 1
+    for code, count in sorted(seen.items()):
+        if count > 1:
+            yield _issue(
+                "code.duplicate",
+                _E,
+                f"Šifro {code} ima {count} otrok.",
+                f"{count} children have the code {code}.",
+                Where(record="child", key=str(code), field="code"),
+            )
+
+
+def _shared_cards(children: tuple[Child, ...]) -> Iterator[Issue]:
+    holders: dict[str, list[int]] = defaultdict(list)
+    for child in children:
+        if child.card_number.strip():
+            holders[child.card_number.strip()].append(child.code)
+    for child in children:
+        others = [c for c in holders.get(child.card_number.strip(), []) if c != child.code]
+        if child.card_number.strip() and others:
+            listed = ", ".join(str(c) for c in sorted(set(others)))
+            yield _issue(
+                "card_number.duplicate",
+                _W,
+                f"Isto številko kartice ima tudi otrok {listed}.",
+                f"The same card number is also used by child {listed}.",
+                _child_where(child, "card_number"),
+            )
+
+
+def _mandate_identity(child: Child) -> tuple[str, str, str, str | None] | None:
+    """(creditor, reference, account, signing date) of the child's own mandate, if any."""
+    mandate = child.payment.mandate
+    if not child.payment.is_direct_debit or mandate is None or not mandate.reference.strip():
+        return None
+    account = "".join(mandate.iban.split()).upper()
+    signed = None if mandate.signed_on is None else mandate.signed_on.isoformat()
+    return mandate.creditor_id, mandate.reference.strip(), account, signed
+
+
+def _mandate_references(children: tuple[Child, ...]) -> Iterator[Issue]:
+    # The same (creditor, reference) on two different mandates (another account or
+    # another signing date) is an error; the same mandate on two children is not.
+    # Members of merged payment groups pay with the lead's mandate and are skipped.
+    by_reference: dict[tuple[str, str], list[tuple[Child, tuple[str, str | None]]]] = defaultdict(
+        list
+    )
+    for child in children:
+        identity = _mandate_identity(child)
+        if identity is None or child.is_payment_group_member:
+            continue
+        creditor, reference, account, signed = identity
+        by_reference[(creditor, reference)].append((child, (account, signed)))
+    for entries in by_reference.values():
+        for child, mandate in entries:
+            others = sorted({c.code for c, m in entries if m != mandate})
+            if others:
+                listed = ", ".join(str(c) for c in others)
+                yield _issue(
+                    "mandate.reference_duplicate",
+                    _E,
+                    f"Referenco soglasja ima že drugo soglasje istega prejemnika (otrok {listed}).",
+                    f"Another mandate of the same creditor has this reference (child {listed}).",
+                    _child_where(child, "payment.mandate.reference"),
+                )
+
+
+def validate_registry(
+    children: Iterable[Child],
+    *,
+    guardians: Iterable[Guardian] = (),
+    config: RegistryConfig = _DEFAULT,
+) -> ValidationReport:
+    """Check all records of an organisation, each one and across them.
+
+    Args:
+        children: All children of the organisation.
+        guardians: All guardians.
+        config: The registry settings.
+
+    Returns:
+        Every error and warning: per record (as :func:`validate_child` and
+        :func:`validate_guardian`), then duplicate codes, shared card numbers,
+        reused mandate references and merged payment groups.
+
+    >>> from szo_core.model import Child
+    >>> kids = [Child(organisation_id="o", code=c, card_number="K7") for c in (1, 2)]
+    >>> validate_registry(kids).warnings[0].message("en")
+    'The same card number is also used by child 2. (child 1: card_number)'
+    """
+    items = tuple(children)
+    report = ValidationReport()
+    for child in items:
+        report += validate_child(child, config=config)
+    for guardian in guardians:
+        report += validate_guardian(guardian)
+    report += ValidationReport.of(
+        [*_duplicate_codes(items), *_shared_cards(items), *_mandate_references(items)]
+    )
+    return report + resolve_payment_groups(items).report
+
+
+def fill_from_emso(child: Child) -> Child:
+    """Return ``child`` with an empty birth date and sex filled in from a valid EMŠO.
+
+    Values already entered are kept (a difference is a warning of
+    :func:`validate_child`); an invalid EMŠO changes nothing.
+
+    >>> from datetime import date
+    >>> from szo_core.ids.emso import Sex, make
+    >>> child = Child(organisation_id="o", code=1, emso=make(date(2021, 3, 4), Sex.FEMALE))
+    >>> filled = fill_from_emso(child)
+    >>> filled.birth_date, filled.sex
+    (datetime.date(2021, 3, 4), <Sex.FEMALE: 'F'>)
+    """
+    if not child.emso or not emso.is_valid(child.emso):
+        return child
+    if child.birth_date is not None and child.sex is not None:
+        return child
+    info = emso.parse(child.emso)
+    return attrs.evolve(
+        child,
+        birth_date=child.birth_date if child.birth_date is not None else info.birth_date,
+        sex=child.sex if child.sex is not None else info.sex,
+    )

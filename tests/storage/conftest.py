@@ -1,0 +1,153 @@
+"""Fixtures for the storage contract suite: one backend per adapter.
+
+``backend`` runs each contract test three times: on the in-memory adapter, on
+SQLite (a fresh file per test) and on a real PostgreSQL server that this
+session starts on 127.0.0.1 (``postgres_server``) and stops at the end.
+
+PostgreSQL tests are marked ``postgres``.  Without the server binaries they
+skip and say why; under CI (``CI=true``) they must run, so a missing binary or a
+server that does not start FAILS them with the reason.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import delete
+
+from szo_core.adapters.memory import MemoryStore
+from szo_core.adapters.sql import SqlStore, make_engine, metadata, migrate
+from szo_core.adapters.sql.pgtemp import TemporaryPostgres, find_pg_bin
+from szo_core.errors import SzoError
+from szo_core.ports import Storage
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def _unavailable(reason: str) -> None:
+    if IN_CI:
+        pytest.fail(f"PostgreSQL is required under CI but unavailable: {reason}", pytrace=False)
+    pytest.skip(f"PostgreSQL tests skipped: {reason}")
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[TemporaryPostgres]:
+    """A PostgreSQL server on loopback for the whole session (stopped at the end)."""
+    binaries = find_pg_bin()
+    if not binaries.available:
+        _unavailable(binaries.reason)
+    server = TemporaryPostgres()
+    try:
+        server.start()
+    except (SzoError, OSError) as exc:
+        _unavailable(f"the server did not start: {exc.args[0] if exc.args else exc!r}")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_server: TemporaryPostgres) -> str:
+    """Name of a migrated database to copy per test (CREATE DATABASE ... TEMPLATE)."""
+    url = postgres_server.create_database("szo_template")
+    engine = make_engine(url)
+    try:
+        migrate(engine)
+    finally:
+        engine.dispose()
+    return "szo_template"
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file to copy per test."""
+    path = tmp_path_factory.mktemp("sqlite-template") / "template.sqlite"
+    migrate(path)
+    return path
+
+
+_counter = itertools.count()
+
+
+class Backend:
+    """A store under test and a way to empty it (for each Hypothesis example)."""
+
+    def __init__(self, name: str, make: Callable[[], Storage], engine_store: SqlStore | None):
+        self.name = name
+        self._make = make
+        self.sql = engine_store
+        self.store: Storage = engine_store if engine_store is not None else make()
+
+    def reset(self) -> None:
+        """Remove every record."""
+        if self.sql is None:
+            self.store = self._make()
+            return
+        with self.sql.engine.begin() as conn:
+            for table in reversed(metadata.sorted_tables):
+                conn.execute(delete(table))
+
+    def close(self) -> None:
+        if self.sql is not None:
+            self.sql.dispose()
+
+
+def _postgres_param() -> object:
+    return pytest.param("postgres", marks=pytest.mark.postgres)
+
+
+def _open_backend(name: str, request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
+    if name == "memory":
+        return Backend("memory", MemoryStore, None)
+    if name == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        path = tmp_path / "szo.sqlite"
+        shutil.copyfile(template, path)
+        return Backend("sqlite", MemoryStore, SqlStore.open(path, migrate=False))
+    server: TemporaryPostgres = request.getfixturevalue("postgres_server")
+    template_name: str = request.getfixturevalue("postgres_template")
+    database = f"t{next(_counter)}"
+    _copy_database(server, template_name, database)
+    return Backend(
+        "postgres", MemoryStore, SqlStore.open(server.database_url(database), migrate=False)
+    )
+
+
+def _copy_database(server: TemporaryPostgres, template: str, name: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(
+        host="127.0.0.1", port=server.port, user="postgres", dbname="postgres", autocommit=True
+    ) as conn:
+        conn.execute(
+            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                sql.Identifier(name), sql.Identifier(template)
+            )
+        )
+
+
+@pytest.fixture(params=["memory", "sqlite", _postgres_param()])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
+    """The store under test: memory, SQLite file, or PostgreSQL database (fresh per test)."""
+    opened = _open_backend(request.param, request, tmp_path)
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+@pytest.fixture(params=["sqlite", _postgres_param()])
+def sql_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
+    """Only the SQL backends (for tests of SQL-specific behaviour)."""
+    opened = _open_backend(request.param, request, tmp_path)
+    try:
+        yield opened
+    finally:
+        opened.close()
