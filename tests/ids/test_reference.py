@@ -467,3 +467,18 @@ def test_model_structure_matches_checked_groups() -> None:
 
 def test_public_names() -> None:
     assert set(reference.__all__) >= {"compact", "validate", "is_valid", "format", "make", "parse"}
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"model": "SI12", "parts": 5, "check_digits": ("0",)},
+        {"model": 12, "parts": ("1234567890120",), "check_digits": ("0",)},
+        {"model": "SI00", "parts": ("1-2",), "check_digits": ()},
+        {"model": "RF", "parts": ("SBO2", "010"), "check_digits": ("45",)},
+        {"model": "SI13", "parts": ("1",), "check_digits": ()},
+    ],
+)
+def test_reference_refuses_inconsistent_fields(fields: dict[str, object]) -> None:
+    with pytest.raises(ValidationError):
+        Reference(**fields)  # type: ignore[arg-type]

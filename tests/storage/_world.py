@@ -86,7 +86,9 @@ def references(record: Record) -> list[Record]:
             )
     elif isinstance(record, Reservation | Absence):
         out.append(bare_child(org, record.child_code))
-    return [r for r in _dedupe(out) if not (type(r) is type(record) and key_of(r) == key_of(record))]
+    return [
+        r for r in _dedupe(out) if not (type(r) is type(record) and key_of(r) == key_of(record))
+    ]
 
 
 def repository(uow: UnitOfWork, record: Record) -> object:
@@ -109,9 +111,13 @@ def add(uow: UnitOfWork, *records: Record) -> None:
         repository(uow, r).add(r)  # type: ignore[attr-defined]
 
 
-def store_with_references(uow: UnitOfWork, record: Record) -> None:
-    """Add ``record`` and what it refers to."""
-    add(uow, *references(record), record)
+def store_with_references(
+    uow: UnitOfWork, *records: Record, also_for: Iterable[Record] = ()
+) -> None:
+    """Add ``records`` and what they (and ``also_for``) refer to, each needed record once."""
+    own = {(type(r), key_of(r)) for r in records}
+    needed = _dedupe(ref for r in (*records, *also_for) for ref in references(r))
+    add(uow, *(r for r in needed if (type(r), key_of(r)) not in own), *records)
 
 
 # -- a small hand-made organisation for month queries ---------------------------------
@@ -141,7 +147,9 @@ def base_records(org: str = ORG) -> list[Record]:
             ),
         ),
         Group(organisation_id=org, code="A1", name="Metulji", program_code="I"),
-        Regresor(organisation_id=org, id="r-61", name="Mestna občina Ljubljana", municipality_code=61),
+        Regresor(
+            organisation_id=org, id="r-61", name="Mestna občina Ljubljana", municipality_code=61
+        ),
         Guardian(organisation_id=org, id="g-1", first_name="Ana", last_name="Novak"),
     ]
 

@@ -14,17 +14,16 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete
+from tests.storage._backend import Backend
 
 from szo_core.adapters.memory import MemoryStore
-from szo_core.adapters.sql import SqlStore, make_engine, metadata, migrate
+from szo_core.adapters.sql import SqlStore, make_engine, migrate
 from szo_core.adapters.sql.pgtemp import TemporaryPostgres, find_pg_bin
 from szo_core.errors import SzoError
-from szo_core.ports import Storage
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
@@ -73,29 +72,6 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 _counter = itertools.count()
-
-
-class Backend:
-    """A store under test and a way to empty it (for each Hypothesis example)."""
-
-    def __init__(self, name: str, make: Callable[[], Storage], engine_store: SqlStore | None):
-        self.name = name
-        self._make = make
-        self.sql = engine_store
-        self.store: Storage = engine_store if engine_store is not None else make()
-
-    def reset(self) -> None:
-        """Remove every record."""
-        if self.sql is None:
-            self.store = self._make()
-            return
-        with self.sql.engine.begin() as conn:
-            for table in reversed(metadata.sorted_tables):
-                conn.execute(delete(table))
-
-    def close(self) -> None:
-        if self.sql is not None:
-            self.sql.dispose()
 
 
 def _postgres_param() -> object:

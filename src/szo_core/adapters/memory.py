@@ -234,6 +234,7 @@ class _MemoryRepository(Generic[R, K]):
     def add(self, record: R) -> R:
         key = (record.organisation_id, self._key(record))
         if self._table.get(key) is not None:
+            self._uow.rollback()
             raise duplicate(self._kind, *key)
         self._table.insert(key, record)
         return record

@@ -57,7 +57,13 @@ from typing import Final
 from szo_core.calendar import Month
 from szo_core.errors import FeeRuleError
 from szo_core.fees.inputs import FeeInputs
-from szo_core.fees.proration import count_between, effective_exit, month_facts, prorate
+from szo_core.fees.proration import (
+    MonthFacts,
+    count_between,
+    effective_exit,
+    month_facts,
+    prorate,
+)
 from szo_core.fees.rules import (
     ZUPJS_COEFFICIENTS,
     DiscountKind,
@@ -84,8 +90,6 @@ _ZERO: Final = Decimal(0)
 _ONE: Final = Decimal(1)
 _PAYER_RANK: Final = {kind: i for i, kind in enumerate(PayerKind)}
 
-# A draft line: (payer, payer_id, fields for FeeLine without payer/payer_id/amount).
-_Draft = tuple[PayerKind, str, dict[str, object]]
 
 
 def compute(month: Month, child: Child, inputs: FeeInputs, rules: FeeRules) -> FeeStatement:
@@ -109,32 +113,33 @@ def compute(month: Month, child: Child, inputs: FeeInputs, rules: FeeRules) -> F
     See the module example.
     """
     facts = month_facts(month, rules)
-    dim = facts.days_in_month
-    empty = FeeStatement(
+    enrollment = child.enrollment_date
+    if enrollment is None or facts.days_in_month == 0:
+        return _empty(month, child, facts)
+    exit_day = effective_exit(child.exit_date, inputs.exit_notice_on, rules)
+    start = max(enrollment.toordinal(), facts.first)
+    end = facts.last if exit_day is None else min(exit_day.toordinal(), facts.last)
+    if start > end:
+        return _empty(month, child, facts)
+    if rules.proration_basis is ProrationBasis.WHOLE_MONTH:
+        start, end = facts.first, facts.last
+    enrolled = count_between(facts.billing, start, end)
+    if enrolled == 0:
+        return _empty(month, child, facts)
+    return _Computation(month, facts, child, inputs, rules, start, end, enrolled).run()
+
+
+def _empty(month: Month, child: Child, facts: MonthFacts) -> FeeStatement:
+    return FeeStatement(
         month=month,
         child_code=child.code,
-        days_in_month=dim,
+        days_in_month=facts.days_in_month,
         days_enrolled=0,
         price=_ZERO,
         food_deduction=_ZERO,
         total=_ZERO.quantize(CENT),
         lines=(),
     )
-    enrollment = child.enrollment_date
-    if enrollment is None or dim == 0:
-        return empty
-    exit_day = effective_exit(child.exit_date, inputs.exit_notice_on, rules)
-    start = max(enrollment.toordinal(), facts.first)
-    end = facts.last if exit_day is None else min(exit_day.toordinal(), facts.last)
-    if start > end:
-        return empty
-    if rules.proration_basis is ProrationBasis.WHOLE_MONTH:
-        start, end = facts.first, facts.last
-    billing = facts.billing
-    enrolled = count_between(billing, start, end)
-    if enrolled == 0:
-        return empty
-    return _Computation(month, child, inputs, rules, start, end, enrolled).run()
 
 
 def compute_month(
@@ -216,15 +221,19 @@ class _Group:
         self.working = 0
 
 
+# Positions in a draft line (a list laid out like FeeLine's fields, built positionally).
+_UNROUNDED: Final = 14
+_AMOUNT: Final = 15
+
+
 class _Computation:
-    """The working state of one compute() call (kept private; one per child)."""
+    """The working state of one compute() call (private; one per child and month)."""
 
     __slots__ = (
         "absent",
         "billing",
         "child",
         "dim",
-        "drafts",
         "end",
         "enrolled",
         "facts",
@@ -233,18 +242,22 @@ class _Computation:
         "month",
         "muni",
         "own",
+        "parents",
         "parents_id",
         "price_total",
+        "regresor",
         "regresor_code",
         "regresor_kind",
         "reserved",
         "rules",
         "start",
+        "state",
     )
 
     def __init__(
         self,
         month: Month,
+        facts: MonthFacts,
         child: Child,
         inputs: FeeInputs,
         rules: FeeRules,
@@ -256,9 +269,9 @@ class _Computation:
         self.child = child
         self.inputs = inputs
         self.rules = rules
-        self.facts = month_facts(month, rules)
-        self.billing = self.facts.billing
-        self.dim = self.facts.days_in_month
+        self.facts = facts
+        self.billing = facts.billing
+        self.dim = facts.days_in_month
         self.start = start
         self.end = end
         self.enrolled = enrolled
@@ -272,7 +285,9 @@ class _Computation:
         self.muni: MunicipalRules = rules.municipal(self.regresor_code)
         self.own = rules.is_own(self.regresor_code)
         self.parents_id = str(child.code)
-        self.drafts: list[_Draft] = []
+        self.parents: list[list[object]] = []
+        self.state: list[list[object]] = []
+        self.regresor: list[list[object]] = []
         self.price_total = _ZERO
         self.food_total = _ZERO
         self.reserved: dict[int, tuple[Reservation, ReservationScheme, Decimal]] = {}
@@ -294,24 +309,24 @@ class _Computation:
 
     def _segments(self, active: list[Decision]) -> list[tuple[int, int]]:
         start, end = self.start, self.end
-        points: set[int] = set()
+        points: list[int] = []
         for d in active:
-            points.add(d.valid_from.toordinal())
+            points.append(d.valid_from.toordinal())
             if d.valid_to is not None:
-                points.add(d.valid_to.toordinal() + 1)
+                points.append(d.valid_to.toordinal() + 1)
+        codes = {self._program_code(date.fromordinal(start))}
         for g in self.child.groups:
-            points.add(g.valid_from.toordinal())
-        for program in self.inputs.programs:
-            for price in program.prices:
-                points.add(price.valid_from.toordinal())
-        cuts = sorted(p for p in points if start < p <= end)
+            at = g.valid_from.toordinal()
+            if start < at <= end:
+                points.append(at)
+                codes.add(g.program_code)
+        for code in codes:
+            for price in self.inputs.program(code).prices:
+                points.append(price.valid_from.toordinal())
+        cuts = sorted({p for p in points if start < p <= end})
         if not cuts:
             return [(start, end)]
-        bounds = [start, *cuts]
-        return [
-            (lo, hi)
-            for lo, hi in zip(bounds, [c - 1 for c in cuts] + [end], strict=True)
-        ]
+        return list(zip([start, *cuts], [c - 1 for c in cuts] + [end], strict=True))
 
     def _program_code(self, day: date) -> str:
         code = self.inputs.program_code
@@ -331,11 +346,20 @@ class _Computation:
 
     # -- reservations and absences ---------------------------------------------------
 
+    def _working_ordinals(self, first: date, last: date) -> list[int]:
+        """Working days from ``first`` to ``last`` as ordinals, from cached month facts."""
+        lo, hi = first.toordinal(), last.toordinal()
+        out: list[int] = []
+        for month in Month.of(first).through(Month.of(last)):
+            working = month_facts(month, self.rules).working
+            out.extend(working[bisect_left(working, lo) : bisect_right(working, hi)])
+        return out
+
     def _reservations(self) -> set[int]:
-        """Fill ``self.reserved`` (billing day -> reservation, scheme, rate) and
-        return the working days of reservations not charged as such."""
-        muni, cal = self.muni, self.rules.calendar
-        working = self.facts.working
+        """Fill ``self.reserved`` (billing day -> reservation, scheme, rate); return the
+        working days of reservations that are not charged as such (announced absence)."""
+        muni = self.muni
+        working, billing = self.facts.working, self.billing
         start, end = self.start, self.end
         used: dict[tuple[str, int], int] = {}
         not_charged: set[int] = set()
@@ -345,7 +369,7 @@ class _Computation:
             allowed = 0
             if scheme is not None:
                 if scheme.unit is LengthUnit.WORKING_DAYS:
-                    units = [d.toordinal() for d in cal.working_dates(res.start, res.end)]
+                    units = self._working_ordinals(res.start, res.end)
                 else:
                     units = list(range(res.start.toordinal(), res.end.toordinal() + 1))
                 if self._fits(res, scheme, len(units)):
@@ -359,13 +383,13 @@ class _Computation:
             if lo > hi:
                 continue
             if scheme is not None and allowed:
-                for day in self.billing[
-                    bisect_left(self.billing, lo) : bisect_right(self.billing, hi)
-                ]:
-                    number = bisect_right(units, day)  # day number within the reservation
-                    if 1 <= number <= allowed and day not in self.reserved:
+                for day in billing[bisect_left(billing, lo) : bisect_right(billing, hi)]:
+                    if day in self.reserved:
+                        continue
+                    number = bisect_right(units, day)  # the day's number within the reservation
+                    if 1 <= number <= allowed:
                         self.reserved[day] = (res, scheme, scheme.rate_on(number))
-                    elif day not in self.reserved and count_between(working, day, day):
+                    elif count_between(working, day, day):
                         not_charged.add(day)
             else:
                 not_charged.update(working[bisect_left(working, lo) : bisect_right(working, hi)])
@@ -379,13 +403,10 @@ class _Computation:
         if scheme.max_length is not None and length > scheme.max_length:
             return False
         if scheme.window is not None:
-            (m1, d1), (m2, d2) = scheme.window
-            if (res.start.month, res.start.day) < (m1, d1) or (res.end.month, res.end.day) > (
-                m2,
-                d2,
-            ):
-                return False
+            since, until = scheme.window
             if res.start.year != res.end.year:
+                return False
+            if (res.start.month, res.start.day) < since or (res.end.month, res.end.day) > until:
                 return False
         if scheme.notice_days is not None:
             announced = res.announced_on
@@ -394,10 +415,9 @@ class _Computation:
         return True
 
     def _absent_days(self, extra: set[int]) -> list[int]:
-        """Working days whose food is deducted (not counting valid reserved days)."""
+        """Working days whose food is deducted (valid reserved days excluded)."""
         food = self.muni.food
         working = self.facts.working
-        cal = self.rules.calendar
         start, end = self.start, self.end
         days: set[int] = set(extra)
         for absence in self.inputs.absences:
@@ -408,9 +428,10 @@ class _Computation:
             at = absence.announced_at
             if food.requires_notice and at is None:
                 continue
-            first = date.fromordinal(lo)
-            # working days of the absence before this month's part (for "from day N")
-            number = cal.working_days(absence.start, first) - count_between(working, lo, lo)
+            # the number of the absence's working days before this month's part ("from day N")
+            number = 0
+            if food.from_absence_day > 1 and absence.start.toordinal() < lo:
+                number = len(self._working_ordinals(absence.start, date.fromordinal(lo - 1)))
             for day in working[bisect_left(working, lo) : bisect_right(working, hi)]:
                 number += 1
                 if number < food.from_absence_day:
@@ -432,7 +453,7 @@ class _Computation:
         if days == 0:
             return
         day = date.fromordinal(lo)
-        seg_start, seg_end = day, date.fromordinal(hi)
+        seg_end = date.fromordinal(hi)
         program = inputs.program(self._program_code(day))
         try:
             price_rec = program.price_on(day)
@@ -447,44 +468,39 @@ class _Computation:
 
         decision = _decision_on(active, day) if active else None
         era = rules.sibling_scale.era_on(day)
+        decision_id: str | None = None
         if not inputs.taxpayer:
-            c = rules.non_taxpayer_coefficient
-            c_rule, decision_id, order, f = "non-taxpayer: full price", None, 1, _ZERO
+            c, c_rule, order, f = rules.non_taxpayer_coefficient, "non-taxpayer", 1, _ZERO
         elif decision is None:
-            c = rules.default_coefficient
-            c_rule, decision_id = "no decision: top class", None
+            c, c_rule = rules.default_coefficient, "no decision: top class"
             order = era.order_of(inputs.siblings)
             f = _ZERO if rules.sibling_needs_decision else era.share(order)
         else:
-            c = decision.coefficient
-            c_rule, decision_id = f"decision {decision.number or decision.id}", decision.id
+            c, c_rule, decision_id = decision.coefficient, "decision " + decision.number, decision.id
             order = decision.sibling_order or era.order_of(inputs.siblings)
-            if decision.state_financed:
-                order = max(order, 2)
+            if decision.state_financed and order < 2:
+                order = 2
             f = era.share(order)
-
         regresor_id = (
             (decision.regresor_id if decision is not None else None)
             or self.child.regresor_id
             or f"SI-{self.regresor_code:03d}"
         )
-        rk = self.regresor_kind
-        pid = self.parents_id
-        drafts = self.drafts
-        common = {"start": seg_start, "end": seg_end, "days_in_month": dim}
+        rk, pid = self.regresor_kind, self.parents_id
+        parents, state, regresor = self.parents, self.state, self.regresor
 
         # Reserved days in the segment, grouped by (reservation, rate).
         groups: dict[tuple[str, Decimal], _Group] = {}
         reserved_billing = 0
-        food_extra = 0  # working days of reservations not charged here (ineligible child)
+        food_extra = 0  # working days of reservations the child may not have here
         if self.reserved:
-            working = self.facts.working
-            for d in self.billing[bisect_left(self.billing, lo) : bisect_right(self.billing, hi)]:
+            working, billing = self.facts.working, self.billing
+            for d in billing[bisect_left(billing, lo) : bisect_right(billing, hi)]:
                 hit = self.reserved.get(d)
                 if hit is None:
                     continue
                 res, scheme, rate = hit
-                is_working = count_between(working, d, d) == 1
+                is_working = count_between(working, d, d)
                 if (scheme.exclude_state_financed and f > 0) or (
                     scheme.first_child_only and order > 1
                 ):
@@ -501,131 +517,114 @@ class _Computation:
         normal = days - reserved_billing
         segment_price = prorate(price, days, dim, rules)
         self.price_total += segment_price
-        reserved_prices: list[Decimal] = []
-        for group in groups.values():
-            reserved_prices.append(prorate(price, group.billing, dim, rules))
-        price_n = segment_price - sum(reserved_prices, _ZERO)
+        reserved_prices = [prorate(price, g.billing, dim, rules) for g in groups.values()]
+        price_n = segment_price - sum(reserved_prices, _ZERO) if groups else segment_price
         food_n = food * absent
         self.food_total += food_n
 
-        # Normal (not reserved) days --------------------------------------------------
+        # Normal (not reserved) days: FeeLine fields, positionally
         if normal or absent:
             one_minus_c = _ONE - c
             parents_share = c * price_n
             if parents_share:
-                drafts.append(
-                    (PayerKind.PARENTS, pid, {**common, "kind": LineKind.SHARE, "price": price,
-                     "days": normal, "coefficient": c, "rule": c_rule,
-                     "source": rules.decision_source, "unrounded": parents_share,
-                     "decision_id": decision_id})
-                )
+                parents.append([P_, pid, LineKind.SHARE, day, seg_end, price, normal, dim, False,
+                                _ZERO, 0, c, c_rule, rules.decision_source, parents_share, None,
+                                decision_id, None, ""])
             muni_share = one_minus_c * price_n
             if muni_share:
-                drafts.append(
-                    (rk, regresor_id, {**common, "kind": LineKind.SHARE, "price": price,
-                     "days": normal, "coefficient": one_minus_c, "rule": "rest of the price",
-                     "source": "ZVrt Art. 28", "unrounded": muni_share,
-                     "decision_id": decision_id})
-                )
+                regresor.append([rk, regresor_id, LineKind.SHARE, day, seg_end, price, normal, dim,
+                                 False, _ZERO, 0, one_minus_c, "rest of the price",
+                                 "ZVrt Art. 28", muni_share, None, decision_id, None, ""])
             parents_food = _ZERO
             if food_n:
                 food_rule = self.muni.food
                 if food_rule.mode is FoodDeductionMode.PARENTS_FIRST:
-                    cap = c * prorate(price, absent, dim, rules)
-                    parents_food = min(food_n, cap)
+                    parents_food = min(food_n, c * prorate(price, absent, dim, rules))
                     note = "parents first" + (", capped" if parents_food < food_n else "")
                     p_coef, m_coef = _ONE, _ONE
                 else:
                     parents_food = c * food_n
-                    note = ""
-                    p_coef, m_coef = c, one_minus_c
+                    note, p_coef, m_coef = "", c, one_minus_c
                 muni_food = food_n - parents_food
-                food_common = {**common, "kind": LineKind.FOOD, "food_per_day": food,
-                               "food_days": absent, "rule": f"food: {food_rule.mode}",
-                               "source": food_rule.source, "decision_id": decision_id}
+                food_rule_text = "food: " + food_rule.mode
                 if parents_food:
-                    drafts.append((PayerKind.PARENTS, pid, {**food_common, "coefficient": p_coef,
-                                   "unrounded": -parents_food, "note": note}))
+                    parents.append([P_, pid, LineKind.FOOD, day, seg_end, _ZERO, 0, dim, False,
+                                    food, absent, p_coef, food_rule_text, food_rule.source,
+                                    -parents_food, None, decision_id, None, note])
                 if muni_food:
-                    drafts.append((rk, regresor_id, {**food_common, "coefficient": m_coef,
-                                   "unrounded": -muni_food, "note": note}))
+                    regresor.append([rk, regresor_id, LineKind.FOOD, day, seg_end, _ZERO, 0, dim,
+                                     False, food, absent, m_coef, food_rule_text,
+                                     food_rule.source, -muni_food, None, decision_id, None, note])
             parents_net = parents_share - parents_food
             if f and parents_net:
-                state = f * parents_net
-                sib = {**common, "kind": LineKind.SIBLING, "price": price, "days": normal,
-                       "food_per_day": food, "food_days": absent, "rule": era.id,
-                       "source": era.source, "decision_id": decision_id}
-                drafts.append((PayerKind.PARENTS, pid, {**sib, "coefficient": -f * c,
-                               "unrounded": -state}))
-                drafts.append((PayerKind.STATE, STATE_ID, {**sib, "coefficient": f * c,
-                               "unrounded": state}))
-                parents_net -= state
+                share = f * parents_net
+                fc = f * c
+                parents.append([P_, pid, LineKind.SIBLING, day, seg_end, price, normal, dim, False,
+                                food, absent, -fc, era.id, era.source, -share, None, decision_id,
+                                None, ""])
+                state.append([S_, STATE_ID, LineKind.SIBLING, day, seg_end, price, normal, dim,
+                              False, food, absent, fc, era.id, era.source, share, None,
+                              decision_id, None, ""])
+                parents_net -= share
             if self.muni.discounts and parents_net > 0:
                 self._discounts(
-                    price, food, normal, absent, c, f, order, program.code, parents_net,
-                    common, regresor_id, decision_id,
+                    (day, seg_end, price, food, normal, absent, c, f, order),
+                    program.code, parents_net, regresor_id, decision_id,
                 )
 
         # Reserved days ----------------------------------------------------------------
         for group, reserved_price in zip(groups.values(), reserved_prices, strict=True):
             res, scheme, rate = group.reservation, group.scheme, group.rate
-            nbill_i, nwork_i = group.billing, group.working
-            food_r = food * nwork_i
+            nbill, nwork = group.billing, group.working
+            food_r = food * nwork
             self.food_total += food_r
-            rule = f"{res.kind} reservation, day rate {rate}"
-            base = {**common, "rule": rule, "source": scheme.source or "municipal sklep",
-                    "reservation_id": res.id, "decision_id": decision_id}
+            rule = f"{res.kind} reservation, rate {rate}"
+            source = scheme.source or "municipal sklep"
+            note = ""
             if scheme.basis is ReservationBasis.FLAT_PER_DAY:
-                fee = rate * nwork_i
-                fee_fields = {"price": rate, "days": nwork_i, "per_day": True,
-                              "coefficient": _ONE}
+                fee = rate * nwork
+                f_price, f_days, f_per_day, f_food, f_food_days, f_coef = (
+                    rate, nwork, True, _ZERO, 0, _ONE)
                 assigned = c * reserved_price
                 if fee > assigned:  # never more than attending would cost
-                    fee = assigned
-                    fee_fields["note"] = "capped at the assigned payment"
+                    fee, note = assigned, "capped at the assigned payment"
             else:
                 after = reserved_price - food_r if scheme.after_food else reserved_price
-                fee = rate * c * after
-                fee_fields = {"price": price, "days": nbill_i, "coefficient": rate * c}
-                if scheme.after_food:
-                    fee_fields.update(food_per_day=food, food_days=nwork_i)
+                f_coef = rate * c
+                fee = f_coef * after
+                f_price, f_days, f_per_day = price, nbill, False
+                f_food, f_food_days = (food, nwork) if scheme.after_food else (_ZERO, 0)
+            rid = res.id
             if fee:
-                drafts.append((PayerKind.PARENTS, pid, {**base, **fee_fields,
-                               "kind": LineKind.RESERVATION, "unrounded": fee}))
-                mirror = {**fee_fields, "coefficient": -fee_fields["coefficient"]}  # type: ignore[operator]
-                drafts.append((rk, regresor_id, {**base, **mirror,
-                               "kind": LineKind.RESERVATION, "unrounded": -fee}))
+                parents.append([P_, pid, LineKind.RESERVATION, day, seg_end, f_price, f_days, dim,
+                                f_per_day, f_food, f_food_days, f_coef, rule, source, fee, None,
+                                decision_id, rid, note])
+                regresor.append([rk, regresor_id, LineKind.RESERVATION, day, seg_end, f_price,
+                                 f_days, dim, f_per_day, f_food, f_food_days, -f_coef, rule,
+                                 source, -fee, None, decision_id, rid, note])
                 if f:
-                    state = f * fee
-                    sib_fields = {**fee_fields, "coefficient": f * fee_fields["coefficient"]}  # type: ignore[operator]
-                    drafts.append((PayerKind.STATE, STATE_ID, {**base, **sib_fields,
-                                   "kind": LineKind.SIBLING, "unrounded": state,
-                                   "rule": era.id, "source": era.source}))
-                    neg = {**sib_fields, "coefficient": -sib_fields["coefficient"]}  # type: ignore[operator]
-                    drafts.append((PayerKind.PARENTS, pid, {**base, **neg,
-                                   "kind": LineKind.SIBLING, "unrounded": -state,
-                                   "rule": era.id, "source": era.source}))
+                    share = f * fee
+                    state.append([S_, STATE_ID, LineKind.SIBLING, day, seg_end, f_price, f_days,
+                                  dim, f_per_day, f_food, f_food_days, f * f_coef, era.id,
+                                  era.source, share, None, decision_id, rid, note])
+                    parents.append([P_, pid, LineKind.SIBLING, day, seg_end, f_price, f_days,
+                                    dim, f_per_day, f_food, f_food_days, -f * f_coef, era.id,
+                                    era.source, -share, None, decision_id, rid, note])
             rest = reserved_price - food_r
             if rest:
-                drafts.append((rk, regresor_id, {**base, "kind": LineKind.RESERVATION_REST,
-                               "price": price, "days": nbill_i, "food_per_day": food,
-                               "food_days": nwork_i, "coefficient": _ONE, "unrounded": rest}))
+                regresor.append([rk, regresor_id, LineKind.RESERVATION_REST, day, seg_end, price,
+                                 nbill, dim, False, food, nwork, _ONE, rule, source, rest, None,
+                                 decision_id, rid, ""])
 
     def _discounts(
         self,
-        price: Decimal,
-        food: Decimal,
-        normal: int,
-        absent: int,
-        c: Decimal,
-        f: Decimal,
-        order: int,
+        segment: tuple[date, date, Decimal, Decimal, int, int, Decimal, Decimal, int],
         program_code: str,
         parents_net: Decimal,
-        common: dict[str, object],
         regresor_id: str,
         decision_id: str | None,
     ) -> None:
+        day, seg_end, price, food, normal, absent, c, f, order = segment
         rules, dim = self.rules, self.dim
         left = parents_net
         keep = _ONE - f
@@ -634,104 +633,74 @@ class _Computation:
                 continue
             if discount.residents_only and not self.own:
                 continue
-            fields = self._discount_fields(
-                discount, price, food, normal, absent, c, keep, program_code, rules, dim
-            )
-            if fields is None:
-                continue
-            amount = fields.pop("unrounded")
-            assert isinstance(amount, Decimal)
+            kind = discount.kind
+            d_price, d_food, d_food_days = price, _ZERO, 0
+            if kind is DiscountKind.FIXED_AMOUNT:
+                d_price, coefficient = discount.amount, _ONE
+                amount = prorate(discount.amount, normal, dim, rules)
+            elif kind is DiscountKind.LOWER_PRICE_BASE:
+                base = discount.price_base_for(program_code)
+                if base is None or base >= price:
+                    continue
+                d_price, coefficient = price - base, keep * c
+                amount = coefficient * prorate(price - base, normal, dim, rules)
+            else:
+                if kind is DiscountKind.PERCENT_BY_CLASS:
+                    coefficient = discount.percent_for(c) * keep * c
+                else:  # CLASS_LOWER
+                    coefficient = keep * (c - _lower_class(c))
+                d_food, d_food_days = food, absent
+                amount = coefficient * (prorate(price, normal, dim, rules) - food * absent)
             note = ""
             if amount > left:
                 amount, note = left, "capped at the parents' amount"
             if amount <= 0:
                 continue
             left -= amount
-            coefficient = fields["coefficient"]
-            assert isinstance(coefficient, Decimal)
-            line = {**common, **fields, "kind": LineKind.DISCOUNT, "rule": str(discount.kind),
-                    "source": discount.source or "ZVrt Art. 28b", "decision_id": decision_id,
-                    "note": note}
-            self.drafts.append((PayerKind.PARENTS, self.parents_id,
-                                {**line, "coefficient": -coefficient, "unrounded": -amount}))
-            self.drafts.append((self.regresor_kind, regresor_id,
-                                {**line, "unrounded": amount}))
-
-    @staticmethod
-    def _discount_fields(
-        discount: ExtraDiscount,
-        price: Decimal,
-        food: Decimal,
-        normal: int,
-        absent: int,
-        c: Decimal,
-        keep: Decimal,
-        program_code: str,
-        rules: FeeRules,
-        dim: int,
-    ) -> dict[str, object] | None:
-        kind = discount.kind
-        if kind is DiscountKind.FIXED_AMOUNT:
-            amount = prorate(discount.amount, normal, dim, rules)
-            return {"price": discount.amount, "days": normal, "coefficient": _ONE,
-                    "unrounded": amount}
-        if kind is DiscountKind.LOWER_PRICE_BASE:
-            base = discount.price_base_for(program_code)
-            if base is None or base >= price:
-                return None
-            coefficient = keep * c
-            return {"price": price - base, "days": normal, "coefficient": coefficient,
-                    "unrounded": coefficient * prorate(price - base, normal, dim, rules)}
-        if kind is DiscountKind.PERCENT_BY_CLASS:
-            coefficient = discount.percent_for(c) * keep * c
-        else:  # CLASS_LOWER
-            coefficient = keep * (c - _lower_class(c))
-        if not coefficient:
-            return None
-        base_amount = prorate(price, normal, dim, rules) - food * absent
-        return {"price": price, "days": normal, "food_per_day": food, "food_days": absent,
-                "coefficient": coefficient, "unrounded": coefficient * base_amount}
+            source = discount.source or "ZVrt Art. 28b"
+            rule = str(kind)
+            self.parents.append([P_, self.parents_id, LineKind.DISCOUNT, day, seg_end, d_price,
+                                 normal, dim, False, d_food, d_food_days, -coefficient, rule,
+                                 source, -amount, None, decision_id, None, note])
+            self.regresor.append([self.regresor_kind, regresor_id, LineKind.DISCOUNT, day,
+                                  seg_end, d_price, normal, dim, False, d_food, d_food_days,
+                                  coefficient, rule, source, amount, None, decision_id, None,
+                                  note])
 
     # -- rounding -------------------------------------------------------------------
 
     def _finish(self) -> FeeStatement:
         rounding = self.rules.rounding
         total = (self.price_total - self.food_total).quantize(CENT, rounding=rounding)
-        by_payer: dict[tuple[PayerKind, str], list[dict[str, object]]] = {}
-        for payer, payer_id, fields in self.drafts:
-            by_payer.setdefault((payer, payer_id), []).append(fields)
-        regresor_key = (self.regresor_kind, self._last_regresor_id())
-        by_payer.setdefault(regresor_key, [])
-        keys = sorted(
-            by_payer,
-            key=lambda k: (_PAYER_RANK[k[0]], k == regresor_key),
-        )
         lines: list[FeeLine] = []
         assigned = _ZERO
-        for key in keys:
-            payer, payer_id = key
-            running = _ZERO
-            shown = _ZERO
-            for fields in by_payer[key]:
-                unrounded = fields["unrounded"]
-                assert isinstance(unrounded, Decimal)
-                running += unrounded
-                rounded_running = running.quantize(CENT, rounding=rounding)
-                lines.append(
-                    FeeLine(payer=payer, payer_id=payer_id, amount=rounded_running - shown,
-                            **fields)  # type: ignore[arg-type]
-                )
-                shown = rounded_running
+        regresor_id = self._last_regresor_id()
+        # parents, then the state, then each regresor (the last regresor takes the remainder)
+        buckets: list[list[list[object]]] = [self.parents, self.state]
+        if self.regresor:
+            ids = list(dict.fromkeys(str(draft[1]) for draft in self.regresor))
+            if len(ids) > 1:
+                ids.remove(regresor_id)
+                ids.append(regresor_id)
+                buckets.extend([d for d in self.regresor if d[1] == i] for i in ids)
+            else:
+                buckets.append(self.regresor)
+        for bucket in buckets:
+            running = shown = _ZERO
+            for draft in bucket:
+                running += draft[_UNROUNDED]  # type: ignore[operator]
+                rounded = running.quantize(CENT, rounding=rounding)
+                draft[_AMOUNT] = rounded - shown
+                shown = rounded
+                lines.append(FeeLine(*draft))  # type: ignore[arg-type]
             assigned += shown
         residue = total - assigned
         if residue:
-            payer, payer_id = regresor_key
-            day = date.fromordinal(self.end)
+            last = date.fromordinal(self.end)
             lines.append(
-                FeeLine(payer=payer, payer_id=payer_id, kind=LineKind.ROUNDING,
-                        start=day, end=day, days_in_month=self.dim, rule="remainder",
-                        source="parts sum to the rounded total", amount=residue,
-                        coefficient=_ZERO)
+                FeeLine(self.regresor_kind, regresor_id, LineKind.ROUNDING, last, last,
+                        _ZERO, 0, self.dim, False, _ZERO, 0, _ZERO, "remainder",
+                        "parts sum to the rounded total", _ZERO, residue)
             )
         return FeeStatement(
             month=self.month,
@@ -745,7 +714,10 @@ class _Computation:
         )
 
     def _last_regresor_id(self) -> str:
-        for payer, payer_id, _ in reversed(self.drafts):
-            if payer is self.regresor_kind:
-                return payer_id
+        if self.regresor:
+            return str(self.regresor[-1][1])
         return self.child.regresor_id or f"SI-{self.regresor_code:03d}"
+
+
+P_: Final = PayerKind.PARENTS
+S_: Final = PayerKind.STATE

@@ -84,7 +84,7 @@ _KIND_TEXT = {
 }
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen
 class FeeLine:
     """One line of a statement: who pays what, for which days, by which rule.
 

@@ -111,7 +111,8 @@ class ModelSpec:
             and 31): :func:`validate` does not verify them, :func:`make` computes
             them so that what it builds is valid under either reading.
         check: ``"mod11"``, ``"iso11649"`` (RF) or ``"none"`` (SI00, SI99).
-        part_digits: The most digits one part may have (13 for model 12).
+        part_digits: The most digits one part may have (13 for model 12; for RF
+            the most characters of the body).
         notes: What the model is for and any caveat, in English.
 
     Example:
@@ -233,8 +234,8 @@ MODELS: Mapping[str, ModelSpec] = MappingProxyType(
 """Every model of the ZBS rules v1.4 and RF, by code (read-only).
 
 Example:
-    >>> sorted(MODELS)[:3]
-    ['RF', 'SI00', 'SI01']
+    >>> len(MODELS), "SI12" in MODELS, "RF" in MODELS
+    (31, True, True)
     >>> MODELS["SI05"].min_parts, MODELS["SI05"].max_parts
     (1, 3)
 """
@@ -251,14 +252,19 @@ def _length_error(sl: str, en: str, where: str | None = None) -> InvalidLength:
     return InvalidLength("reference.length", sl=sl, en=en, where=where)
 
 
+# "zahteva natanko ..." (accusative: singular, dual, plural) and English.
+_EXACT_PARTS = {1: ("en del", "1 part"), 2: ("dva dela", "2 parts"), 3: ("tri dele", "3 parts")}
+
+
 def _parts_error(spec: ModelSpec, where: str | None = None) -> InvalidFormat:
     low, high = spec.min_parts, spec.max_parts
     if spec.code == "SI99":
         sl = "Model SI99 je brez sklica: zapiše se le SI99."
         en = "Model SI99 has no reference: write SI99 alone."
     elif low == high:
-        sl = f"Model {spec.code} zahteva natanko {low} del(e) sklica ({spec.structure})."
-        en = f"Model {spec.code} takes exactly {low} part(s) ({spec.structure})."
+        sl_count, en_count = _EXACT_PARTS[low]
+        sl = f"Model {spec.code} zahteva natanko {sl_count} sklica ({spec.structure})."
+        en = f"Model {spec.code} takes exactly {en_count} ({spec.structure})."
     else:
         sl = f"Model {spec.code} zahteva od {low} do {high} delov sklica ({spec.structure})."
         en = f"Model {spec.code} takes {low} to {high} parts ({spec.structure})."
@@ -746,6 +752,10 @@ def make_rf(body: str) -> str:
 class Reference:
     """A parsed, valid reference; build it with :func:`parse`.
 
+    Constructing one directly (or with ``attrs.evolve``) checks that the fields
+    make a valid reference and agree with each other, and raises
+    :class:`~szo_core.errors.InvalidFormat` or the error of :func:`validate` if not.
+
     Attributes:
         model: ``"SI00"`` ... ``"SI99"`` or ``"RF"``.
         parts: The parts as written, check digits included (``()`` for SI99,
@@ -766,11 +776,12 @@ class Reference:
     check_digits: tuple[str, ...]
 
     def __attrs_post_init__(self) -> None:
-        fields = (self.model, *self.parts, *self.check_digits)
         if not (
             isinstance(self.parts, tuple)
             and isinstance(self.check_digits, tuple)
-            and all(isinstance(field, str) for field in fields)
+            and all(
+                isinstance(field, str) for field in (self.model, *self.parts, *self.check_digits)
+            )
         ):
             raise _format_error(
                 "Model, deli in kontrolne številke sklica so nizi.",

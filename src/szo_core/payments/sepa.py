@@ -3,22 +3,20 @@ r"""SEPA Direct Debit: a streamed pain.008 writer and a streamed XSD check.
 :func:`write_pain008` writes a ``pain.008.001.02`` (ISO 2009, the version UJP's
 checker names) or ``pain.008.001.08`` (ISO 2019, the EPC version since March
 2024) customer direct debit initiation with :class:`lxml.etree.xmlfile`.  It
-never holds the document, or the list of transactions, in memory:
+never holds the document, or the list of transactions, in memory, and it reads
+the transactions **once** (a generator over a database cursor is fine):
 
-1. a **check pass** reads every transaction once, enforces the SEPA rules below
-   and adds up ``NbOfTxs`` and ``CtrlSum`` per payment-information block
-   (one block per collection date and sequence type, in order of first
-   appearance) and for the whole message;
-2. a **write pass** reads them again and streams them out.  Input already grouped
-   by (collection date, sequence type) is read once; otherwise once per block.
+1. each transaction is checked against the SEPA rules below and serialised
+   straight into a temporary *spool* file for its payment-information block (one
+   block per collection date and sequence type, in order of first appearance),
+   while ``NbOfTxs`` and ``CtrlSum`` are added up per block;
+2. when every transaction has passed, the message is streamed to ``out``: the
+   group header with the totals, then each block's header with its totals,
+   followed by a byte copy of its spool.
 
-So ``batch.transactions`` must be *re-iterable*: a list or tuple, or an object
-whose ``__iter__`` starts over (a query that can be run again).  A one-shot
-iterator is refused.  A fingerprint of each block is compared between the two
-passes: a source that changed in between raises ``sepa.source_changed``.  When
-``out`` is a path the file is written to a temporary file beside it and moved into
-place only when complete, so nothing half-written is ever left; a file object
-receives its first byte only after the check pass has passed.
+Nothing reaches ``out`` before the last transaction has been checked, so an
+error leaves ``out`` untouched.  When ``out`` is a path the message goes to a
+temporary file beside it that replaces the target only when complete.
 
 Rules enforced before the first byte (each error's ``where`` names the
 transaction by index and end-to-end id, and the field):
@@ -86,7 +84,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import itertools
 import os
 import re
 import tempfile
@@ -266,8 +263,8 @@ class DirectDebitBatch:
     """Everything one pain.008 message needs.
 
     ``message_id`` and ``created_at`` are passed in, so the same batch always
-    gives the same bytes.  ``transactions`` must be re-iterable (see the module
-    documentation); it is not copied.
+    gives the same bytes.  ``transactions`` is any iterable (a list, or a
+    generator over a database cursor); it is read once and not copied.
 
     Example:
         >>> from datetime import datetime
@@ -528,6 +525,14 @@ class _Context(NamedTuple):
     version: Pain008Version
     creditor_id: str
     bics: dict[str, str | None]
+    dates: dict[date, str]
+    """ISO forms of the dates seen: a file has few distinct dates."""
+
+    def iso(self, value: date) -> str:
+        text = self.dates.get(value)
+        if text is None:
+            text = self.dates[value] = value.isoformat()
+        return text
 
 
 def _amendment(
@@ -578,20 +583,20 @@ def _amendment(
     )
 
 
-def _prepare(tx: DirectDebit, index: int, context: _Context, *, full: bool) -> _Tx:
-    """Check one transaction; ``full`` adds the costly checks (IBAN, ids), done once.
+def _prepare(tx: DirectDebit, index: int, context: _Context) -> _Tx:
+    """Check one transaction and return the strings to write.
 
     Errors name the transaction (index and end-to-end id) and the field.
     """
     try:
-        return _checked(tx, context, full=full)
+        return _checked(tx, context)
     except SzoError as exc:
         label = _label(index, getattr(tx, "end_to_end_id", None))
         where = f"{label}: {exc.where}" if exc.where else label
         raise type(exc)(exc.code, sl=exc.sl, en=exc.en, where=where) from None
 
 
-def _checked(tx: DirectDebit, context: _Context, *, full: bool) -> _Tx:
+def _checked(tx: DirectDebit, context: _Context) -> _Tx:
     if not isinstance(tx, DirectDebit):
         raise InvalidFormat(
             "sepa.type",
@@ -625,19 +630,13 @@ def _checked(tx: DirectDebit, context: _Context, *, full: bool) -> _Tx:
             en="The mandate is signed after the collection date.",
             where="mandate.signature_date",
         )
-    if full:
-        mandate_id = _check_id(_mandate.validate, mandate.mandate_id, "mandate")
-        iban = _iban.compact(mandate.debtor_iban) if isinstance(mandate.debtor_iban, str) else ""
-        if not _plain_si_iban(iban):
-            iban = _check_id(_iban.validate, mandate.debtor_iban, "debtor_iban")
-    else:
-        mandate_id = _mandate.compact(mandate.mandate_id)
-        iban = _iban.compact(mandate.debtor_iban)
+    mandate_id = _check_id(_mandate.validate, mandate.mandate_id, "mandate")
+    iban = _iban.compact(mandate.debtor_iban) if isinstance(mandate.debtor_iban, str) else ""
+    if not _plain_si_iban(iban):
+        iban = _check_id(_iban.validate, mandate.debtor_iban, "debtor_iban")
     amendment = None
     if mandate.amendment is not None:
-        amendment = _amendment(
-            mandate.amendment, mandate_id, context, "mandate.amendment"
-        )
+        amendment = _amendment(mandate.amendment, mandate_id, context, "mandate.amendment")
     bic = _bic(mandate.debtor_bic, context.version, "debtor_bic")
     if bic is None and context.version == "pain.008.001.02":
         bic = _known_bic(iban, context.bics)
@@ -657,11 +656,11 @@ def _checked(tx: DirectDebit, context: _Context, *, full: bool) -> _Tx:
             where="purpose",
         )
     return _Tx(
-        key=(when.isoformat(), mandate.sequence.value),
+        key=(context.iso(when), mandate.sequence),
         e2e=e2e,
         cents=cents,
         mandate_id=mandate_id,
-        signature_date=signed.isoformat(),
+        signature_date=context.iso(signed),
         amendment=amendment,
         bic=bic,
         name=_text(mandate.debtor_name, _NAME_MAX, "debtor_name"),
@@ -734,25 +733,6 @@ def _header(
 
 def _amount(cents: int) -> str:
     return f"{cents // 100}.{cents % 100:02d}"
-
-
-def _fingerprint(tx: _Tx, previous: int) -> int:
-    # Both passes run in one process, so the (salted) str hash is stable between them.
-    return ((previous * 1_000_003) ^ hash(tx)) & 0xFFFF_FFFF_FFFF_FFFF
-
-
-class _Group:
-    __slots__ = ("cents", "count", "fingerprint")
-
-    def __init__(self) -> None:
-        self.count = 0
-        self.cents = 0
-        self.fingerprint = 0
-
-    def add(self, tx: _Tx) -> None:
-        self.count += 1
-        self.cents += tx.cents
-        self.fingerprint = _fingerprint(tx, self.fingerprint)
 
 
 _SE = etree.SubElement
@@ -904,14 +884,14 @@ def _block_header(
     version: Pain008Version,
     block_id: str,
     key: tuple[str, str],
-    group: _Group,
+    totals: _Spool,
 ) -> etree._Element:
     block = etree.Element("PmtInf")
     _leaf(block, "PmtInfId", block_id)
     _leaf(block, "PmtMtd", "DD")
     _leaf(block, "BtchBookg", "true" if batch.batch_booking else "false")
-    _leaf(block, "NbOfTxs", str(group.count))
-    _leaf(block, "CtrlSum", _amount(group.cents))
+    _leaf(block, "NbOfTxs", str(totals.count))
+    _leaf(block, "CtrlSum", _amount(totals.cents))
     kind = _SE(block, "PmtTpInf")
     _leaf(_SE(kind, "SvcLvl"), "Cd", "SEPA")
     _leaf(_SE(kind, "LclInstrm"), "Cd", batch.local_instrument)
@@ -928,106 +908,99 @@ def _block_header(
     return block
 
 
-def _source_changed() -> SzoError:
-    return SzoError(
-        "sepa.source_changed",
-        sl="Transakcije so se med preverjanjem in pisanjem spremenile; datoteka ni veljavna.",
-        en="The transactions changed between the check and the write; the file is not valid.",
-        where="transactions",
-    )
+_SPOOL_OPEN: Final = b"<S>"
+_SPOOL_CLOSE: Final = b"</S>"
 
 
-def _check_pass(
-    batch: DirectDebitBatch, context: _Context
-) -> tuple[dict[tuple[str, str], _Group], bool]:
-    groups: dict[tuple[str, str], _Group] = {}
-    grouped = True
-    last: tuple[str, str] | None = None
+class _Spool:
+    """The transactions of one payment-information block, serialised to a temporary file.
+
+    lxml's incremental writer needs one root, so the file holds ``<S>...</S>``; the
+    wrapper's bytes are left out when the block is copied into the message.
+    """
+
+    def __init__(self, directory: str | None) -> None:
+        self.count = 0
+        self.cents = 0
+        self._stack = contextlib.ExitStack()
+        self.file = self._stack.enter_context(tempfile.TemporaryFile(dir=directory))
+        self._xf = self._stack.enter_context(etree.xmlfile(self.file, encoding="UTF-8"))
+        self._root = self._xf.element("S")
+        self._root.__enter__()
+        self.size = 0
+
+    def add(self, values: _Tx, element: etree._Element) -> None:
+        self.count += 1
+        self.cents += values.cents
+        self._xf.write(element)
+
+    def finish(self) -> None:
+        self._root.__exit__(None, None, None)
+        self._xf.flush()
+        self.size = self.file.tell()
+
+    def copy_to(self, out: IO[bytes]) -> None:
+        self.file.seek(len(_SPOOL_OPEN))
+        left = self.size - len(_SPOOL_OPEN) - len(_SPOOL_CLOSE)
+        while left > 0:
+            chunk = self.file.read(min(left, 1 << 20))
+            out.write(chunk)
+            left -= len(chunk)
+
+    def close(self) -> None:
+        self._stack.close()
+
+
+def _spool(
+    batch: DirectDebitBatch, context: _Context, directory: str | None, stack: contextlib.ExitStack
+) -> dict[tuple[str, str], _Spool]:
+    """The single pass: check each transaction and serialise it into its block's spool."""
+    writer = _Writer(context.version)
+    spools: dict[tuple[str, str], _Spool] = {}
     for index, tx in enumerate(batch.transactions):
-        values = _prepare(tx, index, context, full=True)
-        key = values.key
-        group = groups.get(key)
-        if group is None:
-            group = groups[key] = _Group()
-        elif key != last:
-            grouped = False
-        group.add(values)
-        last = key
-    return groups, grouped
+        values = _prepare(tx, index, context)
+        spool = spools.get(values.key)
+        if spool is None:
+            spool = spools[values.key] = _Spool(directory)
+            stack.callback(spool.close)
+        spool.add(values, writer.element(values))
+    for spool in spools.values():
+        spool.finish()
+    return spools
 
 
-def _blocks(
-    batch: DirectDebitBatch, context: _Context, groups: dict[tuple[str, str], _Group], grouped: bool
-) -> Iterator[tuple[tuple[str, str], Iterator[_Tx]]]:
-    def prepared() -> Iterator[_Tx]:
-        for index, tx in enumerate(batch.transactions):
-            yield _prepare(tx, index, context, full=False)
-
-    if grouped:
-        yield from itertools.groupby(prepared(), key=lambda values: values.key)
-        return
-
-    def block(key: tuple[str, str]) -> Iterator[_Tx]:
-        # The check pass has vetted the types, so the key can be read before the checks.
-        for index, tx in enumerate(batch.transactions):
-            if (tx.collection_date.isoformat(), tx.mandate.sequence.value) == key:
-                yield _prepare(tx, index, context, full=False)
-
-    for key in groups:
-        yield key, block(key)
-
-
-def _write(
-    batch: DirectDebitBatch,
+def _assemble(
     out: IO[bytes],
+    batch: DirectDebitBatch,
     version: Pain008Version,
     header: _Header,
-    context: _Context,
-    groups: dict[tuple[str, str], _Group],
-    grouped: bool,
+    spools: dict[tuple[str, str], _Spool],
 ) -> WriteSummary:
-    total_count = sum(g.count for g in groups.values())
-    total_cents = sum(g.cents for g in groups.values())
-    writer = _Writer(version)
+    total_count = sum(spool.count for spool in spools.values())
+    total_cents = sum(spool.cents for spool in spools.values())
     summaries: list[PaymentInformationSummary] = []
-    seen: set[tuple[str, str]] = set()
     namespace = _NS_PREFIX + version
     with etree.xmlfile(out, encoding="UTF-8") as xf:
         xf.write_declaration()
         with xf.element(f"{{{namespace}}}Document", nsmap={None: namespace}):  # noqa: SIM117
             with xf.element("CstmrDrctDbtInitn"):
                 xf.write(_group_header(header, total_count, total_cents))
-                for number, (key, txs) in enumerate(_blocks(batch, context, groups, grouped), 1):
-                    expected = groups.get(key)
-                    if expected is None or key in seen:
-                        raise _source_changed()
-                    seen.add(key)
+                for number, (key, spool) in enumerate(spools.items(), 1):
                     block_id = f"{header.message_id[:26]}-{number}"
-                    block = _block_header(header, batch, version, block_id, key, expected)
-                    written = _Group()
                     with xf.element("PmtInf"):
-                        for child in block:
+                        for child in _block_header(header, batch, version, block_id, key, spool):
                             xf.write(child)
-                        for values in txs:
-                            written.add(values)
-                            xf.write(writer.element(values))
-                    if (written.count, written.cents, written.fingerprint) != (
-                        expected.count,
-                        expected.cents,
-                        expected.fingerprint,
-                    ):
-                        raise _source_changed()
+                        xf.flush()
+                        spool.copy_to(out)
                     summaries.append(
                         PaymentInformationSummary(
                             payment_information_id=block_id,
                             collection_date=date.fromisoformat(key[0]),
                             sequence=SequenceType(key[1]),
-                            transactions=written.count,
-                            control_sum=Decimal(_amount(written.cents)),
+                            transactions=spool.count,
+                            control_sum=Decimal(_amount(spool.cents)),
                         )
                     )
-                if len(seen) != len(groups):
-                    raise _source_changed()
     return WriteSummary(
         version=version,
         message_id=header.message_id,
@@ -1041,25 +1014,29 @@ def write_pain008(
     batch: DirectDebitBatch,
     out: IO[bytes] | str | os.PathLike[str],
     version: Pain008Version = "pain.008.001.02",
+    *,
+    spool_dir: str | os.PathLike[str] | None = None,
 ) -> WriteSummary:
     """Check every transaction, then stream the pain.008 message to ``out``.
 
     Args:
-        batch: The message: ids, creditor and a re-iterable of transactions.
+        batch: The message: ids, creditor and the transactions (any iterable,
+            read once).
         out: A binary file object, or a path (written through a temporary file
             that replaces the target only when complete).
         version: ``"pain.008.001.02"`` (default) or ``"pain.008.001.08"``.
+        spool_dir: Where the blocks are spooled while the transactions are
+            read; by default beside ``out`` when it is a path, else the system's
+            temporary directory.
 
     Returns:
         The totals written, per block and for the message.
 
     Raises:
         szo_core.errors.ValidationError: a transaction or the header breaks a
-            rule; ``where`` names it.  Nothing has been written.
-        szo_core.errors.ConfigurationError: a bad version, a one-shot iterator,
-            no transactions, no creditor BIC.
-        szo_core.errors.SzoError: ``sepa.source_changed`` if the transactions
-            changed between the two passes.
+            rule; ``where`` names it.  Nothing has been written to ``out``.
+        szo_core.errors.ConfigurationError: a bad version, no transactions, no
+            creditor BIC.
 
     Example:
         >>> from datetime import datetime
@@ -1079,42 +1056,35 @@ def write_pain008(
             en="The supported versions are pain.008.001.02 and pain.008.001.08.",
             where="version",
         )
-    transactions = batch.transactions
-    if iter(transactions) is transactions:
-        raise ConfigurationError(
-            "sepa.one_shot_iterator",
-            sl="Transakcije je treba prebrati dvakrat: podajte seznam ali ponovljiv vir, "
-            "ne enkratnega iteratorja.",
-            en="The transactions are read twice: give a list or a re-iterable source, "
-            "not a one-shot iterator.",
-            where="transactions",
-        )
     bics: dict[str, str | None] = {}
     header = _header(batch, version, bics)
-    context = _Context(version=version, creditor_id=header.creditor_id, bics=bics)
-    groups, grouped = _check_pass(batch, context)
-    if not groups:
-        raise ConfigurationError(
-            "sepa.no_transactions",
-            sl="Sporočilo nima nobene transakcije.",
-            en="The message has no transactions.",
-            where="transactions",
-        )
-    if isinstance(out, str | os.PathLike):
-        target = Path(out)
+    context = _Context(version=version, creditor_id=header.creditor_id, bics=bics, dates={})
+    target = Path(out) if isinstance(out, str | os.PathLike) else None
+    directory = spool_dir if spool_dir is not None else target.parent if target else None
+    with contextlib.ExitStack() as stack:
+        spools = _spool(batch, context, None if directory is None else str(directory), stack)
+        if not spools:
+            raise ConfigurationError(
+                "sepa.no_transactions",
+                sl="Sporočilo nima nobene transakcije.",
+                en="The message has no transactions.",
+                where="transactions",
+            )
+        if target is None:
+            assert not isinstance(out, str | os.PathLike)
+            return _assemble(out, batch, version, header, spools)
         handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - moved into place below
             "wb", dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
         )
         try:
             with handle:
-                summary = _write(batch, handle, version, header, context, groups, grouped)
+                summary = _assemble(handle, batch, version, header, spools)
             os.replace(handle.name, target)
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(handle.name)
             raise
         return summary
-    return _write(batch, out, version, header, context, groups, grouped)
 
 
 def debit_from_instruction(

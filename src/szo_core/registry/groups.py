@@ -161,10 +161,11 @@ def resolve_payment_groups(children: Iterable[Child]) -> GroupResolution:
     issues: list[Issue] = []
     resolved: list[Child] = []
     for child in items:
-        if not child.is_payment_group_member:
+        target = child.payment_group_lead
+        if target is None or target == child.code:  # pays alone, or leads
             resolved.append(child)
             continue
-        lead = leads.get(child.payment_group_lead)  # type: ignore[arg-type]
+        lead = leads.get(target)
         if lead is None:
             issues.extend(_pointer_issues(child, by_code))
             resolved.append(child)

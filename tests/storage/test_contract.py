@@ -1,0 +1,646 @@
+"""The storage contract: every adapter (memory, SQLite, PostgreSQL) must pass all of it.
+
+A new adapter is checked by adding it to the ``backend`` fixture in conftest.py.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from tests.storage._backend import Backend
+from tests.storage._world import (
+    ORG,
+    Record,
+    add,
+    bare_child,
+    base_records,
+    child_month_records,
+    key_of,
+    month_child,
+    month_world,
+    price,
+    references,
+    repository,
+    store_with_references,
+    synthetic_emso,
+)
+
+from szo_core.calendar import Month
+from szo_core.errors import ConcurrencyConflict, NotFound, RecordLockedError, StorageError
+from szo_core.model import (
+    Absence,
+    Child,
+    Decision,
+    Group,
+    Guardian,
+    Program,
+    Regresor,
+    Reservation,
+    ReservationKind,
+)
+from szo_core.testing import records as rs
+
+fixture_settings = settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+RECORD_STRATEGIES = {
+    "child": rs.children(),
+    "guardian": rs.guardians(),
+    "program": rs.programs(),
+    "group": rs.groups(),
+    "regresor": rs.regresors(),
+    "decision": rs.decisions(),
+    "reservation": rs.reservations(),
+    "absence": rs.absences(),
+}
+
+
+def _get(backend: Backend, record: Record) -> Record:
+    with backend.store.unit_of_work() as uow:
+        return repository(uow, record).get(record.organisation_id, key_of(record))  # type: ignore[attr-defined, no-any-return]
+
+
+# -- round trips ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", sorted(RECORD_STRATEGIES))
+def test_records_round_trip_unchanged(backend: Backend, kind: str) -> None:
+    @fixture_settings
+    @given(record=RECORD_STRATEGIES[kind])
+    def check(record: Record) -> None:
+        backend.reset()
+        with backend.store.unit_of_work() as uow:
+            store_with_references(uow, record)
+            uow.commit()
+        assert _get(backend, record) == record
+        with backend.store.unit_of_work() as uow:
+            listed = repository(uow, record).for_organisation(record.organisation_id)  # type: ignore[attr-defined]
+        assert record in listed
+
+    check()
+
+
+@pytest.mark.parametrize("kind", sorted(RECORD_STRATEGIES))
+def test_update_stores_the_new_content_with_the_next_version(backend: Backend, kind: str) -> None:
+    @fixture_settings
+    @given(first=RECORD_STRATEGIES[kind], second=RECORD_STRATEGIES[kind])
+    def check(first: Record, second: Record) -> None:
+        backend.reset()
+        # the second record takes the first one's key and version (as if read, then edited)
+        key_field = "code" if isinstance(first, Child | Program | Group) else "id"
+        edited = attrs.evolve(second, **{key_field: key_of(first), "version": first.version})  # type: ignore[misc]
+        with backend.store.unit_of_work() as uow:
+            store_with_references(uow, first, also_for=[edited])
+            uow.commit()
+        with backend.store.unit_of_work() as uow:
+            stored = repository(uow, edited).update(edited)  # type: ignore[attr-defined]
+            uow.commit()
+        assert stored == attrs.evolve(edited, version=first.version + 1)
+        assert _get(backend, first) == stored
+
+    check()
+
+
+def test_money_keeps_every_digit_and_the_scale(backend: Backend) -> None:
+    # 0.1 + 0.2 is 0.30000000000000004 in binary floating point; stored as Decimal it
+    # must come back as exactly 0.1, 0.2 and 0.3, with trailing zeros kept ("0.30").
+    values = [
+        Decimal("0.1"),
+        Decimal("0.2"),
+        Decimal("0.1") + Decimal("0.2"),
+        Decimal("0.30"),
+        Decimal("1234567890.123456789"),
+        Decimal("0.0001"),
+        Decimal("0"),
+    ]
+    program = Program(
+        organisation_id=ORG,
+        code="P",
+        prices=tuple(
+            price(date(2020, 1, 1) + timedelta(days=i), str(v), str(v))
+            for i, v in enumerate(values)
+        ),
+    )
+    with backend.store.unit_of_work() as uow:
+        uow.programs.add(program)
+        uow.commit()
+    stored = _get(backend, program)
+    assert isinstance(stored, Program)
+    assert [str(p.monthly) for p in stored.prices] == [str(v) for v in values]
+    assert stored.prices[2].monthly == Decimal("0.3")
+    assert sum((p.monthly for p in stored.prices[:2]), Decimal(0)) == Decimal("0.3")
+
+
+@fixture_settings
+@given(st.decimals(min_value=0, max_value=1, places=4, allow_nan=False))
+def test_decision_coefficient_round_trips_as_the_same_text(
+    backend: Backend, coefficient: Decimal
+) -> None:
+    backend.reset()
+    decision = Decision(
+        organisation_id=ORG,
+        id="d",
+        child_code=1,
+        number="x",
+        coefficient=coefficient,
+        valid_from=date(2025, 1, 1),
+    )
+    with backend.store.unit_of_work() as uow:
+        add(uow, bare_child(ORG, 1), decision)
+        uow.commit()
+    stored = _get(backend, decision)
+    assert isinstance(stored, Decision)
+    assert str(stored.coefficient) == str(coefficient)
+
+
+def test_aware_announcement_time_keeps_its_instant_and_offset(backend: Backend) -> None:
+    announced = datetime(2025, 3, 3, 7, 30, 15, 123456, tzinfo=timezone(timedelta(hours=1)))
+    absence = Absence(
+        organisation_id=ORG,
+        id="a",
+        child_code=1,
+        start=date(2025, 3, 3),
+        end=date(2025, 3, 3),
+        announced_at=announced,
+    )
+    with backend.store.unit_of_work() as uow:
+        add(uow, bare_child(ORG, 1), absence)
+        uow.commit()
+    stored = _get(backend, absence)
+    assert isinstance(stored, Absence) and stored.announced_at is not None
+    assert stored.announced_at == announced
+    assert stored.announced_at.utcoffset() == timedelta(hours=1)
+
+
+# -- lookups and errors ---------------------------------------------------------------
+
+
+def test_missing_records(backend: Backend) -> None:
+    group = Group(organisation_id=ORG, code="A1")
+    with backend.store.unit_of_work() as uow:
+        assert uow.groups.find(ORG, "A1") is None
+        with pytest.raises(NotFound) as err:
+            uow.groups.get(ORG, "A1")
+        assert err.value.code == "storage.not_found"
+        with pytest.raises(NotFound):
+            uow.groups.update(group)
+        with pytest.raises(NotFound):
+            uow.groups.remove(group)
+
+
+def test_organisations_are_separate(backend: Backend) -> None:
+    with backend.store.unit_of_work() as uow:
+        add(
+            uow,
+            Group(organisation_id="a", code="X"),
+            Group(organisation_id="b", code="X", name="B"),
+        )
+        uow.commit()
+    with backend.store.unit_of_work() as uow:
+        assert [g.organisation_id for g in uow.groups.for_organisation("b")] == ["b"]
+        assert uow.groups.get("b", "X").name == "B"
+
+
+def test_duplicate_key_fails_and_rolls_back(backend: Backend) -> None:
+    with backend.store.unit_of_work() as uow:
+        uow.groups.add(Group(organisation_id=ORG, code="A1"))
+        uow.commit()
+    with backend.store.unit_of_work() as uow:
+        uow.groups.add(Group(organisation_id=ORG, code="B2"))
+        with pytest.raises(StorageError) as err:
+            uow.groups.add(Group(organisation_id=ORG, code="A1", name="again"))
+            uow.commit()  # the memory adapter may notice only here; SQL at the INSERT
+        assert err.value.code == "storage.duplicate"
+        uow.commit()
+    with backend.store.unit_of_work() as uow:
+        assert [g.code for g in uow.groups.for_organisation(ORG)] == ["A1"]
+
+
+def test_for_child_lists_a_childs_records_in_date_order(backend: Backend) -> None:
+    later = Absence(
+        organisation_id=ORG, id="a1", child_code=1, start=date(2025, 3, 10), end=date(2025, 3, 10)
+    )
+    earlier = Absence(
+        organisation_id=ORG, id="a2", child_code=1, start=date(2025, 3, 3), end=date(2025, 3, 4)
+    )
+    other = Absence(
+        organisation_id=ORG, id="a3", child_code=2, start=date(2025, 3, 3), end=date(2025, 3, 3)
+    )
+    with backend.store.unit_of_work() as uow:
+        add(uow, bare_child(ORG, 1), bare_child(ORG, 2), later, earlier, other)
+        uow.commit()
+    with backend.store.unit_of_work() as uow:
+        assert uow.absences.for_child(ORG, 1) == (earlier, later)
+
+
+# -- transactions ---------------------------------------------------------------------
+
+
+def test_uncommitted_changes_are_invisible_and_rolled_back(backend: Backend) -> None:
+    group = Group(organisation_id=ORG, code="A1")
+    with backend.store.unit_of_work() as writer:
+        writer.groups.add(group)
+        with backend.store.unit_of_work() as reader:
+            assert reader.groups.find(ORG, "A1") is None
+        writer.rollback()
+        assert writer.groups.find(ORG, "A1") is None
+        # the unit of work is usable after a rollback
+        writer.groups.add(group)
+        writer.commit()
+    with backend.store.unit_of_work() as uow:
+        assert uow.groups.get(ORG, "A1") == group
+
+
+def test_leaving_without_commit_discards(backend: Backend) -> None:
+    with backend.store.unit_of_work() as uow:
+        uow.groups.add(Group(organisation_id=ORG, code="A1"))
+    with backend.store.unit_of_work() as uow:
+        assert uow.groups.for_organisation(ORG) == ()
+
+
+class InjectedFailure(Exception):
+    pass
+
+
+@fixture_settings
+@given(st.integers(min_value=0, max_value=6))
+def test_failure_mid_transaction_leaves_nothing_half_written(
+    backend: Backend, fail_after: int
+) -> None:
+    # Seven writes of one unit of work; the work fails after ``fail_after`` of them.
+    backend.reset()
+    child = month_child(ORG, 1)
+    writes = [*base_records(), child, *child_month_records(ORG, 1, date(2025, 3, 1))]
+    assert len(writes) == 7
+    with pytest.raises(InjectedFailure), backend.store.unit_of_work() as uow:
+        add(uow, *writes[:fail_after])
+        raise InjectedFailure
+    with backend.store.unit_of_work() as uow:
+        month = uow.load_month(ORG, Month(2025, 3))
+        assert month.children == {}
+        assert month.programs == {} and month.groups == {} and month.regresors == {}
+        assert uow.guardians.for_organisation(ORG) == ()
+
+
+def test_failure_inside_the_adapter_rolls_back_earlier_writes(backend: Backend) -> None:
+    with backend.store.unit_of_work() as uow:
+        add(uow, Group(organisation_id=ORG, code="A1"))
+        uow.commit()
+    with backend.store.unit_of_work() as uow:
+        add(
+            uow,
+            Regresor(organisation_id=ORG, id="r", name="R"),
+            Program(organisation_id=ORG, code="I"),
+        )
+        with pytest.raises(StorageError):
+            uow.groups.add(Group(organisation_id=ORG, code="A1"))  # duplicate key
+            uow.commit()
+    with backend.store.unit_of_work() as uow:
+        assert uow.regresors.for_organisation(ORG) == ()
+        assert uow.programs.for_organisation(ORG) == ()
+
+
+# -- optimistic concurrency -----------------------------------------------------------
+
+
+def test_stale_update_raises_conflict_and_changes_nothing(backend: Backend) -> None:
+    with backend.store.unit_of_work() as uow:
+        add(uow, *base_records())
+        uow.commit()
+    with backend.store.unit_of_work() as slow, backend.store.unit_of_work() as fast:
+        read_by_slow = slow.programs.get(ORG, "I")
+        read_by_fast = fast.programs.get(ORG, "I")
+        won = fast.programs.update(attrs.evolve(read_by_fast, name="fast"))
+        fast.commit()
+        with pytest.raises(ConcurrencyConflict) as err:
+            # SQLite may notice the stale snapshot at the first write, the others at the update
+            slow.groups.add(Group(organisation_id=ORG, code="B2"))
+            slow.programs.update(attrs.evolve(read_by_slow, name="slow", prices=()))
+            slow.commit()
+        assert err.value.code == "storage.conflict"
+    with backend.store.unit_of_work() as uow:
+        assert uow.programs.get(ORG, "I") == won
+        assert won.version == read_by_fast.version + 1
+        assert uow.groups.find(ORG, "B2") is None  # the conflicting unit was rolled back
+
+
+def test_stale_remove_raises_conflict(backend: Backend) -> None:
+    with backend.store.unit_of_work() as uow:
+        group = uow.groups.add(Group(organisation_id=ORG, code="A1"))
+        uow.commit()
+    with backend.store.unit_of_work() as uow:
+        uow.groups.update(attrs.evolve(group, name="new"))
+        uow.commit()
+    with backend.store.unit_of_work() as uow, pytest.raises(ConcurrencyConflict):
+        uow.groups.remove(group)
+        uow.commit()
+    with backend.store.unit_of_work() as uow:
+        assert uow.groups.get(ORG, "A1").name == "new"
+
+
+def test_same_unit_can_update_twice(backend: Backend) -> None:
+    with backend.store.unit_of_work() as uow:
+        group = uow.groups.add(Group(organisation_id=ORG, code="A1"))
+        once = uow.groups.update(attrs.evolve(group, name="1"))
+        twice = uow.groups.update(attrs.evolve(once, name="2"))
+        uow.commit()
+    assert twice.version == group.version + 2
+    with backend.store.unit_of_work() as uow:
+        assert uow.groups.get(ORG, "A1") == twice
+
+
+# -- references -----------------------------------------------------------------------
+
+
+def test_missing_reference_fails_at_commit_and_stores_nothing(backend: Backend) -> None:
+    decision = Decision(
+        organisation_id=ORG,
+        id="d",
+        child_code=99,
+        number="x",
+        coefficient=Decimal("0.3"),
+        valid_from=date(2025, 1, 1),
+    )
+    with backend.store.unit_of_work() as uow:
+        uow.groups.add(Group(organisation_id=ORG, code="A1"))
+        uow.decisions.add(decision)
+        with pytest.raises(StorageError) as err:
+            uow.commit()
+        assert err.value.code == "storage.reference"
+    with backend.store.unit_of_work() as uow:
+        assert uow.groups.for_organisation(ORG) == ()
+        assert uow.decisions.for_organisation(ORG) == ()
+
+
+def test_records_may_be_added_before_what_they_refer_to(backend: Backend) -> None:
+    child = month_child(ORG, 1)
+    with backend.store.unit_of_work() as uow:
+        add(uow, *child_month_records(ORG, 1, date(2025, 3, 1)), child, *reversed(base_records()))
+        uow.commit()
+    with backend.store.unit_of_work() as uow:
+        assert uow.children.get(ORG, 1) == child
+
+
+def test_removing_a_referenced_record_fails(backend: Backend) -> None:
+    with backend.store.unit_of_work() as uow:
+        add(
+            uow,
+            *base_records(),
+            month_child(ORG, 1),
+            *child_month_records(ORG, 1, date(2025, 3, 1)),
+        )
+        uow.commit()
+    with backend.store.unit_of_work() as uow:
+        child = uow.children.get(ORG, 1)
+        with pytest.raises(StorageError) as err:
+            uow.children.remove(child)  # its decision, reservation and absence refer to it
+            uow.commit()
+        assert err.value.code == "storage.reference"
+    with backend.store.unit_of_work() as uow:
+        assert uow.children.find(ORG, 1) is not None
+
+
+def test_removing_a_child_removes_its_groups_and_links(backend: Backend) -> None:
+    child = month_child(ORG, 1)
+    with backend.store.unit_of_work() as uow:
+        add(uow, *base_records(), child)
+        uow.commit()
+    with backend.store.unit_of_work() as uow:
+        uow.children.remove(child)
+        uow.commit()
+    with backend.store.unit_of_work() as uow:
+        assert uow.children.find(ORG, 1) is None
+        uow.children.add(attrs.evolve(child, groups=(), guardians=()))
+        uow.commit()
+    with backend.store.unit_of_work() as uow:
+        assert uow.children.get(ORG, 1).groups == ()
+
+
+# -- decision locks -------------------------------------------------------------------
+
+
+def test_locked_decision_cannot_change_but_can_be_superseded(backend: Backend) -> None:
+    records = child_month_records(ORG, 1, date(2025, 3, 1))
+    decision = records[0]
+    assert isinstance(decision, Decision)
+    with backend.store.unit_of_work() as uow:
+        add(uow, *base_records(), month_child(ORG, 1), decision)
+        uow.decision_locks.lock(ORG, [decision.id], "run-2025-03")
+        uow.commit()
+    with backend.store.unit_of_work() as uow:
+        uow.decision_locks.lock(ORG, [decision.id], "run-2025-04")  # keeps the first run
+        uow.commit()
+    with backend.store.unit_of_work() as uow:
+        assert uow.decision_locks.locked_by(ORG, decision.id) == "run-2025-03"
+        assert uow.decision_locks.locked(ORG) == {decision.id: "run-2025-03"}
+        assert uow.decision_locks.locked_by(ORG, "other") is None
+        with pytest.raises(RecordLockedError) as err:
+            uow.decisions.update(attrs.evolve(decision, coefficient=Decimal("0.35")))
+        assert err.value.code == "decision.locked"
+        with pytest.raises(RecordLockedError):
+            uow.decisions.remove(decision)
+        fix = attrs.evolve(
+            decision, id="d-1-fix", coefficient=Decimal("0.35"), supersedes=decision.id
+        )
+        uow.decisions.add(fix)
+        uow.commit()
+    with backend.store.unit_of_work() as uow:
+        assert uow.decisions.get(ORG, decision.id) == decision
+        assert [d.id for d in uow.decisions.for_child(ORG, 1)] == ["d-1", "d-1-fix"]
+
+
+def test_lock_of_unknown_decision_fails_at_commit(backend: Backend) -> None:
+    with backend.store.unit_of_work() as uow:
+        uow.decision_locks.lock(ORG, ["nope"], "run")
+        with pytest.raises(StorageError):
+            uow.commit()
+    with backend.store.unit_of_work() as uow:
+        assert uow.decision_locks.locked(ORG) == {}
+
+
+# -- the month query ------------------------------------------------------------------
+
+
+def test_month_query_selects_by_inclusive_dates(backend: Backend) -> None:
+    # March 2025 runs 1.3. to 31.3.  Children 1-4 attend on at least one day of it:
+    # 2 leaves on 1.3. and 3 arrives on 31.3. (both days inclusive), 4 stays all month.
+    # Child 5 left on 28.2., child 6 arrives on 1.4., child 7 has no enrollment date,
+    # child 8 is another organisation's.
+    march = date(2025, 3, 1)
+    children = [
+        month_child(ORG, 1),
+        month_child(ORG, 2, exit_date=date(2025, 3, 1)),
+        month_child(ORG, 3, enrolled=date(2025, 3, 31)),
+        month_child(ORG, 4, enrolled=date(2025, 3, 1), exit_date=date(2025, 3, 31)),
+        month_child(ORG, 5, exit_date=date(2025, 2, 28)),
+        month_child(ORG, 6, enrolled=date(2025, 4, 1)),
+        attrs.evolve(month_child(ORG, 7), enrollment_date=None, groups=()),
+    ]
+    other_org = [*base_records("other"), month_child("other", 8)]
+    d = Decision(
+        organisation_id=ORG,
+        id="d-old",
+        child_code=1,
+        number="x",
+        coefficient=Decimal("0.77"),
+        valid_from=date(2024, 1, 1),
+        valid_to=date(2025, 2, 28),
+    )
+    replaced = attrs.evolve(
+        d, id="d-march", valid_from=date(2025, 3, 1), valid_to=date(2025, 3, 31)
+    )
+    replacement = attrs.evolve(
+        d, id="d-fix", valid_from=date(2025, 4, 1), valid_to=None, supersedes="d-march"
+    )
+    summer = Reservation(
+        organisation_id=ORG,
+        id="res-jan",
+        child_code=1,
+        kind=ReservationKind.SICK,
+        start=date(2025, 1, 6),
+        end=date(2025, 1, 31),
+    )
+    last_year = attrs.evolve(summer, id="res-2024", start=date(2024, 7, 1), end=date(2024, 7, 31))
+    feb_absence = Absence(
+        organisation_id=ORG,
+        id="abs-feb",
+        child_code=1,
+        start=date(2025, 2, 27),
+        end=date(2025, 2, 28),
+    )
+    across = attrs.evolve(feb_absence, id="abs-across", end=date(2025, 3, 3))
+    with backend.store.unit_of_work() as uow:
+        add(uow, *base_records(), *children, *other_org, d, replaced, replacement)
+        add(uow, summer, last_year, feb_absence, across)
+        add(uow, *child_month_records(ORG, 4, march))
+        uow.decision_locks.lock(ORG, ["d-march", "d-old"], "run-2025-03")
+        uow.commit()
+    with backend.store.unit_of_work() as uow:
+        data = uow.load_month(ORG, Month(2025, 3))
+    assert sorted(data.children) == [1, 2, 3, 4]
+    one = data.children[1]
+    assert one.child == children[0]
+    # d-old ended in February; d-march is valid in March and d-fix supersedes it
+    assert [x.id for x in one.decisions] == ["d-march", "d-fix"]
+    # reservations of the whole calendar year 2025, absences touching March
+    assert [x.id for x in one.reservations] == ["res-jan"]
+    assert [x.id for x in one.absences] == ["abs-across"]
+    four = data.children[4]
+    assert [x.id for x in four.decisions] == ["d-4"]
+    assert [x.id for x in four.reservations] == ["r-4"]
+    assert [x.id for x in four.absences] == ["a-4"]
+    assert data.children[2].decisions == () and data.children[3].absences == ()
+    assert sorted(data.programs) == ["I"]
+    assert data.programs["I"].price_on(date(2025, 3, 1)).monthly == Decimal("520.00")
+    assert sorted(data.groups) == ["A1"] and sorted(data.regresors) == ["r-61"]
+    assert sorted(data.guardians) == ["g-1"]
+    assert data.locked_decisions == {"d-march": "run-2025-03"}  # d-old is not in the month
+
+
+@fixture_settings
+@given(
+    world=st.lists(
+        st.tuples(
+            st.dates(date(2024, 1, 1), date(2026, 12, 31)),
+            st.one_of(st.none(), st.dates(date(2024, 1, 1), date(2026, 12, 31))),
+            st.dates(date(2024, 6, 1), date(2025, 12, 31)),
+            st.integers(0, 60),
+        ),
+        max_size=8,
+    ),
+    month=st.sampled_from([Month(2025, 1), Month(2025, 3), Month(2025, 9)]),
+)
+def test_month_query_agrees_with_filtering_every_record(
+    backend: Backend, world: list[tuple[date, date | None, date, int]], month: Month
+) -> None:
+    # Reference: read every record and filter in Python with the documented rules.
+    backend.reset()
+    records: list[Record] = list(base_records())
+    for code, (enrolled, exit_date, start, length) in enumerate(world, start=1):
+        records.append(month_child(ORG, code, enrolled=enrolled, exit_date=exit_date))
+        end = start + timedelta(days=length)
+        records.append(
+            Decision(
+                organisation_id=ORG,
+                id=f"d{code}",
+                child_code=code,
+                number="n",
+                coefficient=Decimal("0.43"),
+                valid_from=start,
+                valid_to=end if length % 3 else None,
+            )
+        )
+        records.append(
+            Reservation(
+                organisation_id=ORG,
+                id=f"r{code}",
+                child_code=code,
+                kind=ReservationKind.SUMMER,
+                start=start,
+                end=end,
+            )
+        )
+        records.append(
+            Absence(organisation_id=ORG, id=f"a{code}", child_code=code, start=start, end=end)
+        )
+    with backend.store.unit_of_work() as uow:
+        add(uow, *records)
+        uow.commit()
+    first, last = month.first, month.last
+    year_first, year_last = date(month.year, 1, 1), date(month.year, 12, 31)
+    with backend.store.unit_of_work() as uow:
+        data = uow.load_month(ORG, month)
+        every_child = uow.children.for_organisation(ORG)
+    expected = {
+        c.code
+        for c in every_child
+        if c.enrollment_date is not None
+        and c.enrollment_date <= last
+        and (c.exit_date is None or c.exit_date >= first)
+    }
+    assert set(data.children) == expected
+    for code, bundle in data.children.items():
+        decision = next(r for r in records if isinstance(r, Decision) and r.child_code == code)
+        reservation = next(
+            r for r in records if isinstance(r, Reservation) and r.child_code == code
+        )
+        absence = next(r for r in records if isinstance(r, Absence) and r.child_code == code)
+        in_month = decision.valid_from <= last and (
+            decision.valid_to is None or decision.valid_to >= first
+        )
+        assert bundle.decisions == ((decision,) if in_month else ())
+        in_year = reservation.start <= year_last and reservation.end >= year_first
+        assert bundle.reservations == ((reservation,) if in_year else ())
+        touches = absence.start <= last and absence.end >= first
+        assert bundle.absences == ((absence,) if touches else ())
+
+
+def test_month_query_keeps_personal_numbers(backend: Backend) -> None:
+    child = attrs.evolve(month_child(ORG, 1), emso=synthetic_emso(5))
+    with backend.store.unit_of_work() as uow:
+        add(uow, *base_records(), child)
+        uow.commit()
+    with backend.store.unit_of_work() as uow:
+        assert uow.load_month(ORG, Month(2025, 3)).children[1].child.emso == child.emso
+
+
+def test_month_query_refuses_a_plain_date(backend: Backend) -> None:
+    with backend.store.unit_of_work() as uow, pytest.raises(ValueError, match="storage.month"):
+        uow.load_month(ORG, date(2025, 3, 1))  # type: ignore[arg-type]
+
+
+def test_month_world_loads_every_child(backend: Backend) -> None:
+    with backend.store.unit_of_work() as uow:
+        add(uow, *month_world(ORG, 25, date(2025, 3, 1)))
+        uow.commit()
+    with backend.store.unit_of_work() as uow:
+        data = uow.load_month(ORG, Month(2025, 3))
+    assert sorted(data.children) == list(range(1, 26))
+    assert all(
+        len(b.decisions) == len(b.reservations) == len(b.absences) == 1
+        for b in data.children.values()
+    )
