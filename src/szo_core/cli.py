@@ -279,3 +279,7 @@ def check(kind: str, value: str | None, path: str | None, lang: Language) -> Non
         )
     )
     click.get_current_context().exit(1 if invalid else 0)
+
+
+main.add_command(importlib.import_module("szo_core._cli_bill").bill)
+main.add_command(importlib.import_module("szo_core._cli_demo").demo)

@@ -17,8 +17,10 @@ P, S, M = PayerKind.PARENTS, PayerKind.STATE, PayerKind.MUNICIPALITY
 
 
 def billed(month: Month, parents: str, municipality: str, state: str | None = None):
-    rows = [BilledAmount(month=month, payer=P, payer_id="101", amount=Decimal(parents)),
-            BilledAmount(month=month, payer=M, payer_id="SI-061", amount=Decimal(municipality))]
+    rows = [
+        BilledAmount(month=month, payer=P, payer_id="101", amount=Decimal(parents)),
+        BilledAmount(month=month, payer=M, payer_id="SI-061", amount=Decimal(municipality)),
+    ]
     if state is not None:
         rows.append(BilledAmount(month=month, payer=S, payer_id="state", amount=Decimal(state)))
     return rows
@@ -33,10 +35,17 @@ def test_superseded_from_mid_month(build) -> None:
     keep = build.decision("0.53", id="d-2", supersedes="d-1", valid_to=date(2026, 9, 15))
     new = build.decision("0.35", id="d-3", valid_from=date(2026, 9, 16))
     now = build.inputs(old, keep, new)
-    lines = corrections(OCT, build.child(), billed(AUG, "265.00", "235.00")
-                        + billed(SEP, "265.00", "235.00"), lambda month: now, RULES)
+    lines = corrections(
+        OCT,
+        build.child(),
+        billed(AUG, "265.00", "235.00") + billed(SEP, "265.00", "235.00"),
+        lambda month: now,
+        RULES,
+    )
     assert [(x.original_month, x.payer, x.amount) for x in lines] == [
-        (SEP, P, Decimal("-45.00")), (SEP, M, Decimal("45.00"))]
+        (SEP, P, Decimal("-45.00")),
+        (SEP, M, Decimal("45.00")),
+    ]
     assert all(x.month == OCT for x in lines)
     assert lines[0].decision_ids == ("d-2", "d-3")
     assert (lines[0].billed, lines[0].due) == (Decimal("265.00"), Decimal("220.00"))
@@ -48,10 +57,14 @@ def test_state_share_is_corrected_too(build) -> None:
     month = Month(2015, 10)
     old = build.decision("0.53", id="d-1")
     new = build.decision("0.53", id="d-2", supersedes="d-1", sibling_order=2)
-    lines = corrections(Month(2015, 11), build.child(), billed(month, "265.00", "235.00"),
-                        {month: build.inputs(old, new)}, RULES)
-    assert [(x.payer, x.amount) for x in lines] == [(P, Decimal("-185.50")),
-                                                     (S, Decimal("185.50"))]
+    lines = corrections(
+        Month(2015, 11),
+        build.child(),
+        billed(month, "265.00", "235.00"),
+        {month: build.inputs(old, new)},
+        RULES,
+    )
+    assert [(x.payer, x.amount) for x in lines] == [(P, Decimal("-185.50")), (S, Decimal("185.50"))]
 
 
 def test_earlier_corrections_count_as_billed(build) -> None:
@@ -59,11 +72,11 @@ def test_earlier_corrections_count_as_billed(build) -> None:
     # the November run finds nothing more to correct
     old = build.decision("0.53", id="d-1")
     new = build.decision("0.35", id="d-2", supersedes="d-1")
-    rows = billed(SEP, "265.00", "235.00") + [
-        BilledAmount(month=SEP, payer=P, payer_id="101", amount=Decimal("-90.00"),
-                     billed_in=OCT),
-        BilledAmount(month=SEP, payer=M, payer_id="SI-061", amount=Decimal("90.00"),
-                     billed_in=OCT)]
+    rows = [
+        *billed(SEP, "265.00", "235.00"),
+        BilledAmount(month=SEP, payer=P, payer_id="101", amount=Decimal("-90.00"), billed_in=OCT),
+        BilledAmount(month=SEP, payer=M, payer_id="SI-061", amount=Decimal("90.00"), billed_in=OCT),
+    ]
     inputs = {SEP: build.inputs(old, new)}
     assert corrections(Month(2026, 11), build.child(), rows, inputs, RULES) == ()
 
@@ -71,8 +84,9 @@ def test_earlier_corrections_count_as_billed(build) -> None:
 def test_current_and_later_months_are_not_corrected(build) -> None:
     # only months before the current one are recomputed; October itself is billed normally
     new = build.decision("0.35")
-    lines = corrections(OCT, build.child(), billed(OCT, "265.00", "235.00"),
-                        {OCT: build.inputs(new)}, RULES)
+    lines = corrections(
+        OCT, build.child(), billed(OCT, "265.00", "235.00"), {OCT: build.inputs(new)}, RULES
+    )
     assert lines == ()
 
 
@@ -84,9 +98,14 @@ def test_missing_inputs_for_a_billed_month(build) -> None:
 
 def test_correction_line_explains_itself(build) -> None:
     new = build.decision("0.35", id="d-2", supersedes="d-1")
-    (line, _) = corrections(OCT, build.child(), billed(SEP, "265.00", "235.00"),
-                            {SEP: build.inputs(build.decision("0.53"), new)}, RULES)
+    (line, _) = corrections(
+        OCT,
+        build.child(),
+        billed(SEP, "265.00", "235.00"),
+        {SEP: build.inputs(build.decision("0.53"), new)},
+        RULES,
+    )
     assert line.describe() == (
-        "poračun 2026-09 (parents 101): due 175.00, billed 265.00, difference -90.00;"
-        " decisions d-2")
+        "poračun 2026-09 (parents 101): due 175.00, billed 265.00, difference -90.00; decisions d-2"
+    )
     assert line.to_record()["amount"] == Decimal("-90.00")

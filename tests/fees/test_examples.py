@@ -41,7 +41,7 @@ JUL = Month(2026, 7)
 P = PayerKind.PARENTS
 S = PayerKind.STATE
 M = PayerKind.MUNICIPALITY
-O = PayerKind.OTHER_MUNICIPALITY
+OTHER = PayerKind.OTHER_MUNICIPALITY
 
 
 def rules(*municipal: MunicipalRules, **options: object) -> FeeRules:
@@ -50,7 +50,7 @@ def rules(*municipal: MunicipalRules, **options: object) -> FeeRules:
 
 def totals(statement: FeeStatement) -> tuple[str, str, str, str]:
     t = statement.totals()
-    return (str(statement.total), str(t[P]), str(t[S]), str(t[M] + t[O]))
+    return (str(statement.total), str(t[P]), str(t[S]), str(t[M] + t[OTHER]))
 
 
 def test_calendar_facts() -> None:
@@ -88,8 +88,9 @@ def test_exit_exact_day(build) -> None:
 def test_exit_end_of_month(build) -> None:
     # the exit takes effect at the end of September: the whole month, 265.00 + 235.00
     child = build.child(exit_date=date(2026, 9, 9))
-    s = compute(SEP, child, build.inputs(build.decision("0.53")),
-                rules(exit_rule=ExitRule.END_OF_MONTH))
+    s = compute(
+        SEP, child, build.inputs(build.decision("0.53")), rules(exit_rule=ExitRule.END_OF_MONTH)
+    )
     assert totals(s) == ("500.00", "265.00", "0.00", "235.00")
 
 
@@ -102,7 +103,8 @@ def test_exit_notice_by_20th(build) -> None:
     # notice on the 20th: billing ends with September, October is empty
     timely = build.inputs(build.decision("0.53"), exit_notice_on=date(2026, 9, 20))
     october = compute(Month(2026, 10), child, timely, r)
-    assert october.lines == () and october.total == Decimal("0.00")
+    assert october.lines == ()
+    assert october.total == Decimal("0.00")
 
 
 def test_daily_rate_rounding_point(build) -> None:
@@ -140,7 +142,11 @@ def test_half_up_rounding(build) -> None:
     # Vrtec Ig: 499.85 × 10 % = 49.985 -> 49.99 (half-even would give 49.98)
     inputs = build.inputs(build.decision("0.10"), program=build.program("499.85"))
     assert totals(compute(SEP, build.child(), inputs, rules())) == (
-        "499.85", "49.99", "0.00", "449.86")
+        "499.85",
+        "49.99",
+        "0.00",
+        "449.86",
+    )
 
 
 def test_program_and_price_change_mid_month(build) -> None:
@@ -149,21 +155,34 @@ def test_program_and_price_change_mid_month(build) -> None:
     one = build.program("500.00", code="I")
     two = build.program("400.00", code="II")
     child = build.child()
-    child = type(child)(organisation_id=child.organisation_id, code=101, municipality_code=61,
-                        enrollment_date=date(2000, 1, 1), groups=(
-                            GroupAssignment(valid_from=date(2000, 1, 1), group_code="A",
-                                            program_code="I"),
-                            GroupAssignment(valid_from=date(2026, 9, 16), group_code="B",
-                                            program_code="II")))
+    child = type(child)(
+        organisation_id=child.organisation_id,
+        code=101,
+        municipality_code=61,
+        enrollment_date=date(2000, 1, 1),
+        groups=(
+            GroupAssignment(valid_from=date(2000, 1, 1), group_code="A", program_code="I"),
+            GroupAssignment(valid_from=date(2026, 9, 16), group_code="B", program_code="II"),
+        ),
+    )
     inputs = build.inputs(build.decision("0.53"), program=one)
     inputs = type(inputs)(programs=(one, two), decisions=inputs.decisions)
     assert totals(compute(SEP, child, inputs, rules())) == ("450.00", "238.50", "0.00", "211.50")
     # a new price from 16. 9.: 250 + 550 × 11/22 = 250 + 275 = 525
-    dated = Program(organisation_id="o", code="I", prices=(
-        ProgramPrice(valid_from=date(2000, 1, 1), monthly=Decimal("500.00"),
-                     food_per_day=Decimal("2.50")),
-        ProgramPrice(valid_from=date(2026, 9, 16), monthly=Decimal("550.00"),
-                     food_per_day=Decimal("2.50"))))
+    dated = Program(
+        organisation_id="o",
+        code="I",
+        prices=(
+            ProgramPrice(
+                valid_from=date(2000, 1, 1), monthly=Decimal("500.00"), food_per_day=Decimal("2.50")
+            ),
+            ProgramPrice(
+                valid_from=date(2026, 9, 16),
+                monthly=Decimal("550.00"),
+                food_per_day=Decimal("2.50"),
+            ),
+        ),
+    )
     s = compute(SEP, build.child(), build.inputs(build.decision("0.53"), program=dated), rules())
     assert s.total == Decimal("525.00")
 
@@ -174,7 +193,11 @@ def test_program_and_price_change_mid_month(build) -> None:
 def test_no_decision_is_top_class(build) -> None:
     # 0.77 × 500 = 385.00; municipality 115.00
     assert totals(compute(SEP, build.child(), build.inputs(), rules())) == (
-        "500.00", "385.00", "0.00", "115.00")
+        "500.00",
+        "385.00",
+        "0.00",
+        "115.00",
+    )
 
 
 def test_non_taxpayer_pays_full_price(build) -> None:
@@ -228,8 +251,9 @@ def test_superseded_decision_is_ignored(build) -> None:
     ],
 )
 def test_sibling_scale(build, month: Month, siblings: SiblingInfo, state: str) -> None:
-    s = compute(month, build.child(), build.inputs(build.decision("0.53"), siblings=siblings),
-                rules())
+    s = compute(
+        month, build.child(), build.inputs(build.decision("0.53"), siblings=siblings), rules()
+    )
     t = s.totals()
     assert str(t[S]) == state
     # parents pay the rest of 265.00; the municipality 235.00 either way
@@ -241,7 +265,8 @@ def test_decision_sibling_flag_takes_precedence(build) -> None:
     # the decision says 2nd child in 2015 although the siblings info says 1: 0.7 × 265 = 185.50
     d = build.decision("0.53", sibling_order=2)
     assert compute(Month(2015, 10), build.child(), build.inputs(d), rules()).totals()[S] == (
-        Decimal("185.50"))
+        Decimal("185.50")
+    )
     # state_financed on the decision (2022, siblings info says only child): 265.00
     d = build.decision("0.53", state_financed=True)
     s = compute(Month(2022, 10), build.child(), build.inputs(d), rules())
@@ -264,7 +289,7 @@ def test_sibling_share_needs_a_decision_by_default(build) -> None:
 def test_child_from_another_municipality(build) -> None:
     # lives in 85 (Novo mesto), kindergarten in 61: 235.00 billed to SI-085
     s = compute(SEP, build.child(municipality=85), build.inputs(build.decision("0.53")), rules())
-    assert s.payer_totals()[(O, "SI-085")] == Decimal("235.00")
+    assert s.payer_totals()[(OTHER, "SI-085")] == Decimal("235.00")
     assert s.totals()[M] == Decimal("0.00")
 
 
@@ -272,12 +297,17 @@ def test_other_municipality_rules_apply(build) -> None:
     fixed = ExtraDiscount(kind=DiscountKind.FIXED_AMOUNT, amount=Decimal("20.00"))
     host_only = MunicipalRules(municipality=61, discounts=(fixed,))
     # a child of 85 without rules of its own: the host's residents-only discount does not apply
-    s = compute(SEP, build.child(municipality=85), build.inputs(build.decision("0.53")),
-                rules(host_only))
+    s = compute(
+        SEP, build.child(municipality=85), build.inputs(build.decision("0.53")), rules(host_only)
+    )
     assert totals(s) == ("500.00", "265.00", "0.00", "235.00")
     # 85's own discount applies to its own resident: 265.00 − 20.00 = 245.00; 85 pays 255.00
-    s = compute(SEP, build.child(municipality=85), build.inputs(build.decision("0.53")),
-                rules(host_only, MunicipalRules(municipality=85, discounts=(fixed,))))
+    s = compute(
+        SEP,
+        build.child(municipality=85),
+        build.inputs(build.decision("0.53")),
+        rules(host_only, MunicipalRules(municipality=85, discounts=(fixed,))),
+    )
     assert totals(s) == ("500.00", "245.00", "0.00", "255.00")
 
 
@@ -288,11 +318,19 @@ def test_other_municipality_rules_apply(build) -> None:
     ("discount", "parents"),
     [
         # lower base 400.00: 0.53 × 400 = 212.00 (discount 0.53 × 100 = 53.00)
-        (ExtraDiscount(kind=DiscountKind.LOWER_PRICE_BASE,
-                       price_bases=(("I", Decimal("400.00")),)), "212.00"),
+        (
+            ExtraDiscount(
+                kind=DiscountKind.LOWER_PRICE_BASE, price_bases=(("I", Decimal("400.00")),)
+            ),
+            "212.00",
+        ),
         # 17 % off class 0.53: 265.00 − 0.17 × 265.00 = 265.00 − 45.05 = 219.95
-        (ExtraDiscount(kind=DiscountKind.PERCENT_BY_CLASS,
-                       percent_by_coefficient={"0.53": Decimal("0.17")}), "219.95"),
+        (
+            ExtraDiscount(
+                kind=DiscountKind.PERCENT_BY_CLASS, percent_by_coefficient={"0.53": Decimal("0.17")}
+            ),
+            "219.95",
+        ),
         # one class lower: 0.43 × 500 = 215.00
         (ExtraDiscount(kind=DiscountKind.CLASS_LOWER), "215.00"),
         # fixed 30.00: 265.00 − 30.00 = 235.00
@@ -311,29 +349,48 @@ def test_extra_discounts(build, discount: ExtraDiscount, parents: str) -> None:
 def test_fixed_discount_is_prorated(build) -> None:
     # 13/22 days: parents 0.53 × 500 × 13/22 = 156.5909…, discount 30 × 13/22 = 17.7272…
     # 156.5909… − 17.7272… = 138.8636… -> 138.86; total 295.45, municipality 156.59
-    r = rules(MunicipalRules(municipality=61, discounts=(
-        ExtraDiscount(kind=DiscountKind.FIXED_AMOUNT, amount=Decimal("30.00")),)))
+    r = rules(
+        MunicipalRules(
+            municipality=61,
+            discounts=(ExtraDiscount(kind=DiscountKind.FIXED_AMOUNT, amount=Decimal("30.00")),),
+        )
+    )
     s = compute(SEP, build.child(date(2026, 9, 14)), build.inputs(build.decision("0.53")), r)
     assert totals(s) == ("295.45", "138.86", "0.00", "156.59")
 
 
 def test_first_child_only_discount(build) -> None:
     # 2nd child in 2015 (state pays 0.7): no discount; parents 0.3 × 265 = 79.50
-    r = rules(MunicipalRules(municipality=61, discounts=(
-        ExtraDiscount(kind=DiscountKind.FIXED_AMOUNT, amount=Decimal("30.00")),)))
+    r = rules(
+        MunicipalRules(
+            municipality=61,
+            discounts=(ExtraDiscount(kind=DiscountKind.FIXED_AMOUNT, amount=Decimal("30.00")),),
+        )
+    )
     inputs = build.inputs(build.decision("0.53"), siblings=SiblingInfo(enrolled_order=2))
     assert compute(Month(2015, 10), build.child(), inputs, r).totals()[P] == Decimal("79.50")
     # the same discount for every child: 79.50 − 30.00 = 49.50
-    r = rules(MunicipalRules(municipality=61, discounts=(
-        ExtraDiscount(kind=DiscountKind.FIXED_AMOUNT, amount=Decimal("30.00"),
-                      first_child_only=False),)))
+    r = rules(
+        MunicipalRules(
+            municipality=61,
+            discounts=(
+                ExtraDiscount(
+                    kind=DiscountKind.FIXED_AMOUNT, amount=Decimal("30.00"), first_child_only=False
+                ),
+            ),
+        )
+    )
     assert compute(Month(2015, 10), build.child(), inputs, r).totals()[P] == Decimal("49.50")
 
 
 # -- reservations ----------------------------------------------------------------------
 
-SUMMER = ReservationScheme(kinds=(ReservationKind.SUMMER,), rate=Decimal("0.30"),
-                           window=((6, 1), (9, 30)), source="Sklep o cenah, čl. 5")
+SUMMER = ReservationScheme(
+    kinds=(ReservationKind.SUMMER,),
+    rate=Decimal("0.30"),
+    window=((6, 1), (9, 30)),
+    source="Sklep o cenah, čl. 5",
+)
 
 
 def _res_rules(scheme: ReservationScheme = SUMMER, **options: object) -> FeeRules:
@@ -344,8 +401,9 @@ def test_summer_reservation_whole_month(build) -> None:
     # July 2026, 23 days reserved; parents 0.30 × 0.53 × (500 − 23 × 2.50)
     # = 0.159 × 442.50 = 70.3575 -> 70.36; total 500 − 57.50 = 442.50; municipality 372.14
     res = build.reservation(date(2026, 7, 1), date(2026, 7, 31))
-    s = compute(JUL, build.child(), build.inputs(build.decision("0.53"), reservations=(res,)),
-                _res_rules())
+    s = compute(
+        JUL, build.child(), build.inputs(build.decision("0.53"), reservations=(res,)), _res_rules()
+    )
     assert totals(s) == ("442.50", "70.36", "0.00", "372.14")
     assert {x.reservation_id for x in s.lines if x.kind is LineKind.RESERVATION} == {"r-1"}
 
@@ -353,11 +411,16 @@ def test_summer_reservation_whole_month(build) -> None:
 def test_reservation_percentage_before_food(build) -> None:
     # MOL: 30 % of the decision amount without deductions: 0.159 × 500 = 79.50
     # total still 442.50 (food of reserved days deducted); municipality 363.00
-    scheme = ReservationScheme(kinds=(ReservationKind.SUMMER,), rate=Decimal("0.30"),
-                               after_food=False)
+    scheme = ReservationScheme(
+        kinds=(ReservationKind.SUMMER,), rate=Decimal("0.30"), after_food=False
+    )
     res = build.reservation(date(2026, 7, 1), date(2026, 7, 31))
-    s = compute(JUL, build.child(), build.inputs(build.decision("0.53"), reservations=(res,)),
-                _res_rules(scheme))
+    s = compute(
+        JUL,
+        build.child(),
+        build.inputs(build.decision("0.53"), reservations=(res,)),
+        _res_rules(scheme),
+    )
     assert totals(s) == ("442.50", "79.50", "0.00", "363.00")
 
 
@@ -367,19 +430,25 @@ def test_reservation_part_of_month(build) -> None:
     #       = 92.1739… + 0.159 × 288.5869… = 92.1739… + 45.8853… = 138.0592… -> 138.06
     # total 500 − 37.50 = 462.50; municipality 324.44
     res = build.reservation(date(2026, 7, 13), date(2026, 7, 31))
-    s = compute(JUL, build.child(), build.inputs(build.decision("0.53"), reservations=(res,)),
-                _res_rules())
+    s = compute(
+        JUL, build.child(), build.inputs(build.decision("0.53"), reservations=(res,)), _res_rules()
+    )
     assert totals(s) == ("462.50", "138.06", "0.00", "324.44")
 
 
 def test_flat_reservation_per_day(build) -> None:
     # Velike Lašče: 2.60 € a reserved working day; 15 days = 39.00
     # parents 92.1739… + 39.00 = 131.1739… -> 131.17; total 462.50; municipality 331.33
-    scheme = ReservationScheme(basis=ReservationBasis.FLAT_PER_DAY, rate=Decimal("2.60"),
-                               min_length=10, yearly_cap=22)
+    scheme = ReservationScheme(
+        basis=ReservationBasis.FLAT_PER_DAY, rate=Decimal("2.60"), min_length=10, yearly_cap=22
+    )
     res = build.reservation(date(2026, 7, 13), date(2026, 7, 31))
-    s = compute(JUL, build.child(), build.inputs(build.decision("0.53"), reservations=(res,)),
-                _res_rules(scheme))
+    s = compute(
+        JUL,
+        build.child(),
+        build.inputs(build.decision("0.53"), reservations=(res,)),
+        _res_rules(scheme),
+    )
     assert totals(s) == ("462.50", "131.17", "0.00", "331.33")
 
 
@@ -388,8 +457,12 @@ def test_too_short_reservation_counts_as_absence(build) -> None:
     # total 500 − 7.50 = 492.50; parents 0.53 × 492.50 = 261.025 -> 261.03; municipality 231.47
     scheme = ReservationScheme(rate=Decimal("0.30"), min_length=10)
     res = build.reservation(date(2026, 7, 29), date(2026, 7, 31))
-    s = compute(JUL, build.child(), build.inputs(build.decision("0.53"), reservations=(res,)),
-                _res_rules(scheme))
+    s = compute(
+        JUL,
+        build.child(),
+        build.inputs(build.decision("0.53"), reservations=(res,)),
+        _res_rules(scheme),
+    )
     assert totals(s) == ("492.50", "261.03", "0.00", "231.47")
     assert not [x for x in s.lines if x.kind is LineKind.RESERVATION]
 
@@ -407,8 +480,12 @@ def test_reservation_not_fitting_the_scheme(build, scheme, announced) -> None:
     # not charged; 23 days of food deducted: total 442.50;
     # parents 0.53 × 442.50 = 234.525 -> 234.53; municipality 207.97
     res = build.reservation(date(2026, 7, 1), date(2026, 7, 31), announced_on=announced)
-    s = compute(JUL, build.child(), build.inputs(build.decision("0.53"), reservations=(res,)),
-                _res_rules(scheme))
+    s = compute(
+        JUL,
+        build.child(),
+        build.inputs(build.decision("0.53"), reservations=(res,)),
+        _res_rules(scheme),
+    )
     assert totals(s) == ("442.50", "234.53", "0.00", "207.97")
 
 
@@ -416,8 +493,12 @@ def test_reservation_with_enough_notice(build) -> None:
     # announced 20. 6., 11 days before 1. 7.: charged as in test_summer_reservation_whole_month
     scheme = ReservationScheme(rate=Decimal("0.30"), notice_days=7)
     res = build.reservation(date(2026, 7, 1), date(2026, 7, 31), announced_on=date(2026, 6, 20))
-    s = compute(JUL, build.child(), build.inputs(build.decision("0.53"), reservations=(res,)),
-                _res_rules(scheme))
+    s = compute(
+        JUL,
+        build.child(),
+        build.inputs(build.decision("0.53"), reservations=(res,)),
+        _res_rules(scheme),
+    )
     assert totals(s)[1] == "70.36"
 
 
@@ -440,8 +521,9 @@ def test_reservation_not_for_state_financed_sibling(build) -> None:
     # its 23 days still count as announced absence: total 442.50, state 0.53 × 442.50 = 234.53
     scheme = ReservationScheme(rate=Decimal("0.30"), exclude_state_financed=True)
     res = build.reservation(date(2026, 7, 1), date(2026, 7, 31))
-    inputs = build.inputs(build.decision("0.53"), reservations=(res,),
-                          siblings=SiblingInfo(enrolled_order=2))
+    inputs = build.inputs(
+        build.decision("0.53"), reservations=(res,), siblings=SiblingInfo(enrolled_order=2)
+    )
     s = compute(JUL, build.child(), inputs, _res_rules(scheme))
     assert totals(s) == ("442.50", "0.00", "234.53", "207.97")
 
@@ -449,8 +531,12 @@ def test_reservation_not_for_state_financed_sibling(build) -> None:
 def test_reservation_for_residents_only(build) -> None:
     # a child from 85 under the host's rules: not a reservation, food deducted (as above)
     res = build.reservation(date(2026, 7, 1), date(2026, 7, 31))
-    s = compute(JUL, build.child(municipality=85),
-                build.inputs(build.decision("0.53"), reservations=(res,)), _res_rules())
+    s = compute(
+        JUL,
+        build.child(municipality=85),
+        build.inputs(build.decision("0.53"), reservations=(res,)),
+        _res_rules(),
+    )
     assert totals(s) == ("442.50", "234.53", "0.00", "207.97")
 
 
@@ -459,17 +545,29 @@ def test_sick_reservation_graded_by_calendar_days(build) -> None:
     # 1. 7. - 15. 8.: in July days 1-30 (22 working days) at 30 %, 31. 7. (day 31) at 0
     # parents 0.159 × (500 × 22/23 − 22 × 2.50) = 0.159 × 423.2608… = 67.2984… -> 67.30
     # total 500 − 23 × 2.50 = 442.50; municipality 375.20
-    scheme = ReservationScheme(kinds=(ReservationKind.SICK,), rate=Decimal("0.30"),
-                               unit=LengthUnit.CALENDAR_DAYS, min_length=30,
-                               rate_steps=(RateStep(31, Decimal("0")),))
+    scheme = ReservationScheme(
+        kinds=(ReservationKind.SICK,),
+        rate=Decimal("0.30"),
+        unit=LengthUnit.CALENDAR_DAYS,
+        min_length=30,
+        rate_steps=(RateStep(31, Decimal("0")),),
+    )
     res = build.reservation(date(2026, 7, 1), date(2026, 8, 15), kind=ReservationKind.SICK)
-    s = compute(JUL, build.child(), build.inputs(build.decision("0.53"), reservations=(res,)),
-                _res_rules(scheme))
+    s = compute(
+        JUL,
+        build.child(),
+        build.inputs(build.decision("0.53"), reservations=(res,)),
+        _res_rules(scheme),
+    )
     assert totals(s) == ("442.50", "67.30", "0.00", "375.20")
     # a summer reservation is not taken by a sick-only scheme: absence only (see above)
     summer = build.reservation(date(2026, 7, 1), date(2026, 8, 15))
-    s = compute(JUL, build.child(), build.inputs(build.decision("0.53"), reservations=(summer,)),
-                _res_rules(scheme))
+    s = compute(
+        JUL,
+        build.child(),
+        build.inputs(build.decision("0.53"), reservations=(summer,)),
+        _res_rules(scheme),
+    )
     assert totals(s) == ("442.50", "234.53", "0.00", "207.97")
 
 
@@ -527,8 +625,11 @@ def test_absence_days_count_across_months(build) -> None:
 
 def test_food_parents_first(build) -> None:
     # the parents get the whole 7.50 back: 265.00 − 7.50 = 257.50; municipality 235.00
-    r = rules(MunicipalRules(municipality=61,
-                             food=FoodDeductionRule(mode=FoodDeductionMode.PARENTS_FIRST)))
+    r = rules(
+        MunicipalRules(
+            municipality=61, food=FoodDeductionRule(mode=FoodDeductionMode.PARENTS_FIRST)
+        )
+    )
     a = build.absence(ABSENT_FROM, ABSENT_TO, datetime(2026, 9, 7, 7, 30))
     s = compute(SEP, build.child(), build.inputs(build.decision("0.53"), absences=(a,)), r)
     assert totals(s) == ("492.50", "257.50", "0.00", "235.00")
@@ -539,8 +640,9 @@ def test_food_deduction_with_state_share(build) -> None:
     # share is on the lowered price). state 0.7 × 0.53 × 492.50 = 182.7175 -> 182.72;
     # parents 0.3 × 0.53 × 492.50 = 78.3075 -> 78.31; municipality 492.50 − 261.03 = 231.47
     a = build.absence(date(2015, 10, 5), date(2015, 10, 7), datetime(2015, 10, 5, 7, 0))
-    inputs = build.inputs(build.decision("0.53"), absences=(a,),
-                          siblings=SiblingInfo(enrolled_order=2))
+    inputs = build.inputs(
+        build.decision("0.53"), absences=(a,), siblings=SiblingInfo(enrolled_order=2)
+    )
     s = compute(Month(2015, 10), build.child(), inputs, rules())
     assert totals(s) == ("492.50", "78.31", "182.72", "231.47")
 
@@ -549,15 +651,24 @@ def test_food_deduction_with_state_share(build) -> None:
 
 
 def test_explain_html_and_records(build) -> None:
-    r = rules(MunicipalRules(municipality=61, discounts=(
-        ExtraDiscount(kind=DiscountKind.FIXED_AMOUNT, amount=Decimal("10.00"),
-                      source="Sklep <b>&</b>"),)))
+    r = rules(
+        MunicipalRules(
+            municipality=61,
+            discounts=(
+                ExtraDiscount(
+                    kind=DiscountKind.FIXED_AMOUNT, amount=Decimal("10.00"), source="Sklep <b>&</b>"
+                ),
+            ),
+        )
+    )
     s = compute(SEP, build.child(), build.inputs(build.decision("0.53")), r)
     text = s.explain()
     assert "0.53 × 500.00 × 22/22" in text
-    assert "ZUPJS Art. 24" in text and "[d-1]" in text
+    assert "ZUPJS Art. 24" in text
+    assert "[d-1]" in text
     page = s._repr_html_()
-    assert "Sklep &lt;b&gt;&amp;&lt;/b&gt;" in page and "<b>&</b>" not in page
+    assert "Sklep &lt;b&gt;&amp;&lt;/b&gt;" in page
+    assert "<b>&</b>" not in page
     records = s.to_records()
     assert len(records) == len(s.lines)
     assert {"month", "child_code", "payer", "unrounded", "amount", "source"} <= set(records[0])

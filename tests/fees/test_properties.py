@@ -46,32 +46,51 @@ MUNICIPAL = MunicipalRules(
     municipality=61,
     food=FoodDeductionRule(from_absence_day=1),
     discounts=(
-        ExtraDiscount(kind=DiscountKind.PERCENT_BY_CLASS,
-                      percent_by_coefficient={"0.77": Decimal("0.255"), "0.53": Decimal("0.17")}),
+        ExtraDiscount(
+            kind=DiscountKind.PERCENT_BY_CLASS,
+            percent_by_coefficient={"0.77": Decimal("0.255"), "0.53": Decimal("0.17")},
+        ),
         ExtraDiscount(kind=DiscountKind.FIXED_AMOUNT, amount=Decimal("13.33")),
         ExtraDiscount(kind=DiscountKind.LOWER_PRICE_BASE, price_bases=(("I", Decimal("317.80")),)),
     ),
     reservations=(
-        ReservationScheme(kinds=(ReservationKind.SUMMER,), rate=Decimal("0.30"),
-                          window=((6, 1), (9, 30)), yearly_cap=30),
-        ReservationScheme(kinds=(ReservationKind.SICK,), rate=Decimal("0.30"),
-                          unit=LengthUnit.CALENDAR_DAYS, rate_steps=(RateStep(10, Decimal("0")),)),
+        ReservationScheme(
+            kinds=(ReservationKind.SUMMER,),
+            rate=Decimal("0.30"),
+            window=((6, 1), (9, 30)),
+            yearly_cap=30,
+        ),
+        ReservationScheme(
+            kinds=(ReservationKind.SICK,),
+            rate=Decimal("0.30"),
+            unit=LengthUnit.CALENDAR_DAYS,
+            rate_steps=(RateStep(10, Decimal("0")),),
+        ),
     ),
 )
 OTHER = MunicipalRules(
     municipality=85,
     food=FoodDeductionRule(mode=FoodDeductionMode.PARENTS_FIRST, from_absence_day=2),
     discounts=(ExtraDiscount(kind=DiscountKind.CLASS_LOWER, first_child_only=False),),
-    reservations=(ReservationScheme(basis=ReservationBasis.FLAT_PER_DAY, rate=Decimal("2.60"),
-                                    exclude_state_financed=True),),
+    reservations=(
+        ReservationScheme(
+            basis=ReservationBasis.FLAT_PER_DAY, rate=Decimal("2.60"), exclude_state_financed=True
+        ),
+    ),
 )
 DEFAULT_RULES = FeeRules(host_municipality=61, municipalities=(MUNICIPAL, OTHER))
 RULE_SETS = [
     DEFAULT_RULES,
-    FeeRules(host_municipality=61, municipalities=(MUNICIPAL, OTHER),
-             rounding_point=RoundingPoint.DAILY_RATE),
-    FeeRules(host_municipality=61, municipalities=(MUNICIPAL,),
-             proration_basis=ProrationBasis.CALENDAR_DAYS),
+    FeeRules(
+        host_municipality=61,
+        municipalities=(MUNICIPAL, OTHER),
+        rounding_point=RoundingPoint.DAILY_RATE,
+    ),
+    FeeRules(
+        host_municipality=61,
+        municipalities=(MUNICIPAL,),
+        proration_basis=ProrationBasis.CALENDAR_DAYS,
+    ),
     FeeRules(host_municipality=85, proration_basis=ProrationBasis.WHOLE_MONTH),
 ]
 
@@ -89,46 +108,88 @@ def scenario(draw: st.DrawFn, month: Month | None = None) -> tuple[Month, Child,
     def day(lo: int = -40, hi: int = 40) -> date:
         return first + timedelta(days=draw(st.integers(lo, span + hi)))
 
-    program = Program(organisation_id=ORG, code="I", prices=tuple(
-        ProgramPrice(valid_from=start, monthly=draw(money), food_per_day=draw(food))
-        for start in sorted({date(2000, 1, 1), day(0, 0)})
-    ))
+    program = Program(
+        organisation_id=ORG,
+        code="I",
+        prices=tuple(
+            ProgramPrice(valid_from=start, monthly=draw(money), food_per_day=draw(food))
+            for start in sorted({date(2000, 1, 1), day(0, 0)})
+        ),
+    )
     enrolled = day(-60, 0)
     exit_date = draw(st.one_of(st.none(), st.just(enrolled + timedelta(draw(st.integers(0, 70))))))
-    child = Child(organisation_id=ORG, code=7, municipality_code=draw(st.sampled_from([61, 85])),
-                  enrollment_date=enrolled, exit_date=exit_date)
+    child = Child(
+        organisation_id=ORG,
+        code=7,
+        municipality_code=draw(st.sampled_from([61, 85])),
+        enrollment_date=enrolled,
+        exit_date=exit_date,
+    )
     decisions: list[Decision] = []
     for i in range(draw(st.integers(0, 3))):
         start = day(-60, 0)
-        decisions.append(Decision(
-            organisation_id=ORG, id=f"d-{i}", child_code=7, number=str(i),
-            coefficient=Decimal(draw(st.sampled_from(COEFFICIENTS))), valid_from=start,
-            valid_to=draw(st.one_of(st.none(), st.just(start + timedelta(draw(st.integers(0, 60)))))),
-            sibling_order=draw(st.one_of(st.none(), st.integers(1, 4))),
-            state_financed=draw(st.booleans()),
-            supersedes=f"d-{i - 1}" if i and draw(st.booleans()) else None,
-        ))
+        decisions.append(
+            Decision(
+                organisation_id=ORG,
+                id=f"d-{i}",
+                child_code=7,
+                number=str(i),
+                coefficient=Decimal(draw(st.sampled_from(COEFFICIENTS))),
+                valid_from=start,
+                valid_to=draw(
+                    st.one_of(st.none(), st.just(start + timedelta(draw(st.integers(0, 60)))))
+                ),
+                sibling_order=draw(st.one_of(st.none(), st.integers(1, 4))),
+                state_financed=draw(st.booleans()),
+                supersedes=f"d-{i - 1}" if i and draw(st.booleans()) else None,
+            )
+        )
     absences = []
     for i in range(draw(st.integers(0, 2))):
         start = day()
-        absences.append(Absence(
-            organisation_id=ORG, id=f"a-{i}", child_code=7, start=start,
-            end=start + timedelta(draw(st.integers(0, 12))),
-            announced_at=draw(st.one_of(st.none(), st.just(datetime.combine(
-                start - timedelta(draw(st.integers(-1, 2))), time(draw(st.integers(6, 10)))))))))
+        absences.append(
+            Absence(
+                organisation_id=ORG,
+                id=f"a-{i}",
+                child_code=7,
+                start=start,
+                end=start + timedelta(draw(st.integers(0, 12))),
+                announced_at=draw(
+                    st.one_of(
+                        st.none(),
+                        st.just(
+                            datetime.combine(
+                                start - timedelta(draw(st.integers(-1, 2))),
+                                time(draw(st.integers(6, 10))),
+                            )
+                        ),
+                    )
+                ),
+            )
+        )
     reservations = []
     for i in range(draw(st.integers(0, 2))):
         start = day()
-        reservations.append(Reservation(
-            organisation_id=ORG, id=f"r-{i}", child_code=7,
-            kind=draw(st.sampled_from(list(ReservationKind))), start=start,
-            end=start + timedelta(draw(st.integers(0, 45)))))
+        reservations.append(
+            Reservation(
+                organisation_id=ORG,
+                id=f"r-{i}",
+                child_code=7,
+                kind=draw(st.sampled_from(list(ReservationKind))),
+                start=start,
+                end=start + timedelta(draw(st.integers(0, 45))),
+            )
+        )
     enrolled_order = draw(st.integers(1, 3))
     inputs = FeeInputs(
-        programs=(program,), program_code="I", decisions=tuple(decisions),
-        absences=tuple(absences), reservations=tuple(reservations),
-        siblings=SiblingInfo(enrolled_order=enrolled_order,
-                             family_order=enrolled_order + draw(st.integers(0, 2))),
+        programs=(program,),
+        program_code="I",
+        decisions=tuple(decisions),
+        absences=tuple(absences),
+        reservations=tuple(reservations),
+        siblings=SiblingInfo(
+            enrolled_order=enrolled_order, family_order=enrolled_order + draw(st.integers(0, 2))
+        ),
         taxpayer=draw(st.booleans()) or draw(st.booleans()),
     )
     return m, child, inputs
@@ -148,14 +209,24 @@ def test_parts_sum_exactly_to_the_whole(case, rules: FeeRules) -> None:
 @given(scenario(), st.data())
 def test_split_month_costs_the_whole_month(case, data: st.DataObject) -> None:
     month, child, inputs = case
-    child = Child(organisation_id=ORG, code=7, municipality_code=child.municipality_code,
-                  enrollment_date=month.first - timedelta(days=1))
+    child = Child(
+        organisation_id=ORG,
+        code=7,
+        municipality_code=child.municipality_code,
+        enrollment_date=month.first - timedelta(days=1),
+    )
     split = data.draw(st.integers(1, month.last.day - 1))
     cut = month.first + timedelta(days=split)
-    before = Child(organisation_id=ORG, code=7, municipality_code=child.municipality_code,
-                   enrollment_date=child.enrollment_date, exit_date=cut - timedelta(days=1))
-    after = Child(organisation_id=ORG, code=7, municipality_code=child.municipality_code,
-                  enrollment_date=cut)
+    before = Child(
+        organisation_id=ORG,
+        code=7,
+        municipality_code=child.municipality_code,
+        enrollment_date=child.enrollment_date,
+        exit_date=cut - timedelta(days=1),
+    )
+    after = Child(
+        organisation_id=ORG, code=7, municipality_code=child.municipality_code, enrollment_date=cut
+    )
     whole = compute(month, child, inputs, DEFAULT_RULES)
     a = compute(month, before, inputs, DEFAULT_RULES)
     b = compute(month, after, inputs, DEFAULT_RULES)
@@ -163,9 +234,9 @@ def test_split_month_costs_the_whole_month(case, data: st.DataObject) -> None:
     assert abs(a.total + b.total - whole.total) <= CENT
 
 
-def _billed(child: Child, months_inputs: dict[Month, FeeInputs], rules: FeeRules) -> list[
-    BilledAmount
-]:
+def _billed(
+    child: Child, months_inputs: dict[Month, FeeInputs], rules: FeeRules
+) -> list[BilledAmount]:
     return [
         BilledAmount(month=m, payer=payer, payer_id=payer_id, amount=amount)
         for m, inputs in months_inputs.items()
@@ -174,8 +245,16 @@ def _billed(child: Child, months_inputs: dict[Month, FeeInputs], rules: FeeRules
 
 
 def _as_billed(lines) -> list[BilledAmount]:
-    return [BilledAmount(month=x.original_month, payer=x.payer, payer_id=x.payer_id,
-                         amount=x.amount, billed_in=x.month) for x in lines]
+    return [
+        BilledAmount(
+            month=x.original_month,
+            payer=x.payer,
+            payer_id=x.payer_id,
+            amount=x.amount,
+            billed_in=x.month,
+        )
+        for x in lines
+    ]
 
 
 @given(scenario(month=Month(2026, 3)), st.sampled_from(RULE_SETS))
@@ -190,29 +269,59 @@ def test_unchanged_inputs_give_no_correction(case, rules: FeeRules) -> None:
 def test_supersede_then_restore_nets_to_zero(case, other: str, from_day: int) -> None:
     _, child, base = case
     rules = DEFAULT_RULES
-    original = Decision(organisation_id=ORG, id="x-1", child_code=7, number="1",
-                        coefficient=Decimal("0.53"), valid_from=date(2026, 1, 1 + from_day))
-    changed = Decision(organisation_id=ORG, id="x-2", child_code=7, number="2",
-                       coefficient=Decimal(other), valid_from=original.valid_from,
-                       supersedes="x-1", sibling_order=2)
-    restored = Decision(organisation_id=ORG, id="x-3", child_code=7, number="3",
-                        coefficient=Decimal("0.53"), valid_from=original.valid_from,
-                        supersedes="x-2")
+    original = Decision(
+        organisation_id=ORG,
+        id="x-1",
+        child_code=7,
+        number="1",
+        coefficient=Decimal("0.53"),
+        valid_from=date(2026, 1, 1 + from_day),
+    )
+    changed = Decision(
+        organisation_id=ORG,
+        id="x-2",
+        child_code=7,
+        number="2",
+        coefficient=Decimal(other),
+        valid_from=original.valid_from,
+        supersedes="x-1",
+        sibling_order=2,
+    )
+    restored = Decision(
+        organisation_id=ORG,
+        id="x-3",
+        child_code=7,
+        number="3",
+        coefficient=Decimal("0.53"),
+        valid_from=original.valid_from,
+        supersedes="x-2",
+    )
     months = (Month(2026, 1), Month(2026, 2))
 
     def with_decisions(*ds: Decision) -> dict[Month, FeeInputs]:
-        return {m: FeeInputs(programs=base.programs, program_code="I", decisions=ds,
-                             absences=base.absences, reservations=base.reservations,
-                             siblings=base.siblings, taxpayer=base.taxpayer) for m in months}
+        return {
+            m: FeeInputs(
+                programs=base.programs,
+                program_code="I",
+                decisions=ds,
+                absences=base.absences,
+                reservations=base.reservations,
+                siblings=base.siblings,
+                taxpayer=base.taxpayer,
+            )
+            for m in months
+        }
 
     billed = _billed(child, with_decisions(original), rules)
     first = corrections(Month(2026, 3), child, billed, with_decisions(original, changed), rules)
     billed += _as_billed(first)
     # repeating the run changes nothing (idempotent), and nothing is corrected twice
-    assert corrections(Month(2026, 3), child, billed, with_decisions(original, changed),
-                       rules) == ()
-    second = corrections(Month(2026, 4), child, billed,
-                         with_decisions(original, changed, restored), rules)
+    assert (
+        corrections(Month(2026, 3), child, billed, with_decisions(original, changed), rules) == ()
+    )
+    second = corrections(
+        Month(2026, 4), child, billed, with_decisions(original, changed, restored), rules
+    )
     net: dict[tuple[object, str, Month], Decimal] = {}
     for line in (*first, *second):
         key = (line.payer, line.payer_id, line.original_month)

@@ -1,4 +1,8 @@
-"""SEPA mandate reference (UMR): 1-35 SEPA characters, no space, no leading/trailing or double /."""
+"""SEPA mandate reference (UMR): 1-35 SEPA characters, no space, no leading/trailing or double /.
+
+A mandate reference has no check digit, so a changed character is NOT detected
+(shown by ``test_a_changed_digit_is_not_detected``); the other ids modules detect it.
+"""
 
 from __future__ import annotations
 
@@ -47,6 +51,14 @@ def test_mask_keeps_last_four_alphanumerics(reference: str) -> None:
     assert len(masked) == len(reference)
     kept = [c for c, m in zip(reference, masked, strict=True) if c == m and c.isalnum()]
     assert len(kept) == min(4, sum(c.isalnum() for c in reference))
+
+
+@given(st.integers(0, 99_999), st.integers(0, 99_999), st.integers(1, 9))
+def test_a_changed_digit_is_not_detected(child_code: int, statement_no: int, delta: int) -> None:
+    reference = mandate.suggest(child_code, statement_no)
+    changed = str((int(reference[0]) + delta) % 10) + reference[1:]
+    assert changed != reference
+    assert mandate.is_valid(changed)
 
 
 def test_hand_examples() -> None:

@@ -11,7 +11,6 @@ server that does not start FAILS them with the reason.
 
 from __future__ import annotations
 
-import itertools
 import os
 import shutil
 from collections.abc import Iterator
@@ -21,7 +20,7 @@ import pytest
 from tests.storage._backend import Backend
 
 from szo_core.adapters.memory import MemoryStore
-from szo_core.adapters.sql import SqlStore, make_engine, migrate
+from szo_core.adapters.sql import SqlStore, migrate
 from szo_core.adapters.sql.pgtemp import TemporaryPostgres, find_pg_bin
 from szo_core.errors import SzoError
 
@@ -52,15 +51,11 @@ def postgres_server() -> Iterator[TemporaryPostgres]:
 
 
 @pytest.fixture(scope="session")
-def postgres_template(postgres_server: TemporaryPostgres) -> str:
-    """Name of a migrated database to copy per test (CREATE DATABASE ... TEMPLATE)."""
-    url = postgres_server.create_database("szo_template")
-    engine = make_engine(url)
-    try:
-        migrate(engine)
-    finally:
-        engine.dispose()
-    return "szo_template"
+def postgres_database(postgres_server: TemporaryPostgres) -> str:
+    """URL of a migrated database shared by the PostgreSQL tests (emptied before each)."""
+    url = postgres_server.create_database("szo_test")
+    migrate(url)
+    return url
 
 
 @pytest.fixture(scope="session")
@@ -69,9 +64,6 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("sqlite-template") / "template.sqlite"
     migrate(path)
     return path
-
-
-_counter = itertools.count()
 
 
 def _postgres_param() -> object:
@@ -86,27 +78,10 @@ def _open_backend(name: str, request: pytest.FixtureRequest, tmp_path: Path) -> 
         path = tmp_path / "szo.sqlite"
         shutil.copyfile(template, path)
         return Backend("sqlite", MemoryStore, SqlStore.open(path, migrate=False))
-    server: TemporaryPostgres = request.getfixturevalue("postgres_server")
-    template_name: str = request.getfixturevalue("postgres_template")
-    database = f"t{next(_counter)}"
-    _copy_database(server, template_name, database)
-    return Backend(
-        "postgres", MemoryStore, SqlStore.open(server.database_url(database), migrate=False)
-    )
-
-
-def _copy_database(server: TemporaryPostgres, template: str, name: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    with psycopg.connect(
-        host="127.0.0.1", port=server.port, user="postgres", dbname="postgres", autocommit=True
-    ) as conn:
-        conn.execute(
-            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-                sql.Identifier(name), sql.Identifier(template)
-            )
-        )
+    url: str = request.getfixturevalue("postgres_database")
+    opened = Backend("postgres", MemoryStore, SqlStore.open(url, migrate=False))
+    opened.reset()
+    return opened
 
 
 @pytest.fixture(params=["memory", "sqlite", _postgres_param()])

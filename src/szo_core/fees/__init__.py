@@ -13,8 +13,8 @@ The rules and their legal sources are in ``docs/fees.md``.
 >>> from szo_core.fees import FeeRules, PayerKind
 >>> FeeRules(host_municipality=61).default_coefficient
 Decimal('0.77')
->>> [str(kind) for kind in PayerKind]
-['parents', 'state', 'municipality', 'other_municipality']
+>>> tuple(str(kind) for kind in PayerKind)
+('parents', 'state', 'municipality', 'other_municipality')
 """
 
 from szo_core.fees.corrections import BilledAmount, CorrectionLine, corrections

@@ -67,7 +67,6 @@ from szo_core.fees.proration import (
 from szo_core.fees.rules import (
     ZUPJS_COEFFICIENTS,
     DiscountKind,
-    ExtraDiscount,
     FeeRules,
     FoodDeductionMode,
     LengthUnit,
@@ -89,7 +88,6 @@ STATE_ID: Final = "state"
 _ZERO: Final = Decimal(0)
 _ONE: Final = Decimal(1)
 _PAYER_RANK: Final = {kind: i for i, kind in enumerate(PayerKind)}
-
 
 
 def compute(month: Month, child: Child, inputs: FeeInputs, rules: FeeRules) -> FeeStatement:
@@ -191,13 +189,40 @@ def _active_decisions(decisions: tuple[Decision, ...]) -> list[Decision]:
 def _decision_on(active: list[Decision], day: date) -> Decision | None:
     best: Decision | None = None
     for d in active:
-        if d.valid_from <= day and (d.valid_to is None or day <= d.valid_to):
-            if best is None or (d.valid_from, d.issued_on or date.min) >= (
-                best.valid_from,
-                best.issued_on or date.min,
-            ):
-                best = d
+        if d.valid_from > day or (d.valid_to is not None and day > d.valid_to):
+            continue
+        # the latest start wins; then the latest issued; then the later record
+        if best is None or (d.valid_from, d.issued_on or date.min) >= (
+            best.valid_from,
+            best.issued_on or date.min,
+        ):
+            best = d
     return best
+
+
+def _regresor_facts(rules: FeeRules, code: int) -> tuple[PayerKind, MunicipalRules, bool]:
+    """Payer kind, applicable rules and "own rules" flag of a regresor (cached in rules)."""
+    key = ("regresor", code)
+    found = rules._cache.get(key)
+    if found is None:
+        kind = (
+            PayerKind.MUNICIPALITY
+            if code == rules.host_municipality
+            else PayerKind.OTHER_MUNICIPALITY
+        )
+        found = rules._cache[key] = (kind, rules.municipal(code), rules.is_own(code))
+    return found  # type: ignore[return-value]
+
+
+_LABELS: dict[int, str] = {}
+
+
+def _municipality_label(code: int) -> str:
+    """``"SI-061"``: the payer id of a municipality without a regresor id (memoised)."""
+    label = _LABELS.get(code)
+    if label is None:
+        label = _LABELS[code] = f"SI-{code:03d}"
+    return label
 
 
 def _lower_class(coefficient: Decimal) -> Decimal:
@@ -277,13 +302,7 @@ class _Computation:
         self.enrolled = enrolled
         code = child.municipality_code
         self.regresor_code = rules.host_municipality if code is None else code
-        self.regresor_kind = (
-            PayerKind.MUNICIPALITY
-            if self.regresor_code == rules.host_municipality
-            else PayerKind.OTHER_MUNICIPALITY
-        )
-        self.muni: MunicipalRules = rules.municipal(self.regresor_code)
-        self.own = rules.is_own(self.regresor_code)
+        self.regresor_kind, self.muni, self.own = _regresor_facts(rules, self.regresor_code)
         self.parents_id = str(child.code)
         self.parents: list[list[object]] = []
         self.state: list[list[object]] = []
@@ -356,8 +375,11 @@ class _Computation:
         return out
 
     def _reservations(self) -> set[int]:
-        """Fill ``self.reserved`` (billing day -> reservation, scheme, rate); return the
-        working days of reservations that are not charged as such (announced absence)."""
+        """Fill ``self.reserved``; return the days of reservations not charged as such.
+
+        ``self.reserved`` maps a billing day to (reservation, scheme, rate); the
+        returned working days count as announced absence.
+        """
         muni = self.muni
         working, billing = self.facts.working, self.billing
         start, end = self.start, self.end
@@ -476,7 +498,11 @@ class _Computation:
             order = era.order_of(inputs.siblings)
             f = _ZERO if rules.sibling_needs_decision else era.share(order)
         else:
-            c, c_rule, decision_id = decision.coefficient, "decision " + decision.number, decision.id
+            c, c_rule, decision_id = (
+                decision.coefficient,
+                "decision " + decision.number,
+                decision.id,
+            )
             order = decision.sibling_order or era.order_of(inputs.siblings)
             if decision.state_financed and order < 2:
                 order = 2
@@ -484,7 +510,7 @@ class _Computation:
         regresor_id = (
             (decision.regresor_id if decision is not None else None)
             or self.child.regresor_id
-            or f"SI-{self.regresor_code:03d}"
+            or _municipality_label(self.regresor_code)
         )
         rk, pid = self.regresor_kind, self.parents_id
         parents, state, regresor = self.parents, self.state, self.regresor
@@ -527,14 +553,54 @@ class _Computation:
             one_minus_c = _ONE - c
             parents_share = c * price_n
             if parents_share:
-                parents.append([P_, pid, LineKind.SHARE, day, seg_end, price, normal, dim, False,
-                                _ZERO, 0, c, c_rule, rules.decision_source, parents_share, None,
-                                decision_id, None, ""])
+                parents.append(
+                    [
+                        P_,
+                        pid,
+                        LineKind.SHARE,
+                        day,
+                        seg_end,
+                        price,
+                        normal,
+                        dim,
+                        False,
+                        _ZERO,
+                        0,
+                        c,
+                        c_rule,
+                        rules.decision_source,
+                        parents_share,
+                        None,
+                        decision_id,
+                        None,
+                        "",
+                    ]
+                )
             muni_share = one_minus_c * price_n
             if muni_share:
-                regresor.append([rk, regresor_id, LineKind.SHARE, day, seg_end, price, normal, dim,
-                                 False, _ZERO, 0, one_minus_c, "rest of the price",
-                                 "ZVrt Art. 28", muni_share, None, decision_id, None, ""])
+                regresor.append(
+                    [
+                        rk,
+                        regresor_id,
+                        LineKind.SHARE,
+                        day,
+                        seg_end,
+                        price,
+                        normal,
+                        dim,
+                        False,
+                        _ZERO,
+                        0,
+                        one_minus_c,
+                        "rest of the price",
+                        "ZVrt Art. 28",
+                        muni_share,
+                        None,
+                        decision_id,
+                        None,
+                        "",
+                    ]
+                )
             parents_food = _ZERO
             if food_n:
                 food_rule = self.muni.food
@@ -548,28 +614,111 @@ class _Computation:
                 muni_food = food_n - parents_food
                 food_rule_text = "food: " + food_rule.mode
                 if parents_food:
-                    parents.append([P_, pid, LineKind.FOOD, day, seg_end, _ZERO, 0, dim, False,
-                                    food, absent, p_coef, food_rule_text, food_rule.source,
-                                    -parents_food, None, decision_id, None, note])
+                    parents.append(
+                        [
+                            P_,
+                            pid,
+                            LineKind.FOOD,
+                            day,
+                            seg_end,
+                            _ZERO,
+                            0,
+                            dim,
+                            False,
+                            food,
+                            absent,
+                            p_coef,
+                            food_rule_text,
+                            food_rule.source,
+                            -parents_food,
+                            None,
+                            decision_id,
+                            None,
+                            note,
+                        ]
+                    )
                 if muni_food:
-                    regresor.append([rk, regresor_id, LineKind.FOOD, day, seg_end, _ZERO, 0, dim,
-                                     False, food, absent, m_coef, food_rule_text,
-                                     food_rule.source, -muni_food, None, decision_id, None, note])
+                    regresor.append(
+                        [
+                            rk,
+                            regresor_id,
+                            LineKind.FOOD,
+                            day,
+                            seg_end,
+                            _ZERO,
+                            0,
+                            dim,
+                            False,
+                            food,
+                            absent,
+                            m_coef,
+                            food_rule_text,
+                            food_rule.source,
+                            -muni_food,
+                            None,
+                            decision_id,
+                            None,
+                            note,
+                        ]
+                    )
             parents_net = parents_share - parents_food
             if f and parents_net:
                 share = f * parents_net
                 fc = f * c
-                parents.append([P_, pid, LineKind.SIBLING, day, seg_end, price, normal, dim, False,
-                                food, absent, -fc, era.id, era.source, -share, None, decision_id,
-                                None, ""])
-                state.append([S_, STATE_ID, LineKind.SIBLING, day, seg_end, price, normal, dim,
-                              False, food, absent, fc, era.id, era.source, share, None,
-                              decision_id, None, ""])
+                parents.append(
+                    [
+                        P_,
+                        pid,
+                        LineKind.SIBLING,
+                        day,
+                        seg_end,
+                        price,
+                        normal,
+                        dim,
+                        False,
+                        food,
+                        absent,
+                        -fc,
+                        era.id,
+                        era.source,
+                        -share,
+                        None,
+                        decision_id,
+                        None,
+                        "",
+                    ]
+                )
+                state.append(
+                    [
+                        S_,
+                        STATE_ID,
+                        LineKind.SIBLING,
+                        day,
+                        seg_end,
+                        price,
+                        normal,
+                        dim,
+                        False,
+                        food,
+                        absent,
+                        fc,
+                        era.id,
+                        era.source,
+                        share,
+                        None,
+                        decision_id,
+                        None,
+                        "",
+                    ]
+                )
                 parents_net -= share
             if self.muni.discounts and parents_net > 0:
                 self._discounts(
                     (day, seg_end, price, food, normal, absent, c, f, order),
-                    program.code, parents_net, regresor_id, decision_id,
+                    program.code,
+                    parents_net,
+                    regresor_id,
+                    decision_id,
                 )
 
         # Reserved days ----------------------------------------------------------------
@@ -584,7 +733,13 @@ class _Computation:
             if scheme.basis is ReservationBasis.FLAT_PER_DAY:
                 fee = rate * nwork
                 f_price, f_days, f_per_day, f_food, f_food_days, f_coef = (
-                    rate, nwork, True, _ZERO, 0, _ONE)
+                    rate,
+                    nwork,
+                    True,
+                    _ZERO,
+                    0,
+                    _ONE,
+                )
                 assigned = c * reserved_price
                 if fee > assigned:  # never more than attending would cost
                     fee, note = assigned, "capped at the assigned payment"
@@ -596,25 +751,125 @@ class _Computation:
                 f_food, f_food_days = (food, nwork) if scheme.after_food else (_ZERO, 0)
             rid = res.id
             if fee:
-                parents.append([P_, pid, LineKind.RESERVATION, day, seg_end, f_price, f_days, dim,
-                                f_per_day, f_food, f_food_days, f_coef, rule, source, fee, None,
-                                decision_id, rid, note])
-                regresor.append([rk, regresor_id, LineKind.RESERVATION, day, seg_end, f_price,
-                                 f_days, dim, f_per_day, f_food, f_food_days, -f_coef, rule,
-                                 source, -fee, None, decision_id, rid, note])
+                parents.append(
+                    [
+                        P_,
+                        pid,
+                        LineKind.RESERVATION,
+                        day,
+                        seg_end,
+                        f_price,
+                        f_days,
+                        dim,
+                        f_per_day,
+                        f_food,
+                        f_food_days,
+                        f_coef,
+                        rule,
+                        source,
+                        fee,
+                        None,
+                        decision_id,
+                        rid,
+                        note,
+                    ]
+                )
+                regresor.append(
+                    [
+                        rk,
+                        regresor_id,
+                        LineKind.RESERVATION,
+                        day,
+                        seg_end,
+                        f_price,
+                        f_days,
+                        dim,
+                        f_per_day,
+                        f_food,
+                        f_food_days,
+                        -f_coef,
+                        rule,
+                        source,
+                        -fee,
+                        None,
+                        decision_id,
+                        rid,
+                        note,
+                    ]
+                )
                 if f:
                     share = f * fee
-                    state.append([S_, STATE_ID, LineKind.SIBLING, day, seg_end, f_price, f_days,
-                                  dim, f_per_day, f_food, f_food_days, f * f_coef, era.id,
-                                  era.source, share, None, decision_id, rid, note])
-                    parents.append([P_, pid, LineKind.SIBLING, day, seg_end, f_price, f_days,
-                                    dim, f_per_day, f_food, f_food_days, -f * f_coef, era.id,
-                                    era.source, -share, None, decision_id, rid, note])
+                    state.append(
+                        [
+                            S_,
+                            STATE_ID,
+                            LineKind.SIBLING,
+                            day,
+                            seg_end,
+                            f_price,
+                            f_days,
+                            dim,
+                            f_per_day,
+                            f_food,
+                            f_food_days,
+                            f * f_coef,
+                            era.id,
+                            era.source,
+                            share,
+                            None,
+                            decision_id,
+                            rid,
+                            note,
+                        ]
+                    )
+                    parents.append(
+                        [
+                            P_,
+                            pid,
+                            LineKind.SIBLING,
+                            day,
+                            seg_end,
+                            f_price,
+                            f_days,
+                            dim,
+                            f_per_day,
+                            f_food,
+                            f_food_days,
+                            -f * f_coef,
+                            era.id,
+                            era.source,
+                            -share,
+                            None,
+                            decision_id,
+                            rid,
+                            note,
+                        ]
+                    )
             rest = reserved_price - food_r
             if rest:
-                regresor.append([rk, regresor_id, LineKind.RESERVATION_REST, day, seg_end, price,
-                                 nbill, dim, False, food, nwork, _ONE, rule, source, rest, None,
-                                 decision_id, rid, ""])
+                regresor.append(
+                    [
+                        rk,
+                        regresor_id,
+                        LineKind.RESERVATION_REST,
+                        day,
+                        seg_end,
+                        price,
+                        nbill,
+                        dim,
+                        False,
+                        food,
+                        nwork,
+                        _ONE,
+                        rule,
+                        source,
+                        rest,
+                        None,
+                        decision_id,
+                        rid,
+                        "",
+                    ]
+                )
 
     def _discounts(
         self,
@@ -659,13 +914,52 @@ class _Computation:
             left -= amount
             source = discount.source or "ZVrt Art. 28b"
             rule = str(kind)
-            self.parents.append([P_, self.parents_id, LineKind.DISCOUNT, day, seg_end, d_price,
-                                 normal, dim, False, d_food, d_food_days, -coefficient, rule,
-                                 source, -amount, None, decision_id, None, note])
-            self.regresor.append([self.regresor_kind, regresor_id, LineKind.DISCOUNT, day,
-                                  seg_end, d_price, normal, dim, False, d_food, d_food_days,
-                                  coefficient, rule, source, amount, None, decision_id, None,
-                                  note])
+            self.parents.append(
+                [
+                    P_,
+                    self.parents_id,
+                    LineKind.DISCOUNT,
+                    day,
+                    seg_end,
+                    d_price,
+                    normal,
+                    dim,
+                    False,
+                    d_food,
+                    d_food_days,
+                    -coefficient,
+                    rule,
+                    source,
+                    -amount,
+                    None,
+                    decision_id,
+                    None,
+                    note,
+                ]
+            )
+            self.regresor.append(
+                [
+                    self.regresor_kind,
+                    regresor_id,
+                    LineKind.DISCOUNT,
+                    day,
+                    seg_end,
+                    d_price,
+                    normal,
+                    dim,
+                    False,
+                    d_food,
+                    d_food_days,
+                    coefficient,
+                    rule,
+                    source,
+                    amount,
+                    None,
+                    decision_id,
+                    None,
+                    note,
+                ]
+            )
 
     # -- rounding -------------------------------------------------------------------
 
@@ -676,15 +970,13 @@ class _Computation:
         assigned = _ZERO
         regresor_id = self._last_regresor_id()
         # parents, then the state, then each regresor (the last regresor takes the remainder)
-        buckets: list[list[list[object]]] = [self.parents, self.state]
-        if self.regresor:
-            ids = list(dict.fromkeys(str(draft[1]) for draft in self.regresor))
-            if len(ids) > 1:
-                ids.remove(regresor_id)
-                ids.append(regresor_id)
-                buckets.extend([d for d in self.regresor if d[1] == i] for i in ids)
-            else:
-                buckets.append(self.regresor)
+        buckets: list[list[list[object]]] = [self.parents, self.state, self.regresor]
+        regresor = self.regresor
+        if regresor and any(draft[1] != regresor_id for draft in regresor):
+            ids = list(dict.fromkeys(str(draft[1]) for draft in regresor))
+            ids.remove(regresor_id)
+            ids.append(regresor_id)
+            buckets[2:] = [[d for d in regresor if d[1] == i] for i in ids]
         for bucket in buckets:
             running = shown = _ZERO
             for draft in bucket:
@@ -692,15 +984,30 @@ class _Computation:
                 rounded = running.quantize(CENT, rounding=rounding)
                 draft[_AMOUNT] = rounded - shown
                 shown = rounded
-                lines.append(FeeLine(*draft))  # type: ignore[arg-type]
+                lines.append(_make_line(draft))
             assigned += shown
         residue = total - assigned
         if residue:
             last = date.fromordinal(self.end)
             lines.append(
-                FeeLine(self.regresor_kind, regresor_id, LineKind.ROUNDING, last, last,
-                        _ZERO, 0, self.dim, False, _ZERO, 0, _ZERO, "remainder",
-                        "parts sum to the rounded total", _ZERO, residue)
+                FeeLine(
+                    self.regresor_kind,
+                    regresor_id,
+                    LineKind.ROUNDING,
+                    last,
+                    last,
+                    _ZERO,
+                    0,
+                    self.dim,
+                    False,
+                    _ZERO,
+                    0,
+                    _ZERO,
+                    "remainder",
+                    "parts sum to the rounded total",
+                    _ZERO,
+                    residue,
+                )
             )
         return FeeStatement(
             month=self.month,
@@ -716,8 +1023,9 @@ class _Computation:
     def _last_regresor_id(self) -> str:
         if self.regresor:
             return str(self.regresor[-1][1])
-        return self.child.regresor_id or f"SI-{self.regresor_code:03d}"
+        return self.child.regresor_id or _municipality_label(self.regresor_code)
 
 
+_make_line: Final = FeeLine._make
 P_: Final = PayerKind.PARENTS
 S_: Final = PayerKind.STATE

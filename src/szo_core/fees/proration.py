@@ -171,4 +171,3 @@ def prorate(price: Decimal, days: int, days_in_month: int, rules: FeeRules) -> D
     if rules.rounding_point is RoundingPoint.DAILY_RATE:
         return daily_rate(price, days_in_month, rules) * days
     return _CTX.divide(_CTX.multiply(price, Decimal(days)), Decimal(days_in_month))
-

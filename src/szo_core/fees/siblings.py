@@ -236,7 +236,5 @@ def default_sibling_scale() -> SiblingScale:
     >>> default_sibling_scale().era_on(date(2021, 9, 1)).source
     'ZVrt-G, Ur. l. RS 18/2021 (ZVrt Art. 32(4))'
     """
-    text = (
-        resources.files("szo_core.fees").joinpath("_data/sibling_scale.json").read_text("utf-8")
-    )
+    text = resources.files("szo_core.fees").joinpath("_data/sibling_scale.json").read_text("utf-8")
     return load_sibling_scale(text)

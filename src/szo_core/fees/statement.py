@@ -31,6 +31,7 @@ import html
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 import attrs
 
@@ -84,9 +85,12 @@ _KIND_TEXT = {
 }
 
 
-@attrs.frozen
-class FeeLine:
+class FeeLine(NamedTuple):
     """One line of a statement: who pays what, for which days, by which rule.
+
+    A line is an immutable named tuple rather than an attrs record: a billing
+    run builds about five lines per child, 500,000 for a large network, and a
+    named tuple is built several times faster.  Build it with keywords.
 
     Attributes:
         payer: The kind of payer.
@@ -142,7 +146,7 @@ class FeeLine:
         '0.371 × (500.00 × 22/22 − 2 × 2.60)'
         """
         if self.kind is LineKind.ROUNDING:
-            return "rounding"
+            return "rounded total − the other parts"
         parts: list[str] = []
         if self.days:
             parts.append(
@@ -173,9 +177,10 @@ class FeeLine:
     def to_record(self) -> dict[str, object]:
         """The line as a flat dict (one row of :meth:`FeeStatement.to_records`).
 
-        >>> sorted(FeeLine(payer=PayerKind.STATE, payer_id="state", kind=LineKind.SIBLING,
-        ...     start=date(2026, 9, 1), end=date(2026, 9, 30)).to_record())[:3]
-        ['amount', 'coefficient', 'days']
+        >>> record = FeeLine(payer=PayerKind.STATE, payer_id="state", kind=LineKind.SIBLING,
+        ...     start=date(2026, 9, 1), end=date(2026, 9, 30)).to_record()
+        >>> record["payer"], record["formula"]
+        ('state', '0')
         """
         return {
             "payer": str(self.payer),
@@ -245,8 +250,8 @@ class FeeStatement:
         >>> s = FeeStatement(month=Month(2026, 9), child_code=1, days_in_month=22,
         ...     days_enrolled=0, price=Decimal(0), food_deduction=Decimal(0),
         ...     total=Decimal("0.00"), lines=())
-        >>> [str(kind) for kind in s.totals()]
-        ['parents', 'state', 'municipality', 'other_municipality']
+        >>> tuple(str(kind) for kind in s.totals())
+        ('parents', 'state', 'municipality', 'other_municipality')
         """
         result = dict.fromkeys(PayerKind, _ZERO)
         for line in self.lines:
@@ -299,13 +304,16 @@ class FeeStatement:
             f" total {self.total}"
         )
         for line in self.lines:
-            where = f" [{line.decision_id or line.reservation_id}]" if (
-                line.decision_id or line.reservation_id
-            ) else ""
+            where = (
+                f" [{line.decision_id or line.reservation_id}]"
+                if (line.decision_id or line.reservation_id)
+                else ""
+            )
             note = f"; {line.note}" if line.note else ""
+            exact = "" if line.kind is LineKind.ROUNDING else f" = {_fmt(line.unrounded)}"
             out.append(
-                f"  {line.payer:<18} {line.describe():<33} {line.formula()}"
-                f" = {_fmt(line.unrounded)} -> {line.amount:>8}"
+                f"  {line.payer:<18} {line.describe():<33} {line.formula()}{exact}"
+                f" -> {line.amount:>8}"
             )
             out.append(
                 f"  {'':<18} {line.start:%d.%m.}-{line.end:%d.%m.} {line.rule}"
@@ -379,4 +387,3 @@ def _fmt(value: Decimal) -> str:
         return str(cents)
     shown = value.quantize(Decimal("0.000001"))
     return f"{shown.normalize():f}" if shown == value else f"{shown}…"
-

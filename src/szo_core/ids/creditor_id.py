@@ -76,7 +76,9 @@ def compact(number: str) -> str:
     """
     if not isinstance(number, str):
         raise _format_error()
-    return number.translate(_DROP).upper()
+    if not (number.isalnum() and number.isascii()):  # fast path: nothing to drop
+        number = number.translate(_DROP)
+    return number.upper()
 
 
 def validate(number: str) -> str:

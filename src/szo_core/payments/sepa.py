@@ -113,7 +113,7 @@ from szo_core.ids import mandate as _mandate
 from szo_core.ids import reference as _reference
 from szo_core.money import CENT, to_decimal
 from szo_core.payments._purpose_codes import PURPOSE_CODES
-from szo_core.payments._text import mask_iban, shorten
+from szo_core.payments._text import mask_iban, plain_si_iban, shorten
 from szo_core.payments.instructions import (
     Address,
     Mandate,
@@ -488,27 +488,6 @@ def _known_bic(iban: str, cache: dict[str, str | None]) -> str | None:
     return cache[bank_code]
 
 
-_SI_IBAN = re.compile(r"SI56[0-9]{15}")
-
-
-def _plain_si_iban(compact: str) -> bool:
-    """A fast, accept-only pre-check for the common case, a Slovenian IBAN.
-
-    A Slovenian IBAN is valid exactly when it is ``SI56`` + 15 digits whose value
-    is 1 modulo 97 (national check digits ISO 7064 MOD 97-10; with them the IBAN
-    check digits are always 56), which is what :func:`szo_core.ids.iban.validate`
-    checks through schwifty at about 25 µs a call.  This test answers only
-    "certainly valid"; everything else goes to ``ids.iban.validate``, which
-    gives the error.  A property test checks that it never accepts what
-    ``ids.iban`` refuses.
-    """
-    return (
-        _SI_IBAN.fullmatch(compact) is not None
-        and int(compact[4:]) % 97 == 1
-        and "02" <= compact[-2:] <= "98"
-    )
-
-
 def _check_id(check: Callable[[str], str], value: object, where: str) -> str:
     """Run an ``ids`` validate() and name the transaction and field in its error."""
     if not isinstance(value, str):
@@ -632,7 +611,7 @@ def _checked(tx: DirectDebit, context: _Context) -> _Tx:
         )
     mandate_id = _check_id(_mandate.validate, mandate.mandate_id, "mandate")
     iban = _iban.compact(mandate.debtor_iban) if isinstance(mandate.debtor_iban, str) else ""
-    if not _plain_si_iban(iban):
+    if not plain_si_iban(iban):
         iban = _check_id(_iban.validate, mandate.debtor_iban, "debtor_iban")
     amendment = None
     if mandate.amendment is not None:

@@ -66,7 +66,7 @@ from szo_core.ids import iban as _iban
 from szo_core.ids import reference as _reference
 from szo_core.money import CENT, to_decimal
 from szo_core.payments._purpose_codes import PURPOSE_CODES
-from szo_core.payments._text import mask_iban, nfc, shorten
+from szo_core.payments._text import mask_iban, nfc, plain_si_iban, shorten
 
 if TYPE_CHECKING:
     from szo_core.payments.instructions import PaymentInstruction
@@ -190,26 +190,24 @@ def _text(value: str, index: int, *, shorten_to_fit: bool) -> str:
             where=_FIELDS[index][0],
         )
     text = nfc(value)
-    control = _CONTROL.search(text)
-    if control is not None:
+    if _CONTROL.search(text) is not None:
         raise InvalidFormat(
             "upn.control_character",
             sl=f"Polje {index + 1} vsebuje prelom vrstice ali drug krmilni znak.",
             en=f"Field {index + 1} contains a line break or another control character.",
             where=_FIELDS[index][0],
         )
-    for char in text:
-        if ord(char) > 0x7F:
-            try:
-                char.encode(ENCODING)
-            except UnicodeEncodeError:
-                code = f"U+{ord(char):04X}"
-                raise InvalidFormat(
-                    "upn.charset",
-                    sl=f"Polje {index + 1} vsebuje znak {code}, ki ga ISO 8859-2 nima.",
-                    en=f"Field {index + 1} contains {code}, which ISO 8859-2 does not have.",
-                    where=_FIELDS[index][0],
-                ) from None
+    if not text.isascii():
+        try:
+            text.encode(ENCODING)
+        except UnicodeEncodeError as exc:
+            code = f"U+{ord(text[exc.start]):04X}"
+            raise InvalidFormat(
+                "upn.charset",
+                sl=f"Polje {index + 1} vsebuje znak {code}, ki ga ISO 8859-2 nima.",
+                en=f"Field {index + 1} contains {code}, which ISO 8859-2 does not have.",
+                where=_FIELDS[index][0],
+            ) from None
     limit = _FIELDS[index][1]
     if len(text) > limit:
         if not shorten_to_fit:
@@ -261,7 +259,9 @@ def _date(value: date | None, index: int) -> str:
 def _account(value: str, index: int) -> str:
     if not value:
         return ""
-    compact = _iban.validate(value)
+    compact = _iban.compact(value)
+    if not plain_si_iban(compact):
+        compact = _iban.validate(value)
     if len(compact) > _FIELDS[index][1]:
         raise _length_error(index)
     return compact

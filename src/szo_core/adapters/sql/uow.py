@@ -59,9 +59,9 @@ _DUPLICATE = {"23505", "SQLITE_CONSTRAINT_PRIMARYKEY", "SQLITE_CONSTRAINT_UNIQUE
 _REFERENCE = {"23503", "SQLITE_CONSTRAINT_FOREIGNKEY"}
 
 
-def _translate(exc: SQLAlchemyError, kind: str) -> StorageError:
+def _translate(exc: Exception, kind: str) -> StorageError:
     """Turn a SQLAlchemy/driver error into a StorageError that carries no values."""
-    orig = getattr(exc, "orig", None)
+    orig = getattr(exc, "orig", None) if isinstance(exc, SQLAlchemyError) else exc
     sqlstate: str | None = getattr(orig, "sqlstate", None)
     sqlite_name: str | None = getattr(orig, "sqlite_errorname", None)
     sqlite_code: int | None = getattr(orig, "sqlite_errorcode", None)
@@ -84,16 +84,15 @@ def _translate(exc: SQLAlchemyError, kind: str) -> StorageError:
             en="Someone else changed the data meanwhile; redo the work with fresh data.",
             where=kind,
         )
-    code = "storage.failed"
-    if isinstance(exc, IntegrityError):
-        marker = sqlstate or sqlite_name or ""
-        code = (
-            "storage.duplicate"
-            if marker in _DUPLICATE
-            else "storage.reference"
-            if marker in _REFERENCE
-            else "storage.integrity"
-        )
+    marker = sqlstate or sqlite_name or ""
+    if marker in _DUPLICATE:
+        code = "storage.duplicate"
+    elif marker in _REFERENCE:
+        code = "storage.reference"
+    elif isinstance(exc, IntegrityError) or type(orig).__name__ == "IntegrityError":
+        code = "storage.integrity"
+    else:
+        code = "storage.failed"
     return storage_failed(code, kind, detail)
 
 
@@ -162,9 +161,10 @@ class SqlUnitOfWork:
         Args:
             kind: What is being stored (``"children"``), named in the error.
         """
+        driver_error: type[Exception] = self._engine.dialect.loaded_dbapi.Error
         try:
             yield
-        except SQLAlchemyError as exc:
+        except (SQLAlchemyError, driver_error) as exc:
             self.rollback()
             raise _translate(exc, kind) from None
 

@@ -1,0 +1,343 @@
+"""``szo bill``: run the month's billing on a user's own database.
+
+``szo bill --db URL --month YYYY-MM --out DIR`` opens the database (a SQLite
+file path or a ``postgresql://`` URL), brings its schema up to date, bills the
+month with :func:`szo_core.billing.run_billing` while showing a progress bar,
+and writes into DIR:
+
+* ``statements-YYYY-MM.json``: the run, every invoice with its lines, every fee
+  statement with formulas, and the corrections;
+* ``statements-YYYY-MM.csv``: one row per invoice line for the accountant
+  (UTF-8 with BOM, ``;`` separator, decimal comma; see :mod:`szo_core.billing.export`).
+
+``--close`` also closes the month (locks the decisions it used).  The
+organisation is the only one in the database unless ``--org`` names it; the
+host municipality is the one that pays for most of the month's children unless
+``--host-municipality`` gives it.
+
+Exit status: 0 done; 1 the billing failed (nothing was stored); 2 a usage
+problem (missing database, not a szo_core database, invalid month, nothing to
+bill); 3 the month is already closed or another run is in progress.  Messages
+are Slovenian unless ``--lang en`` (or ``SZO_LANG=en``).
+
+Only click is imported with this module; the rest when the command runs.
+
+>>> from click.testing import CliRunner
+>>> result = CliRunner().invoke(bill, ["--db", "/nonexistent/szo.db", "--month", "2026-09",
+...                                    "--out", "out", "--lang", "en"])
+>>> result.exit_code
+2
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+import click
+
+if TYPE_CHECKING:
+    from szo_core.adapters.sql.billing import SqlBillingStore
+    from szo_core.calendar import Month
+    from szo_core.errors import Language
+    from szo_core.ports import MonthData
+
+__all__ = ["EXIT_BILLING_FAILED", "EXIT_CONFLICT", "EXIT_USAGE", "bill"]
+
+EXIT_BILLING_FAILED = 1
+"""The billing failed; nothing was stored."""
+EXIT_USAGE = 2
+"""A usage problem: missing database, invalid month, nothing to bill."""
+EXIT_CONFLICT = 3
+"""The month is already closed, or another billing run is in progress."""
+
+
+def _t(lang: Language, sl: str, en: str) -> str:
+    return sl if lang == "sl" else en
+
+
+def _racuni(count: int) -> str:
+    """The Slovenian plural of "račun" for ``count`` (four forms)."""
+    rest = count % 100
+    if rest == 1:
+        return "račun"
+    if rest == 2:
+        return "računa"
+    if rest in (3, 4):
+        return "računi"
+    return "računov"
+
+
+def _fail(lang: Language, code: int, sl: str, en: str) -> NoReturn:
+    click.echo(f"{_t(lang, 'NAPAKA', 'ERROR')}: {_t(lang, sl, en)}", err=True)
+    click.get_current_context().exit(code)
+
+
+def _month(text: str, lang: Language) -> Month:
+    from szo_core.calendar import Month
+    from szo_core.errors import ValidationError
+
+    try:
+        return Month.parse(text.strip())
+    except ValidationError as exc:
+        _fail(
+            lang,
+            EXIT_USAGE,
+            f"Neveljaven mesec »{text}«: {exc.message('sl')}",
+            f"Invalid month '{text}': {exc.message('en')}",
+        )
+
+
+def _issued_on(text: str | None, lang: Language) -> date:
+    if text is None:
+        # The command line is an edge, not an engine: it may read today's date.
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        _fail(
+            lang,
+            EXIT_USAGE,
+            f"Neveljaven datum izdaje »{text}« (pričakovan LLLL-MM-DD).",
+            f"Invalid issue date '{text}' (expected YYYY-MM-DD).",
+        )
+
+
+def _open(db: str, lang: Language) -> SqlBillingStore:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from szo_core.adapters.sql import current_revision, database_url, migrate
+    from szo_core.adapters.sql.billing import SqlBillingStore
+    from szo_core.adapters.sql.engine import is_memory_sqlite
+    from szo_core.errors import SzoError
+
+    try:
+        url = database_url(db)
+    except SzoError as exc:
+        _fail(lang, EXIT_USAGE, exc.message("sl"), exc.message("en"))
+    if url.get_backend_name() == "sqlite":
+        if is_memory_sqlite(url):
+            _fail(
+                lang,
+                EXIT_USAGE,
+                "Baza v pomnilniku je prazna; podajte pot do datoteke ali naslov PostgreSQL.",
+                "An in-memory database is empty; give a file path or a PostgreSQL URL.",
+            )
+        if not Path(str(url.database)).is_file():
+            _fail(
+                lang,
+                EXIT_USAGE,
+                f"Baza ne obstaja: {url.database}",
+                f"No such database: {url.database}",
+            )
+    store = SqlBillingStore.open(url, migrate=False)
+    try:
+        revision = current_revision(store.engine)
+    except SQLAlchemyError:
+        store.dispose()
+        _fail(
+            lang,
+            EXIT_USAGE,
+            "Z bazo se ni mogoče povezati (ne obstaja ali ni dostopna).",
+            "Cannot connect to the database (it does not exist or is not reachable).",
+        )
+    if revision is None:
+        store.dispose()
+        _fail(
+            lang,
+            EXIT_USAGE,
+            "V bazi ni tabel szo_core.",
+            "The database has no szo_core tables.",
+        )
+    try:
+        migrate(store.engine)
+    except SzoError as exc:
+        store.dispose()
+        _fail(lang, EXIT_BILLING_FAILED, exc.message("sl"), exc.message("en"))
+    return store
+
+
+def _organisation(store: SqlBillingStore, given: str | None, lang: Language) -> str:
+    if given is not None:
+        return given
+    found = store.organisations()
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        _fail(lang, EXIT_USAGE, "V bazi ni nobenega otroka.", "The database holds no children.")
+    names = ", ".join(found)
+    _fail(
+        lang,
+        EXIT_USAGE,
+        f"V bazi je več organizacij ({names}); izberite eno z --org.",
+        f"The database holds several organisations ({names}); choose one with --org.",
+    )
+
+
+def _host_municipality(data: MonthData) -> int | None:
+    counts: Counter[int] = Counter()
+    for child_month in data.children.values():
+        child = child_month.child
+        regresor = data.regresors.get(child.regresor_id or "")
+        code = regresor.municipality_code if regresor is not None else child.municipality_code
+        if code is not None:
+            counts[code] += 1
+    if not counts:
+        return None
+    return min(counts, key=lambda code: (-counts[code], code))
+
+
+@click.command("bill")
+@click.option("--db", required=True, metavar="URL", help="A SQLite file or a PostgreSQL URL.")
+@click.option("--month", "month_text", required=True, metavar="YYYY-MM", help="Month to bill.")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory for the JSON and CSV statements (created if missing).",
+)
+@click.option("--org", "organisation", metavar="ID", help="Organisation (if the DB has several).")
+@click.option("--host-municipality", type=int, metavar="CODE", help="Host municipality code.")
+@click.option(
+    "--reference",
+    type=click.Choice(["SI12", "RF"], case_sensitive=False),
+    default="SI12",
+    show_default=True,
+    help="Payment reference model of the invoices.",
+)
+@click.option("--issued-on", metavar="YYYY-MM-DD", help="Issue date (default: today).")
+@click.option("--close", is_flag=True, help="Close the month after billing it.")
+@click.option(
+    "--lang",
+    type=click.Choice(["sl", "en"]),
+    default="sl",
+    show_default=True,
+    envvar="SZO_LANG",
+    help="Language of the messages and of the CSV header.",
+)
+def bill(
+    db: str,
+    month_text: str,
+    out: Path,
+    organisation: str | None,
+    host_municipality: int | None,
+    reference: str,
+    issued_on: str | None,
+    close: bool,
+    lang: Language,
+) -> None:
+    """Bill one month on a database and write its statements (JSON and CSV) to --out.
+
+    Exit status: 0 done, 1 billing failed, 2 usage error, 3 month closed or busy.
+    """
+    month = _month(month_text, lang)
+    issue_date = _issued_on(issued_on, lang)
+    store = _open(db, lang)
+    try:
+        _bill(
+            store, month, out, organisation, host_municipality, reference, issue_date, close, lang
+        )
+    finally:
+        store.dispose()
+
+
+def _bill(
+    store: SqlBillingStore,
+    month: Month,
+    out: Path,
+    organisation: str | None,
+    host_municipality: int | None,
+    reference: str,
+    issued_on: date,
+    close: bool,
+    lang: Language,
+) -> None:
+    import attrs
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from szo_core.billing import (
+        BillingOrganisation,
+        ReferenceScheme,
+        close_run,
+        run_billing,
+        write_csv,
+        write_json,
+    )
+    from szo_core.errors import BillingConflict, SzoError
+    from szo_core.fees import FeeRules
+
+    org = _organisation(store, organisation, lang)
+    try:
+        with store.unit_of_work() as uow:
+            data = uow.load_month(org, month)
+    except SzoError as exc:
+        _fail(lang, EXIT_BILLING_FAILED, exc.message("sl"), exc.message("en"))
+    if not data.children:
+        _fail(
+            lang,
+            EXIT_USAGE,
+            f"Za {month} ni kaj obračunati: noben otrok ni vpisan.",
+            f"Nothing to bill in {month}: no child is enrolled.",
+        )
+    host = host_municipality if host_municipality is not None else _host_municipality(data)
+    if host is None:
+        _fail(
+            lang,
+            EXIT_USAGE,
+            "Občine ustanoviteljice ni mogoče določiti; podajte --host-municipality.",
+            "The host municipality cannot be found; give --host-municipality.",
+        )
+    billing_org = BillingOrganisation(
+        id=org,
+        rules=FeeRules(host_municipality=host),
+        reference_scheme=ReferenceScheme(reference.upper()),
+    )
+    console = Console(stderr=True)
+    label = _t(lang, f"Obračun {month}", f"Billing {month}")
+    try:
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=console,
+        ) as bar:
+            task = bar.add_task(label, total=None)
+
+            def progress(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            result = run_billing(billing_org, month, store, issued_on=issued_on, progress=progress)
+        if close:
+            run = close_run(org, month, store, closed_on=issued_on)
+            result = attrs.evolve(result, run=run)
+    except BillingConflict as exc:
+        _fail(lang, EXIT_CONFLICT, exc.message("sl"), exc.message("en"))
+    except SzoError as exc:
+        _fail(lang, EXIT_BILLING_FAILED, exc.message("sl"), exc.message("en"))
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        json_path = write_json(result, out / f"statements-{month}.json")
+        csv_path = write_csv(result, out / f"statements-{month}.csv", lang)
+    except OSError as exc:
+        _fail(
+            lang,
+            EXIT_BILLING_FAILED,
+            f"Datotek ni mogoče zapisati v {out} ({type(exc).__name__}); obračun je shranjen.",
+            f"Cannot write the files to {out} ({type(exc).__name__}); the run is stored.",
+        )
+    total = f"{result.total:.2f}"
+    click.echo(
+        _t(
+            lang,
+            f"Obračun {month}: {len(result.invoices)} {_racuni(len(result.invoices))}, "
+            f"skupaj {total.replace('.', ',')} EUR"
+            f"{', zaključen' if close else ''}.",
+            f"Billed {month}: {len(result.invoices)} invoices, total {total} EUR"
+            f"{', closed' if close else ''}.",
+        )
+    )
+    click.echo(str(json_path))
+    click.echo(str(csv_path))

@@ -1,0 +1,128 @@
+"""Hand invoices to the payment step: :class:`~szo_core.payments.instructions.PayableInvoice`.
+
+:func:`payable_invoices` converts the parents' invoices of a run (regresors and
+the state are invoiced by e-invoice, not by UPN or direct debit) into the
+payment step's records, resolving who pays from the child record:
+
+* the payer is the child's :class:`~szo_core.model.Payer` (a guardian, the
+  child, another party); with none given, the first linked guardian, else the
+  child; members of a merged payment group take their lead's payer, payment
+  method and group (:func:`szo_core.registry.resolve_payment_groups`);
+* a direct debit carries the child's mandate (reference, signing date, IBAN);
+* the invoice's number and reference are kept, the description is
+  ``"Oskrbnina MM/YYYY"``.
+
+>>> from szo_core.calendar import Month
+>>> from szo_core.ports import MonthData
+>>> payable_invoices((), MonthData(organisation_id="o", month=Month(2026, 9)))
+()
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from szo_core.billing.records import Invoice
+from szo_core.errors import BillingError
+from szo_core.fees import PayerKind
+from szo_core.model import Address, Child, PaymentKind
+from szo_core.model import PayerKind as WhoPays
+from szo_core.payments import instructions as pay
+from szo_core.ports import MonthData
+from szo_core.registry import resolve_payment_groups
+
+__all__ = ["payable_invoices"]
+
+
+def _address(address: Address) -> pay.Address:
+    return pay.Address(
+        street=address.street,
+        post_code=address.post_code,
+        town=address.city,
+        country=address.country or "SI",
+    )
+
+
+def _payer(child: Child, data: MonthData) -> tuple[str, str, Address]:
+    payer = child.payer
+    if payer is None:
+        if child.guardians:
+            guardian_id = child.guardians[0].guardian_id
+        else:
+            return f"child:{child.code}", child.full_name, child.permanent_address
+    elif payer.kind is WhoPays.GUARDIAN and payer.guardian_id is not None:
+        guardian_id = payer.guardian_id
+    elif payer.kind is WhoPays.OTHER and payer.party is not None:
+        return f"party:{payer.party.name}", payer.party.name, payer.party.address
+    else:
+        return f"child:{child.code}", child.full_name, child.permanent_address
+    guardian = data.guardians.get(guardian_id)
+    if guardian is None:
+        raise BillingError(
+            "billing.payable.guardian",
+            sl="Plačnik (skrbnik) ni med podatki meseca.",
+            en="The payer (a guardian) is not among the month's records.",
+            where=f"child {child.code}",
+        )
+    return f"guardian:{guardian.id}", guardian.full_name, guardian.address
+
+
+def _mandate(child: Child, name: str) -> pay.Mandate | None:
+    mandate = child.payment.mandate
+    if mandate is None or mandate.signed_on is None or not mandate.reference:
+        return None
+    return pay.Mandate(
+        mandate_id=mandate.reference,
+        signature_date=mandate.signed_on,
+        debtor_name=name,
+        debtor_iban=mandate.iban,
+    )
+
+
+def payable_invoices(
+    invoices: Iterable[Invoice], data: MonthData
+) -> tuple[pay.PayableInvoice, ...]:
+    """Convert the parents' invoices to the payment step's records (see the module docs).
+
+    Args:
+        invoices: Invoices of a run (other payers' are skipped).
+        data: The billed month's records (:meth:`szo_core.ports.UnitOfWork.load_month`).
+
+    Raises:
+        BillingError: ``billing.payable.child`` when an invoice's child is not in
+            ``data``, ``billing.payable.guardian`` when its paying guardian is not.
+    """
+    resolved = resolve_payment_groups(cm.child for cm in data.children.values())
+    by_code = {child.code: child for child in resolved.children}
+    out: list[pay.PayableInvoice] = []
+    for invoice in invoices:
+        if invoice.payer is not PayerKind.PARENTS:
+            continue
+        child = by_code.get(invoice.child_code)
+        if child is None:
+            raise BillingError(
+                "billing.payable.child",
+                sl="Otroka z računa ni med podatki meseca.",
+                en="The invoice's child is not among the month's records.",
+                where=f"invoice {invoice.number}",
+            )
+        payer_id, name, address = _payer(child, data)
+        debit = child.payment.kind is PaymentKind.DIRECT_DEBIT
+        group = resolved.group_of(child.code)
+        out.append(
+            pay.PayableInvoice(
+                number=invoice.number,
+                period=invoice.month,
+                child_code=str(invoice.child_code),
+                payer_id=payer_id,
+                payer_name=name,
+                payer_address=_address(address),
+                amount=invoice.amount,
+                reference=invoice.reference,
+                method=pay.PaymentMethod.DIRECT_DEBIT if debit else pay.PaymentMethod.SLIP,
+                mandate=_mandate(child, name) if debit else None,
+                group_id=None if group is None else str(group.lead_code),
+                description=f"Oskrbnina {invoice.month.month:02d}/{invoice.month.year}",
+            )
+        )
+    return tuple(out)

@@ -1,0 +1,595 @@
+"""The demo use case: bill the sample kindergarten for two months and write every file.
+
+:func:`run_demo` is what ``szo demo`` runs.  In an output folder it
+
+1. builds the sample kindergarten (:func:`szo_core.demo.sample.generate`) and
+   stores it in a **fresh** SQLite file, ``szo-demo.sqlite``;
+2. bills the first month (:func:`szo_core.billing.run_billing`) and closes it,
+   which locks the decisions the run used;
+3. enters the late decisions, each superseding a decision the closed run used
+   (a locked decision is never edited);
+4. bills and closes the second month: its invoices carry the corrections
+   (poračun) for the first month;
+5. writes, for each month, into a folder named after it (``2026-09/``):
+
+   * ``statements-<YYYY-MM>.json`` and ``.csv``: the run, its invoices and fee
+     statements (:func:`szo_core.billing.write_json` and
+     :func:`~szo_core.billing.write_csv`; the CSV opens in Slovenian Excel);
+   * ``payments.json``: the payment instructions (merged per payment group) and
+     the invoices held back, with why;
+   * ``upn/<id>.txt`` and ``upn/<id>.png``: the UPN QR payload (ISO 8859-2
+     bytes) and its QR symbol for each slip payer;
+   * ``sepa-<YYYY-MM>.xml``: the pain.008.001.02 file for the direct-debit
+     payers;
+
+6. writes ``summary.json`` (the :class:`DemoSummary`).
+
+Every file is a function of the arguments: message ids, creation times, issue,
+due and collection dates are derived from the month, never from the clock, so
+two runs with the same arguments write byte-identical files.  The caller (the
+``szo demo`` command) measures and prints the time taken; no file holds it.
+
+>>> import tempfile
+>>> from pathlib import Path
+>>> with tempfile.TemporaryDirectory() as tmp:
+...     summary = run_demo(Path(tmp) / "out", children=12, seed=5)
+...     [str(m.month) for m in summary.months], (Path(tmp) / "out" / "summary.json").exists()
+(['2026-09', '2026-10'], True)
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, time
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+import attrs
+
+from szo_core.billing import (
+    BillingOrganisation,
+    BillingResult,
+    BillingStorage,
+    close_run,
+    payable_invoices,
+    run_billing,
+    write_csv,
+    write_json,
+)
+from szo_core.calendar import Month, WorkingCalendar
+from szo_core.demo.sample import (
+    DEFAULT_CHILDREN,
+    DEFAULT_FIRST_MONTH,
+    DEFAULT_SEED,
+    Kindergarten,
+    SampleKindergarten,
+    generate,
+)
+from szo_core.errors import ConfigurationError
+from szo_core.fees import PayerKind
+from szo_core.payments import instructions as pay
+from szo_core.ports import Storage, UnitOfWork
+
+if TYPE_CHECKING:
+    from szo_core.adapters.sql.billing import SqlBillingStore
+
+__all__ = [
+    "DATABASE_NAME",
+    "SUMMARY_NAME",
+    "DemoProgress",
+    "DemoSummary",
+    "MonthSummary",
+    "PaymentTotals",
+    "run_demo",
+]
+
+DATABASE_NAME: Final = "szo-demo.sqlite"
+"""The SQLite file the demo creates in the output folder."""
+SUMMARY_NAME: Final = "summary.json"
+"""The summary file the demo writes in the output folder."""
+
+DemoProgress = Callable[[str, int, int], None]
+"""A progress callback: ``progress(stage, done, total)``; a new ``stage`` starts at 0."""
+
+_ZERO: Final = Decimal("0.00")
+_MONTH_DIR = re.compile(r"\d{4}-\d{2}")
+_ZERO_TOTAL: Final = "instructions.zero_total"
+
+
+@attrs.frozen(kw_only=True)
+class PaymentTotals:
+    """How many payment instructions of one kind were made, and their sum.
+
+    >>> PaymentTotals(count=2, amount=Decimal("120.50")).to_document()
+    {'count': 2, 'amount': '120.50'}
+    """
+
+    count: int = 0
+    amount: Decimal = _ZERO
+
+    def to_document(self) -> dict[str, object]:
+        """The totals as JSON-ready data."""
+        return {"count": self.count, "amount": str(self.amount)}
+
+
+@attrs.frozen(kw_only=True)
+class MonthSummary:
+    """What the demo billed and wrote for one month.
+
+    Attributes:
+        month: The month.
+        children_billed: Children with a fee statement (enrolled on a billing day).
+        invoices: Invoices issued (one per payer per child, corrections included).
+        invoiced: The invoices' sum per kind of payer.
+        corrections: How many correction lines (poračun) the run billed.
+        corrected: The corrections' sum per kind of payer.
+        slips: Payment instructions paid with a UPN slip (QR code written).
+        direct_debits: Payment instructions collected by SEPA direct debit.
+        nothing_to_pay: Parents' invoices that add up to zero (a sibling the
+            state pays for in full): no slip and no debit.
+        held_back: Parents' invoices that got no instruction for another reason
+            (a credit after corrections, for example), with their sum.
+        files: The files written for the month, relative to the output folder.
+
+    >>> MonthSummary(month=Month(2026, 9), children_billed=0, invoices=0).total
+    Decimal('0.00')
+    """
+
+    month: Month
+    children_billed: int
+    invoices: int
+    invoiced: tuple[tuple[PayerKind, Decimal], ...] = ()
+    corrections: int = 0
+    corrected: tuple[tuple[PayerKind, Decimal], ...] = ()
+    slips: PaymentTotals = PaymentTotals()
+    direct_debits: PaymentTotals = PaymentTotals()
+    nothing_to_pay: int = 0
+    held_back: PaymentTotals = PaymentTotals()
+    files: tuple[str, ...] = ()
+
+    @property
+    def total(self) -> Decimal:
+        """The sum of every invoice of the month."""
+        return sum((amount for _kind, amount in self.invoiced), _ZERO)
+
+    def to_document(self) -> dict[str, object]:
+        """The month's summary as JSON-ready data (amounts as strings)."""
+        return {
+            "month": str(self.month),
+            "children_billed": self.children_billed,
+            "invoices": self.invoices,
+            "invoiced": {str(kind): str(amount) for kind, amount in self.invoiced},
+            "total": str(self.total),
+            "corrections": self.corrections,
+            "corrected": {str(kind): str(amount) for kind, amount in self.corrected},
+            "slips": self.slips.to_document(),
+            "direct_debits": self.direct_debits.to_document(),
+            "nothing_to_pay": self.nothing_to_pay,
+            "held_back": self.held_back.to_document(),
+            "files": list(self.files),
+        }
+
+
+@attrs.frozen(kw_only=True)
+class DemoSummary:
+    """What :func:`run_demo` did.
+
+    Attributes:
+        seed: The seed of the sample kindergarten.
+        children: How many children it has.
+        database: The SQLite file, relative to the output folder.
+        months: One summary per billed month.
+        files: Every file written, relative to the output folder, sorted
+            (``summary.json`` included).
+    """
+
+    seed: int
+    children: int
+    database: str
+    months: tuple[MonthSummary, ...]
+    files: tuple[str, ...]
+
+    def to_document(self) -> dict[str, object]:
+        """The summary as JSON-ready data (what ``summary.json`` holds).
+
+        >>> empty = DemoSummary(seed=1, children=0, database="x", months=(), files=())
+        >>> empty.to_document()["files"]
+        []
+        """
+        return {
+            "seed": self.seed,
+            "children": self.children,
+            "database": self.database,
+            "months": [m.to_document() for m in self.months],
+            "files": list(self.files),
+        }
+
+    def lines(self) -> tuple[str, ...]:
+        """The summary as lines of text, as ``szo demo`` prints it.
+
+        >>> DemoSummary(seed=1, children=0, database="x", months=(), files=()).lines()[0]
+        'Sample kindergarten: 0 children (seed 1), database x'
+        """
+        out = [
+            f"Sample kindergarten: {self.children} children (seed {self.seed}), "
+            f"database {self.database}"
+        ]
+        for m in self.months:
+            out.append(
+                f"{m.month}: {m.children_billed} children billed, {m.invoices} invoices, "
+                f"total {m.total} EUR"
+            )
+            for kind, amount in m.invoiced:
+                out.append(f"  {kind:<20} {amount:>12} EUR")
+            corrected = ", ".join(f"{kind} {amount}" for kind, amount in m.corrected if amount)
+            out.append(
+                f"  corrections: {m.corrections} lines" + (f" ({corrected})" if corrected else "")
+            )
+            out.append(
+                f"  UPN slips: {m.slips.count} ({m.slips.amount} EUR), direct debits: "
+                f"{m.direct_debits.count} ({m.direct_debits.amount} EUR)"
+            )
+            out.append(
+                f"  nothing to pay: {m.nothing_to_pay} invoices, held back: "
+                f"{m.held_back.count} ({m.held_back.amount} EUR)"
+            )
+        out.append(f"Files written: {len(self.files)}")
+        return tuple(out)
+
+
+# --------------------------------------------------------------------------- dates
+
+
+def _nth_working_day(calendar: WorkingCalendar, month: Month, n: int) -> date:
+    return calendar.working_dates(month.first, month.last)[n - 1]
+
+
+def _on_or_after_working(calendar: WorkingCalendar, day: date) -> date:
+    return calendar.working_dates(day, Month.of(day).next().last)[0]
+
+
+def _issue_date(calendar: WorkingCalendar, month: Month) -> date:
+    """Invoices of ``month`` are issued on the 3rd working day of the next month."""
+    return _nth_working_day(calendar, month.next(), 3)
+
+
+def _due_date(calendar: WorkingCalendar, month: Month) -> date:
+    """Payment is due (and debits collected) on the 18th of the next month, or after."""
+    return _on_or_after_working(calendar, month.next().first.replace(day=18))
+
+
+# --------------------------------------------------------------------------- storage
+
+
+def _open_store(path: Path) -> SqlBillingStore:
+    """A fresh SQL billing store on ``path`` (created and migrated)."""
+    from szo_core.adapters.sql.billing import SqlBillingStore
+
+    return SqlBillingStore.open(str(path))
+
+
+def _store_records(store: Storage, sample: SampleKindergarten) -> None:
+    with store.unit_of_work() as uow:
+        _add_all(uow, sample)
+        uow.commit()
+
+
+def _add_all(uow: UnitOfWork, sample: SampleKindergarten) -> None:
+    for regresor in sample.regresors:
+        uow.regresors.add(regresor)
+    for program in sample.programs:
+        uow.programs.add(program)
+    for group in sample.groups:
+        uow.groups.add(group)
+    for guardian in sample.guardians:
+        uow.guardians.add(guardian)
+    for child in sample.children:
+        uow.children.add(child)
+    for decision in sample.decisions:
+        uow.decisions.add(decision)
+    for reservation in sample.reservations:
+        uow.reservations.add(reservation)
+    for absence in sample.absences:
+        uow.absences.add(absence)
+
+
+def _supersede(store: Storage, sample: SampleKindergarten) -> None:
+    """Enter the late decisions: new records that supersede locked ones."""
+    with store.unit_of_work() as uow:
+        for decision in sample.late_decisions:
+            uow.decisions.add(decision)
+        uow.commit()
+
+
+# --------------------------------------------------------------------------- output folder
+
+
+def _prepare(out: Path) -> None:
+    """Make ``out`` ready: create it, or clear what an earlier demo run wrote there."""
+    if out.exists() and not out.is_dir():
+        raise ConfigurationError(
+            "demo.out_not_a_folder",
+            sl=f"Izhodna pot ni mapa: {out}",
+            en=f"The output path is not a folder: {out}",
+            where="out",
+        )
+    out.mkdir(parents=True, exist_ok=True)
+    entries = sorted(p.name for p in out.iterdir())
+    ours = {DATABASE_NAME, SUMMARY_NAME}
+    if entries and not ours.intersection(entries):
+        raise ConfigurationError(
+            "demo.out_not_empty",
+            sl=f"Izhodna mapa ni prazna in ni mapa prejšnjega prikaza: {out}",
+            en=f"The output folder is not empty and not an earlier demo's folder: {out}",
+            where="out",
+        )
+    for name in entries:
+        path = out / name
+        if name in ours or name.startswith(DATABASE_NAME + "-"):
+            path.unlink()
+        elif path.is_dir() and _MONTH_DIR.fullmatch(name):
+            shutil.rmtree(path)
+
+
+# --------------------------------------------------------------------------- payments
+
+
+def _recipient(kindergarten: Kindergarten) -> dict[str, str]:
+    address = kindergarten.address
+    return {
+        "recipient_iban": kindergarten.iban,
+        "recipient_name": kindergarten.name,
+        "recipient_street": address.street,
+        "recipient_city": f"{address.post_code} {address.city}",
+    }
+
+
+def _write_slips(
+    folder: Path,
+    instructions: list[pay.PaymentInstruction],
+    kindergarten: Kindergarten,
+    due: date,
+    report: Callable[[int, int], None],
+) -> list[Path]:
+    from szo_core.payments import upn
+
+    written: list[Path] = []
+    target = folder / "upn"
+    total = len(instructions) + 1  # the SEPA file is the last step
+    report(0, total)
+    for done, instruction in enumerate(instructions, start=1):
+        order = upn.order_from_instruction(instruction, deadline=due, **_recipient(kindergarten))
+        symbol = upn.qr(order)
+        target.mkdir(exist_ok=True)
+        payload = target / f"{instruction.instruction_id}.txt"
+        payload.write_bytes(symbol.payload)
+        image = target / f"{instruction.instruction_id}.png"
+        image.write_bytes(symbol.png())
+        written += [payload, image]
+        report(done, total)
+    return written
+
+
+def _write_debits(
+    path: Path,
+    instructions: list[pay.PaymentInstruction],
+    kindergarten: Kindergarten,
+    month: Month,
+    issued: date,
+    due: date,
+) -> list[Path]:
+    from szo_core.payments import sepa
+
+    if not instructions:
+        return []
+    address = kindergarten.address
+    creditor = sepa.Creditor(
+        name=kindergarten.name,
+        iban=kindergarten.iban,
+        creditor_id=kindergarten.creditor_id,
+        bic=kindergarten.bic,
+        address=pay.Address(street=address.street, post_code=address.post_code, town=address.city),
+    )
+    batch = sepa.DirectDebitBatch(
+        message_id=f"SZO-DEMO-{month.year:04d}{month.month:02d}",
+        created_at=datetime.combine(issued, time(8, 0)),
+        creditor=creditor,
+        transactions=[sepa.debit_from_instruction(i, collection_date=due) for i in instructions],
+    )
+    sepa.write_pain008(batch, path)
+    return [path]
+
+
+def _instruction_document(instruction: pay.PaymentInstruction) -> dict[str, object]:
+    return {
+        "id": instruction.instruction_id,
+        "method": str(instruction.method),
+        "payer_id": instruction.payer_id,
+        "amount": str(instruction.amount),
+        "reference": instruction.reference,
+        "group_id": instruction.group_id,
+        "invoices": list(instruction.invoice_numbers),
+        "children": list(instruction.child_codes),
+        "description": instruction.description,
+    }
+
+
+def _problem_document(problem: pay.Problem) -> dict[str, object]:
+    return {
+        "code": problem.code,
+        "message_sl": problem.message("sl"),
+        "message_en": problem.message("en"),
+        "invoices": list(problem.invoice_numbers),
+        "group_id": problem.group_id,
+    }
+
+
+def _totals(items: Iterable[pay.PaymentInstruction]) -> PaymentTotals:
+    found = list(items)
+    return PaymentTotals(count=len(found), amount=sum((i.amount for i in found), _ZERO))
+
+
+# --------------------------------------------------------------------------- one month
+
+
+def _by_kind(pairs: Iterable[tuple[PayerKind, Decimal]]) -> tuple[tuple[PayerKind, Decimal], ...]:
+    sums = dict.fromkeys(PayerKind, _ZERO)
+    for kind, amount in pairs:
+        sums[kind] += amount
+    return tuple(sums.items())
+
+
+def _bill_month(
+    store: BillingStorage,
+    organisation: BillingOrganisation,
+    month: Month,
+    calendar: WorkingCalendar,
+    progress: DemoProgress | None,
+) -> BillingResult:
+    issued = _issue_date(calendar, month)
+
+    def report(done: int, total: int) -> None:
+        if progress is not None:
+            progress(f"billing {month}", done, total)
+
+    result = run_billing(organisation, month, store, issued_on=issued, progress=report)
+    close_run(organisation.id, month, store, closed_on=issued)
+    return result
+
+
+def _write_month(
+    out: Path,
+    store: BillingStorage,
+    sample: SampleKindergarten,
+    result: BillingResult,
+    progress: DemoProgress | None,
+) -> MonthSummary:
+    month = result.run.month
+    calendar = sample.rules.calendar
+    issued, due = _issue_date(calendar, month), _due_date(calendar, month)
+    folder = out / str(month)
+    folder.mkdir()
+    written = [
+        write_json(result, folder / f"statements-{month}.json"),
+        write_csv(result, folder / f"statements-{month}.csv"),
+    ]
+    with store.unit_of_work() as uow:
+        data = uow.load_month(sample.kindergarten.id, month)
+    payable = payable_invoices(result.invoices, data)
+    built = pay.build_instructions(payable, period=month)
+    slips = [i for i in built.instructions if i.method is pay.PaymentMethod.SLIP]
+    debits = [i for i in built.instructions if i.method is pay.PaymentMethod.DIRECT_DEBIT]
+
+    def report(done: int, total: int) -> None:
+        if progress is not None:
+            progress(f"payments {month}", done, total)
+
+    written += _write_slips(folder, slips, sample.kindergarten, due, report)
+    written += _write_debits(
+        folder / f"sepa-{month}.xml", debits, sample.kindergarten, month, issued, due
+    )
+    payments = folder / "payments.json"
+    document = {
+        "month": str(month),
+        "issued_on": issued.isoformat(),
+        "due_on": due.isoformat(),
+        "instructions": [_instruction_document(i) for i in built.instructions],
+        "held_back": [_problem_document(p) for p in built.problems],
+    }
+    payments.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    written.append(payments)
+    if progress is not None:
+        progress(f"payments {month}", len(slips) + 1, len(slips) + 1)
+    zero = {n for p in built.problems if p.code == _ZERO_TOTAL for n in p.invoice_numbers}
+    held = {n for p in built.problems for n in p.invoice_numbers} - zero
+    return MonthSummary(
+        month=month,
+        children_billed=sum(1 for s in result.statements if s.days_enrolled > 0),
+        invoices=len(result.invoices),
+        invoiced=_by_kind((i.payer, i.amount) for i in result.invoices),
+        corrections=len(result.corrections),
+        corrected=_by_kind((c.payer, c.amount) for c in result.corrections),
+        slips=_totals(slips),
+        direct_debits=_totals(debits),
+        nothing_to_pay=len(zero),
+        held_back=PaymentTotals(
+            count=len(held),
+            amount=sum((i.amount for i in payable if i.number in held), _ZERO),
+        ),
+        files=tuple(sorted(p.relative_to(out).as_posix() for p in written)),
+    )
+
+
+# --------------------------------------------------------------------------- the use case
+
+
+def _bill_and_write(
+    out: Path,
+    store: SqlBillingStore,
+    sample: SampleKindergarten,
+    progress: DemoProgress | None,
+) -> list[MonthSummary]:
+    _store_records(store, sample)
+    organisation = BillingOrganisation(id=sample.kindergarten.id, rules=sample.rules)
+    calendar = sample.rules.calendar
+    first, second = sample.months
+    months: list[MonthSummary] = []
+    result = _bill_month(store, organisation, first, calendar, progress)
+    months.append(_write_month(out, store, sample, result, progress))
+    # After the first month is closed its decisions are locked: a correction is a new
+    # decision that supersedes the old one, and the next run bills the difference.
+    _supersede(store, sample)
+    result = _bill_month(store, organisation, second, calendar, progress)
+    months.append(_write_month(out, store, sample, result, progress))
+    return months
+
+
+def run_demo(
+    out: Path,
+    *,
+    first_month: Month = DEFAULT_FIRST_MONTH,
+    children: int = DEFAULT_CHILDREN,
+    seed: int = DEFAULT_SEED,
+    progress: DemoProgress | None = None,
+) -> DemoSummary:
+    """Build the sample kindergarten, bill two months and write every file into ``out``.
+
+    Args:
+        out: The output folder; created if missing.  If it exists it must be
+            empty or an earlier demo's folder, whose files are replaced.
+        first_month: The first billed month; the second is the month after.
+        children: How many children the sample kindergarten has.
+        seed: The seed of the sample.
+        progress: Called as ``progress(stage, done, total)``.
+
+    Returns:
+        The summary (also written to ``summary.json``).
+
+    Raises:
+        szo_core.errors.ConfigurationError: ``demo.out_not_empty`` for a folder
+            with other files, ``demo.out_not_a_folder``, ``demo.children``.
+
+    See the module example.
+    """
+    sample = generate(first_month=first_month, children=children, seed=seed)
+    _prepare(out)
+    store = _open_store(out / DATABASE_NAME)
+    try:
+        months = _bill_and_write(out, store, sample, progress)
+    finally:
+        store.dispose()
+    files = sorted({*(f for m in months for f in m.files), DATABASE_NAME, SUMMARY_NAME})
+    summary = DemoSummary(
+        seed=seed,
+        children=len(sample.children),
+        database=DATABASE_NAME,
+        months=tuple(months),
+        files=tuple(files),
+    )
+    text = json.dumps(summary.to_document(), ensure_ascii=False, indent=2)
+    (out / SUMMARY_NAME).write_text(text + "\n", encoding="utf-8")
+    return summary

@@ -1,0 +1,175 @@
+"""``szo bill`` on a user's own database (SQLite files, and PostgreSQL)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from tests.billing._world import ORG, SEPTEMBER, add_world
+from tests.billing.conftest import Opened
+
+from szo_core._cli_bill import EXIT_CONFLICT, EXIT_USAGE, _racuni
+from szo_core.adapters.sql import migrate
+from szo_core.adapters.sql.billing import SqlBillingStore
+from szo_core.cli import main
+from szo_core.ids import reference
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(main, ["bill", *args])
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Path:
+    """A SQLite file holding the test organisation (at the 0001 schema, before billing)."""
+    path = tmp_path / "vrtec.sqlite"
+    migrate(path, "0001")
+    store = SqlBillingStore.open(path, migrate=False)
+    try:
+        with store.unit_of_work() as uow:  # the storage helper's tables only
+            from tests.billing._world import _REPOSITORY, records
+
+            for record in records(ORG):
+                getattr(uow, _REPOSITORY[type(record)]).add(record)
+            uow.commit()
+    finally:
+        store.dispose()
+    return path
+
+
+def test_bill_writes_json_and_an_excel_csv(database: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run("--db", str(database), "--month", "2026-09", "--out", str(out), "--lang", "en",
+                 "--issued-on", "2026-10-01")
+    assert result.exit_code == 0, result.output
+    assert "Billed 2026-09: 8 invoices, total 1795.45 EUR." in result.stdout
+    assert "Billing 2026-09" in result.stderr  # the progress bar
+    document = json.loads((out / "statements-2026-09.json").read_text(encoding="utf-8"))
+    assert document["run"]["status"] == "open"
+    amounts = [(i["child_code"], i["payer"], i["amount"]) for i in document["invoices"]]
+    assert amounts == [(code, payer, str(amount)) for code, payer, _, amount in SEPTEMBER]
+    assert all(reference.is_valid(i["reference"]) for i in document["invoices"])
+    assert [s["child_code"] for s in document["statements"]] == [1, 2, 3, 4]
+
+    raw = (out / "statements-2026-09.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM for Excel
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""), delimiter=";"))
+    assert rows[0][:3] == ["Invoice", "Reference", "Issued on"]
+    assert rows[1][0] == "2026-00001"
+    assert rows[1][-1] == "265,00"  # decimal comma
+    assert "\r\n" in raw.decode("utf-8-sig")
+
+
+def test_the_csv_header_is_slovenian_by_default(database: Path, tmp_path: Path) -> None:
+    result = run("--db", str(database), "--month", "2026-09", "--out", str(tmp_path / "o"))
+    assert result.exit_code == 0, result.output
+    assert "8 računov, skupaj 1795,45 EUR" in result.stdout
+    text = (tmp_path / "o" / "statements-2026-09.csv").read_text(encoding="utf-8-sig")
+    assert text.startswith("Račun;Sklic;Datum izdaje;Mesec;Otrok;Plačnik")
+    assert ";starši;" in text
+
+
+def test_a_closed_month_is_refused_with_a_bilingual_message(
+    database: Path, tmp_path: Path
+) -> None:
+    out = str(tmp_path / "o")
+    first = run("--db", str(database), "--month", "2026-09", "--out", out, "--close")
+    assert first.exit_code == 0, first.output
+    english = run("--db", str(database), "--month", "2026-09", "--out", out, "--lang", "en")
+    assert english.exit_code == EXIT_CONFLICT
+    assert "already closed" in english.stderr
+    slovene = run("--db", str(database), "--month", "2026-09", "--out", out)
+    assert slovene.exit_code == EXIT_CONFLICT
+    assert "že zaključen" in slovene.stderr
+
+
+@pytest.mark.parametrize(
+    ("month", "english", "slovene"),
+    [
+        ("2026-13", "Invalid month '2026-13'", "Neveljaven mesec »2026-13«"),
+        ("september", "YYYY-MM", "LLLL-MM"),
+        ("2025-01", "Nothing to bill in 2025-01", "Za 2025-01 ni kaj obračunati"),
+    ],
+)
+def test_an_invalid_or_unknown_month_is_refused(
+    database: Path, tmp_path: Path, month: str, english: str, slovene: str
+) -> None:
+    out = str(tmp_path / "o")
+    en = run("--db", str(database), "--month", month, "--out", out, "--lang", "en")
+    assert en.exit_code == EXIT_USAGE
+    assert english in en.stderr
+    sl = run("--db", str(database), "--month", month, "--out", out)
+    assert sl.exit_code == EXIT_USAGE
+    assert slovene in sl.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_missing_database_is_refused(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.sqlite"
+    en = run("--db", str(missing), "--month", "2026-09", "--out", str(tmp_path), "--lang", "en")
+    assert en.exit_code == EXIT_USAGE
+    assert "No such database" in en.stderr
+    sl = run("--db", str(missing), "--month", "2026-09", "--out", str(tmp_path))
+    assert "Baza ne obstaja" in sl.stderr
+    assert not missing.exists()  # nothing was created
+
+
+def test_a_database_without_szo_tables_is_refused(tmp_path: Path) -> None:
+    other = tmp_path / "other.sqlite"
+    sqlite3.connect(other).close()
+    result = run("--db", str(other), "--month", "2026-09", "--out", str(tmp_path), "--lang", "en")
+    assert result.exit_code == EXIT_USAGE
+    assert "no szo_core tables" in result.stderr
+
+
+def test_an_unreachable_postgresql_is_refused(tmp_path: Path) -> None:
+    url = "postgresql://nobody@127.0.0.1:1/none"  # port 1: nothing listens there
+    result = run("--db", url, "--month", "2026-09", "--out", str(tmp_path), "--lang", "en")
+    assert result.exit_code == EXIT_USAGE
+    assert "Cannot connect" in result.stderr
+
+
+def test_several_organisations_need_org(database: Path, tmp_path: Path) -> None:
+    store = SqlBillingStore.open(database)
+    try:
+        add_world(store, "vrtec-luna")
+    finally:
+        store.dispose()
+    ambiguous = run("--db", str(database), "--month", "2026-09", "--out", str(tmp_path), "--lang",
+                    "en")
+    assert ambiguous.exit_code == EXIT_USAGE
+    assert "vrtec-luna, vrtec-sonce" in ambiguous.stderr
+    chosen = run("--db", str(database), "--month", "2026-09", "--out", str(tmp_path / "o"),
+                 "--org", "vrtec-luna")
+    assert chosen.exit_code == 0, chosen.output
+
+
+@pytest.mark.postgres
+def test_bill_on_postgresql(tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    from tests.billing.conftest import open_store
+
+    opened: Opened = open_store("postgres", request, tmp_path)
+    try:
+        add_world(opened.store, ORG)
+        assert opened.url is not None
+        result = run("--db", opened.url, "--month", "2026-09", "--out", str(tmp_path / "o"),
+                     "--reference", "rf", "--lang", "en")
+        assert result.exit_code == 0, result.output
+        document = json.loads((tmp_path / "o" / "statements-2026-09.json").read_text("utf-8"))
+        assert [i["reference"][:2] for i in document["invoices"]] == ["RF"] * 8
+    finally:
+        opened.close()
+
+
+@pytest.mark.parametrize(
+    ("count", "word"),
+    [(1, "račun"), (2, "računa"), (3, "računi"), (4, "računi"), (5, "računov"), (101, "račun"),
+     (102, "računa"), (111, "računov")],
+)
+def test_slovenian_plural_of_racun(count: int, word: str) -> None:
+    assert _racuni(count) == word

@@ -1,0 +1,622 @@
+"""pain.008 writer: XSD validity, totals, SEPA rules, streaming and the streamed check."""
+
+from __future__ import annotations
+
+import io
+import os
+import tracemalloc
+from collections.abc import Iterator
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import attrs
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from szo_core.calendar import Month
+from szo_core.errors import (
+    ConfigurationError,
+    InvalidChecksum,
+    InvalidComponent,
+    InvalidFormat,
+    InvalidLength,
+    ValidationError,
+)
+from szo_core.ids import iban as ids_iban
+from szo_core.ids import reference as ids_reference
+from szo_core.payments import sepa
+from szo_core.payments.instructions import (
+    Address,
+    Mandate,
+    MandateAmendment,
+    PaymentInstruction,
+    PaymentMethod,
+    SequenceType,
+)
+from szo_core.payments.sepa import (
+    Creditor,
+    DirectDebit,
+    DirectDebitBatch,
+    transliterate,
+    validate,
+    write_pain008,
+)
+
+XSD_DIR = Path(__file__).resolve().parents[2] / "src" / "szo_core" / "payments" / "_schemas"
+SHARED_XSD = Path("/work/shared/xsd")
+CREDITOR = Creditor(
+    name="Vrtec Čebelica Žalec",
+    iban="SI56 0110 0600 0000 023",
+    bic="BSLJSI2X",
+    creditor_id="SI72ZZZ12345679",
+    address=Address(street="Savinjska cesta 3", post_code="3310", town="Žalec"),
+)
+COLLECTION = date(2026, 10, 18)
+
+
+def account(n: int) -> str:
+    """A synthetic, check-digit valid NLB account (bank code 02011)."""
+    return ids_iban.make_si("02011", f"{n % 100_000_000:08d}")
+
+
+def debit(n: int, **changes: object) -> DirectDebit:
+    base = DirectDebit(
+        end_to_end_id=f"E2E-{n:06d}",
+        amount=Decimal(1000 + n * 7919 % 40000).scaleb(-2),
+        collection_date=COLLECTION,
+        remittance=f"Oskrbnina 2026-09, otrok {n}",
+        mandate=Mandate(
+            mandate_id=f"VRT-{n:06d}",
+            signature_date=date(2025, 8, 20),
+            debtor_name=f"Špela Žagar {n}",
+            debtor_iban=account(n),
+            sequence=SequenceType.FIRST if n % 10 == 0 else SequenceType.RECURRING,
+        ),
+    )
+    return attrs.evolve(base, **changes)  # type: ignore[misc]
+
+
+def batch(transactions: object, **changes: object) -> DirectDebitBatch:
+    base = DirectDebitBatch(
+        message_id="VRTEC-2026-10",
+        created_at=datetime(2026, 10, 10, 8, 0),
+        creditor=CREDITOR,
+        transactions=transactions,  # type: ignore[arg-type]
+    )
+    return attrs.evolve(base, **changes)  # type: ignore[misc]
+
+
+def write(b: DirectDebitBatch, version: sepa.Pain008Version = "pain.008.001.02") -> bytes:
+    out = io.BytesIO()
+    write_pain008(b, out, version)
+    return out.getvalue()
+
+
+_SCHEMAS: dict[str, etree.XMLSchema] = {}
+
+
+def assert_xsd_valid(data: bytes, version: str) -> etree._Element:
+    """Full-parse XSD check with lxml, independent of ``sepa.validate``."""
+    if version not in _SCHEMAS:
+        _SCHEMAS[version] = etree.XMLSchema(etree.parse(str(XSD_DIR / f"{version}.xsd")))
+    doc = etree.fromstring(data)
+    schema = _SCHEMAS[version]
+    assert schema.validate(doc), schema.error_log
+    assert validate(data).transactions == len(doc.findall(".//{*}DrctDbtTxInf"))
+    return doc
+
+
+def ns(version: str) -> dict[str, str]:
+    return {"p": f"urn:iso:std:iso:20022:tech:xsd:{version}"}
+
+
+VERSIONS = pytest.mark.parametrize("version", sepa.VERSIONS)
+
+
+# ---------------------------------------------------------------- schema and totals
+
+
+def test_bundled_schemas_are_the_shared_copies() -> None:
+    for version in sepa.VERSIONS:
+        bundled = (XSD_DIR / f"{version}.xsd").read_bytes()
+        if SHARED_XSD.exists():
+            assert bundled == (SHARED_XSD / f"{version}.xsd").read_bytes()
+        assert b"CustomerDirectDebitInitiation" in bundled
+
+
+@VERSIONS
+def test_file_validates_and_totals_match(version: sepa.Pain008Version) -> None:
+    txs = [debit(n) for n in range(25)]
+    txs.append(debit(99, collection_date=date(2026, 10, 19)))
+    data = write(batch(txs), version)
+    doc = assert_xsd_valid(data, version)
+    p = ns(version)
+    blocks = doc.findall(".//p:PmtInf", p)
+    # blocks: (18th, FRST) n = 0, 10, 20; (18th, RCUR) the 22 others; (19th, RCUR) n = 99
+    assert [b.findtext("p:PmtTpInf/p:SeqTp", namespaces=p) for b in blocks] == [
+        "FRST",
+        "RCUR",
+        "RCUR",
+    ]
+    assert [b.findtext("p:ReqdColltnDt", namespaces=p) for b in blocks] == [
+        "2026-10-18",
+        "2026-10-18",
+        "2026-10-19",
+    ]
+    total_count = 0
+    total = Decimal(0)
+    for block in blocks:
+        amounts = [Decimal(a.text or "") for a in block.findall(".//p:InstdAmt", p)]
+        assert block.findtext("p:NbOfTxs", namespaces=p) == str(len(amounts))
+        assert Decimal(block.findtext("p:CtrlSum", namespaces=p) or "") == sum(amounts)
+        total_count += len(amounts)
+        total += sum(amounts)
+    assert doc.findtext("p:CstmrDrctDbtInitn/p:GrpHdr/p:NbOfTxs", namespaces=p) == "26"
+    expected = sum((t.amount for t in txs), Decimal(0))
+    assert Decimal(doc.findtext(".//p:GrpHdr/p:CtrlSum", namespaces=p) or "") == expected == total
+    assert total_count == 26
+
+
+def test_summary_matches_file() -> None:
+    txs = [debit(n) for n in range(12)]
+    out = io.BytesIO()
+    summary = write_pain008(batch(txs), out)
+    assert summary.transactions == 12
+    assert summary.control_sum == sum((t.amount for t in txs), Decimal(0))
+    assert [(s.sequence, s.transactions) for s in summary.payment_information] == [
+        (SequenceType.FIRST, 2),
+        (SequenceType.RECURRING, 10),
+    ]
+    assert [s.payment_information_id for s in summary.payment_information] == [
+        "VRTEC-2026-10-1",
+        "VRTEC-2026-10-2",
+    ]
+
+
+@VERSIONS
+def test_output_is_deterministic(version: sepa.Pain008Version) -> None:
+    txs = [debit(n) for n in range(30)]
+    assert write(batch(txs), version) == write(batch(list(txs)), version)
+    assert b"2026-10-10T08:00:00" in write(batch(txs), version)
+
+
+def test_one_shot_generator_is_accepted() -> None:
+    txs = [debit(n) for n in range(15)]
+    assert write(batch(iter(txs))) == write(batch(txs))
+    assert write(batch(t for t in txs)) == write(batch(tuple(txs)))
+
+
+def test_version_specific_elements() -> None:
+    tx = debit(1, mandate=attrs.evolve(debit(1).mandate, debtor_bic="LJBASI2X"))
+    v02 = write(batch([tx]), "pain.008.001.02")
+    v08 = write(batch([tx]), "pain.008.001.08")
+    assert b"<BIC>LJBASI2X</BIC>" in v02 and b"<BICFI>LJBASI2X</BICFI>" in v08
+    assert b"<BIC>BSLJSI2X</BIC>" in v02 and b"<BICFI>BSLJSI2X</BICFI>" in v08
+    assert_xsd_valid(v02, "pain.008.001.02")
+    assert_xsd_valid(v08, "pain.008.001.08")
+
+
+def test_debtor_bic_from_registry_or_notprovided() -> None:
+    # 02011 is an NLB identifier in the registry: .02 writes its BIC, .08 stays IBAN-only
+    v02 = write(batch([debit(1)]), "pain.008.001.02")
+    v08 = write(batch([debit(1)]), "pain.008.001.08")
+    assert b"<DbtrAgt><FinInstnId><BIC>LJBASI2X</BIC>" in v02
+    assert b"<DbtrAgt><FinInstnId><Othr><Id>NOTPROVIDED</Id>" in v08
+    foreign = debit(2, mandate=attrs.evolve(debit(2).mandate, debtor_iban="DE89370400440532013000"))
+    assert b"<Othr><Id>NOTPROVIDED</Id>" in write(batch([foreign]), "pain.008.001.02")
+
+
+def test_creditor_bic_comes_from_registry_when_missing() -> None:
+    data = write(batch([debit(1)], creditor=attrs.evolve(CREDITOR, bic=None)))
+    assert b"<CdtrAgt><FinInstnId><BIC>BSLJSI2X</BIC>" in data
+    german = attrs.evolve(CREDITOR, bic=None, iban="DE89370400440532013000")
+    with pytest.raises(ConfigurationError) as err:
+        write(batch([debit(1)], creditor=german))
+    assert err.value.code == "sepa.creditor_bic"
+
+
+@VERSIONS
+def test_structured_reference_and_purpose(version: sepa.Pain008Version) -> None:
+    tx = debit(1, remittance=None, reference="RF77F7202609", purpose="EDUC")
+    si = debit(2, remittance=None, reference="SI12 1234567890120")
+    data = write(batch([tx, si]), version)
+    doc = assert_xsd_valid(data, version)
+    p = ns(version)
+    refs = doc.findall(".//p:RmtInf/p:Strd/p:CdtrRefInf", p)
+    assert [r.findtext("p:Tp/p:CdOrPrtry/p:Cd", namespaces=p) for r in refs] == ["SCOR"] * 2
+    assert [r.findtext("p:Ref", namespaces=p) for r in refs] == [
+        "RF77F7202609",
+        "SI121234567890120",
+    ]
+    assert doc.findtext(".//p:Purp/p:Cd", namespaces=p) == "EDUC"
+    assert doc.find(".//p:Ustrd", p) is None
+
+
+def test_reference_and_remittance_exclude_each_other() -> None:
+    with pytest.raises(ConfigurationError) as err:
+        debit(1, reference="RF77F7202609")  # debit() already has a remittance line
+    assert err.value.code == "sepa.remittance_both"
+
+
+@VERSIONS
+def test_amendment_details(version: sepa.Pain008Version) -> None:
+    amendment = MandateAmendment(
+        original_mandate_id="OLD-0001",
+        original_creditor_id="SI39ZZZ10000006",
+        original_creditor_name="Vrtec Čebelica",
+        original_debtor_iban=account(77),
+        new_debtor_account=True,
+    )
+    tx = debit(1, mandate=attrs.evolve(debit(1).mandate, amendment=amendment))
+    data = write(batch([tx, debit(2)]), version)
+    doc = assert_xsd_valid(data, version)
+    p = ns(version)
+    infos = doc.findall(".//p:MndtRltdInf", p)
+    assert [i.findtext("p:AmdmntInd", namespaces=p) for i in infos] == ["true", "false"]
+    details = infos[0].find("p:AmdmntInfDtls", p)
+    assert details is not None
+    assert details.findtext("p:OrgnlMndtId", namespaces=p) == "OLD-0001"
+    assert details.findtext("p:OrgnlCdtrSchmeId/p:Nm", namespaces=p) == "Vrtec Cebelica"
+    assert (
+        details.findtext("p:OrgnlCdtrSchmeId/p:Id/p:PrvtId/p:Othr/p:Id", namespaces=p)
+        == "SI39ZZZ10000006"
+    )
+    assert details.findtext("p:OrgnlDbtrAcct/p:Id/p:IBAN", namespaces=p) == account(77)
+    assert details.findtext("p:OrgnlDbtrAgt/p:FinInstnId/p:Othr/p:Id", namespaces=p) == "SMNDA"
+
+
+@pytest.mark.parametrize(
+    ("amendment", "code"),
+    [
+        (MandateAmendment(), "sepa.amendment_empty"),
+        (MandateAmendment(original_mandate_id="VRT-000001"), "sepa.amendment_same_mandate"),
+        (MandateAmendment(original_creditor_id="SI72ZZZ12345679"), "sepa.amendment_same_creditor"),
+    ],
+)
+def test_bad_amendments(amendment: MandateAmendment, code: str) -> None:
+    tx = debit(1, mandate=attrs.evolve(debit(1).mandate, amendment=amendment))
+    with pytest.raises(ConfigurationError) as err:
+        write(batch([tx]))
+    assert err.value.code == code
+
+
+# ---------------------------------------------------------------- SEPA rules
+
+
+def test_transliteration_table() -> None:
+    assert transliterate("Čačić Đurđa Šćepanović Žužek") == "Cacic Durda Scepanovic Zuzek"
+    assert transliterate("ČĆĐŠŽ čćđšž") == "CCDSZ ccdsz"
+    assert transliterate('Ana & Bor "Mavrica"') == "Ana + Bor 'Mavrica'"
+    assert transliterate("Müller  Straße\tß") == "Muller Strasse ss"
+    assert transliterate("a_b;c!d[e]") == "a-b,c.d(e)"
+
+
+def test_names_are_transliterated_in_the_file() -> None:
+    tx = debit(1, mandate=attrs.evolve(debit(1).mandate, debtor_name='Đurđa "Ćiro" & Žan'))
+    data = write(batch([tx]))
+    assert b"<Nm>Durda 'Ciro' + Zan</Nm>" in data
+    assert b"<Nm>Vrtec Cebelica Zalec</Nm>" in data
+
+
+def where_of(error: pytest.ExceptionInfo[ValidationError]) -> str:
+    assert error.value.where is not None
+    return error.value.where
+
+
+@pytest.mark.parametrize(
+    ("changes", "kind", "code", "field"),
+    [
+        ({"end_to_end_id": "E2E//1"}, InvalidFormat, "sepa.id", "end_to_end_id"),
+        ({"end_to_end_id": "/E2E-1"}, InvalidFormat, "sepa.id", "end_to_end_id"),
+        ({"end_to_end_id": "E2E-1/"}, InvalidFormat, "sepa.id", "end_to_end_id"),
+        ({"end_to_end_id": "E2E 1"}, InvalidFormat, "sepa.id", "end_to_end_id"),
+        ({"end_to_end_id": "E" * 36}, InvalidFormat, "sepa.id", "end_to_end_id"),
+        ({"amount": Decimal("0.00")}, InvalidFormat, "sepa.amount_range", "amount"),
+        ({"amount": Decimal("-1.00")}, InvalidFormat, "sepa.amount_range", "amount"),
+        ({"amount": Decimal("1000000000.00")}, InvalidFormat, "sepa.amount_range", "amount"),
+        ({"amount": Decimal("1.001")}, InvalidFormat, "sepa.amount_cents", "amount"),
+        ({"remittance": "Plačilo 10 €"}, InvalidFormat, "sepa.charset", "remittance"),
+        ({"remittance": "x" * 141}, InvalidLength, "sepa.length", "remittance"),
+        ({"purpose": "XXXX"}, InvalidComponent, "sepa.purpose", "purpose"),
+        ({"collection_date": datetime(2026, 10, 18)}, InvalidFormat, "sepa.date", "collection"),
+        (
+            {"collection_date": date(2025, 8, 19)},
+            InvalidComponent,
+            "sepa.signature_after_collection",
+            "signature_date",
+        ),
+    ],
+)
+def test_rule_errors_name_the_transaction(
+    changes: dict[str, object], kind: type[ValidationError], code: str, field: str
+) -> None:
+    txs = [debit(0), debit(1), debit(2, **changes)]
+    with pytest.raises(kind) as err:
+        write(batch(txs))
+    assert err.value.code == code
+    assert where_of(err).startswith("transakcija/transaction 2")
+    assert field in where_of(err)
+
+
+@pytest.mark.parametrize(
+    ("mandate_changes", "kind", "code"),
+    [
+        ({"debtor_name": "Ana " + "N" * 70}, InvalidLength, "sepa.length"),
+        ({"debtor_name": "Ана Новак"}, InvalidFormat, "sepa.charset"),
+        ({"debtor_name": "ana@example.si"}, InvalidFormat, "sepa.charset"),
+        ({"debtor_name": "   "}, InvalidFormat, "sepa.empty"),
+        ({"mandate_id": "M//1"}, InvalidFormat, "mandate.format"),
+        ({"debtor_iban": "SI56020170014356206"}, InvalidChecksum, "iban.checksum"),
+        ({"debtor_iban": "SI29020170014356206"}, InvalidChecksum, "iban.national_checksum"),
+        ({"debtor_bic": "LJBA"}, InvalidFormat, "sepa.bic"),
+    ],
+)
+def test_mandate_rule_errors(mandate_changes: dict[str, object], kind: type, code: str) -> None:
+    tx = debit(3, mandate=attrs.evolve(debit(3).mandate, **mandate_changes))
+    with pytest.raises(kind) as err:
+        write(batch([debit(0), tx]))
+    assert err.value.code == code
+    assert where_of(err).startswith("transakcija/transaction 1 (E2E-000003)")
+
+
+def test_iban_never_appears_in_errors() -> None:
+    bad = "SI29020170014356206"
+    tx = debit(3, mandate=attrs.evolve(debit(3).mandate, debtor_iban=bad))
+    with pytest.raises(ValidationError) as err:
+        write(batch([tx]))
+    assert bad not in str(err.value) and bad not in repr(err.value)
+    assert bad not in err.value.message("en")
+
+
+def test_bic_pattern_depends_on_version() -> None:
+    # "LJBA1I2X": a digit in the country-code position is wrong in both patterns;
+    # "1JBASI2X": .08 (BICFIDec2014) allows a digit in the bank code, .02 does not
+    tx = debit(1, mandate=attrs.evolve(debit(1).mandate, debtor_bic="1JBASI2X"))
+    assert_xsd_valid(write(batch([tx]), "pain.008.001.08"), "pain.008.001.08")
+    with pytest.raises(InvalidFormat) as err:
+        write(batch([tx]), "pain.008.001.02")
+    assert err.value.code == "sepa.bic"
+
+
+@pytest.mark.parametrize(
+    ("changes", "code"),
+    [
+        ({"message_id": "VRTEC//10"}, "sepa.id"),
+        ({"message_id": ""}, "sepa.id"),
+        ({"creditor": attrs.evolve(CREDITOR, creditor_id="SI73ZZZ12345679")}, "creditor_id.checksum"),
+        ({"creditor": attrs.evolve(CREDITOR, name="Vrtec €")}, "sepa.charset"),
+        ({"created_at": date(2026, 10, 10)}, "sepa.created_at"),
+    ],
+)
+def test_header_errors(changes: dict[str, object], code: str) -> None:
+    with pytest.raises(ValidationError) as err:
+        write(batch([debit(1)], **changes))
+    assert err.value.code == code
+
+
+def test_bad_version_and_empty_batch() -> None:
+    with pytest.raises(ConfigurationError):
+        write_pain008(batch([debit(1)]), io.BytesIO(), "pain.008.001.09")  # type: ignore[arg-type]
+    with pytest.raises(ConfigurationError) as err:
+        write(batch([]))
+    assert err.value.code == "sepa.no_transactions"
+
+
+# ---------------------------------------------------------------- nothing half-written
+
+
+def test_path_output_is_all_or_nothing(tmp_path: Path) -> None:
+    target = tmp_path / "sdd.xml"
+    txs = [debit(n) for n in range(50)]
+    summary = write_pain008(batch(txs), target)
+    assert summary.transactions == 50
+    good = target.read_bytes()
+    assert_xsd_valid(good, "pain.008.001.02")
+    broken = [*txs[:40], debit(40, amount=Decimal("0.00")), *txs[41:]]
+    with pytest.raises(InvalidFormat):
+        write_pain008(batch(broken), target)
+    assert target.read_bytes() == good  # the old file is untouched
+    assert sorted(os.listdir(tmp_path)) == ["sdd.xml"]  # no temporary file left behind
+    fresh = tmp_path / "new.xml"
+    with pytest.raises(InvalidFormat):
+        write_pain008(batch(broken), fresh)
+    assert not fresh.exists()
+
+
+def test_file_object_gets_nothing_on_error() -> None:
+    out = io.BytesIO()
+    broken = [*(debit(n) for n in range(30)), debit(30, remittance="Ж")]
+    with pytest.raises(InvalidFormat):
+        write_pain008(batch(broken), out)
+    assert out.getvalue() == b""
+
+
+def test_spool_dir_is_cleaned(tmp_path: Path) -> None:
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    write_pain008(batch([debit(n) for n in range(20)]), io.BytesIO(), spool_dir=spool)
+    assert list(spool.iterdir()) == []
+
+
+# ---------------------------------------------------------------- property tests
+
+PAYER_ALPHABET = "abcdefgijklmnoprstuvzABCDEFGIJKLMNOPRSTUVZčšžćđČŠŽĆĐ &\"'-.,/()+"
+payer_names = st.text(alphabet=PAYER_ALPHABET, min_size=1, max_size=120)
+amounts = st.integers(min_value=1, max_value=99_999_999_999).map(lambda c: Decimal(c).scaleb(-2))
+
+
+@st.composite
+def transactions(draw: st.DrawFn) -> list[DirectDebit]:
+    count = draw(st.integers(min_value=1, max_value=40))
+    txs = []
+    for n in range(count):
+        name = draw(payer_names)
+        remittance = draw(st.one_of(st.none(), st.text(alphabet=PAYER_ALPHABET, max_size=140)))
+        structured = remittance is None and draw(st.booleans())
+        txs.append(
+            DirectDebit(
+                end_to_end_id=f"E-{n}",
+                amount=draw(amounts),
+                collection_date=draw(st.sampled_from([COLLECTION, date(2026, 10, 20)])),
+                remittance=remittance,
+                reference=ids_reference.make("SI12", str(n)) if structured else None,
+                purpose=draw(st.sampled_from([None, "EDUC", "LTCF"])),
+                debtor_address=draw(
+                    st.one_of(
+                        st.none(),
+                        st.just(Address(street="Čopova 7", post_code="1000", town="Ljubljana")),
+                    )
+                ),
+                mandate=Mandate(
+                    mandate_id=f"M-{n}",
+                    signature_date=date(2025, 1, 1),
+                    debtor_name=name,
+                    debtor_iban=account(draw(st.integers(0, 99_999_999))),
+                    sequence=draw(st.sampled_from(list(SequenceType))),
+                ),
+            )
+        )
+    return txs
+
+
+@settings(max_examples=60)
+@given(transactions(), st.sampled_from(sepa.VERSIONS))
+def test_random_payers_validate_or_are_refused_by_name(
+    txs: list[DirectDebit], version: sepa.Pain008Version
+) -> None:
+    try:
+        data = write(batch(txs), version)
+    except ValidationError as exc:
+        # only a too long or empty name (after transliteration) may be refused
+        assert exc.code in ("sepa.length", "sepa.empty")
+        assert exc.where is not None and "debtor_name" in exc.where
+        return
+    doc = assert_xsd_valid(data, version)
+    p = ns(version)
+    assert doc.findtext(".//p:GrpHdr/p:NbOfTxs", namespaces=p) == str(len(txs))
+    assert Decimal(doc.findtext(".//p:GrpHdr/p:CtrlSum", namespaces=p) or "") == sum(
+        (t.amount for t in txs), Decimal(0)
+    )
+    names = [n.text or "" for n in doc.findall(".//p:Dbtr/p:Nm", p)]
+    assert all(len(n) <= 70 for n in names)
+    assert all(c.isascii() for n in names for c in n)
+
+
+@settings(max_examples=40)
+@given(transactions(), st.sampled_from(sepa.VERSIONS))
+def test_random_payers_with_shortened_names_always_validate(
+    txs: list[DirectDebit], version: sepa.Pain008Version
+) -> None:
+    # the documented way to fit a long name: transliterate, then shorten to 70
+    from szo_core.payments import shorten
+
+    fitted = []
+    for tx in txs:
+        name = shorten(transliterate(tx.mandate.debtor_name), 70) or "Neznan placnik"
+        fitted.append(attrs.evolve(tx, mandate=attrs.evolve(tx.mandate, debtor_name=name)))
+    data = write(batch(fitted), version)
+    assert_xsd_valid(data, version)
+
+
+# ---------------------------------------------------------------- flat memory
+
+
+class Many:
+    """A re-readable source of ``n`` debits built on the fly, like a database cursor."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+    def __iter__(self) -> Iterator[DirectDebit]:
+        return (debit(i) for i in range(self.n))
+
+
+def traced_peak(n: int, tmp_path: Path) -> tuple[int, int]:
+    target = tmp_path / f"many-{n}.xml"
+    tracemalloc.start()
+    write_pain008(batch(Many(n)), target)
+    _, write_peak = tracemalloc.get_traced_memory()
+    tracemalloc.reset_peak()
+    check = validate(target)
+    _, validate_peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert check.transactions == n
+    return write_peak, validate_peak
+
+
+@pytest.mark.slow
+def test_memory_stays_flat(tmp_path: Path) -> None:
+    # Python-side allocations (tracemalloc) while writing and checking 1,000 and 20,000
+    # transactions: a tree or a list of records would grow by ~1 KB per transaction.
+    small_write, small_check = traced_peak(1_000, tmp_path)
+    large_write, large_check = traced_peak(20_000, tmp_path)
+    assert large_write < small_write + 1_000_000
+    assert large_check < small_check + 1_000_000
+
+
+# ---------------------------------------------------------------- validate()
+
+
+def test_validate_path_and_bytes(tmp_path: Path) -> None:
+    data = write(batch([debit(n) for n in range(5)]), "pain.008.001.08")
+    path = tmp_path / "f.xml"
+    path.write_bytes(data)
+    assert validate(path) == validate(data) == validate(str(path))
+    assert validate(data).version == "pain.008.001.08"
+
+
+def test_validate_reports_schema_errors_without_values() -> None:
+    data = write(batch([debit(n) for n in range(5)]))
+    secret = account(3).encode()
+    broken = data.replace(secret, b"XX" + secret[2:])
+    with pytest.raises(InvalidFormat) as err:
+        validate(broken)
+    assert err.value.code == "sepa.schema"
+    assert "IBAN" in err.value.en
+    assert secret.decode()[2:] not in str(err.value)
+    assert err.value.where is not None and err.value.where.startswith("line ")
+
+
+def test_validate_refuses_other_documents() -> None:
+    with pytest.raises(InvalidFormat) as err:
+        validate(b"<Document xmlns='urn:iso:std:iso:20022:tech:xsd:pain.001.001.03'/>")
+    assert err.value.code == "sepa.not_pain008"
+    with pytest.raises(InvalidFormat):
+        validate(b"not xml")
+
+
+# ---------------------------------------------------------------- from instructions
+
+
+def test_debit_from_instruction() -> None:
+    mandate = debit(1).mandate
+    instruction = PaymentInstruction(
+        instruction_id="F7-202609",
+        payer_id="P-1",
+        payer_name="Špela Žagar",
+        payer_address=Address(street="Čopova ulica 7", post_code="1000", town="Ljubljana"),
+        period=Month(2026, 9),
+        amount=Decimal("200.75"),
+        reference="RF77F7202609",
+        method=PaymentMethod.DIRECT_DEBIT,
+        mandate=mandate,
+        invoice_numbers=("1", "2"),
+        child_codes=("A", "B"),
+        group_id="F7",
+        description="Plačilo 2026-09, računi 1, 2",
+    )
+    structured = sepa.debit_from_instruction(instruction, collection_date=COLLECTION)
+    plain = sepa.debit_from_instruction(
+        instruction, collection_date=COLLECTION, structured=False, purpose="EDUC"
+    )
+    assert structured.reference == "RF77F7202609" and structured.remittance is None
+    assert plain.remittance == "Plačilo 2026-09, računi 1, 2" and plain.reference is None
+    data = write(batch([structured, attrs.evolve(plain, end_to_end_id="F7-202609-B")]))
+    assert_xsd_valid(data, "pain.008.001.02")
+    assert b"<Ustrd>Placilo 2026-09, racuni 1, 2</Ustrd>" in data
+    slip = attrs.evolve(instruction, mandate=None, method=PaymentMethod.SLIP)
+    with pytest.raises(ConfigurationError):
+        sepa.debit_from_instruction(slip, collection_date=COLLECTION)
