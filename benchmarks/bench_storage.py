@@ -77,7 +77,9 @@ def populate(store: SqlStore, children: int) -> None:
             )
         )
         uow.groups.add(Group(organisation_id=ORG, code="A1", program_code="I"))
-        uow.regresors.add(Regresor(organisation_id=ORG, id="r-61", name="MOL", municipality_code=61))
+        uow.regresors.add(
+            Regresor(organisation_id=ORG, id="r-61", name="MOL", municipality_code=61)
+        )
         batch = 10_000
         for lo in range(1, children + 1, batch):
             codes = range(lo, min(lo + batch, children + 1))
@@ -144,7 +146,9 @@ def populate(store: SqlStore, children: int) -> None:
 def captured(engine: Engine) -> Iterator[list[tuple[str, object]]]:
     seen: list[tuple[str, object]] = []
 
-    def before(conn: object, cursor: object, statement: str, parameters: object, *a: object) -> None:
+    def before(
+        conn: object, cursor: object, statement: str, parameters: object, *a: object
+    ) -> None:
         seen.append((statement, parameters))
 
     event.listen(engine, "before_cursor_execute", before)
@@ -197,10 +201,13 @@ def measure(store: SqlStore, children: int, repeat: int) -> tuple[list[float], l
 
 def _stats(xs: list[float]) -> str:
     med = statistics.median(xs)
-    return f"min {min(xs):7.3f}  med {med:7.3f}  max {max(xs):7.3f}  noise {(max(xs) - min(xs)) / med:5.1%}"
+    noise = (max(xs) - min(xs)) / med
+    return f"min {min(xs):7.3f}  med {med:7.3f}  max {max(xs):7.3f}  noise {noise:5.1%}"
 
 
-def run_backend(name: str, open_store: Callable[[int], SqlStore], sizes: list[int], repeat: int) -> None:
+def run_backend(
+    name: str, open_store: Callable[[int], SqlStore], sizes: list[int], repeat: int
+) -> None:
     medians: dict[int, float] = {}
     for n in sizes:
         store = open_store(n)

@@ -129,8 +129,12 @@ def records(org: str = ORG) -> list[object]:
             ),
         ),
         Group(organisation_id=org, code="A", name="Metulji", program_code="I"),
-        Regresor(organisation_id=org, id="r-61", name="Mestna občina Ljubljana", municipality_code=61),
-        Regresor(organisation_id=org, id="r-70", name="Mestna občina Maribor", municipality_code=70),
+        Regresor(
+            organisation_id=org, id="r-61", name="Mestna občina Ljubljana", municipality_code=61
+        ),
+        Regresor(
+            organisation_id=org, id="r-70", name="Mestna občina Maribor", municipality_code=70
+        ),
         Guardian(
             organisation_id=org,
             id="g-1",

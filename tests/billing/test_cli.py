@@ -44,8 +44,18 @@ def database(tmp_path: Path) -> Path:
 
 def test_bill_writes_json_and_an_excel_csv(database: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    result = run("--db", str(database), "--month", "2026-09", "--out", str(out), "--lang", "en",
-                 "--issued-on", "2026-10-01")
+    result = run(
+        "--db",
+        str(database),
+        "--month",
+        "2026-09",
+        "--out",
+        str(out),
+        "--lang",
+        "en",
+        "--issued-on",
+        "2026-10-01",
+    )
     assert result.exit_code == 0, result.output
     assert "Billed 2026-09: 8 invoices, total 1795.45 EUR." in result.stdout
     assert "Billing 2026-09" in result.stderr  # the progress bar
@@ -74,9 +84,7 @@ def test_the_csv_header_is_slovenian_by_default(database: Path, tmp_path: Path) 
     assert ";starši;" in text
 
 
-def test_a_closed_month_is_refused_with_a_bilingual_message(
-    database: Path, tmp_path: Path
-) -> None:
+def test_a_closed_month_is_refused_with_a_bilingual_message(database: Path, tmp_path: Path) -> None:
     out = str(tmp_path / "o")
     first = run("--db", str(database), "--month", "2026-09", "--out", out, "--close")
     assert first.exit_code == 0, first.output
@@ -140,12 +148,21 @@ def test_several_organisations_need_org(database: Path, tmp_path: Path) -> None:
         add_world(store, "vrtec-luna")
     finally:
         store.dispose()
-    ambiguous = run("--db", str(database), "--month", "2026-09", "--out", str(tmp_path), "--lang",
-                    "en")
+    ambiguous = run(
+        "--db", str(database), "--month", "2026-09", "--out", str(tmp_path), "--lang", "en"
+    )
     assert ambiguous.exit_code == EXIT_USAGE
     assert "vrtec-luna, vrtec-sonce" in ambiguous.stderr
-    chosen = run("--db", str(database), "--month", "2026-09", "--out", str(tmp_path / "o"),
-                 "--org", "vrtec-luna")
+    chosen = run(
+        "--db",
+        str(database),
+        "--month",
+        "2026-09",
+        "--out",
+        str(tmp_path / "o"),
+        "--org",
+        "vrtec-luna",
+    )
     assert chosen.exit_code == 0, chosen.output
 
 
@@ -157,8 +174,18 @@ def test_bill_on_postgresql(tmp_path: Path, request: pytest.FixtureRequest) -> N
     try:
         add_world(opened.store, ORG)
         assert opened.url is not None
-        result = run("--db", opened.url, "--month", "2026-09", "--out", str(tmp_path / "o"),
-                     "--reference", "rf", "--lang", "en")
+        result = run(
+            "--db",
+            opened.url,
+            "--month",
+            "2026-09",
+            "--out",
+            str(tmp_path / "o"),
+            "--reference",
+            "rf",
+            "--lang",
+            "en",
+        )
         assert result.exit_code == 0, result.output
         document = json.loads((tmp_path / "o" / "statements-2026-09.json").read_text("utf-8"))
         assert [i["reference"][:2] for i in document["invoices"]] == ["RF"] * 8
@@ -168,8 +195,16 @@ def test_bill_on_postgresql(tmp_path: Path, request: pytest.FixtureRequest) -> N
 
 @pytest.mark.parametrize(
     ("count", "word"),
-    [(1, "račun"), (2, "računa"), (3, "računi"), (4, "računi"), (5, "računov"), (101, "račun"),
-     (102, "računa"), (111, "računov")],
+    [
+        (1, "račun"),
+        (2, "računa"),
+        (3, "računi"),
+        (4, "računi"),
+        (5, "računov"),
+        (101, "račun"),
+        (102, "računa"),
+        (111, "računov"),
+    ],
 )
 def test_slovenian_plural_of_racun(count: int, word: str) -> None:
     assert _racuni(count) == word

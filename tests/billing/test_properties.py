@@ -138,9 +138,7 @@ def test_after_a_correction_everything_billed_equals_what_is_due(
     assert run_billing(organisation(), OCT, store, issued_on=OCT.last) == october
 
 
-@given(
-    code=st.integers(1, 99_999), year=st.integers(2000, 2099), serial=st.integers(1, 99_999)
-)
+@given(code=st.integers(1, 99_999), year=st.integers(2000, 2099), serial=st.integers(1, 99_999))
 def test_si12_reference_round_trips(code: int, year: int, serial: int) -> None:
     ref = invoice_reference(ReferenceScheme.SI12, child_code=code, year=year, serial=serial)
     assert len(ref) == 4 + 13

@@ -145,7 +145,11 @@ def test_closing_locks_the_decisions_the_run_used(store: BillingStorage) -> None
     assert closed.status is RunStatus.CLOSED
     assert closed.closed_on == date(2026, 10, 3)
     with store.unit_of_work() as uow:
-        assert uow.decision_locks.locked(ORG) == {"d-1": "2026-09", "d-3": "2026-09", "d-4": "2026-09"}
+        assert uow.decision_locks.locked(ORG) == {
+            "d-1": "2026-09",
+            "d-3": "2026-09",
+            "d-4": "2026-09",
+        }
         with pytest.raises(RecordLockedError) as caught:
             uow.decisions.update(attrs.evolve(d1, coefficient=Decimal("0.35")))
         assert caught.value.code == "decision.locked"
@@ -225,7 +229,9 @@ def test_a_second_change_is_corrected_against_the_first_correction(store: Billin
     november = bill(store, NOV)
     # September: billed 265.00 − 90.00 = 175.00, now 0.43 × 500 = 215.00: +40.00.
     # October: billed 175.00, now 215.00: +40.00.
-    parents = [(c.original_month, c.amount) for c in november.corrections if str(c.payer) == "parents"]
+    parents = [
+        (c.original_month, c.amount) for c in november.corrections if str(c.payer) == "parents"
+    ]
     assert parents == [(SEP, Decimal("40.00")), (OCT, Decimal("40.00"))]
 
 

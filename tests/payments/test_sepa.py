@@ -245,7 +245,7 @@ def test_reference_and_remittance_exclude_each_other() -> None:
 def test_amendment_details(version: sepa.Pain008Version) -> None:
     amendment = MandateAmendment(
         original_mandate_id="OLD-0001",
-        original_creditor_id="SI39ZZZ10000006",
+        original_creditor_id="SI85ZZZ15012557",
         original_creditor_name="Vrtec Čebelica",
         original_debtor_iban=account(77),
         new_debtor_account=True,
@@ -262,7 +262,7 @@ def test_amendment_details(version: sepa.Pain008Version) -> None:
     assert details.findtext("p:OrgnlCdtrSchmeId/p:Nm", namespaces=p) == "Vrtec Cebelica"
     assert (
         details.findtext("p:OrgnlCdtrSchmeId/p:Id/p:PrvtId/p:Othr/p:Id", namespaces=p)
-        == "SI39ZZZ10000006"
+        == "SI85ZZZ15012557"
     )
     assert details.findtext("p:OrgnlDbtrAcct/p:Id/p:IBAN", namespaces=p) == account(77)
     assert details.findtext("p:OrgnlDbtrAgt/p:FinInstnId/p:Othr/p:Id", namespaces=p) == "SMNDA"
@@ -348,7 +348,8 @@ def test_rule_errors_name_the_transaction(
         ({"debtor_name": "Ана Новак"}, InvalidFormat, "sepa.charset"),
         ({"debtor_name": "ana@example.si"}, InvalidFormat, "sepa.charset"),
         ({"debtor_name": "   "}, InvalidFormat, "sepa.empty"),
-        ({"mandate_id": "M//1"}, InvalidFormat, "mandate.format"),
+        ({"mandate_id": "M//1"}, InvalidFormat, "mandate.slash"),
+        ({"mandate_id": "M 1"}, InvalidFormat, "mandate.format"),
         ({"debtor_iban": "SI56020170014356206"}, InvalidChecksum, "iban.checksum"),
         ({"debtor_iban": "SI29020170014356206"}, InvalidChecksum, "iban.national_checksum"),
         ({"debtor_bic": "LJBA"}, InvalidFormat, "sepa.bic"),
@@ -549,12 +550,15 @@ def traced_peak(n: int, tmp_path: Path) -> tuple[int, int]:
 
 @pytest.mark.slow
 def test_memory_stays_flat(tmp_path: Path) -> None:
-    # Python-side allocations (tracemalloc) while writing and checking 1,000 and 20,000
-    # transactions: a tree or a list of records would grow by ~1 KB per transaction.
-    small_write, small_check = traced_peak(1_000, tmp_path)
+    # Peak Python-side allocations (tracemalloc) while writing and checking 5,000 and
+    # 20,000 transactions.  A tree or a list of records would add ~1 KB per transaction
+    # (15 MB here); the streamed writer and checker add nothing that grows with the count.
+    # (Below ~5,000 the peak still rises to a plateau of ~2 MB: the garbage collector's
+    # thresholds, not the data.)
+    small_write, small_check = traced_peak(5_000, tmp_path)
     large_write, large_check = traced_peak(20_000, tmp_path)
-    assert large_write < small_write + 1_000_000
-    assert large_check < small_check + 1_000_000
+    assert large_write < small_write + 500_000
+    assert large_check < small_check + 500_000
 
 
 # ---------------------------------------------------------------- validate()
@@ -571,7 +575,7 @@ def test_validate_path_and_bytes(tmp_path: Path) -> None:
 def test_validate_reports_schema_errors_without_values() -> None:
     data = write(batch([debit(n) for n in range(5)]))
     secret = account(3).encode()
-    broken = data.replace(secret, b"XX" + secret[2:])
+    broken = data.replace(secret, secret.lower())  # "si56...": not an IBAN2007Identifier
     with pytest.raises(InvalidFormat) as err:
         validate(broken)
     assert err.value.code == "sepa.schema"

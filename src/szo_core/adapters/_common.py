@@ -129,6 +129,10 @@ _S = TypeVar("_S", Decision, Reservation, Absence)
 
 def by_start(records: Iterable[_S]) -> tuple[_S, ...]:
     """Order decisions by ``valid_from``, reservations and absences by ``start``; then id."""
+    if not isinstance(records, list | tuple):
+        records = list(records)
+    if len(records) < 2:
+        return tuple(records)
     return tuple(
         sorted(
             records,

@@ -17,8 +17,8 @@ unit of work commits or rolls back.
 ...                                        month=Month(2026, 9), issued_on=date(2026, 10, 1)))
 ...     uow.commit()
 >>> with store.unit_of_work() as uow:
-...     [run.id for run in uow.billing.runs("o")]
-['2026-09']
+...     uow.billing.runs("o")[0].id
+'2026-09'
 """
 
 from __future__ import annotations

@@ -109,12 +109,15 @@ def _row(invoice: Invoice, line: InvoiceLine, lang: Language) -> list[str]:
 def statement_rows(result: BillingResult, lang: Language = "sl") -> list[list[str]]:
     """The CSV rows (header first): one per invoice line.
 
-    >>> from datetime import date
-    >>> from szo_core.billing.records import BillingRun
-    >>> run = BillingRun(organisation_id="o", id="2026-09", month=Month(2026, 9),
-    ...                  issued_on=date(2026, 10, 1))
-    >>> statement_rows(BillingResult(run=run, invoices=(), statements=()), "en")[0][:3]
-    ['Invoice', 'Reference', 'Issued on']
+    Example:
+        >>> from datetime import date
+        >>> from szo_core.billing.records import BillingRun
+        >>> run = BillingRun(organisation_id="o", id="2026-09", month=Month(2026, 9),
+        ...                  issued_on=date(2026, 10, 1))
+        >>> header, *lines = statement_rows(BillingResult(run=run, invoices=(),
+        ...                                                statements=()), "en")
+        >>> " | ".join(header[:3]), len(lines)
+        ('Invoice | Reference | Issued on', 0)
     """
     rows = [list(CSV_COLUMNS[lang])]
     for invoice in result.invoices:
@@ -185,12 +188,15 @@ def _invoice(invoice: Invoice) -> dict[str, object]:
 def result_document(result: BillingResult) -> dict[str, object]:
     """The whole result as JSON-ready data (strings, numbers, lists, dicts).
 
-    >>> from datetime import date
-    >>> from szo_core.billing.records import BillingRun
-    >>> run = BillingRun(organisation_id="o", id="2026-09", month=Month(2026, 9),
-    ...                  issued_on=date(2026, 10, 1))
-    >>> result_document(BillingResult(run=run, invoices=(), statements=()))["run"]["total"]
-    '0.00'
+    Example:
+        >>> from datetime import date
+        >>> from szo_core.billing.records import BillingRun
+        >>> run = BillingRun(organisation_id="o", id="2026-09", month=Month(2026, 9),
+        ...                  issued_on=date(2026, 10, 1))
+        >>> document = result_document(BillingResult(run=run, invoices=(), statements=()))
+        >>> document.get("run")
+        {'id': '2026-09', 'status': 'open', 'issued_on': '2026-10-01', 'closed_on': None, \
+'invoice_count': 0, 'total': '0.00'}
     """
     run = result.run
     document: dict[str, object] = {

@@ -572,9 +572,11 @@ class _Builder:
         assignments = [
             GroupAssignment(valid_from=enrolled, group_code=group.code, program_code=program)
         ]
+        move: date | None = None
         if program == "I" and (self.first.first - born).days > 2 * 365 + 300 and rng.random() < 0.5:
             # Turns three: moves up to a group of the 2nd age period mid-month.
             move = self.second.first + timedelta(days=rng.randint(6, 18))
+        if move is not None and move > enrolled:
             older = self.group_for("II")
             assignments.append(
                 GroupAssignment(valid_from=move, group_code=older.code, program_code="II")

@@ -624,8 +624,7 @@ def _checked(tx: DirectDebit, context: _Context) -> _Tx:
         reference = _check_id(_reference.validate, tx.reference, "reference")
     remittance = None
     if tx.remittance is not None:
-        remittance = _text(tx.remittance, _TEXT_MAX, "remittance")
-        remittance = remittance or None
+        remittance = _text(tx.remittance, _TEXT_MAX, "remittance", required=False) or None
     purpose = tx.purpose
     if purpose is not None and purpose not in PURPOSE_CODES:
         raise InvalidComponent(
@@ -906,6 +905,7 @@ class _Spool:
         self._xf = self._stack.enter_context(etree.xmlfile(self.file, encoding="UTF-8"))
         self._root = self._xf.element("S")
         self._root.__enter__()
+        self._open = True
         self.size = 0
 
     def add(self, values: _Tx, element: etree._Element) -> None:
@@ -915,6 +915,7 @@ class _Spool:
 
     def finish(self) -> None:
         self._root.__exit__(None, None, None)
+        self._open = False
         self._xf.flush()
         self.size = self.file.tell()
 
@@ -927,6 +928,9 @@ class _Spool:
             left -= len(chunk)
 
     def close(self) -> None:
+        if self._open:  # an error stopped the pass: close the wrapper so lxml can close
+            self._open = False
+            self._root.__exit__(None, None, None)
         self._stack.close()
 
 

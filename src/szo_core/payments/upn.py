@@ -102,6 +102,7 @@ _PNG_SCALE: Final = 10
 _PNG_DPI: Final = 600
 _MAX_AMOUNT: Final = Decimal("999999999.99")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_LATIN2: Final = frozenset(bytes(range(0x100)).decode(ENCODING))
 
 # (label, maximum length) of fields 1-19, ZBS technical standard 5.2.
 _FIELDS: Final = (
@@ -168,7 +169,7 @@ def checksum(fields: tuple[str, ...] | list[str]) -> str:
         >>> checksum(["UPNQR"] + [""] * 18)
         '024'
     """
-    return f"{sum(len(f) for f in fields) + 19:03d}"
+    return f"{sum(map(len, fields)) + 19:03d}"
 
 
 def _length_error(index: int) -> InvalidLength:
@@ -189,7 +190,7 @@ def _text(value: str, index: int, *, shorten_to_fit: bool) -> str:
             en=f"Field {index + 1} must be text.",
             where=_FIELDS[index][0],
         )
-    text = nfc(value)
+    text = value.strip() if value.isascii() else nfc(value)
     if _CONTROL.search(text) is not None:
         raise InvalidFormat(
             "upn.control_character",
@@ -197,17 +198,15 @@ def _text(value: str, index: int, *, shorten_to_fit: bool) -> str:
             en=f"Field {index + 1} contains a line break or another control character.",
             where=_FIELDS[index][0],
         )
-    if not text.isascii():
-        try:
-            text.encode(ENCODING)
-        except UnicodeEncodeError as exc:
-            code = f"U+{ord(text[exc.start]):04X}"
-            raise InvalidFormat(
-                "upn.charset",
-                sl=f"Polje {index + 1} vsebuje znak {code}, ki ga ISO 8859-2 nima.",
-                en=f"Field {index + 1} contains {code}, which ISO 8859-2 does not have.",
-                where=_FIELDS[index][0],
-            ) from None
+    if not text.isascii() and not _LATIN2.issuperset(text):
+        bad = next(c for c in text if c not in _LATIN2)
+        code = f"U+{ord(bad):04X}"
+        raise InvalidFormat(
+            "upn.charset",
+            sl=f"Polje {index + 1} vsebuje znak {code}, ki ga ISO 8859-2 nima.",
+            en=f"Field {index + 1} contains {code}, which ISO 8859-2 does not have.",
+            where=_FIELDS[index][0],
+        )
     limit = _FIELDS[index][1]
     if len(text) > limit:
         if not shorten_to_fit:
@@ -377,7 +376,7 @@ def payload(order: UpnOrder, *, shorten: bool = False, pad_to: int | None = None
         b'00000000029'
     """
     fields = _fields(order, shorten_to_fit=shorten)
-    text = "".join(f"{f}\n" for f in fields) + checksum(fields) + "\n"
+    text = "\n".join(fields) + "\n" + checksum(fields) + "\n"
     data = text.encode(ENCODING)
     if pad_to is not None:
         if not len(data) <= pad_to <= MAX_PAYLOAD_BYTES:
@@ -471,7 +470,9 @@ def qr(order: UpnOrder, *, shorten: bool = False, pad_to: int | None = None) -> 
     try:
         import segno
     except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise ImportError("szo_core.payments.upn.qr needs segno: pip install 'szo_core[qr]'") from exc
+        raise ImportError(
+            "szo_core.payments.upn.qr needs segno: pip install 'szo_core[qr]'"
+        ) from exc
     data = payload(order, shorten=shorten, pad_to=pad_to)
     code = segno.make(
         data,

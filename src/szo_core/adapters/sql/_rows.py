@@ -8,8 +8,9 @@ None when its marker column is NULL (see :mod:`szo_core.adapters.sql.tables`).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import RowMapping
 
@@ -44,6 +45,36 @@ Row = RowMapping
 
 _MICROSECOND = timedelta(microseconds=1)
 
+# Small value objects repeat across many rows (empty addresses, the default delivery,
+# a group's assignment, a shared guardian link).  Records are immutable, so equal
+# values can share one object; the caches are bounded and thread-safe.
+_cache = functools.lru_cache(maxsize=8192)
+
+
+@_cache
+def _address(street: str, post_code: str, city: str, country: str) -> Address:
+    return Address(street=street, post_code=post_code, city=city, country=country)
+
+
+@_cache
+def _assignment(valid_from: date, group_code: str, program_code: str) -> GroupAssignment:
+    return GroupAssignment(valid_from=valid_from, group_code=group_code, program_code=program_code)
+
+
+@_cache
+def _link(guardian_id: str, kind: str) -> GuardianLink:
+    return GuardianLink(guardian_id=guardian_id, kind=GuardianKind(kind))
+
+
+@_cache
+def _delivery(kind: str, email: str, iban: str) -> InvoiceDelivery:
+    return InvoiceDelivery(kind=DeliveryKind(kind), email=email, iban=iban)
+
+
+@_cache
+def _payment(kind: str) -> PaymentMethod:
+    return PaymentMethod(kind=PaymentKind(kind))
+
 
 def _address_row(prefix: str, address: Address | None) -> dict[str, object]:
     if address is None:
@@ -62,11 +93,11 @@ def _address_row(prefix: str, address: Address | None) -> dict[str, object]:
 
 
 def _address_from(prefix: str, row: Row) -> Address:
-    return Address(
-        street=row[f"{prefix}_street"],
-        post_code=row[f"{prefix}_post_code"],
-        city=row[f"{prefix}_city"],
-        country=row[f"{prefix}_country"],
+    return _address(
+        row[f"{prefix}_street"],
+        row[f"{prefix}_post_code"],
+        row[f"{prefix}_city"],
+        row[f"{prefix}_country"],
     )
 
 
@@ -289,9 +320,7 @@ def child_group_rows(c: Child) -> list[dict[str, object]]:
 
 def child_group_from(row: Row) -> GroupAssignment:
     """Build a GroupAssignment."""
-    return GroupAssignment(
-        valid_from=row["valid_from"], group_code=row["group_code"], program_code=row["program_code"]
-    )
+    return _assignment(row["valid_from"], row["group_code"], row["program_code"])
 
 
 def child_guardian_rows(c: Child) -> list[dict[str, object]]:
@@ -310,7 +339,7 @@ def child_guardian_rows(c: Child) -> list[dict[str, object]]:
 
 def child_guardian_from(row: Row) -> GuardianLink:
     """Build a GuardianLink."""
-    return GuardianLink(guardian_id=row["guardian_id"], kind=GuardianKind(row["kind"]))
+    return _link(row["guardian_id"], row["kind"])
 
 
 def child_from(row: Row, groups: Iterable[GroupAssignment], links: Iterable[GuardianLink]) -> Child:
@@ -362,12 +391,12 @@ def child_from(row: Row, groups: Iterable[GroupAssignment], links: Iterable[Guar
         guardians=tuple(links),
         payer=_payer_from("payer", row),
         applicant=_payer_from("applicant", row),
-        payment=PaymentMethod(kind=PaymentKind(row["payment_kind"]), mandate=mandate),
-        delivery=InvoiceDelivery(
-            kind=DeliveryKind(row["delivery_kind"]),
-            email=row["delivery_email"],
-            iban=row["delivery_iban"],
+        payment=(
+            _payment(row["payment_kind"])
+            if mandate is None
+            else PaymentMethod(kind=PaymentKind(row["payment_kind"]), mandate=mandate)
         ),
+        delivery=_delivery(row["delivery_kind"], row["delivery_email"], row["delivery_iban"]),
         payment_group_lead=row["payment_group_lead"],
         version=row["version"],
     )

@@ -34,8 +34,8 @@ second to commit fails.
 ...                                        month=Month(2026, 9), issued_on=date(2026, 10, 1)))
 ...     uow.commit()
 >>> with store.unit_of_work() as uow:
-...     [str(run.month) for run in uow.billing.runs("o")]
-['2026-09']
+...     str(uow.billing.runs("o")[0].month)
+'2026-09'
 """
 
 from __future__ import annotations

@@ -242,7 +242,7 @@ class SqlProgramRepository(SqlRepository[Program, str]):
         """Build programs with their prices (one SELECT for all the prices)."""
         t = tables.program_price
         prices: dict[str, list[ProgramPrice]] = {}
-        for row in self._conn.execute(select(t).where(scope(t))).mappings():
+        for row in self._conn.execute(select(t).where(scope(t))).mappings().all():
             prices.setdefault(row["program_code"], []).append(_rows.program_price_from(row))
         return [_rows.program_from(row, prices.get(row["code"], ())) for row in rows]
 
@@ -278,11 +278,11 @@ class SqlChildRepository(SqlRepository[Child, int]):
         """Build children with their groups and guardian links (one SELECT each)."""
         groups: dict[int, list[GroupAssignment]] = {}
         g = tables.child_group
-        for row in self._conn.execute(select(g).where(scope(g))).mappings():
+        for row in self._conn.execute(select(g).where(scope(g))).mappings().all():
             groups.setdefault(row["child_code"], []).append(_rows.child_group_from(row))
         links: dict[int, list[tuple[int, GuardianLink]]] = {}
         cg = tables.child_guardian
-        for row in self._conn.execute(select(cg).where(scope(cg))).mappings():
+        for row in self._conn.execute(select(cg).where(scope(cg))).mappings().all():
             links.setdefault(row["child_code"], []).append(
                 (row["position"], _rows.child_guardian_from(row))
             )

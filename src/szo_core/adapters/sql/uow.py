@@ -210,25 +210,33 @@ class SqlUnitOfWork:
                 ),
             )
             decisions: dict[int, list[Decision]] = {}
-            for row in conn.execute(select(d).where(decision_in_month)).mappings():
+            for row in conn.execute(select(d).where(decision_in_month)).mappings().all():
                 decisions.setdefault(row["child_code"], []).append(_rows.decision_from(row))
             reservations: dict[int, list[Reservation]] = {}
             r = tables.reservation
-            for row in conn.execute(
-                select(r).where(
-                    r.c.organisation_id == org,
-                    r.c.start_date <= year_last,
-                    r.c.end_date >= year_first,
+            for row in (
+                conn.execute(
+                    select(r).where(
+                        r.c.organisation_id == org,
+                        r.c.start_date <= year_last,
+                        r.c.end_date >= year_first,
+                    )
                 )
-            ).mappings():
+                .mappings()
+                .all()
+            ):
                 reservations.setdefault(row["child_code"], []).append(_rows.reservation_from(row))
             absences: dict[int, list[Absence]] = {}
             a = tables.absence
-            for row in conn.execute(
-                select(a).where(
-                    a.c.organisation_id == org, a.c.start_date <= last, a.c.end_date >= first
+            for row in (
+                conn.execute(
+                    select(a).where(
+                        a.c.organisation_id == org, a.c.start_date <= last, a.c.end_date >= first
+                    )
                 )
-            ).mappings():
+                .mappings()
+                .all()
+            ):
                 absences.setdefault(row["child_code"], []).append(_rows.absence_from(row))
             p = tables.program
             programs = self.programs.build(
@@ -238,12 +246,16 @@ class SqlUnitOfWork:
             g = tables.group
             groups = [
                 _rows.group_from(row)
-                for row in conn.execute(select(g).where(g.c.organisation_id == org)).mappings()
+                for row in conn.execute(select(g).where(g.c.organisation_id == org))
+                .mappings()
+                .all()
             ]
             rg = tables.regresor
             regresors = [
                 _rows.regresor_from(row)
-                for row in conn.execute(select(rg).where(rg.c.organisation_id == org)).mappings()
+                for row in conn.execute(select(rg).where(rg.c.organisation_id == org))
+                .mappings()
+                .all()
             ]
             gu, cg = tables.guardian, tables.child_guardian
             linked = select(cg.c.guardian_id).where(
@@ -253,7 +265,9 @@ class SqlUnitOfWork:
                 _rows.guardian_from(row)
                 for row in conn.execute(
                     select(gu).where(gu.c.organisation_id == org, gu.c.id.in_(linked))
-                ).mappings()
+                )
+                .mappings()
+                .all()
             ]
             lk = tables.decision_lock
             locks = conn.execute(
