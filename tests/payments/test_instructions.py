@@ -76,7 +76,8 @@ def test_family_of_three_gets_one_slip_with_the_exact_sum() -> None:
     assert only.amount == Decimal("200.85")
     assert only.invoice_numbers == ("1", "2", "3")
     assert only.child_codes == ("C-1", "C-2", "C-3")
-    assert only.merged and only.group_id == "F7"
+    assert only.merged
+    assert only.group_id == "F7"
     assert only.instruction_id == "F7-202609"
     assert only.description == "Plačilo 2026-09, računi 1, 2, 3"
 
@@ -139,8 +140,10 @@ def test_mixed_methods_are_reported_not_merged() -> None:
     assert codes(result) == ["instructions.mixed_methods"]
     problem = result.problems[0]
     assert problem.invoice_numbers == ("1", "2")
-    assert problem.group_id == "F7" and problem.payer_id == "P-1"
-    assert "načine plačila" in problem.sl and "payment methods" in problem.message("en")
+    assert problem.group_id == "F7"
+    assert problem.payer_id == "P-1"
+    assert "načine plačila" in problem.sl
+    assert "payment methods" in problem.message("en")
 
 
 def test_mixed_mandates_are_reported() -> None:
@@ -166,7 +169,8 @@ def test_same_mandate_merges_into_one_debit() -> None:
         period=(2026, 9),
     )
     (only,) = result.instructions
-    assert only.amount == Decimal("75.05") and only.mandate == MANDATE
+    assert only.amount == Decimal("75.05")
+    assert only.mandate == MANDATE
     assert only.method is PaymentMethod.DIRECT_DEBIT
 
 
@@ -313,7 +317,8 @@ def test_merged_amounts_sum_exactly(items: list[PayableInvoice]) -> None:
         total = sum((i.amount for i in members), Decimal(0))
         merged = [i for i in result.instructions if i.group_id == group]
         if members and total > 0:
-            assert len(merged) == 1 and merged[0].amount == total
+            assert len(merged) == 1
+            assert merged[0].amount == total
         else:
             assert merged == []
 

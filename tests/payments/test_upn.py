@@ -276,16 +276,16 @@ amounts = st.decimals(
     amount=amounts,
 )
 def test_payload_properties(name: str, street: str, purpose: str, amount: Decimal) -> None:
-    order = kindergarten_order(
-        payer_name=name, payer_street=street, purpose=purpose, amount=amount
-    )
+    order = kindergarten_order(payer_name=name, payer_street=street, purpose=purpose, amount=amount)
     data = payload(order, shorten=True)
     assert len(data) <= upn.MAX_PAYLOAD_BYTES
     parts = data.decode("iso-8859-2").split("\n")
-    assert len(parts) == 21 and parts[20] == ""  # 20 fields, each ended by LF
+    assert len(parts) == 21
+    assert parts[20] == ""
     assert parts[0] == "UPNQR"
     assert parts[19] == f"{sum(len(p) for p in parts[:19]) + 19:03d}"
-    assert int(parts[8]) == amount * 100 and len(parts[8]) == 11
+    assert int(parts[8]) == amount * 100
+    assert len(parts[8]) == 11
     for index, limit in ((5, 33), (6, 33), (12, 42)):
         assert 0 < len(parts[index]) <= limit
         assert parts[index] == parts[index].strip()
@@ -404,7 +404,8 @@ def test_recipient_iban_is_checked_and_not_echoed() -> None:
     bad = "SI29020170014356206"  # right IBAN check digits, wrong national ones
     with pytest.raises(InvalidChecksum) as err:
         payload(kindergarten_order(recipient_iban=bad))
-    assert bad not in str(err.value) and bad not in repr(err.value)
+    assert bad not in str(err.value)
+    assert bad not in repr(err.value)
     assert ids_iban.validate("SI56 0201 7001 4356 205") == "SI56020170014356205"
 
 

@@ -44,6 +44,17 @@ from szo_core.model import (
 from szo_core.testing import records as rs
 
 fixture_settings = settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+# Each example empties and refills a database: fewer of them on the SQL backends.
+SQL_EXAMPLES = 40
+
+
+def backend_settings(backend: Backend) -> settings:
+    examples = settings.default.max_examples
+    return settings(
+        suppress_health_check=[HealthCheck.function_scoped_fixture],
+        max_examples=examples if backend.sql is None else min(examples, SQL_EXAMPLES),
+    )
+
 
 RECORD_STRATEGIES = {
     "child": rs.children(),
@@ -67,7 +78,7 @@ def _get(backend: Backend, record: Record) -> Record:
 
 @pytest.mark.parametrize("kind", sorted(RECORD_STRATEGIES))
 def test_records_round_trip_unchanged(backend: Backend, kind: str) -> None:
-    @fixture_settings
+    @backend_settings(backend)
     @given(record=RECORD_STRATEGIES[kind])
     def check(record: Record) -> None:
         backend.reset()
@@ -84,7 +95,7 @@ def test_records_round_trip_unchanged(backend: Backend, kind: str) -> None:
 
 @pytest.mark.parametrize("kind", sorted(RECORD_STRATEGIES))
 def test_update_stores_the_new_content_with_the_next_version(backend: Backend, kind: str) -> None:
-    @fixture_settings
+    @backend_settings(backend)
     @given(first=RECORD_STRATEGIES[kind], second=RECORD_STRATEGIES[kind])
     def check(first: Record, second: Record) -> None:
         backend.reset()
@@ -133,7 +144,7 @@ def test_money_keeps_every_digit_and_the_scale(backend: Backend) -> None:
     assert sum((p.monthly for p in stored.prices[:2]), Decimal(0)) == Decimal("0.3")
 
 
-@fixture_settings
+@settings(fixture_settings, max_examples=SQL_EXAMPLES)
 @given(st.decimals(min_value=0, max_value=1, places=4, allow_nan=False))
 def test_decision_coefficient_round_trips_as_the_same_text(
     backend: Backend, coefficient: Decimal
@@ -550,7 +561,7 @@ def test_month_query_selects_by_inclusive_dates(backend: Backend) -> None:
     assert data.locked_decisions == {"d-march": "run-2025-03"}  # d-old is not in the month
 
 
-@fixture_settings
+@settings(fixture_settings, max_examples=SQL_EXAMPLES)
 @given(
     world=st.lists(
         st.tuples(

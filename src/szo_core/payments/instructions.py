@@ -39,8 +39,9 @@ Example:
     >>> result = build_instructions(
     ...     [invoice("1000000000013", "A", "120.50", "F7"),
     ...      invoice("1000000000021", "B", "80.25", "F7")], period=(2026, 9))
-    >>> [(i.amount, i.reference, i.invoice_numbers) for i in result.instructions]
-    [(Decimal('200.75'), 'RF77F7202609', ('1000000000013', '1000000000021'))]
+    >>> (slip,) = result.instructions
+    >>> slip.amount, slip.reference, slip.invoice_numbers
+    (Decimal('200.75'), 'RF77F7202609', ('1000000000013', '1000000000021'))
     >>> result.problems
     ()
 """
@@ -113,7 +114,9 @@ def to_month(value: Month | tuple[int, int] | str) -> Month:
     if isinstance(value, tuple) and len(value) == 2:
         year, month = value
         return Month(year, month)
-    raise TypeError(f"period must be a Month, (year, month) or 'YYYY-MM', not {type(value).__name__}")
+    raise TypeError(
+        f"period must be a Month, (year, month) or 'YYYY-MM', not {type(value).__name__}"
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -370,9 +373,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
-def _problem(
-    code: str, invoices: Iterable[PayableInvoice], group_id: str | None = None
-) -> Problem:
+def _problem(code: str, invoices: Iterable[PayableInvoice], group_id: str | None = None) -> Problem:
     members = tuple(invoices)
     sl, en = _MESSAGES[code]
     payers = {i.payer_id for i in members}

@@ -1,4 +1,4 @@
-"""UPN QR: the payload and the QR symbol of the Slovenian universal payment order.
+r"""UPN QR: the payload and the QR symbol of the Slovenian universal payment order.
 
 The payload follows the ZBS technical standard (UPN QR v1.1, section 5.2) and
 the ZBS programmers' guide for registered issuers (May 2017):
@@ -47,7 +47,7 @@ Example:
     ...     recipient_reference="SI12 1234567890120", recipient_name="RentaCar d.o.o.",
     ...     recipient_street="Pohorska ulica 22", recipient_city="2000 Maribor")
     >>> data = payload(order)
-    >>> data.split(b"\\n")[8], data.split(b"\\n")[19], len(data)
+    >>> data.split(b"\n")[8], data.split(b"\n")[19], len(data)
     (b'00000008105', b'201', 205)
 """
 
@@ -351,7 +351,7 @@ def _fields(order: UpnOrder, *, shorten_to_fit: bool) -> list[str]:
 
 
 def payload(order: UpnOrder, *, shorten: bool = False, pad_to: int | None = None) -> bytes:
-    """Return the UPN QR payload of ``order``: ISO 8859-2 bytes, ready for the QR code.
+    r"""Return the UPN QR payload of ``order``: ISO 8859-2 bytes, ready for the QR code.
 
     Args:
         order: The order.
@@ -372,7 +372,7 @@ def payload(order: UpnOrder, *, shorten: bool = False, pad_to: int | None = None
     Example:
         >>> from decimal import Decimal
         >>> order = UpnOrder(amount=Decimal("0.29"), purpose="Test", registered_issuer=False)
-        >>> payload(order).split(b"\\n")[8]
+        >>> payload(order).split(b"\n")[8]
         b'00000000029'
     """
     fields = _fields(order, shorten_to_fit=shorten)
@@ -448,7 +448,7 @@ class UpnQr:
 
 
 def qr(order: UpnOrder, *, shorten: bool = False, pad_to: int | None = None) -> UpnQr:
-    """Encode ``order`` as a UPN QR symbol: version 15, level M, byte mode, ECI 4.
+    r"""Encode ``order`` as a UPN QR symbol: version 15, level M, byte mode, ECI 4.
 
     Needs the ``qr`` extra (segno), imported only here.
 
@@ -465,7 +465,7 @@ def qr(order: UpnOrder, *, shorten: bool = False, pad_to: int | None = None) -> 
         >>> symbol = qr(UpnOrder(amount=Decimal("1.00"), purpose="Test",
         ...                      registered_issuer=False))
         >>> symbol.png()[:4]
-        b'\\x89PNG'
+        b'\x89PNG'
     """
     try:
         import segno
@@ -498,7 +498,7 @@ def order_from_instruction(
     purpose_code: str = DEFAULT_PURPOSE_CODE,
     purpose: str | None = None,
 ) -> UpnOrder:
-    """Turn a payment instruction into a registered issuer's UPN order.
+    r"""Turn a payment instruction into a registered issuer's UPN order.
 
     The payer's name, street and place are shortened to the 33 characters of
     the form by the documented rule (:func:`szo_core.payments.shorten`), and so is
@@ -518,7 +518,7 @@ def order_from_instruction(
         >>> order = order_from_instruction(
         ...     pi, recipient_iban="SI56020170014356205", recipient_name="Vrtec Šentjur",
         ...     recipient_street="Cesta Leona Dobrotinška 5", recipient_city="3230 Šentjur")
-        >>> payload(order).split(b"\\n")[8]
+        >>> payload(order).split(b"\n")[8]
         b'00000020075'
     """
     return UpnOrder(

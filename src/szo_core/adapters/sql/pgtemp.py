@@ -118,10 +118,15 @@ class TemporaryPostgres:
         StorageError: ``initdb`` or the server failed; the message carries the tail
             of the server log.
 
-    >>> if find_pg_bin().available:  # doctest: +SKIP
-    ...     with TemporaryPostgres() as pg:
-    ...         print(pg.url.startswith("postgresql+psycopg://postgres@127.0.0.1:"))
-    True
+    Typical use (the tests' ``postgres_server`` fixture does this)::
+
+        with TemporaryPostgres() as pg:
+            store = SqlStore.open(pg.create_database("szo"))
+
+    >>> server = TemporaryPostgres(settings={"max_connections": "20"})
+    >>> server.port  # no port before start()
+    0
+    >>> server.stop()  # stopping a server that never started does nothing
     """
 
     def __init__(
