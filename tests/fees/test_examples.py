@@ -673,3 +673,20 @@ def test_explain_html_and_records(build) -> None:
     assert len(records) == len(s.lines)
     assert {"month", "child_code", "payer", "unrounded", "amount", "source"} <= set(records[0])
     assert sum(rec["amount"] for rec in records) == s.total  # type: ignore[misc]
+
+
+def test_food_deduction_never_exceeds_the_price_of_the_days(build) -> None:
+    # A (mis)configured price of 50.00 with food at 30.00 a day: 3 announced days
+    # would deduct 3 × 30.00 = 90.00 > 50.00, and the parents would get money back
+    # for a month their child attended.  The deduction is capped at the days' price:
+    # total 50.00 − 50.00 = 0.00; parents 0.53 × 0 = 0.00; municipality 0.00.
+    # (Found by the "parts sum exactly" property: parents once paid −0.12.)
+    program = build.program(monthly="50.00", food="30.00")
+    a = build.absence(ABSENT_FROM, ABSENT_TO, datetime(2026, 9, 7, 7, 30))
+    inputs = build.inputs(build.decision("0.53"), program=program, absences=(a,))
+    s = compute(SEP, build.child(), inputs, rules())
+    assert totals(s) == ("0.00", "0.00", "0.00", "0.00")
+    assert s.food_deduction == Decimal("50.00")
+    food = [x for x in s.lines if x.kind is LineKind.FOOD]
+    assert food
+    assert all("capped at the price of the days" in x.note for x in food)

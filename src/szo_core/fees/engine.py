@@ -546,6 +546,9 @@ class _Computation:
         reserved_prices = [prorate(price, g.billing, dim, rules) for g in groups.values()]
         price_n = segment_price - sum(reserved_prices, _ZERO) if groups else segment_price
         food_n = food * absent
+        food_capped = food_n > price_n
+        if food_capped:  # never deduct more food than the days' price (FeeRules docs)
+            food_n = price_n
         self.food_total += food_n
 
         # Normal (not reserved) days: FeeLine fields, positionally
@@ -613,6 +616,8 @@ class _Computation:
                     note, p_coef, m_coef = "", c, one_minus_c
                 muni_food = food_n - parents_food
                 food_rule_text = "food: " + food_rule.mode
+                if food_capped:
+                    note = (note + ", " if note else "") + "capped at the price of the days"
                 if parents_food:
                     parents.append(
                         [
@@ -726,6 +731,8 @@ class _Computation:
             res, scheme, rate = group.reservation, group.scheme, group.rate
             nbill, nwork = group.billing, group.working
             food_r = food * nwork
+            if food_r > reserved_price:  # never deduct more food than the days' price
+                food_r = reserved_price
             self.food_total += food_r
             rule = f"{res.kind} reservation, rate {rate}"
             source = scheme.source or "municipal sklep"
