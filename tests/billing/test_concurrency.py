@@ -119,9 +119,12 @@ def test_a_crash_midway_leaves_nothing_half_written(store: BillingStorage, metho
     with pytest.raises(Crash):
         run_billing(organisation(), SEP, CrashingStore(store, method), issued_on=SEP.last)
     _nothing_stored(store)
-    # No number was consumed: the next run starts again at 1.
+    # No number was consumed: the next run starts again at 1 and bills what a clean run does.
     result = run_billing(organisation(), SEP, store, issued_on=SEP.last)
     assert [i.serial for i in result.invoices] == list(range(1, 9))
+    assert [(i.child_code, str(i.payer), i.payer_id, i.amount) for i in result.invoices] == list(
+        SEPTEMBER
+    )
 
 
 def test_a_crash_while_computing_leaves_nothing(store: BillingStorage) -> None:
