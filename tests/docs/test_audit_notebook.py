@@ -11,6 +11,7 @@ notebook's own setup cells, and compares the printed figures with it.
 from __future__ import annotations
 
 import base64
+import gc
 import json
 import os
 import re
@@ -98,6 +99,8 @@ def executed(tmp_path_factory: pytest.TempPathFactory) -> NotebookNode:
     )
     client.execute()  # raises CellExecutionError on the first failing cell
     nbformat.write(nb, copy)
+    del client, manager  # free the kernel client's ZeroMQ context here, not in a later test
+    gc.collect()
     return nb
 
 

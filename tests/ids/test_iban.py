@@ -5,7 +5,7 @@ from __future__ import annotations
 import warnings
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from schwifty import IBAN
 
@@ -162,3 +162,29 @@ def test_make_si() -> None:
         iban.make_si("2010", "00123456")
     with pytest.raises(InvalidFormat):
         iban.make_si("02010", "0012345X")
+
+
+def _schwifty_accepts(compact: str) -> bool:
+    try:
+        IBAN(compact, validate_bban=True)
+    except ValueError:
+        return False
+    return True
+
+
+@settings(max_examples=500)
+@given(
+    st.one_of(
+        st.text(alphabet="0123456789", min_size=15, max_size=15).map(lambda d: "SI56" + d),
+        ibans_si(),
+        st.text(alphabet="SI0123456789 ", max_size=22),
+    )
+)
+def test_fast_si_path_agrees_with_schwifty(text: str) -> None:
+    # validate() answers plain Slovenian IBANs without schwifty (speed); it must
+    # accept exactly what schwifty with validate_bban=True accepts for them.
+    compact = iban.compact(text)
+    if iban._is_plain_si(compact):
+        assert _schwifty_accepts(compact)
+    if compact.startswith("SI") and _schwifty_accepts(compact):
+        assert iban._is_plain_si(compact)

@@ -635,26 +635,3 @@ def test_debit_from_instruction() -> None:
     slip = attrs.evolve(instruction, mandate=None, method=PaymentMethod.SLIP)
     with pytest.raises(ConfigurationError):
         sepa.debit_from_instruction(slip, collection_date=COLLECTION)
-
-
-# ---------------------------------------------------------------- the IBAN fast path
-
-digits = st.text(alphabet="0123456789", min_size=15, max_size=15)
-
-
-@settings(max_examples=500)
-@given(
-    st.one_of(
-        digits.map(lambda d: "SI56" + d),
-        st.builds(lambda n: account(n), st.integers(0, 99_999_999)),
-        st.text(alphabet="SI0123456789 ", min_size=0, max_size=22),
-    )
-)
-def test_fast_si_iban_check_never_accepts_what_ids_refuses(text: str) -> None:
-    from szo_core.payments._text import plain_si_iban
-
-    compact = ids_iban.compact(text)
-    if plain_si_iban(compact):
-        assert ids_iban.is_valid(text)
-    if compact.startswith("SI") and ids_iban.is_valid(text):
-        assert plain_si_iban(compact)  # and it knows every valid Slovenian IBAN

@@ -5,12 +5,10 @@ Private module; :func:`shorten` is re-exported by :mod:`szo_core.payments`.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
-__all__ = ["mask_iban", "nfc", "plain_si_iban", "shorten"]
+__all__ = ["mask_iban", "nfc", "shorten"]
 
-_SI_IBAN = re.compile(r"SI56[0-9]{15}")
 
 _TRAILING = " ,;:-/"
 
@@ -72,25 +70,3 @@ def mask_iban(value: object) -> str:
     if len(compact) <= 5:
         return repr("*" * len(compact))
     return repr(compact[:2] + "*" * (len(compact) - 5) + compact[-3:])
-
-
-def plain_si_iban(compact: str) -> bool:
-    """A fast, accept-only pre-check for the common case, a Slovenian IBAN.
-
-    A Slovenian IBAN is valid exactly when it is ``SI56`` + 15 digits whose value
-    is 1 modulo 97 with national check digits from 02 to 98 (ISO 7064 MOD 97-10;
-    with them the IBAN check digits are always 56).  That is what
-    :func:`szo_core.ids.iban.validate` checks through schwifty, at about 25 µs a
-    call.  This test only answers "certainly valid"; for anything else the caller
-    asks ``ids.iban.validate``, which gives the error.  A property test checks that
-    it never accepts what ``ids.iban`` refuses.
-
-    Example:
-        >>> plain_si_iban("SI56020170014356205"), plain_si_iban("SI56020170014356206")
-        (True, False)
-    """
-    return (
-        _SI_IBAN.fullmatch(compact) is not None
-        and int(compact[4:]) % 97 == 1
-        and "02" <= compact[-2:] <= "98"
-    )

@@ -113,7 +113,7 @@ from szo_core.ids import mandate as _mandate
 from szo_core.ids import reference as _reference
 from szo_core.money import CENT, to_decimal
 from szo_core.payments._purpose_codes import PURPOSE_CODES
-from szo_core.payments._text import mask_iban, plain_si_iban, shorten
+from szo_core.payments._text import mask_iban, shorten
 from szo_core.payments.instructions import (
     Address,
     Mandate,
@@ -619,9 +619,7 @@ def _checked(tx: DirectDebit, context: _Context) -> _Tx:
             where="mandate.signature_date",
         )
     mandate_id = _check_id(_mandate.validate, mandate.mandate_id, "mandate")
-    iban = _iban.compact(mandate.debtor_iban) if isinstance(mandate.debtor_iban, str) else ""
-    if not plain_si_iban(iban):
-        iban = _check_id(_iban.validate, mandate.debtor_iban, "debtor_iban")
+    iban = _check_id(_iban.validate, mandate.debtor_iban, "debtor_iban")
     amendment = None
     if mandate.amendment is not None:
         amendment = _amendment(mandate.amendment, mandate_id, context, "mandate.amendment")

@@ -66,7 +66,7 @@ from szo_core.ids import iban as _iban
 from szo_core.ids import reference as _reference
 from szo_core.money import CENT, to_decimal
 from szo_core.payments._purpose_codes import PURPOSE_CODES
-from szo_core.payments._text import mask_iban, nfc, plain_si_iban, shorten
+from szo_core.payments._text import mask_iban, nfc, shorten
 
 if TYPE_CHECKING:
     from szo_core.payments.instructions import PaymentInstruction
@@ -258,9 +258,7 @@ def _date(value: date | None, index: int) -> str:
 def _account(value: str, index: int) -> str:
     if not value:
         return ""
-    compact = _iban.compact(value)
-    if not plain_si_iban(compact):
-        compact = _iban.validate(value)
+    compact = _iban.validate(value)
     if len(compact) > _FIELDS[index][1]:
         raise _length_error(index)
     return compact
