@@ -103,9 +103,7 @@ class SzoError(Exception):
         return (_rebuild, (type(self), self.code, self.sl, self.en, self.where))
 
 
-def _rebuild(
-    cls: type[SzoError], code: str, sl: str, en: str, where: str | None
-) -> SzoError:
+def _rebuild(cls: type[SzoError], code: str, sl: str, en: str, where: str | None) -> SzoError:
     return cls(code, sl=sl, en=en, where=where)
 
 
