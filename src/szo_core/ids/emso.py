@@ -25,8 +25,9 @@ Decisions (the sources are in ``docs/identifiers.md``):
   with ``0``.
 * **Register:** any two digits are accepted by default, because foreigners and
   people from other successor states hold EMŠOs with other codes.
-  ``slovenian_only=True`` allows only 50-59: 50 so far, and 51-59 since the 2024
-  amendment of the Central Population Register Act, which opened them.
+  ``slovenian_only=True`` allows only 50-59, the range the JMBG scheme gives
+  Slovenia (50 is the code in use; a 2024 press report of 51-59 being opened
+  could not be confirmed from a primary source, so the whole range is allowed).
 * **Sex:** the serial range gives the sex recorded at assignment. It is checked
   only if you pass ``sex=`` (``emso.sex``).
 * **Future birth dates** are rejected only when you pass ``as_of=``
@@ -82,7 +83,7 @@ _WHERE = "emso"
 _WEIGHTS = (7, 6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
 
 # Register codes (RR) of the EMŠO/JMBG, with Slovenian names.  Sources: Uradni list RS
-# 8/1999 (art. 3: "šifra 50"), the 2024 ZCRP amendment (50-59 for Slovenia), and the
+# 8/1999 (art. 3: "šifra 50"), the JMBG range 50-59 for Slovenia, and the
 # published JMBG region tables (sl.wikipedia "Enotna matična številka občana", the
 # table used by public JMBG validators).  Codes a table does not name get the name of
 # their range.
