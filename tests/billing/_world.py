@@ -183,7 +183,10 @@ def records(org: str = ORG) -> list[object]:
         child(org, 6, exit_date=date(2026, 8, 31)),
         decision(org, "d-1", 1, "0.53"),
         decision(org, "d-3", 3, "0.35"),
-        decision(org, "d-4", 4, "0.43"),
+        # Children 3 and 4 share guardian g-2, so billing counts 4 as the younger
+        # enrolled sibling; the decision's own sibling order (1: the centre for
+        # social work counted no sibling) takes precedence, so 4 pays as in the table.
+        decision(org, "d-4", 4, "0.43", sibling_order=1),
     ]
 
 

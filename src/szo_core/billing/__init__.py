@@ -34,7 +34,7 @@ from szo_core.billing.records import (
     RunStatus,
 )
 from szo_core.billing.references import invoice_reference, parse_si12
-from szo_core.billing.run import Progress, close_run, fee_inputs, run_billing
+from szo_core.billing.run import Progress, close_run, fee_inputs, run_billing, sibling_orders
 
 __all__ = [
     "CORRECTION",
@@ -56,6 +56,7 @@ __all__ = [
     "parse_si12",
     "payable_invoices",
     "run_billing",
+    "sibling_orders",
     "statement_rows",
     "write_csv",
     "write_json",

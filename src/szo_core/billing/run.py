@@ -87,13 +87,14 @@ from szo_core.fees import (
     FeeInputs,
     FeeStatement,
     PayerKind,
+    SiblingInfo,
     compute,
     corrections,
 )
 from szo_core.model import Child
 from szo_core.ports import ChildMonth, MonthData
 
-__all__ = ["Progress", "close_run", "fee_inputs", "run_billing"]
+__all__ = ["Progress", "close_run", "fee_inputs", "run_billing", "sibling_orders"]
 
 Progress = Callable[[int, int], None]
 """A progress callback: ``progress(done, total)``, children computed so far."""
@@ -102,24 +103,104 @@ _ZERO = Decimal("0.00")
 _RANK = {kind: i for i, kind in enumerate(PayerKind)}
 
 
-def fee_inputs(data: MonthData, child_month: ChildMonth) -> FeeInputs:
+def sibling_orders(data: MonthData) -> dict[int, SiblingInfo]:
+    """Each child's place among its siblings in ``data``'s month, by child code.
+
+    Siblings are the organisation's children that share a guardian (a linked
+    :class:`~szo_core.model.Guardian`, through any chain of shared guardians).
+    A child's ``enrolled_order`` counts itself and its siblings enrolled on the
+    first day of the month (a change during the month counts from the next one,
+    as :class:`~szo_core.fees.SiblingInfo` says), oldest first by birth date,
+    then by code.  ``family_order`` is the child's own
+    :attr:`~szo_core.model.Child.family_order` when it is larger.  Siblings in
+    another kindergarten are not known here: the decision's ``sibling_order``
+    states them and takes precedence in the engine.
+
+    >>> from szo_core.model import Child, GuardianKind, GuardianLink
+    >>> link = (GuardianLink(guardian_id="mama", kind=GuardianKind.MOTHER),)
+    >>> kids = {c.code: ChildMonth(child=c) for c in (
+    ...     Child(organisation_id="o", code=1, guardians=link, birth_date=date(2021, 5, 1),
+    ...           enrollment_date=date(2024, 9, 1)),
+    ...     Child(organisation_id="o", code=2, guardians=link, birth_date=date(2023, 2, 1),
+    ...           enrollment_date=date(2025, 9, 1), family_order=3))}
+    >>> orders = sibling_orders(MonthData(organisation_id="o", month=Month(2025, 9), children=kids))
+    >>> orders[1].enrolled_order, orders[2].enrolled_order, orders[2].family_order
+    (1, 2, 3)
+    """
+    first = data.month.first
+    parent: dict[int, int] = {code: code for code in data.children}
+
+    def root(code: int) -> int:
+        while parent[code] != code:
+            parent[code] = parent[parent[code]]
+            code = parent[code]
+        return code
+
+    by_guardian: dict[str, int] = {}
+    for code, entry in data.children.items():
+        for link in entry.child.guardians:
+            other = by_guardian.setdefault(link.guardian_id, code)
+            parent[root(code)] = root(other)
+    families: dict[int, list[Child]] = {}
+    for code, entry in data.children.items():
+        families.setdefault(root(code), []).append(entry.child)
+
+    def attends_on_first(child: Child) -> bool:
+        start, end = child.enrollment_date, child.exit_date
+        return (
+            not child.inactive
+            and start is not None
+            and start <= first
+            and (end is None or end >= first)
+        )
+
+    def age_key(child: Child) -> tuple[date, int]:
+        return (child.birth_date or date.max, child.code)
+
+    orders: dict[int, SiblingInfo] = {}
+    for members in families.values():
+        present = [c for c in members if attends_on_first(c)]
+        for child in members:
+            counted = present if child in present else [*present, child]
+            enrolled = sorted(counted, key=age_key).index(child) + 1
+            family = max(enrolled, child.family_order or 0)
+            orders[child.code] = SiblingInfo(enrolled_order=enrolled, family_order=family)
+    return orders
+
+
+def fee_inputs(
+    data: MonthData,
+    child_month: ChildMonth,
+    siblings: Mapping[int, SiblingInfo] | None = None,
+) -> FeeInputs:
     """Build the fee engine's inputs for one child from a loaded month.
 
     Every program of the organisation is passed (the child's group history picks
     the right one); decisions, reservations and absences are the child's from
-    the month.  Sibling order comes from the decisions (``sibling_order``);
-    parents are taken as Slovenian taxpayers.
+    the month.  Sibling facts come from :func:`sibling_orders` (pass its result
+    when building inputs for many children, so it is computed once); the
+    decision's own ``sibling_order`` still takes precedence in the engine.  The
+    child record gives whether the parents are Slovenian income-tax payers and
+    the day the exit was announced.
 
     >>> from szo_core.model import Child
     >>> data = MonthData(organisation_id="o", month=Month(2026, 9))
-    >>> fee_inputs(data, ChildMonth(child=Child(organisation_id="o", code=1))).decisions
-    ()
+    >>> child = Child(organisation_id="o", code=1, parents_taxpayers=False)
+    >>> inputs = fee_inputs(data, ChildMonth(child=child))
+    >>> inputs.decisions, inputs.taxpayer, inputs.siblings.enrolled_order
+    ((), False, 1)
     """
+    child = child_month.child
+    if siblings is None:
+        siblings = sibling_orders(data)
     return FeeInputs(
         programs=tuple(data.programs.values()),
         decisions=child_month.decisions,
         reservations=child_month.reservations,
         absences=child_month.absences,
+        siblings=siblings.get(child.code, SiblingInfo()),
+        taxpayer=child.parents_taxpayers,
+        exit_notice_on=child.exit_notice_on,
     )
 
 
@@ -265,12 +346,13 @@ def _bill_child(
     data: MonthData,
     billed: list[BilledEntry],
     past: Mapping[Month, MonthData],
+    orders: Mapping[Month, Mapping[int, SiblingInfo]],
 ) -> _ChildBill:
     rules = organisation.rules
     statement: FeeStatement | None = None
     child_month = data.children.get(child.code)
     if child_month is not None and not child.inactive:
-        statement = compute(month, child, fee_inputs(data, child_month), rules)
+        statement = compute(month, child, fee_inputs(data, child_month, orders[month]), rules)
     found: tuple[CorrectionLine, ...] = ()
     if billed:
 
@@ -279,7 +361,7 @@ def _bill_child(
             entry = past_data.children.get(child.code)
             if entry is None:
                 return FeeInputs(programs=tuple(past_data.programs.values()))
-            return fee_inputs(past_data, entry)
+            return fee_inputs(past_data, entry, orders[past_month])
 
         found = corrections(month, child, (e.billed_amount() for e in billed), recompute, rules)
     return _ChildBill(code=child.code, statement=statement, corrections=found)
@@ -374,6 +456,7 @@ def _bill(
         _give_back(uow, previous)
     data = uow.load_month(org, month)
     billed, past = _correction_inputs(uow, organisation, month)
+    orders = {m: sibling_orders(d) for m, d in {**past, month: data}.items()}
     codes = sorted(
         {code for code, cm in data.children.items() if not cm.child.inactive} | set(billed)
     )
@@ -386,7 +469,9 @@ def _bill(
         if child is not None and not child.inactive:
             try:
                 bills.append(
-                    _bill_child(organisation, month, child, data, billed.get(code, []), past)
+                    _bill_child(
+                        organisation, month, child, data, billed.get(code, []), past, orders
+                    )
                 )
             except FeeRuleError as exc:
                 raise _error(

@@ -133,6 +133,16 @@ class Child:
         contract_ends_on: Date the contract ends, if fixed.
         enrollment_date: First day of attendance (arrival), inclusive.
         exit_date: Last day of attendance, inclusive; None while enrolled.
+        exit_notice_on: The day the exit (izpis) was announced, for municipalities
+            that bill to the end of the month of notice
+            (:attr:`szo_core.fees.ExitRule.NOTICE_BY_DAY`); None if not recorded.
+        parents_taxpayers: False when the parents are not Slovenian income-tax
+            payers; they then pay the full price
+            (:attr:`szo_core.fees.FeeRules.non_taxpayer_coefficient`).
+        family_order: The child's order among all the children of the family (1
+            for the oldest), as stated on the application; the 2021 sibling rule
+            frees the third and later child whether or not a sibling is enrolled.
+            None: only siblings enrolled here are counted.
         newcomer: Enrolled for the first time this school year (novinec).
         went_to_other_kindergarten: Left for another kindergarten.
         inactive: Kept for history only; not billed.
@@ -183,6 +193,11 @@ class Child:
     contract_ends_on: date | None = attrs.field(default=None, validator=_opt_date)
     enrollment_date: date | None = attrs.field(default=None, validator=_opt_date)
     exit_date: date | None = attrs.field(default=None, validator=_opt_date)
+    exit_notice_on: date | None = attrs.field(default=None, validator=_opt_date)
+    parents_taxpayers: bool = attrs.field(default=True, validator=_bool)
+    family_order: int | None = attrs.field(
+        default=None, validator=v.optional(v.and_(v.instance_of(int), v.ge(1)))
+    )
     newcomer: bool = attrs.field(default=False, validator=_bool)
     went_to_other_kindergarten: bool = attrs.field(default=False, validator=_bool)
     inactive: bool = attrs.field(default=False, validator=_bool)
