@@ -1,18 +1,31 @@
 """Records to rows and back: the named constructors of the SQL adapter.
 
 Each ``*_row`` function returns the column values of a record (a dict for
-INSERT/UPDATE); each ``*_from`` function builds the record from a result row.
-Nested values are flattened with a column prefix; a nullable nested value is
-None when its marker column is NULL (see :mod:`szo_core.adapters.sql.tables`).
+INSERT/UPDATE); each ``*_from`` function builds the record from a result row
+whose columns are the matching ``*_COLUMNS`` tuple, in that order (select them
+with :func:`columns`).  Nested values are flattened with a column prefix; a
+nullable nested value is None when its marker column is NULL (see
+:mod:`szo_core.adapters.sql.tables`).
+
+Reading is the hot path of :meth:`~szo_core.adapters.sql.SqlUnitOfWork.load_month`
+(hundreds of thousands of records), so the ``*_from`` functions unpack the row
+by position and build the records with
+:func:`~szo_core.model._trusted.trusted_factory`: without running the records'
+validators again.  That is safe because every stored row was written by
+``add``/``update`` from a record that passed them (``tests/storage/test_trusted_reads.py``
+checks that a record read back equals the original, field types included).
+Writing still takes records built through their constructors.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
-from datetime import date, datetime, timedelta, timezone
+import operator
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime, timedelta, timezone
+from typing import Any, TypeVar
 
-from sqlalchemy import RowMapping
+from sqlalchemy import Column, Table
 
 from szo_core.ids.emso import Sex
 from szo_core.model import (
@@ -39,41 +52,55 @@ from szo_core.model import (
     Reservation,
     ReservationKind,
 )
+from szo_core.model._trusted import trusted_factory
 
-Row = RowMapping
-"""A result row as a mapping of column name to value."""
+Row = Sequence[Any]
+"""A result row: the values of a ``*_COLUMNS`` tuple, in its order."""
 
 _MICROSECOND = timedelta(microseconds=1)
 
+T = TypeVar("T")
+
+
+def columns(table: Table, names: Sequence[str]) -> list[Column[Any]]:
+    """The columns ``names`` of ``table``, in that order (for ``select(*columns(...))``)."""
+    return [table.c[name] for name in names]
+
+
 # Small value objects repeat across many rows (empty addresses, the default delivery,
-# a group's assignment, a shared guardian link).  Records are immutable, so equal
-# values can share one object; the caches are bounded and thread-safe.
+# a group's assignment).  Records are immutable, so equal values can share one object;
+# the caches are bounded and thread-safe.
 _cache = functools.lru_cache(maxsize=8192)
 
+_address = _cache(trusted_factory(Address, "street", "post_code", "city", "country"))
+_assignment = _cache(trusted_factory(GroupAssignment, "valid_from", "group_code", "program_code"))
+_new_link = trusted_factory(GuardianLink, "guardian_id", "kind")
+_new_party = trusted_factory(Party, "name", "address", "tax_number", "email")
+_new_payer = trusted_factory(Payer, "kind", "guardian_id", "party")
+_new_mandate = trusted_factory(
+    Mandate, "bank", "iban", "debit_day", "reference", "signed_on", "creditor_id"
+)
+_new_payment = trusted_factory(PaymentMethod, "kind", "mandate")
+_new_delivery = trusted_factory(InvoiceDelivery, "kind", "email", "iban")
 
-@_cache
-def _address(street: str, post_code: str, city: str, country: str) -> Address:
-    return Address(street=street, post_code=post_code, city=city, country=country)
-
-
-@_cache
-def _assignment(valid_from: date, group_code: str, program_code: str) -> GroupAssignment:
-    return GroupAssignment(valid_from=valid_from, group_code=group_code, program_code=program_code)
-
-
-@_cache
-def _link(guardian_id: str, kind: str) -> GuardianLink:
-    return GuardianLink(guardian_id=guardian_id, kind=GuardianKind(kind))
+# Enum members by stored value: a dict lookup instead of the Enum call.  A value that
+# is not there (never written by this adapter) goes to the Enum call, which raises.
+_SEX = {m.value: m for m in Sex}
+_GUARDIAN_KIND = {m.value: m for m in GuardianKind}
+_PAYER_KIND = {m.value: m for m in PayerKind}
+_PAYMENT_KIND = {m.value: m for m in PaymentKind}
+_DELIVERY_KIND = {m.value: m for m in DeliveryKind}
+_RESERVATION_KIND = {m.value: m for m in ReservationKind}
 
 
 @_cache
 def _delivery(kind: str, email: str, iban: str) -> InvoiceDelivery:
-    return InvoiceDelivery(kind=DeliveryKind(kind), email=email, iban=iban)
+    return _new_delivery(_DELIVERY_KIND.get(kind) or DeliveryKind(kind), email, iban)
 
 
 @_cache
 def _payment(kind: str) -> PaymentMethod:
-    return PaymentMethod(kind=PaymentKind(kind))
+    return _new_payment(_PAYMENT_KIND.get(kind) or PaymentKind(kind), None)
 
 
 def _address_row(prefix: str, address: Address | None) -> dict[str, object]:
@@ -92,15 +119,6 @@ def _address_row(prefix: str, address: Address | None) -> dict[str, object]:
     }
 
 
-def _address_from(prefix: str, row: Row) -> Address:
-    return _address(
-        row[f"{prefix}_street"],
-        row[f"{prefix}_post_code"],
-        row[f"{prefix}_city"],
-        row[f"{prefix}_country"],
-    )
-
-
 def _payer_row(prefix: str, payer: Payer | None) -> dict[str, object]:
     party = None if payer is None else payer.party
     return {
@@ -113,19 +131,25 @@ def _payer_row(prefix: str, payer: Payer | None) -> dict[str, object]:
     }
 
 
-def _payer_from(prefix: str, row: Row) -> Payer | None:
-    kind = row[f"{prefix}_kind"]
+def _payer_from(
+    kind: str | None,
+    guardian_id: str | None,
+    party_name: str | None,
+    street: str | None,
+    post_code: str | None,
+    city: str | None,
+    country: str | None,
+    tax_number: str | None,
+    email: str | None,
+) -> Payer | None:
     if kind is None:
         return None
     party = None
-    if row[f"{prefix}_party_name"] is not None:
-        party = Party(
-            name=row[f"{prefix}_party_name"],
-            address=_address_from(f"{prefix}_party", row),
-            tax_number=row[f"{prefix}_party_tax_number"],
-            email=row[f"{prefix}_party_email"],
+    if party_name is not None:
+        party = _new_party(
+            party_name, _address(street, post_code, city, country), tax_number, email
         )
-    return Payer(kind=PayerKind(kind), guardian_id=row[f"{prefix}_guardian_id"], party=party)
+    return _new_payer(_PAYER_KIND.get(kind) or PayerKind(kind), guardian_id, party)
 
 
 def guardian_row(g: Guardian) -> dict[str, object]:
@@ -145,20 +169,70 @@ def guardian_row(g: Guardian) -> dict[str, object]:
     }
 
 
+GUARDIAN_COLUMNS = (
+    "organisation_id",
+    "id",
+    "first_name",
+    "last_name",
+    "address_street",
+    "address_post_code",
+    "address_city",
+    "address_country",
+    "emso",
+    "tax_number",
+    "iban",
+    "email",
+    "phone",
+    "version",
+)
+"""The columns :func:`guardian_from` reads, in order."""
+
+_new_guardian = trusted_factory(
+    Guardian,
+    "organisation_id",
+    "id",
+    "first_name",
+    "last_name",
+    "address",
+    "emso",
+    "tax_number",
+    "iban",
+    "email",
+    "phone",
+    "version",
+)
+
+
 def guardian_from(row: Row) -> Guardian:
-    """Build a Guardian."""
-    return Guardian(
-        organisation_id=row["organisation_id"],
-        id=row["id"],
-        first_name=row["first_name"],
-        last_name=row["last_name"],
-        address=_address_from("address", row),
-        emso=row["emso"],
-        tax_number=row["tax_number"],
-        iban=row["iban"],
-        email=row["email"],
-        phone=row["phone"],
-        version=row["version"],
+    """Build a Guardian from a :data:`GUARDIAN_COLUMNS` row."""
+    (
+        org,
+        key,
+        first,
+        last,
+        street,
+        post_code,
+        city,
+        country,
+        emso,
+        tax_number,
+        iban,
+        email,
+        phone,
+        version,
+    ) = row
+    return _new_guardian(
+        org,
+        key,
+        first,
+        last,
+        _address(street, post_code, city, country),
+        emso,
+        tax_number,
+        iban,
+        email,
+        phone,
+        version,
     )
 
 
@@ -186,22 +260,30 @@ def program_price_rows(p: Program) -> list[dict[str, object]]:
     ]
 
 
+PROGRAM_PRICE_COLUMNS = ("program_code", "valid_from", "monthly", "food_per_day")
+"""The columns :func:`program_price_from` reads (the program's code first, for grouping)."""
+
+_new_price = trusted_factory(ProgramPrice, "valid_from", "monthly", "food_per_day")
+
+
 def program_price_from(row: Row) -> ProgramPrice:
-    """Build a ProgramPrice."""
-    return ProgramPrice(
-        valid_from=row["valid_from"], monthly=row["monthly"], food_per_day=row["food_per_day"]
-    )
+    """Build a ProgramPrice from a :data:`PROGRAM_PRICE_COLUMNS` row."""
+    _program_code, valid_from, monthly, food_per_day = row
+    return _new_price(valid_from, monthly, food_per_day)
+
+
+PROGRAM_COLUMNS = ("organisation_id", "code", "name", "version")
+"""The columns :func:`program_from` reads, in order."""
+
+_new_program = trusted_factory(Program, "organisation_id", "code", "name", "prices", "version")
+_valid_from = operator.attrgetter("valid_from")
+_first = operator.itemgetter(0)
 
 
 def program_from(row: Row, prices: Iterable[ProgramPrice]) -> Program:
-    """Build a Program with its prices (sorted here)."""
-    return Program(
-        organisation_id=row["organisation_id"],
-        code=row["code"],
-        name=row["name"],
-        prices=tuple(sorted(prices, key=lambda p: p.valid_from)),
-        version=row["version"],
-    )
+    """Build a Program from a :data:`PROGRAM_COLUMNS` row with its prices (sorted here)."""
+    org, code, name, version = row
+    return _new_program(org, code, name, tuple(sorted(prices, key=_valid_from)), version)
 
 
 def group_row(g: Group) -> dict[str, object]:
@@ -215,15 +297,15 @@ def group_row(g: Group) -> dict[str, object]:
     }
 
 
+GROUP_COLUMNS = ("organisation_id", "code", "name", "program_code", "version")
+"""The columns :func:`group_from` reads (the fields of Group, in order)."""
+
+_new_group = trusted_factory(Group, *GROUP_COLUMNS)
+
+
 def group_from(row: Row) -> Group:
-    """Build a Group."""
-    return Group(
-        organisation_id=row["organisation_id"],
-        code=row["code"],
-        name=row["name"],
-        program_code=row["program_code"],
-        version=row["version"],
-    )
+    """Build a Group from a :data:`GROUP_COLUMNS` row."""
+    return _new_group(*row)
 
 
 def regresor_row(r: Regresor) -> dict[str, object]:
@@ -240,17 +322,58 @@ def regresor_row(r: Regresor) -> dict[str, object]:
     }
 
 
+REGRESOR_COLUMNS = (
+    "organisation_id",
+    "id",
+    "name",
+    "municipality_code",
+    "address_street",
+    "address_post_code",
+    "address_city",
+    "address_country",
+    "tax_number",
+    "email",
+    "version",
+)
+"""The columns :func:`regresor_from` reads, in order."""
+
+_new_regresor = trusted_factory(
+    Regresor,
+    "organisation_id",
+    "id",
+    "name",
+    "municipality_code",
+    "address",
+    "tax_number",
+    "email",
+    "version",
+)
+
+
 def regresor_from(row: Row) -> Regresor:
-    """Build a Regresor."""
-    return Regresor(
-        organisation_id=row["organisation_id"],
-        id=row["id"],
-        name=row["name"],
-        municipality_code=row["municipality_code"],
-        address=_address_from("address", row),
-        tax_number=row["tax_number"],
-        email=row["email"],
-        version=row["version"],
+    """Build a Regresor from a :data:`REGRESOR_COLUMNS` row."""
+    (
+        org,
+        key,
+        name,
+        municipality_code,
+        street,
+        post_code,
+        city,
+        country,
+        tax_number,
+        email,
+        version,
+    ) = row
+    return _new_regresor(
+        org,
+        key,
+        name,
+        municipality_code,
+        _address(street, post_code, city, country),
+        tax_number,
+        email,
+        version,
     )
 
 
@@ -318,9 +441,14 @@ def child_group_rows(c: Child) -> list[dict[str, object]]:
     ]
 
 
+CHILD_GROUP_COLUMNS = ("child_code", "valid_from", "group_code", "program_code")
+"""The columns :func:`child_group_from` reads (the child's code first, for grouping)."""
+
+
 def child_group_from(row: Row) -> GroupAssignment:
-    """Build a GroupAssignment."""
-    return _assignment(row["valid_from"], row["group_code"], row["program_code"])
+    """Build a GroupAssignment from a :data:`CHILD_GROUP_COLUMNS` row."""
+    _child_code, valid_from, group_code, program_code = row
+    return _assignment(valid_from, group_code, program_code)
 
 
 def child_guardian_rows(c: Child) -> list[dict[str, object]]:
@@ -337,68 +465,281 @@ def child_guardian_rows(c: Child) -> list[dict[str, object]]:
     ]
 
 
+CHILD_GUARDIAN_COLUMNS = ("child_code", "position", "guardian_id", "kind")
+"""The columns :func:`child_guardian_from` reads (code and position first, for ordering)."""
+
+
 def child_guardian_from(row: Row) -> GuardianLink:
-    """Build a GuardianLink."""
-    return _link(row["guardian_id"], row["kind"])
+    """Build a GuardianLink from a :data:`CHILD_GUARDIAN_COLUMNS` row."""
+    _child_code, _position, guardian_id, kind = row
+    return _new_link(guardian_id, _GUARDIAN_KIND.get(kind) or GuardianKind(kind))
 
 
-def child_from(row: Row, groups: Iterable[GroupAssignment], links: Iterable[GuardianLink]) -> Child:
-    """Build a Child; ``groups`` are sorted here, ``links`` must be in position order."""
-    mandate = None
-    if row["mandate_bank"] is not None:
-        mandate = Mandate(
-            bank=row["mandate_bank"],
-            iban=row["mandate_iban"],
-            debit_day=row["mandate_debit_day"],
-            reference=row["mandate_reference"],
-            signed_on=row["mandate_signed_on"],
-            creditor_id=row["mandate_creditor_id"],
+CHILD_COLUMNS = (
+    "organisation_id",
+    "code",
+    "first_name",
+    "last_name",
+    "sex",
+    "birth_date",
+    "birth_place",
+    "emso",
+    "tax_number",
+    "citizenship",
+    "permanent_street",
+    "permanent_post_code",
+    "permanent_city",
+    "permanent_country",
+    "temporary_street",
+    "temporary_post_code",
+    "temporary_city",
+    "temporary_country",
+    "municipality_code",
+    "regresor_id",
+    "adapted_program",
+    "special_needs",
+    "companion",
+    "card_number",
+    "employee_id",
+    "contract_number",
+    "contract_signed_on",
+    "contract_ends_on",
+    "enrollment_date",
+    "exit_date",
+    "newcomer",
+    "went_to_other_kindergarten",
+    "inactive",
+    "notes",
+    "printable_notes",
+    "payer_kind",
+    "payer_guardian_id",
+    "payer_party_name",
+    "payer_party_street",
+    "payer_party_post_code",
+    "payer_party_city",
+    "payer_party_country",
+    "payer_party_tax_number",
+    "payer_party_email",
+    "applicant_kind",
+    "applicant_guardian_id",
+    "applicant_party_name",
+    "applicant_party_street",
+    "applicant_party_post_code",
+    "applicant_party_city",
+    "applicant_party_country",
+    "applicant_party_tax_number",
+    "applicant_party_email",
+    "payment_kind",
+    "mandate_bank",
+    "mandate_iban",
+    "mandate_debit_day",
+    "mandate_reference",
+    "mandate_signed_on",
+    "mandate_creditor_id",
+    "delivery_kind",
+    "delivery_email",
+    "delivery_iban",
+    "payment_group_lead",
+    "version",
+)
+"""The columns :func:`child_from` reads, in order."""
+
+CHILD_CODE = CHILD_COLUMNS.index("code")
+"""Where the child's code is in a :data:`CHILD_COLUMNS` row."""
+
+_new_child = trusted_factory(
+    Child,
+    "organisation_id",
+    "code",
+    "first_name",
+    "last_name",
+    "sex",
+    "birth_date",
+    "birth_place",
+    "emso",
+    "tax_number",
+    "citizenship",
+    "permanent_address",
+    "temporary_address",
+    "municipality_code",
+    "regresor_id",
+    "groups",
+    "adapted_program",
+    "special_needs",
+    "companion",
+    "card_number",
+    "employee_id",
+    "contract_number",
+    "contract_signed_on",
+    "contract_ends_on",
+    "enrollment_date",
+    "exit_date",
+    "newcomer",
+    "went_to_other_kindergarten",
+    "inactive",
+    "notes",
+    "printable_notes",
+    "guardians",
+    "payer",
+    "applicant",
+    "payment",
+    "delivery",
+    "payment_group_lead",
+    "version",
+)
+
+
+def child_from(row: Row, groups: Sequence[GroupAssignment], links: Sequence[GuardianLink]) -> Child:
+    """Build a Child from a :data:`CHILD_COLUMNS` row.
+
+    ``groups`` may come in any order (they are sorted here); ``links`` must be in
+    position order.
+    """
+    (
+        organisation_id,
+        code,
+        first_name,
+        last_name,
+        sex,
+        birth_date,
+        birth_place,
+        emso,
+        tax_number,
+        citizenship,
+        permanent_street,
+        permanent_post_code,
+        permanent_city,
+        permanent_country,
+        temporary_street,
+        temporary_post_code,
+        temporary_city,
+        temporary_country,
+        municipality_code,
+        regresor_id,
+        adapted_program,
+        special_needs,
+        companion,
+        card_number,
+        employee_id,
+        contract_number,
+        contract_signed_on,
+        contract_ends_on,
+        enrollment_date,
+        exit_date,
+        newcomer,
+        went_to_other_kindergarten,
+        inactive,
+        notes,
+        printable_notes,
+        payer_kind,
+        payer_guardian_id,
+        payer_party_name,
+        payer_party_street,
+        payer_party_post_code,
+        payer_party_city,
+        payer_party_country,
+        payer_party_tax_number,
+        payer_party_email,
+        applicant_kind,
+        applicant_guardian_id,
+        applicant_party_name,
+        applicant_party_street,
+        applicant_party_post_code,
+        applicant_party_city,
+        applicant_party_country,
+        applicant_party_tax_number,
+        applicant_party_email,
+        payment_kind,
+        mandate_bank,
+        mandate_iban,
+        mandate_debit_day,
+        mandate_reference,
+        mandate_signed_on,
+        mandate_creditor_id,
+        delivery_kind,
+        delivery_email,
+        delivery_iban,
+        payment_group_lead,
+        version,
+    ) = row
+    if mandate_bank is None:
+        payment = _payment(payment_kind)
+    else:
+        payment = _new_payment(
+            _PAYMENT_KIND.get(payment_kind) or PaymentKind(payment_kind),
+            _new_mandate(
+                mandate_bank,
+                mandate_iban,
+                mandate_debit_day,
+                mandate_reference,
+                mandate_signed_on,
+                mandate_creditor_id,
+            ),
         )
-    sex = row["sex"]
-    return Child(
-        organisation_id=row["organisation_id"],
-        code=row["code"],
-        first_name=row["first_name"],
-        last_name=row["last_name"],
-        sex=None if sex is None else Sex(sex),
-        birth_date=row["birth_date"],
-        birth_place=row["birth_place"],
-        emso=row["emso"],
-        tax_number=row["tax_number"],
-        citizenship=row["citizenship"],
-        permanent_address=_address_from("permanent", row),
-        temporary_address=(
-            None if row["temporary_street"] is None else _address_from("temporary", row)
+    return _new_child(
+        organisation_id,
+        code,
+        first_name,
+        last_name,
+        None if sex is None else (_SEX.get(sex) or Sex(sex)),
+        birth_date,
+        birth_place,
+        emso,
+        tax_number,
+        citizenship,
+        _address(permanent_street, permanent_post_code, permanent_city, permanent_country),
+        None
+        if temporary_street is None
+        else _address(temporary_street, temporary_post_code, temporary_city, temporary_country),
+        municipality_code,
+        regresor_id,
+        tuple(groups) if len(groups) < 2 else tuple(sorted(groups, key=_valid_from)),
+        adapted_program,
+        special_needs,
+        companion,
+        card_number,
+        employee_id,
+        contract_number,
+        contract_signed_on,
+        contract_ends_on,
+        enrollment_date,
+        exit_date,
+        newcomer,
+        went_to_other_kindergarten,
+        inactive,
+        notes,
+        printable_notes,
+        tuple(links),
+        None
+        if payer_kind is None
+        else _payer_from(
+            payer_kind,
+            payer_guardian_id,
+            payer_party_name,
+            payer_party_street,
+            payer_party_post_code,
+            payer_party_city,
+            payer_party_country,
+            payer_party_tax_number,
+            payer_party_email,
         ),
-        municipality_code=row["municipality_code"],
-        regresor_id=row["regresor_id"],
-        groups=tuple(sorted(groups, key=lambda g: g.valid_from)),
-        adapted_program=row["adapted_program"],
-        special_needs=row["special_needs"],
-        companion=row["companion"],
-        card_number=row["card_number"],
-        employee_id=row["employee_id"],
-        contract_number=row["contract_number"],
-        contract_signed_on=row["contract_signed_on"],
-        contract_ends_on=row["contract_ends_on"],
-        enrollment_date=row["enrollment_date"],
-        exit_date=row["exit_date"],
-        newcomer=row["newcomer"],
-        went_to_other_kindergarten=row["went_to_other_kindergarten"],
-        inactive=row["inactive"],
-        notes=row["notes"],
-        printable_notes=row["printable_notes"],
-        guardians=tuple(links),
-        payer=_payer_from("payer", row),
-        applicant=_payer_from("applicant", row),
-        payment=(
-            _payment(row["payment_kind"])
-            if mandate is None
-            else PaymentMethod(kind=PaymentKind(row["payment_kind"]), mandate=mandate)
+        None
+        if applicant_kind is None
+        else _payer_from(
+            applicant_kind,
+            applicant_guardian_id,
+            applicant_party_name,
+            applicant_party_street,
+            applicant_party_post_code,
+            applicant_party_city,
+            applicant_party_country,
+            applicant_party_tax_number,
+            applicant_party_email,
         ),
-        delivery=_delivery(row["delivery_kind"], row["delivery_email"], row["delivery_iban"]),
-        payment_group_lead=row["payment_group_lead"],
-        version=row["version"],
+        payment,
+        _delivery(delivery_kind, delivery_email, delivery_iban),
+        payment_group_lead,
+        version,
     )
 
 
@@ -422,24 +763,30 @@ def decision_row(d: Decision) -> dict[str, object]:
     }
 
 
+DECISION_COLUMNS = (
+    "organisation_id",
+    "id",
+    "child_code",
+    "number",
+    "coefficient",
+    "valid_from",
+    "valid_to",
+    "regresor_id",
+    "sibling_order",
+    "state_financed",
+    "payment_class",
+    "issued_on",
+    "supersedes",
+    "version",
+)
+"""The columns :func:`decision_from` reads (the fields of Decision, in order)."""
+
+_new_decision = trusted_factory(Decision, *DECISION_COLUMNS)
+
+
 def decision_from(row: Row) -> Decision:
-    """Build a Decision."""
-    return Decision(
-        organisation_id=row["organisation_id"],
-        id=row["id"],
-        child_code=row["child_code"],
-        number=row["number"],
-        coefficient=row["coefficient"],
-        valid_from=row["valid_from"],
-        valid_to=row["valid_to"],
-        regresor_id=row["regresor_id"],
-        sibling_order=row["sibling_order"],
-        state_financed=row["state_financed"],
-        payment_class=row["payment_class"],
-        issued_on=row["issued_on"],
-        supersedes=row["supersedes"],
-        version=row["version"],
-    )
+    """Build a Decision from a :data:`DECISION_COLUMNS` row."""
+    return _new_decision(*row)
 
 
 def reservation_row(r: Reservation) -> dict[str, object]:
@@ -457,18 +804,46 @@ def reservation_row(r: Reservation) -> dict[str, object]:
     }
 
 
+RESERVATION_COLUMNS = (
+    "organisation_id",
+    "id",
+    "child_code",
+    "kind",
+    "start_date",
+    "end_date",
+    "announced_on",
+    "doctor_note",
+    "version",
+)
+"""The columns :func:`reservation_from` reads, in order."""
+
+_new_reservation = trusted_factory(
+    Reservation,
+    "organisation_id",
+    "id",
+    "child_code",
+    "kind",
+    "start",
+    "end",
+    "announced_on",
+    "doctor_note",
+    "version",
+)
+
+
 def reservation_from(row: Row) -> Reservation:
-    """Build a Reservation."""
-    return Reservation(
-        organisation_id=row["organisation_id"],
-        id=row["id"],
-        child_code=row["child_code"],
-        kind=ReservationKind(row["kind"]),
-        start=row["start_date"],
-        end=row["end_date"],
-        announced_on=row["announced_on"],
-        doctor_note=row["doctor_note"],
-        version=row["version"],
+    """Build a Reservation from a :data:`RESERVATION_COLUMNS` row."""
+    org, key, child_code, kind, start, end, announced_on, doctor_note, version = row
+    return _new_reservation(
+        org,
+        key,
+        child_code,
+        _RESERVATION_KIND.get(kind) or ReservationKind(kind),
+        start,
+        end,
+        announced_on,
+        doctor_note,
+        version,
     )
 
 
@@ -479,12 +854,6 @@ def _split_datetime(value: datetime | None) -> tuple[datetime | None, int | None
     if offset is None:
         return value, None
     return value.replace(tzinfo=None), offset // _MICROSECOND
-
-
-def _join_datetime(value: datetime | None, offset: int | None) -> datetime | None:
-    if value is None or offset is None:
-        return value
-    return value.replace(tzinfo=timezone(offset * _MICROSECOND))
 
 
 def absence_row(a: Absence) -> dict[str, object]:
@@ -503,15 +872,92 @@ def absence_row(a: Absence) -> dict[str, object]:
     }
 
 
+ABSENCE_COLUMNS = (
+    "organisation_id",
+    "id",
+    "child_code",
+    "start_date",
+    "end_date",
+    "announced_at",
+    "announced_utc_offset",
+    "doctor_note",
+    "version",
+)
+"""The columns :func:`absence_from` reads, in order."""
+
+_new_absence = trusted_factory(
+    Absence,
+    "organisation_id",
+    "id",
+    "child_code",
+    "start",
+    "end",
+    "announced_at",
+    "doctor_note",
+    "version",
+)
+
+
 def absence_from(row: Row) -> Absence:
-    """Build an Absence."""
-    return Absence(
-        organisation_id=row["organisation_id"],
-        id=row["id"],
-        child_code=row["child_code"],
-        start=row["start_date"],
-        end=row["end_date"],
-        announced_at=_join_datetime(row["announced_at"], row["announced_utc_offset"]),
-        doctor_note=row["doctor_note"],
-        version=row["version"],
-    )
+    """Build an Absence from an :data:`ABSENCE_COLUMNS` row."""
+    org, key, child_code, start, end, announced_at, offset, doctor_note, version = row
+    if offset is not None and announced_at is not None:
+        announced_at = announced_at.replace(tzinfo=timezone(offset * _MICROSECOND))
+    return _new_absence(org, key, child_code, start, end, announced_at, doctor_note, version)
+
+
+def group_rows(
+    rows: Iterable[Row],
+    build: Callable[[Row], T],
+    key: int,
+    order: Callable[[tuple[T, ...]], tuple[T, ...]] | None = None,
+) -> dict[Any, tuple[T, ...]]:
+    """Build a record from each row and collect them by the row's column ``key``, in one pass.
+
+    Most keys have one record, so each group is a tuple from the start; ``order``
+    (if given) sorts only the groups that got more than one.
+
+    >>> by_letter = lambda group: tuple(sorted(group))
+    >>> group_rows([(7, "c"), (8, "b"), (7, "a")], lambda row: row[1], 0, by_letter)
+    {7: ('a', 'c'), 8: ('b',)}
+    """
+    grouped: dict[Any, tuple[T, ...]] = {}
+    found_for = grouped.get
+    several = []
+    for row in rows:
+        record = build(row)
+        group = row[key]
+        found = found_for(group)
+        if found is None:
+            grouped[group] = (record,)
+        else:
+            grouped[group] = (*found, record)
+            several.append(group)
+    if order is not None:
+        for group in several:
+            grouped[group] = order(grouped[group])
+    return grouped
+
+
+def _position_and_link(row: Row) -> tuple[int, GuardianLink]:
+    return row[1], child_guardian_from(row)
+
+
+def _by_position(
+    pairs: tuple[tuple[int, GuardianLink], ...],
+) -> tuple[tuple[int, GuardianLink], ...]:
+    return tuple(sorted(pairs, key=_first))
+
+
+def child_links(rows: Iterable[Row]) -> dict[int, tuple[GuardianLink, ...]]:
+    """A child's guardian links (:data:`CHILD_GUARDIAN_COLUMNS` rows) by its code, in order.
+
+    >>> links = child_links([(7, 1, "g-2", "father"), (7, 0, "g-1", "mother")])
+    >>> [link.guardian_id for link in links[7]]
+    ['g-1', 'g-2']
+    """
+    by_child = group_rows(rows, _position_and_link, 0, _by_position)
+    return {
+        code: (pairs[0][1],) if len(pairs) == 1 else tuple(link for _, link in pairs)
+        for code, pairs in by_child.items()
+    }

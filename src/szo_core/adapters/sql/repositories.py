@@ -1,7 +1,11 @@
 """SQL repositories: one per record type, all on the unit of work's connection.
 
 Each repository maps records to rows with the named constructors of
-``_rows``.  Updates and removals are guarded by the ``version`` column:
+``_rows``; it reads only the columns its constructor names (``*_COLUMNS``), as
+plain rows, and builds the records without validating them again (they were
+validated when they were stored; see :mod:`szo_core.adapters.sql._rows`).
+
+Updates and removals are guarded by the ``version`` column:
 ``UPDATE ... WHERE organisation_id = ? AND key = ? AND version = ?`` must touch
 exactly one row, else the record is missing (:class:`~szo_core.errors.NotFound`)
 or stale (:class:`~szo_core.errors.ConcurrencyConflict`, and the unit of work is
@@ -24,24 +28,16 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
 
 import attrs
-from sqlalchemy import ColumnElement, Table, and_, delete, insert, select, update
+from sqlalchemy import Column, ColumnElement, Table, and_, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from szo_core.adapters._common import by_start, conflict, locked, not_found
 from szo_core.adapters.sql import _rows, tables
-from szo_core.model import (
-    Absence,
-    Child,
-    Decision,
-    GroupAssignment,
-    GuardianLink,
-    Program,
-    ProgramPrice,
-    Reservation,
-)
+from szo_core.adapters.sql._rows import Row
+from szo_core.model import Absence, Child, Decision, Program, Reservation
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection, RowMapping
+    from sqlalchemy import Connection
 
     from szo_core.adapters.sql.uow import SqlUnitOfWork
 
@@ -84,7 +80,8 @@ class SqlRepository(Generic[R, K]):
         table: The record's table.
         key_column: The key column besides ``organisation_id``.
         to_row: Record to column values.
-        from_row: Row to record.
+        columns: The columns ``from_row`` reads, in its order.
+        from_row: Row of ``columns`` to record.
     """
 
     def __init__(
@@ -94,13 +91,15 @@ class SqlRepository(Generic[R, K]):
         table: Table,
         key_column: str,
         to_row: Callable[[R], dict[str, object]],
-        from_row: Callable[[RowMapping], R],
+        columns: Sequence[str],
+        from_row: Callable[[Row], R],
     ) -> None:
         self._uow = uow
         self.kind = kind
         self.table = table
         self._key_column = key_column
         self._to_row = to_row
+        self.columns: list[Column[Any]] = _rows.columns(table, columns)
         self._from_row = from_row
 
     @property
@@ -122,12 +121,13 @@ class SqlRepository(Generic[R, K]):
     def _delete_parts(self, organisation_id: str, key: K) -> None:
         """Delete the owned rows of one record."""
 
-    def build(self, rows: Sequence[RowMapping], scope: Scope) -> list[R]:
-        """Build records from their main rows; ``scope`` selects their owned rows."""
-        return [self._from_row(row) for row in rows]
+    def build(self, rows: Sequence[Row], scope: Scope) -> list[R]:
+        """Build records from rows of :attr:`columns`; ``scope`` selects their owned rows."""
+        from_row = self._from_row
+        return [from_row(row) for row in rows]
 
-    def _select(self, where: ColumnElement[bool]) -> Sequence[RowMapping]:
-        return self._conn.execute(select(self.table).where(where)).mappings().all()
+    def _select(self, where: ColumnElement[bool]) -> Sequence[Row]:
+        return self._conn.execute(select(*self.columns).where(where)).all()
 
     # -- the port ----------------------------------------------------------------------
 
@@ -217,11 +217,17 @@ class SqlProgramRepository(SqlRepository[Program, str]):
 
     def __init__(self, uow: SqlUnitOfWork) -> None:
         super().__init__(
-            uow, "programs", tables.program, "code", _rows.program_row, self._no_prices
+            uow,
+            "programs",
+            tables.program,
+            "code",
+            _rows.program_row,
+            _rows.PROGRAM_COLUMNS,
+            self._no_prices,
         )
 
     @staticmethod
-    def _no_prices(row: RowMapping) -> Program:
+    def _no_prices(row: Row) -> Program:
         return _rows.program_from(row, ())
 
     def _part_key_column(self) -> str:
@@ -238,23 +244,36 @@ class SqlProgramRepository(SqlRepository[Program, str]):
             delete(t).where(t.c.organisation_id == organisation_id, t.c.program_code == key)
         )
 
-    def build(self, rows: Sequence[RowMapping], scope: Scope) -> list[Program]:
+    def build(self, rows: Sequence[Row], scope: Scope) -> list[Program]:
         """Build programs with their prices (one SELECT for all the prices)."""
         t = tables.program_price
-        prices: dict[str, list[ProgramPrice]] = {}
-        for row in self._conn.execute(select(t).where(scope(t))).mappings().all():
-            prices.setdefault(row["program_code"], []).append(_rows.program_price_from(row))
-        return [_rows.program_from(row, prices.get(row["code"], ())) for row in rows]
+        prices = _rows.group_rows(
+            self._conn.execute(
+                select(*_rows.columns(t, _rows.PROGRAM_PRICE_COLUMNS)).where(scope(t))
+            ).all(),
+            _rows.program_price_from,
+            0,
+        )
+        code = _rows.PROGRAM_COLUMNS.index("code")
+        return [_rows.program_from(row, prices.get(row[code], ())) for row in rows]
 
 
 class SqlChildRepository(SqlRepository[Child, int]):
     """Children, with group history and guardian links in their own tables."""
 
     def __init__(self, uow: SqlUnitOfWork) -> None:
-        super().__init__(uow, "children", tables.child, "code", _rows.child_row, self._bare)
+        super().__init__(
+            uow,
+            "children",
+            tables.child,
+            "code",
+            _rows.child_row,
+            _rows.CHILD_COLUMNS,
+            self._bare,
+        )
 
     @staticmethod
-    def _bare(row: RowMapping) -> Child:
+    def _bare(row: Row) -> Child:
         return _rows.child_from(row, (), ())
 
     def _part_key_column(self) -> str:
@@ -274,25 +293,29 @@ class SqlChildRepository(SqlRepository[Child, int]):
                 delete(t).where(t.c.organisation_id == organisation_id, t.c.child_code == key)
             )
 
-    def build(self, rows: Sequence[RowMapping], scope: Scope) -> list[Child]:
-        """Build children with their groups and guardian links (one SELECT each)."""
-        groups: dict[int, list[GroupAssignment]] = {}
-        g = tables.child_group
-        for row in self._conn.execute(select(g).where(scope(g))).mappings().all():
-            groups.setdefault(row["child_code"], []).append(_rows.child_group_from(row))
-        links: dict[int, list[tuple[int, GuardianLink]]] = {}
-        cg = tables.child_guardian
-        for row in self._conn.execute(select(cg).where(scope(cg))).mappings().all():
-            links.setdefault(row["child_code"], []).append(
-                (row["position"], _rows.child_guardian_from(row))
-            )
+    def build(self, rows: Sequence[Row], scope: Scope) -> list[Child]:
+        """Build children with their groups and guardian links (one SELECT each).
+
+        Each owned table is read once and its rows grouped by child in one pass.
+        """
+        conn = self._conn
+        g, cg = tables.child_group, tables.child_guardian
+        groups = _rows.group_rows(
+            conn.execute(
+                select(*_rows.columns(g, _rows.CHILD_GROUP_COLUMNS)).where(scope(g))
+            ).all(),
+            _rows.child_group_from,
+            0,
+        )
+        links = _rows.child_links(
+            conn.execute(
+                select(*_rows.columns(cg, _rows.CHILD_GUARDIAN_COLUMNS)).where(scope(cg))
+            ).all()
+        )
+        child_from, code, none = _rows.child_from, _rows.CHILD_CODE, ()
+        groups_of, links_of = groups.get, links.get
         return [
-            _rows.child_from(
-                row,
-                groups.get(row["code"], ()),
-                (link for _, link in sorted(links.get(row["code"], ()), key=lambda p: p[0])),
-            )
-            for row in rows
+            child_from(row, groups_of(row[code], none), links_of(row[code], none)) for row in rows
         ]
 
 
@@ -316,7 +339,13 @@ class SqlDecisionRepository(ChildRecordRepository[Decision]):
 
     def __init__(self, uow: SqlUnitOfWork) -> None:
         super().__init__(
-            uow, "decisions", tables.decision, "id", _rows.decision_row, _rows.decision_from
+            uow,
+            "decisions",
+            tables.decision,
+            "id",
+            _rows.decision_row,
+            _rows.DECISION_COLUMNS,
+            _rows.decision_from,
         )
 
     def _refuse_locked(self, record: Decision) -> None:

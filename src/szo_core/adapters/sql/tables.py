@@ -38,6 +38,7 @@ from sqlalchemy import (
     MetaData,
     Table,
     Text,
+    true,
 )
 
 from szo_core.adapters.sql.types import ExactDecimal
@@ -203,6 +204,9 @@ child = Table(
     Column("contract_ends_on", Date, nullable=True),
     Column("enrollment_date", Date, nullable=True),
     Column("exit_date", Date, nullable=True),
+    Column("exit_notice_on", Date, nullable=True),
+    Column("parents_taxpayers", Boolean, nullable=False, server_default=true()),
+    Column("family_order", Integer, nullable=True),
     Column("newcomer", Boolean, nullable=False),
     Column("went_to_other_kindergarten", Boolean, nullable=False),
     Column("inactive", Boolean, nullable=False),

@@ -26,17 +26,19 @@ and constraint, never a value.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import gc
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
-from sqlalchemy import Connection, Engine, and_, or_, select
+from sqlalchemy import Column, ColumnElement, Connection, Engine, Table, and_, or_, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from szo_core.adapters._common import by_start, storage_failed
 from szo_core.adapters.sql import _rows, tables
+from szo_core.adapters.sql._rows import Row
 from szo_core.adapters.sql.engine import DatabaseUrl, make_engine
 from szo_core.adapters.sql.repositories import (
     ChildRecordRepository,
@@ -48,7 +50,8 @@ from szo_core.adapters.sql.repositories import (
 )
 from szo_core.calendar import Month
 from szo_core.errors import ConcurrencyConflict, ConfigurationError, StorageError
-from szo_core.model import Absence, Decision, Group, Guardian, Regresor, Reservation
+from szo_core.model import Absence, Group, Guardian, Regresor, Reservation
+from szo_core.model._trusted import trusted_factory
 from szo_core.ports import ChildMonth, MonthData
 
 __all__ = ["SqlStore", "SqlUnitOfWork"]
@@ -57,6 +60,38 @@ _SQLITE_BUSY_SNAPSHOT = 517
 _PG_RETRYABLE = {"40001", "40P01"}  # serialization failure, deadlock
 _DUPLICATE = {"23505", "SQLITE_CONSTRAINT_PRIMARYKEY", "SQLITE_CONSTRAINT_UNIQUE"}
 _REFERENCE = {"23503", "SQLITE_CONSTRAINT_FOREIGNKEY"}
+
+# load_month groups each child's records by the child's column of the row.
+_DECISION_CHILD = _rows.DECISION_COLUMNS.index("child_code")
+_RESERVATION_CHILD = _rows.RESERVATION_COLUMNS.index("child_code")
+_ABSENCE_CHILD = _rows.ABSENCE_COLUMNS.index("child_code")
+# ChildMonth has no validators; the trusted constructor only skips attrs' keyword handling.
+_new_child_month = trusted_factory(ChildMonth, "child", "decisions", "reservations", "absences")
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a month's records are built.
+
+    ``load_month`` creates about a dozen container objects per child (records,
+    tuples), all of which survive.  With the collector running, the growing
+    young generations trigger full collections that walk every object built so
+    far again and again: measured at 40 % of ``load_month`` for 30,000 children
+    (``benchmarks/bench_storage.py``).  Paused, the objects are walked once by the
+    first collection after the load instead.  The records hold no reference
+    cycles, so nothing is kept that a collection would have freed.  The pause is
+    process-wide (other threads do not collect meanwhile), lasts only for the
+    load, and the collector is turned back on in ``finally`` unless the caller
+    had it off already.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _translate(exc: Exception, kind: str) -> StorageError:
@@ -121,13 +156,31 @@ class SqlUnitOfWork:
         self.decisions = SqlDecisionRepository(self)
         self.decision_locks = SqlDecisionLocks(self)
         self.guardians: SqlRepository[Guardian, str] = SqlRepository(
-            self, "guardians", tables.guardian, "id", _rows.guardian_row, _rows.guardian_from
+            self,
+            "guardians",
+            tables.guardian,
+            "id",
+            _rows.guardian_row,
+            _rows.GUARDIAN_COLUMNS,
+            _rows.guardian_from,
         )
         self.groups: SqlRepository[Group, str] = SqlRepository(
-            self, "groups", tables.group, "code", _rows.group_row, _rows.group_from
+            self,
+            "groups",
+            tables.group,
+            "code",
+            _rows.group_row,
+            _rows.GROUP_COLUMNS,
+            _rows.group_from,
         )
         self.regresors: SqlRepository[Regresor, str] = SqlRepository(
-            self, "regresors", tables.regresor, "id", _rows.regresor_row, _rows.regresor_from
+            self,
+            "regresors",
+            tables.regresor,
+            "id",
+            _rows.regresor_row,
+            _rows.REGRESOR_COLUMNS,
+            _rows.regresor_from,
         )
         self.reservations: ChildRecordRepository[Reservation] = ChildRecordRepository(
             self,
@@ -135,10 +188,17 @@ class SqlUnitOfWork:
             tables.reservation,
             "id",
             _rows.reservation_row,
+            _rows.RESERVATION_COLUMNS,
             _rows.reservation_from,
         )
         self.absences: ChildRecordRepository[Absence] = ChildRecordRepository(
-            self, "absences", tables.absence, "id", _rows.absence_row, _rows.absence_from
+            self,
+            "absences",
+            tables.absence,
+            "id",
+            _rows.absence_row,
+            _rows.ABSENCE_COLUMNS,
+            _rows.absence_from,
         )
 
     @property
@@ -172,7 +232,11 @@ class SqlUnitOfWork:
         """Return everything the fee engine needs for ``month``, with 12 SELECTs in all.
 
         The number of statements does not depend on the number of children: each
-        table is read once, filtered by the organisation and the month.
+        table is read once, filtered by the organisation and the month, and its
+        rows are grouped by child in one pass.  The records are built from the
+        stored rows without running their validators again (they ran when the
+        rows were written), and with the garbage collector paused meanwhile (see
+        :func:`_collector_paused`); ``benchmarks/bench_storage.py`` measures it.
         """
         if not isinstance(month, Month):
             raise ConfigurationError(
@@ -202,98 +266,98 @@ class SqlUnitOfWork:
             or_(d.c.id.in_(valid_in_month), d.c.supersedes.in_(valid_in_month)),
         )
         year_first, year_last = date(month.year, 1, 1), date(month.year, 12, 31)
-        with self.guard("month"):
+        r, a = tables.reservation, tables.absence
+        p, g, rg = tables.program, tables.group, tables.regresor
+        gu, cg, lk = tables.guardian, tables.child_guardian, tables.decision_lock
+        linked = select(cg.c.guardian_id).where(
+            cg.c.organisation_id == org, cg.c.child_code.in_(month_codes)
+        )
+
+        def whole_organisation(part: Table) -> ColumnElement[bool]:
+            return part.c.organisation_id == org
+
+        def read(columns: Sequence[Column[Any]], *where: ColumnElement[bool]) -> Sequence[Row]:
+            return conn.execute(select(*columns).where(*where)).all()
+
+        with self.guard("month"), _collector_paused():
             children = self.children.build(
-                conn.execute(select(c).where(child_in_month)).mappings().all(),
+                read(self.children.columns, child_in_month),
                 lambda part: and_(
                     part.c.organisation_id == org, part.c.child_code.in_(month_codes)
                 ),
             )
-            decisions: dict[int, list[Decision]] = {}
-            for row in conn.execute(select(d).where(decision_in_month)).mappings().all():
-                decisions.setdefault(row["child_code"], []).append(_rows.decision_from(row))
-            reservations: dict[int, list[Reservation]] = {}
-            r = tables.reservation
-            for row in (
-                conn.execute(
-                    select(r).where(
-                        r.c.organisation_id == org,
-                        r.c.start_date <= year_last,
-                        r.c.end_date >= year_first,
-                    )
-                )
-                .mappings()
-                .all()
-            ):
-                reservations.setdefault(row["child_code"], []).append(_rows.reservation_from(row))
-            absences: dict[int, list[Absence]] = {}
-            a = tables.absence
-            for row in (
-                conn.execute(
-                    select(a).where(
-                        a.c.organisation_id == org, a.c.start_date <= last, a.c.end_date >= first
-                    )
-                )
-                .mappings()
-                .all()
-            ):
-                absences.setdefault(row["child_code"], []).append(_rows.absence_from(row))
-            p = tables.program
+            decisions = _rows.group_rows(
+                read(self.decisions.columns, decision_in_month),
+                _rows.decision_from,
+                _DECISION_CHILD,
+                by_start,
+            )
+            reservations = _rows.group_rows(
+                read(
+                    self.reservations.columns,
+                    r.c.organisation_id == org,
+                    r.c.start_date <= year_last,
+                    r.c.end_date >= year_first,
+                ),
+                _rows.reservation_from,
+                _RESERVATION_CHILD,
+                by_start,
+            )
+            absences = _rows.group_rows(
+                read(
+                    self.absences.columns,
+                    a.c.organisation_id == org,
+                    a.c.start_date <= last,
+                    a.c.end_date >= first,
+                ),
+                _rows.absence_from,
+                _ABSENCE_CHILD,
+                by_start,
+            )
             programs = self.programs.build(
-                conn.execute(select(p).where(p.c.organisation_id == org)).mappings().all(),
-                lambda part: part.c.organisation_id == org,
+                read(self.programs.columns, p.c.organisation_id == org), whole_organisation
             )
-            g = tables.group
-            groups = [
-                _rows.group_from(row)
-                for row in conn.execute(select(g).where(g.c.organisation_id == org))
-                .mappings()
-                .all()
-            ]
-            rg = tables.regresor
-            regresors = [
-                _rows.regresor_from(row)
-                for row in conn.execute(select(rg).where(rg.c.organisation_id == org))
-                .mappings()
-                .all()
-            ]
-            gu, cg = tables.guardian, tables.child_guardian
-            linked = select(cg.c.guardian_id).where(
-                cg.c.organisation_id == org, cg.c.child_code.in_(month_codes)
+            groups = self.groups.build(
+                read(self.groups.columns, g.c.organisation_id == org), whole_organisation
             )
-            guardians = [
-                _rows.guardian_from(row)
-                for row in conn.execute(
-                    select(gu).where(gu.c.organisation_id == org, gu.c.id.in_(linked))
-                )
-                .mappings()
-                .all()
-            ]
-            lk = tables.decision_lock
+            regresors = self.regresors.build(
+                read(self.regresors.columns, rg.c.organisation_id == org), whole_organisation
+            )
+            guardians = self.guardians.build(
+                read(self.guardians.columns, gu.c.organisation_id == org, gu.c.id.in_(linked)),
+                whole_organisation,
+            )
             locks = conn.execute(
                 select(lk.c.decision_id, lk.c.billing_run_id).where(
                     lk.c.organisation_id == org,
                     lk.c.decision_id.in_(select(d.c.id).where(decision_in_month)),
                 )
             ).all()
-        return MonthData(
-            organisation_id=org,
-            month=month,
-            children={
-                child.code: ChildMonth(
-                    child=child,
-                    decisions=by_start(decisions.get(child.code, ())),
-                    reservations=by_start(reservations.get(child.code, ())),
-                    absences=by_start(absences.get(child.code, ())),
-                )
-                for child in children
-            },
-            programs={program.code: program for program in programs},
-            groups={group.code: group for group in groups},
-            regresors={regresor.id: regresor for regresor in regresors},
-            guardians={guardian.id: guardian for guardian in guardians},
-            locked_decisions=dict(locks),
-        )
+            none: tuple[()] = ()
+            new_child_month = _new_child_month
+            decisions_of, reservations_of, absences_of = (
+                decisions.get,
+                reservations.get,
+                absences.get,
+            )
+            return MonthData(
+                organisation_id=org,
+                month=month,
+                children={
+                    child.code: new_child_month(
+                        child,
+                        decisions_of(child.code, none),
+                        reservations_of(child.code, none),
+                        absences_of(child.code, none),
+                    )
+                    for child in children
+                },
+                programs={program.code: program for program in programs},
+                groups={group.code: group for group in groups},
+                regresors={regresor.id: regresor for regresor in regresors},
+                guardians={guardian.id: guardian for guardian in guardians},
+                locked_decisions=dict(locks),
+            )
 
     def commit(self) -> None:
         """Commit; deferred references are checked here (StorageError, nothing stored)."""
