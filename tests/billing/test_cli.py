@@ -26,9 +26,9 @@ def run(*args: str) -> Result:
 
 @pytest.fixture
 def database(tmp_path: Path) -> Path:
-    """A SQLite file holding the test organisation (at the 0001 schema, before billing)."""
+    """A SQLite file holding the test organisation, not billed yet."""
     path = tmp_path / "vrtec.sqlite"
-    migrate(path, "0001")
+    migrate(path)
     store = SqlBillingStore.open(path, migrate=False)
     try:
         with store.unit_of_work() as uow:  # the storage helper's tables only

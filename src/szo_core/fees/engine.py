@@ -54,6 +54,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Final
 
+from szo_core._gc import collector_paused
 from szo_core.calendar import Month
 from szo_core.errors import FeeRuleError
 from szo_core.fees.inputs import FeeInputs
@@ -75,6 +76,7 @@ from szo_core.fees.rules import (
     ReservationBasis,
     ReservationScheme,
 )
+from szo_core.fees.siblings import SiblingEra
 from szo_core.fees.statement import FeeLine, FeeStatement, LineKind, PayerKind
 from szo_core.model import Child, Decision, Reservation
 from szo_core.money import CENT
@@ -110,7 +112,13 @@ def compute(month: Month, child: Child, inputs: FeeInputs, rules: FeeRules) -> F
 
     See the module example.
     """
-    facts = month_facts(month, rules)
+    return _compute(month, month_facts(month, rules), child, inputs, rules)
+
+
+def _compute(
+    month: Month, facts: MonthFacts, child: Child, inputs: FeeInputs, rules: FeeRules
+) -> FeeStatement:
+    """:func:`compute` with the month's calendar facts already looked up."""
     enrollment = child.enrollment_date
     if enrollment is None or facts.days_in_month == 0:
         return _empty(month, child, facts)
@@ -154,6 +162,20 @@ def compute_month(
     (if given) is called as ``progress(done, total)`` every ``every`` children
     and at the end; ``total`` is 0 when ``children`` has no length.
 
+    When ``children`` is a sequence (a list or tuple: built already, so no
+    code of the caller runs during the batch except ``progress``), Python's
+    cyclic garbage collector is paused while the statements are built and
+    turned back on at the end, also on an error, unless it was off already.
+    Each child adds about six container objects (the statement, its lines)
+    that all survive and hold no reference cycles; with the collector running,
+    the growing heap triggers full collections that walk every object of the
+    process again, the inputs included (about 12 % of the time for 100,000
+    children, and the reason the time per child grew with the batch).  Paused,
+    the first collection after the batch walks the new objects once
+    (``benchmarks/bench_fees.py`` counts it in the engine's time).  The pause
+    is process-wide: other threads do not collect meanwhile.  A lazy iterable
+    is consumed with the collector on, as its producer may make cyclic garbage.
+
     Example:
         >>> from szo_core.calendar import Month
         >>> seen = []
@@ -164,17 +186,25 @@ def compute_month(
         [(0, 0)]
     """
     items: Sequence[tuple[Child, FeeInputs]] | Iterable[tuple[Child, FeeInputs]] = children
+    is_sequence = isinstance(items, Sequence)
     total = len(items) if isinstance(items, Sequence) else 0
     result: list[FeeStatement] = []
+    append = result.append
+    facts = month_facts(month, rules)  # once for the batch
     done = 0
-    for child, inputs in items:
-        result.append(compute(month, child, inputs, rules))
-        done += 1
-        if progress is not None and done % every == 0:
-            progress(done, total)
+    with collector_paused(is_sequence and _PAUSE_COLLECTOR):
+        for child, inputs in items:
+            append(_compute(month, facts, child, inputs, rules))
+            done += 1
+            if progress is not None and done % every == 0:
+                progress(done, total)
     if progress is not None and (done == 0 or done % every):
         progress(done, total)
     return tuple(result)
+
+
+_PAUSE_COLLECTOR = True
+"""Whether :func:`compute_month` pauses the collector (the benchmark turns it off to compare)."""
 
 
 def _active_decisions(decisions: tuple[Decision, ...]) -> list[Decision]:
@@ -214,7 +244,19 @@ def _regresor_facts(rules: FeeRules, code: int) -> tuple[PayerKind, MunicipalRul
     return found  # type: ignore[return-value]
 
 
+def _era_on(rules: FeeRules, ordinal: int, day: date) -> SiblingEra:
+    """The sibling-scale era in force on ``day`` (cached in rules by ordinal)."""
+    key = ("era", ordinal)
+    found = rules._cache.get(key)
+    if found is None:
+        found = rules._cache[key] = rules.sibling_scale.era_on(day)
+    return found  # type: ignore[return-value]
+
+
 _LABELS: dict[int, str] = {}
+# Rule texts shared by every line that quotes them (one string object, not one per line).
+_FOOD_RULE: Final = {mode: "food: " + mode for mode in FoodDeductionMode}
+_DISCOUNT_RULE: Final = {kind: str(kind) for kind in DiscountKind}
 
 
 def _municipality_label(code: int) -> str:
@@ -223,6 +265,19 @@ def _municipality_label(code: int) -> str:
     if label is None:
         label = _LABELS[code] = f"SI-{code:03d}"
     return label
+
+
+_DAYS: dict[int, date] = {}
+
+
+def _day(ordinal: int) -> date:
+    """The date of ``ordinal``, one shared object per day (statements hold fewer objects)."""
+    found = _DAYS.get(ordinal)
+    if found is None:
+        if len(_DAYS) >= 4096:  # bounded: a few years of days
+            _DAYS.clear()
+        found = _DAYS[ordinal] = date.fromordinal(ordinal)
+    return found
 
 
 def _lower_class(coefficient: Decimal) -> Decimal:
@@ -328,12 +383,16 @@ class _Computation:
 
     def _segments(self, active: list[Decision]) -> list[tuple[int, int]]:
         start, end = self.start, self.end
-        points: list[int] = []
+        points: list[int] = []  # the first days of new segments (start < day <= end)
         for d in active:
-            points.append(d.valid_from.toordinal())
+            at = d.valid_from.toordinal()
+            if start < at <= end:
+                points.append(at)
             if d.valid_to is not None:
-                points.append(d.valid_to.toordinal() + 1)
-        codes = {self._program_code(date.fromordinal(start))}
+                at = d.valid_to.toordinal() + 1
+                if start < at <= end:
+                    points.append(at)
+        codes = {self._program_code(_day(start))}
         for g in self.child.groups:
             at = g.valid_from.toordinal()
             if start < at <= end:
@@ -341,10 +400,12 @@ class _Computation:
                 codes.add(g.program_code)
         for code in codes:
             for price in self.inputs.program(code).prices:
-                points.append(price.valid_from.toordinal())
-        cuts = sorted({p for p in points if start < p <= end})
-        if not cuts:
+                at = price.valid_from.toordinal()
+                if start < at <= end:
+                    points.append(at)
+        if not points:
             return [(start, end)]
+        cuts = sorted(set(points))
         return list(zip([start, *cuts], [c - 1 for c in cuts] + [end], strict=True))
 
     def _program_code(self, day: date) -> str:
@@ -474,8 +535,8 @@ class _Computation:
         days = count_between(self.billing, lo, hi)
         if days == 0:
             return
-        day = date.fromordinal(lo)
-        seg_end = date.fromordinal(hi)
+        day = _day(lo)
+        seg_end = _day(hi)
         program = inputs.program(self._program_code(day))
         try:
             price_rec = program.price_on(day)
@@ -489,7 +550,7 @@ class _Computation:
         price, food = price_rec.monthly, price_rec.food_per_day
 
         decision = _decision_on(active, day) if active else None
-        era = rules.sibling_scale.era_on(day)
+        era = _era_on(rules, lo, day)
         decision_id: str | None = None
         if not inputs.taxpayer:
             c, c_rule, order, f = rules.non_taxpayer_coefficient, "non-taxpayer", 1, _ZERO
@@ -543,8 +604,11 @@ class _Computation:
         normal = days - reserved_billing
         segment_price = prorate(price, days, dim, rules)
         self.price_total += segment_price
-        reserved_prices = [prorate(price, g.billing, dim, rules) for g in groups.values()]
-        price_n = segment_price - sum(reserved_prices, _ZERO) if groups else segment_price
+        if groups:
+            reserved_prices = [prorate(price, g.billing, dim, rules) for g in groups.values()]
+            price_n = segment_price - sum(reserved_prices, _ZERO)
+        else:
+            reserved_prices, price_n = [], segment_price
         food_n = food * absent
         food_capped = food_n > price_n
         if food_capped:  # never deduct more food than the days' price (FeeRules docs)
@@ -615,7 +679,7 @@ class _Computation:
                     parents_food = c * food_n
                     note, p_coef, m_coef = "", c, one_minus_c
                 muni_food = food_n - parents_food
-                food_rule_text = "food: " + food_rule.mode
+                food_rule_text = _FOOD_RULE[food_rule.mode]
                 if food_capped:
                     note = (note + ", " if note else "") + "capped at the price of the days"
                 if parents_food:
@@ -920,7 +984,7 @@ class _Computation:
                 continue
             left -= amount
             source = discount.source or "ZVrt Art. 28b"
-            rule = str(kind)
+            rule = _DISCOUNT_RULE[kind]
             self.parents.append(
                 [
                     P_,
@@ -979,7 +1043,12 @@ class _Computation:
         # parents, then the state, then each regresor (the last regresor takes the remainder)
         buckets: list[list[list[object]]] = [self.parents, self.state, self.regresor]
         regresor = self.regresor
-        if regresor and any(draft[1] != regresor_id for draft in regresor):
+        mixed = False
+        for draft in regresor:
+            if draft[1] != regresor_id:
+                mixed = True
+                break
+        if mixed:
             ids = list(dict.fromkeys(str(draft[1]) for draft in regresor))
             ids.remove(regresor_id)
             ids.append(regresor_id)
@@ -989,13 +1058,14 @@ class _Computation:
             for draft in bucket:
                 running += draft[_UNROUNDED]  # type: ignore[operator]
                 rounded = running.quantize(CENT, rounding=rounding)
-                draft[_AMOUNT] = rounded - shown
+                # the first line's amount is its rounded value (x − 0 would only copy it)
+                draft[_AMOUNT] = rounded if shown is _ZERO else rounded - shown
                 shown = rounded
-                lines.append(_make_line(draft))
+                lines.append(_new_line(FeeLine, draft))
             assigned += shown
         residue = total - assigned
         if residue:
-            last = date.fromordinal(self.end)
+            last = _day(self.end)
             lines.append(
                 FeeLine(
                     self.regresor_kind,
@@ -1033,6 +1103,7 @@ class _Computation:
         return self.child.regresor_id or _municipality_label(self.regresor_code)
 
 
-_make_line: Final = FeeLine._make
+# FeeLine._make without its length check: every draft has exactly FeeLine's 19 fields.
+_new_line: Final = tuple.__new__
 P_: Final = PayerKind.PARENTS
 S_: Final = PayerKind.STATE

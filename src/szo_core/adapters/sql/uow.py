@@ -26,7 +26,6 @@ and constraint, never a value.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
@@ -36,6 +35,7 @@ from typing import Any, Self
 from sqlalchemy import Column, ColumnElement, Connection, Engine, Table, and_, or_, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from szo_core._gc import collector_paused
 from szo_core.adapters._common import by_start, storage_failed
 from szo_core.adapters.sql import _rows, tables
 from szo_core.adapters.sql._rows import Row
@@ -67,31 +67,6 @@ _RESERVATION_CHILD = _rows.RESERVATION_COLUMNS.index("child_code")
 _ABSENCE_CHILD = _rows.ABSENCE_COLUMNS.index("child_code")
 # ChildMonth has no validators; the trusted constructor only skips attrs' keyword handling.
 _new_child_month = trusted_factory(ChildMonth, "child", "decisions", "reservations", "absences")
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a month's records are built.
-
-    ``load_month`` creates about a dozen container objects per child (records,
-    tuples), all of which survive.  With the collector running, the growing
-    young generations trigger full collections that walk every object built so
-    far again and again: measured at 40 % of ``load_month`` for 30,000 children
-    (``benchmarks/bench_storage.py``).  Paused, the objects are walked once by the
-    first collection after the load instead.  The records hold no reference
-    cycles, so nothing is kept that a collection would have freed.  The pause is
-    process-wide (other threads do not collect meanwhile), lasts only for the
-    load, and the collector is turned back on in ``finally`` unless the caller
-    had it off already.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def _translate(exc: Exception, kind: str) -> StorageError:
@@ -236,7 +211,7 @@ class SqlUnitOfWork:
         rows are grouped by child in one pass.  The records are built from the
         stored rows without running their validators again (they ran when the
         rows were written), and with the garbage collector paused meanwhile (see
-        :func:`_collector_paused`); ``benchmarks/bench_storage.py`` measures it.
+        :mod:`szo_core._gc`); ``benchmarks/bench_storage.py`` measures it.
         """
         if not isinstance(month, Month):
             raise ConfigurationError(
@@ -279,7 +254,7 @@ class SqlUnitOfWork:
         def read(columns: Sequence[Column[Any]], *where: ColumnElement[bool]) -> Sequence[Row]:
             return conn.execute(select(*columns).where(*where)).all()
 
-        with self.guard("month"), _collector_paused():
+        with self.guard("month"), collector_paused():
             children = self.children.build(
                 read(self.children.columns, child_in_month),
                 lambda part: and_(
