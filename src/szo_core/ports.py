@@ -42,6 +42,7 @@ The rules every adapter keeps:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import date
 from types import TracebackType
 from typing import Protocol, Self, TypeVar
 
@@ -322,11 +323,16 @@ class UnitOfWork(Protocol):
         """Locks on decisions used by closed billing runs."""
         ...
 
-    def load_month(self, organisation_id: str, month: Month) -> MonthData:
+    def load_month(
+        self, organisation_id: str, month: Month, *, left_since: date | None = None
+    ) -> MonthData:
         """Return everything the fee engine needs for ``month``, in one call.
 
-        A SQL adapter answers with a fixed number of SELECT statements, however
-        many children there are.
+        Children are those enrolled on at least one day of the month; with
+        ``left_since``, also those whose exit date is on or after that day (an
+        exit rule may bill past the exit day, e.g. to the end of the month after
+        late notice).  A SQL adapter answers with a fixed number of SELECT
+        statements, however many children there are.
         """
         ...
 

@@ -119,3 +119,30 @@ def test_sibling_orders_follow_chains_of_guardians_and_the_first_of_the_month() 
     orders = {code: info.enrolled_order for code, info in sibling_orders(data).items()}
     # child 4 is the oldest of those counted with it (1, 2, 3 and itself): order 1
     assert orders == {1: 1, 2: 2, 3: 3, 4: 1, 5: 1, 6: 1}
+
+
+def test_late_exit_notice_bills_the_month_after_the_exit() -> None:
+    # Exit rule "notice by day 20": notice after the 20th bills the next month too.
+    # Child 1 (decision 0.53) leaves on 31. 8.: notice given on 25. 8. (late)
+    # -> billed through September: parents 0.53 × 500 = 265.00, municipality 235.00.
+    # Notice on 10. 8. (in time) -> September owes nothing and has no statement.
+    from szo_core.billing import BillingOrganisation
+    from szo_core.fees import ExitRule, FeeRules
+
+    rules = FeeRules(host_municipality=61, exit_rule=ExitRule.NOTICE_BY_DAY, exit_notice_day=20)
+    org = BillingOrganisation(id=ORG, rules=rules)
+    for notice, parents in ((date(2026, 8, 25), Decimal("265.00")), (date(2026, 8, 10), None)):
+        store = _store()
+        with store.unit_of_work() as uow:
+            one = uow.children.get(ORG, 1)
+            uow.children.update(
+                attrs.evolve(one, exit_date=date(2026, 8, 31), exit_notice_on=notice)
+            )
+            uow.commit()
+        result = run_billing(org, SEP, store, issued_on=SEP.last)
+        found = [s for s in result.statements if s.child_code == 1]
+        if parents is None:
+            assert found == []
+        else:
+            assert found[0].total_for(PayerKind.PARENTS) == parents
+            assert found[0].total_for(PayerKind.MUNICIPALITY) == Decimal("235.00")

@@ -561,6 +561,27 @@ def test_month_query_selects_by_inclusive_dates(backend: Backend) -> None:
     assert data.locked_decisions == {"d-march": "run-2025-03"}  # d-old is not in the month
 
 
+def test_month_query_can_include_children_who_left_since_a_day(backend: Backend) -> None:
+    # For March 2025 with left_since 1.2.: child 5 (left 28.2.) comes too, child 9
+    # (left 31.1.) does not; without left_since neither does (as above).
+    children = [
+        month_child(ORG, 1),
+        month_child(ORG, 5, exit_date=date(2025, 2, 28)),
+        month_child(ORG, 9, exit_date=date(2025, 1, 31)),
+    ]
+    with backend.store.unit_of_work() as uow:
+        add(uow, *base_records(), *children)
+        uow.commit()
+    with backend.store.unit_of_work() as uow:
+        plain = uow.load_month(ORG, Month(2025, 3))
+        wider = uow.load_month(ORG, Month(2025, 3), left_since=date(2025, 2, 1))
+        later = uow.load_month(ORG, Month(2025, 3), left_since=date(2025, 3, 15))
+    assert sorted(plain.children) == [1]
+    assert sorted(wider.children) == [1, 5]
+    assert wider.children[5].child == children[1]
+    assert sorted(later.children) == [1]  # a day inside the month widens nothing
+
+
 @settings(fixture_settings, max_examples=SQL_EXAMPLES)
 @given(
     world=st.lists(

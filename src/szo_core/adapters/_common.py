@@ -100,11 +100,15 @@ def storage_failed(code: str, kind: str, detail: str) -> StorageError:
     )
 
 
-def child_in_month(child: Child, first: date, last: date) -> bool:
-    """True if the child is enrolled on any day of ``first`` ... ``last`` (inclusive)."""
+def child_in_month(child: Child, first: date, last: date, left_since: date | None = None) -> bool:
+    """True if the child is enrolled on any day of ``first`` ... ``last`` (inclusive).
+
+    With ``left_since``, a child whose exit date is on or after it counts too.
+    """
     if child.enrollment_date is None or child.enrollment_date > last:
         return False
-    return child.exit_date is None or child.exit_date >= first
+    since = first if left_since is None else min(first, left_since)
+    return child.exit_date is None or child.exit_date >= since
 
 
 def decision_in_month(decision: Decision, first: date, last: date) -> bool:

@@ -397,7 +397,9 @@ class MemoryUnitOfWork:
             self._tables[name] = MemoryTable(self._store, name, ignore_duplicates=ignore_duplicates)
         return self._tables[name]
 
-    def load_month(self, organisation_id: str, month: Month) -> MonthData:
+    def load_month(
+        self, organisation_id: str, month: Month, *, left_since: date | None = None
+    ) -> MonthData:
         """Return everything the fee engine needs for ``month`` (see the port)."""
         if not isinstance(month, Month):
             raise ConfigurationError(
@@ -410,7 +412,7 @@ class MemoryUnitOfWork:
         children = {
             c.code: c
             for c in self.children.for_organisation(organisation_id)
-            if child_in_month(c, first, last)
+            if child_in_month(c, first, last, left_since)
         }
 
         def per_child(records: Iterable[C]) -> dict[int, list[C]]:

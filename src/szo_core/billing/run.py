@@ -84,6 +84,7 @@ from szo_core.errors import (
 )
 from szo_core.fees import (
     CorrectionLine,
+    ExitRule,
     FeeInputs,
     FeeStatement,
     PayerKind,
@@ -325,7 +326,22 @@ def _correction_inputs(
     for entry in entries:
         per_child.setdefault(entry.child_code, []).append(entry)
     months = sorted({entry.month for entry in entries})
-    return per_child, {m: uow.load_month(organisation.id, m) for m in months}
+    return per_child, {
+        m: uow.load_month(organisation.id, m, left_since=_left_since(organisation, m))
+        for m in months
+    }
+
+
+def _left_since(organisation: BillingOrganisation, month: Month) -> date | None:
+    """Children who left since this day may still owe ``month`` (late exit notice).
+
+    Under :attr:`ExitRule.NOTICE_BY_DAY`, notice after day N of a month bills
+    the next month too, so a child who left in the month before may owe this
+    one; the engine decides from the exit and notice days.
+    """
+    if organisation.rules.exit_rule is ExitRule.NOTICE_BY_DAY:
+        return month.prev().first
+    return None
 
 
 def _child_record(
@@ -353,6 +369,9 @@ def _bill_child(
     child_month = data.children.get(child.code)
     if child_month is not None and not child.inactive:
         statement = compute(month, child, fee_inputs(data, child_month, orders[month]), rules)
+        left = child.exit_date is not None and child.exit_date < month.first
+        if left and not statement.lines:
+            statement = None  # loaded for a possible late exit notice; owes nothing
     found: tuple[CorrectionLine, ...] = ()
     if billed:
 
@@ -454,7 +473,8 @@ def _bill(
     previous = _check_month(uow, org, month)
     if previous is not None:
         _give_back(uow, previous)
-    data = uow.load_month(org, month)
+    left_since = _left_since(organisation, month)
+    data = uow.load_month(org, month, left_since=left_since)
     billed, past = _correction_inputs(uow, organisation, month)
     orders = {m: sibling_orders(d) for m, d in {**past, month: data}.items()}
     codes = sorted(

@@ -203,8 +203,13 @@ class SqlUnitOfWork:
             self.rollback()
             raise _translate(exc, kind) from None
 
-    def load_month(self, organisation_id: str, month: Month) -> MonthData:
+    def load_month(
+        self, organisation_id: str, month: Month, *, left_since: date | None = None
+    ) -> MonthData:
         """Return everything the fee engine needs for ``month``, with 12 SELECTs in all.
+
+        With ``left_since``, children whose exit date is on or after it are
+        included too (see the port).
 
         The number of statements does not depend on the number of children: each
         table is read once, filtered by the organisation and the month, and its
@@ -227,7 +232,10 @@ class SqlUnitOfWork:
         child_in_month = and_(
             c.c.organisation_id == org,
             c.c.enrollment_date <= last,
-            or_(c.c.exit_date.is_(None), c.c.exit_date >= first),
+            or_(
+                c.c.exit_date.is_(None),
+                c.c.exit_date >= (first if left_since is None else min(first, left_since)),
+            ),
         )
         month_codes = select(c.c.code).where(child_in_month)
         valid_in_month = select(d.c.id).where(
