@@ -20,12 +20,15 @@ depends_on: str | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("szo_child") as batch:
-        batch.add_column(sa.Column("exit_notice_on", sa.Date(), nullable=True))
-        batch.add_column(
-            sa.Column("parents_taxpayers", sa.Boolean(), nullable=False, server_default=sa.true())
-        )
-        batch.add_column(sa.Column("family_order", sa.Integer(), nullable=True))
+    # Plain ADD COLUMN (no batch copy on SQLite): a batch rebuild of szo_child
+    # would re-create its foreign keys in an order that varies between runs, and
+    # the demo's database file must come out byte for byte the same every time.
+    op.add_column("szo_child", sa.Column("exit_notice_on", sa.Date(), nullable=True))
+    op.add_column(
+        "szo_child",
+        sa.Column("parents_taxpayers", sa.Boolean(), nullable=False, server_default=sa.true()),
+    )
+    op.add_column("szo_child", sa.Column("family_order", sa.Integer(), nullable=True))
 
 
 def downgrade() -> None:
