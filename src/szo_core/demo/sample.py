@@ -52,6 +52,7 @@ from szo_core.ids import davcna as _davcna
 from szo_core.ids import emso as _emso
 from szo_core.ids import iban as _iban
 from szo_core.ids import mandate as _mandate
+from szo_core.ids._pii import iban_repr, tax_number_repr
 from szo_core.ids.emso import Sex
 from szo_core.model import (
     Absence,
@@ -76,7 +77,6 @@ from szo_core.model import (
     ReservationKind,
     municipality,
 )
-from szo_core.model._pii import iban_repr, tax_number_repr
 from szo_core.registry import supersede
 
 __all__ = [

@@ -37,8 +37,8 @@ import attrs
 from attrs import validators as v
 
 from szo_core.errors import InvalidComponent
+from szo_core.ids._pii import emso_repr, tax_number_repr
 from szo_core.ids.emso import Sex
-from szo_core.model._pii import emso_repr, tax_number_repr
 from szo_core.model.parties import Address, GuardianLink, InvoiceDelivery, Payer, PaymentMethod
 
 __all__ = ["Child", "GroupAssignment"]

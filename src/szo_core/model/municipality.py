@@ -26,7 +26,7 @@ import attrs
 from attrs import validators as v
 
 from szo_core.errors import InvalidComponent
-from szo_core.model._pii import tax_number_repr
+from szo_core.ids._pii import tax_number_repr
 from szo_core.model.parties import Address
 
 __all__ = [

@@ -28,7 +28,7 @@ import attrs
 from attrs import validators as v
 
 from szo_core.errors import InvalidComponent
-from szo_core.model._pii import emso_repr, iban_repr, tax_number_repr
+from szo_core.ids._pii import emso_repr, iban_repr, tax_number_repr
 
 __all__ = [
     "Address",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import unicodedata
 
-__all__ = ["mask_iban", "nfc", "shorten"]
+__all__ = ["nfc", "shorten"]
 
 
 _TRAILING = " ,;:-/"
@@ -53,20 +53,3 @@ def shorten(text: str, limit: int) -> str:
     if cut <= 0:
         return text[:limit].rstrip(_TRAILING) or text[:limit]
     return head[:cut].rstrip(_TRAILING) or text[:limit]
-
-
-def mask_iban(value: object) -> str:
-    """Mask an account number for ``repr()``: country code and last three characters.
-
-    Example:
-        >>> mask_iban("SI56020170014356205")
-        "'SI**************205'"
-        >>> mask_iban("")
-        "''"
-    """
-    if not isinstance(value, str) or not value:
-        return repr(value)
-    compact = value.replace(" ", "")
-    if len(compact) <= 5:
-        return repr("*" * len(compact))
-    return repr(compact[:2] + "*" * (len(compact) - 5) + compact[-3:])

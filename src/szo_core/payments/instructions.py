@@ -58,8 +58,8 @@ import attrs
 from szo_core.calendar import Month
 from szo_core.errors import InvalidFormat, Language, ValidationError
 from szo_core.ids import reference as _reference
+from szo_core.ids._pii import iban_repr
 from szo_core.money import CENT, to_decimal
-from szo_core.payments._text import mask_iban
 
 __all__ = [
     "Address",
@@ -156,7 +156,7 @@ class MandateAmendment:
     original_mandate_id: str | None = None
     original_creditor_id: str | None = None
     original_creditor_name: str | None = None
-    original_debtor_iban: str | None = attrs.field(default=None, repr=mask_iban)
+    original_debtor_iban: str | None = attrs.field(default=None, repr=iban_repr)
     new_debtor_account: bool = False
 
 
@@ -171,14 +171,14 @@ class Mandate:
         >>> Mandate(mandate_id="VRT-0001", signature_date=date(2025, 8, 20),
         ...         debtor_name="Ana Novak", debtor_iban="SI56 0201 7001 4356 205")
         Mandate(mandate_id='VRT-0001', signature_date=datetime.date(2025, 8, 20), \
-debtor_name='Ana Novak', debtor_iban='SI**************205', debtor_bic=None, \
+debtor_name='Ana Novak', debtor_iban='SI56 **** **** ***6 205', debtor_bic=None, \
 sequence=<SequenceType.RECURRING: 'RCUR'>, amendment=None)
     """
 
     mandate_id: str
     signature_date: date
     debtor_name: str
-    debtor_iban: str = attrs.field(repr=mask_iban)
+    debtor_iban: str = attrs.field(repr=iban_repr)
     debtor_bic: str | None = None
     sequence: SequenceType = SequenceType.RECURRING
     amendment: MandateAmendment | None = None

@@ -111,9 +111,10 @@ from szo_core.ids import creditor_id as _creditor_id
 from szo_core.ids import iban as _iban
 from szo_core.ids import mandate as _mandate
 from szo_core.ids import reference as _reference
+from szo_core.ids._pii import iban_repr
 from szo_core.money import CENT, to_decimal
 from szo_core.payments._purpose_codes import PURPOSE_CODES
-from szo_core.payments._text import mask_iban, shorten
+from szo_core.payments._text import shorten
 from szo_core.payments.instructions import (
     Address,
     Mandate,
@@ -212,7 +213,7 @@ class Creditor:
     """
 
     name: str
-    iban: str = attrs.field(repr=mask_iban)
+    iban: str = attrs.field(repr=iban_repr)
     creditor_id: str
     bic: str | None = None
     address: Address | None = None

@@ -64,9 +64,10 @@ import attrs
 from szo_core.errors import ConfigurationError, InvalidComponent, InvalidFormat, InvalidLength
 from szo_core.ids import iban as _iban
 from szo_core.ids import reference as _reference
+from szo_core.ids._pii import iban_repr
 from szo_core.money import CENT, to_decimal
 from szo_core.payments._purpose_codes import PURPOSE_CODES
-from szo_core.payments._text import mask_iban, nfc, shorten
+from szo_core.payments._text import nfc, shorten
 
 if TYPE_CHECKING:
     from szo_core.payments.instructions import PaymentInstruction
@@ -140,7 +141,7 @@ class UpnOrder:
         'EDUC'
     """
 
-    payer_iban: str = attrs.field(default="", repr=mask_iban)
+    payer_iban: str = attrs.field(default="", repr=iban_repr)
     deposit: bool = False
     withdrawal: bool = False
     payer_reference: str = ""
@@ -153,7 +154,7 @@ class UpnOrder:
     purpose_code: str = DEFAULT_PURPOSE_CODE
     purpose: str
     deadline: date | None = None
-    recipient_iban: str = attrs.field(default="", repr=mask_iban)
+    recipient_iban: str = attrs.field(default="", repr=iban_repr)
     recipient_reference: str = ""
     recipient_name: str = ""
     recipient_street: str = ""

@@ -15,10 +15,12 @@ from szo_core.ids import davcna, emso, iban
 __all__ = ["emso_repr", "iban_repr", "tax_number_repr"]
 
 
-def _masking(mask: Callable[[str], str]) -> Callable[[str], str]:
-    def _repr(value: str) -> str:
-        if not value:
-            return "''"
+def _masking(mask: Callable[[str], str]) -> Callable[[object], str]:
+    def _repr(value: object) -> str:
+        if value is None or value == "":
+            return repr(value)
+        if not isinstance(value, str):  # a wrong type is shown by its type, never its value
+            return f"<{type(value).__name__}>"
         return repr(mask(value))
 
     return _repr
@@ -41,6 +43,6 @@ tax_number_repr = _masking(davcna.mask)
 iban_repr = _masking(iban.mask)
 """``repr`` for an IBAN field.
 
->>> iban_repr("SI56192001234567892")
-"'SI56 **** **** ***7 892'"
+>>> iban_repr("SI56192001234567892"), iban_repr(None), iban_repr(56)
+("'SI56 **** **** ***7 892'", 'None', '<int>')
 """
