@@ -34,9 +34,14 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING
 
 import click
+
+from szo_core._cli_common import EXIT_USAGE, plural_sl
+from szo_core._cli_common import fail as _fail
+from szo_core._cli_common import parse_month as _month
+from szo_core._cli_common import tr as _t
 
 if TYPE_CHECKING:
     from szo_core.adapters.sql.billing import SqlBillingStore
@@ -48,46 +53,8 @@ __all__ = ["EXIT_BILLING_FAILED", "EXIT_CONFLICT", "EXIT_USAGE", "bill"]
 
 EXIT_BILLING_FAILED = 1
 """The billing failed; nothing was stored."""
-EXIT_USAGE = 2
-"""A usage problem: missing database, invalid month, nothing to bill."""
 EXIT_CONFLICT = 3
 """The month is already closed, or another billing run is in progress."""
-
-
-def _t(lang: Language, sl: str, en: str) -> str:
-    return sl if lang == "sl" else en
-
-
-def _racuni(count: int) -> str:
-    """The Slovenian plural of "račun" for ``count`` (four forms)."""
-    rest = count % 100
-    if rest == 1:
-        return "račun"
-    if rest == 2:
-        return "računa"
-    if rest in (3, 4):
-        return "računi"
-    return "računov"
-
-
-def _fail(lang: Language, code: int, sl: str, en: str) -> NoReturn:
-    click.echo(f"{_t(lang, 'NAPAKA', 'ERROR')}: {_t(lang, sl, en)}", err=True)
-    click.get_current_context().exit(code)
-
-
-def _month(text: str, lang: Language) -> Month:
-    from szo_core.calendar import Month
-    from szo_core.errors import ValidationError
-
-    try:
-        return Month.parse(text.strip())
-    except ValidationError as exc:
-        _fail(
-            lang,
-            EXIT_USAGE,
-            f"Neveljaven mesec »{text}«: {exc.message('sl')}",
-            f"Invalid month '{text}': {exc.message('en')}",
-        )
 
 
 def _issued_on(text: str | None, lang: Language) -> date:
@@ -159,7 +126,9 @@ def _open(db: str, lang: Language) -> SqlBillingStore:
     return store
 
 
-def _organisation(store: SqlBillingStore, given: str | None, lang: Language) -> str:
+def _organisation(  # noqa: RET503 - _fail never returns
+    store: SqlBillingStore, given: str | None, lang: Language
+) -> str:
     if given is not None:
         return given
     found = store.organisations()
@@ -329,10 +298,12 @@ def _bill(
             f"Cannot write the files to {out} ({type(exc).__name__}); the run is stored.",
         )
     total = f"{result.total:.2f}"
+    count = len(result.invoices)
+    racuni = plural_sl(count, "račun", "računa", "računi", "računov")
     click.echo(
         _t(
             lang,
-            f"Obračun {month}: {len(result.invoices)} {_racuni(len(result.invoices))}, "
+            f"Obračun {month}: {count} {racuni}, "
             f"skupaj {total.replace('.', ',')} EUR"
             f"{', zaključen' if close else ''}.",
             f"Billed {month}: {len(result.invoices)} invoices, total {total} EUR"

@@ -25,12 +25,15 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING
 
 import click
 
+from szo_core._cli_common import EXIT_USAGE
+from szo_core._cli_common import fail as _fail
+from szo_core._cli_common import parse_month as _month
+
 if TYPE_CHECKING:
-    from szo_core.calendar import Month
     from szo_core.demo.run import DemoProgress
     from szo_core.errors import Language
 
@@ -38,32 +41,6 @@ __all__ = ["EXIT_FAILED", "EXIT_USAGE", "demo"]
 
 EXIT_FAILED = 1
 """The demo failed."""
-EXIT_USAGE = 2
-"""A usage problem: an invalid month or an output folder holding other files."""
-
-
-def _t(lang: Language, sl: str, en: str) -> str:
-    return sl if lang == "sl" else en
-
-
-def _fail(lang: Language, code: int, sl: str, en: str) -> NoReturn:
-    click.echo(f"{_t(lang, 'NAPAKA', 'ERROR')}: {_t(lang, sl, en)}", err=True)
-    click.get_current_context().exit(code)
-
-
-def _month(text: str, lang: Language) -> Month:
-    from szo_core.calendar import Month
-    from szo_core.errors import ValidationError
-
-    try:
-        return Month.parse(text.strip())
-    except ValidationError as exc:
-        _fail(
-            lang,
-            EXIT_USAGE,
-            f"Neveljaven mesec »{text}«: {exc.message('sl')}",
-            f"Invalid month '{text}': {exc.message('en')}",
-        )
 
 
 @click.command("demo")

@@ -31,6 +31,8 @@ from typing import TYPE_CHECKING, Final, NoReturn
 
 import click
 
+from szo_core._cli_common import tr as _t
+
 if TYPE_CHECKING:
     from types import ModuleType
 
@@ -46,10 +48,6 @@ _Checker = Callable[[str, "Language"], _Fields]
 
 def _ids(name: str) -> ModuleType:
     return importlib.import_module(f"szo_core.ids.{name}")
-
-
-def _t(lang: Language, sl: str, en: str) -> str:
-    return sl if lang == "sl" else en
 
 
 def _check_emso(value: str, lang: Language) -> _Fields:

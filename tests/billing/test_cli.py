@@ -13,7 +13,8 @@ from click.testing import CliRunner, Result
 from tests.billing._world import ORG, SEPTEMBER, add_world
 from tests.billing.conftest import Opened
 
-from szo_core._cli_bill import EXIT_CONFLICT, EXIT_USAGE, _racuni
+from szo_core._cli_bill import EXIT_CONFLICT, EXIT_USAGE
+from szo_core._cli_common import plural_sl
 from szo_core.adapters.sql import migrate
 from szo_core.adapters.sql.billing import SqlBillingStore
 from szo_core.cli import main
@@ -207,4 +208,4 @@ def test_bill_on_postgresql(tmp_path: Path, request: pytest.FixtureRequest) -> N
     ],
 )
 def test_slovenian_plural_of_racun(count: int, word: str) -> None:
-    assert _racuni(count) == word
+    assert plural_sl(count, "račun", "računa", "računi", "računov") == word
