@@ -162,8 +162,9 @@ def sibling_orders(data: MonthData) -> dict[int, SiblingInfo]:
     for members in families.values():
         present = [c for c in members if attends_on_first(c)]
         for child in members:
-            counted = present if child in present else [*present, child]
-            enrolled = sorted(counted, key=age_key).index(child) + 1
+            key = age_key(child)
+            # its place among the siblings present on the 1st, itself counted once
+            enrolled = 1 + sum(1 for c in present if c.code != child.code and age_key(c) < key)
             family = max(enrolled, child.family_order or 0)
             orders[child.code] = SiblingInfo(enrolled_order=enrolled, family_order=family)
     return orders
