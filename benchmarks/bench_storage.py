@@ -20,9 +20,8 @@ table.
 
 The tables are ANALYZEd after filling, so that both sides run with the plans a
 maintained database would use.  Garbage collection is left on, as in an
-application.  ``load_month`` pauses the
-cyclic collector while it builds the records (see ``_collector_paused`` in
-``szo_core.adapters.sql.uow``); the first collection after the pause walks the
+application.  ``load_month`` pauses the cyclic collector while it builds the
+records (see ``szo_core._gc``); the first collection after the pause walks the
 new objects once and falls inside the timed block.  Later collections walk them
 again, as they would any other data the caller keeps, so a second pair of
 figures times both sides followed by a full ``gc.collect()`` while the data is

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import attrs
 import pytest
@@ -20,6 +21,7 @@ from szo_core.model import (
     Program,
     Regresor,
     Reservation,
+    _trusted,
 )
 from szo_core.model._trusted import build_trusted, trusted_factory
 from szo_core.testing import records as rs
@@ -135,3 +137,53 @@ def test_refuses_what_it_cannot_build_faithfully(
 ) -> None:
     with pytest.raises(TypeError, match=message):
         trusted_factory(cls, *names)
+
+
+def test_records_are_filled_in_through_a_builder_subclass_that_never_escapes() -> None:
+    builder = _trusted._builder_class(Child)
+    assert builder is not None  # CPython allows the __class__ assignment
+    assert builder in Child.__subclasses__()
+    assert builder.__dict__["__slots__"] == ()
+    child = trusted_factory(Child, "organisation_id", "code")("org", 7)
+    assert type(child) is Child
+    assert not isinstance(child, builder)
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        child.code = 8  # type: ignore[misc]
+
+
+@given(record=RECORDS)
+def test_the_slot_setter_fallback_builds_the_same_record(record: Record) -> None:
+    values = _values(record)
+    fallback = _fallback_factory(type(record))
+    built = fallback(*values.values())
+    assert type(built) is type(record)
+    assert built == record
+    assert repr(built) == repr(record)
+
+
+def _fallback_factory(cls: type) -> Any:
+    """The factory as built where the interpreter refuses ``__class__`` assignment."""
+    saved = _trusted._builder_class
+    _trusted._factory.cache_clear()
+    _trusted._builder_class = lambda cls: None
+    try:
+        return trusted_factory(cls)
+    finally:
+        _trusted._builder_class = saved
+        _trusted._factory.cache_clear()
+
+
+@attrs.frozen
+class _Final:
+    """A record that refuses subclasses, so no builder subclass can be made."""
+
+    a: int
+    b: str = "b"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        raise TypeError("final")
+
+
+def test_a_class_without_a_builder_subclass_uses_the_slot_setters() -> None:
+    assert _trusted._builder_class(_Final) is None
+    assert trusted_factory(_Final, "a")(1) == _Final(1)

@@ -16,7 +16,17 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Engine, event, inspect, text
+from sqlalchemy import (
+    Engine,
+    Numeric,
+    Text,
+    TypeDecorator,
+    event,
+    inspect,
+    select,
+    text,
+    type_coerce,
+)
 from tests.storage._backend import Backend
 from tests.storage._world import ORG, add, base_records, month_child, month_world, synthetic_emso
 
@@ -227,6 +237,67 @@ def test_money_is_stored_exactly(sql_backend: Backend) -> None:
                 .all()
             )
             assert value == ["520.00", "545.10"]
+
+
+# -- rows(): driver rows on PostgreSQL, processed rows otherwise ---------------------------
+
+
+class _Upper(TypeDecorator[str]):
+    """A column type whose result processing must run (it changes the value)."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_result_value(self, value: object, dialect: object) -> str | None:
+        return None if value is None else str(value).upper()
+
+
+def test_rows_give_the_same_values_with_and_without_driver_rows(sql_backend: Backend) -> None:
+    with sql_backend.store.unit_of_work() as uow:
+        add(uow, *base_records())
+        uow.commit()
+    assert sql_backend.sql is not None
+    every_table = [
+        select(*t.columns).order_by(*t.primary_key.columns) for t in metadata.sorted_tables
+    ]
+    with sql_backend.sql.unit_of_work() as uow:
+        for statement in every_table:
+            fast = uow.rows(statement)
+            processed = uow.connection.execute(statement).all()
+            assert [tuple(r) for r in fast] == [tuple(r) for r in processed]
+            for fast_row, row in zip(fast, processed, strict=True):
+                assert [type(v) for v in fast_row] == [type(v) for v in row]
+            if fast and sql_backend.name == "postgres":
+                assert type(fast[0]) is tuple  # straight from psycopg, no Row objects
+
+
+def test_rows_process_columns_of_other_types(sql_backend: Backend) -> None:
+    with sql_backend.store.unit_of_work() as uow:
+        add(uow, *base_records())
+        uow.commit()
+    assert sql_backend.sql is not None
+    price, program = tables.program_price, tables.program
+    with sql_backend.sql.unit_of_work() as uow:
+        if sql_backend.name == "postgres":
+            # Numeric(asdecimal=False) turns psycopg's Decimal into a float ...
+            floats = uow.rows(
+                select(type_coerce(price.c.monthly, Numeric(asdecimal=False))).order_by(
+                    price.c.valid_from
+                )
+            )
+            assert [row[0] for row in floats] == [520.0, 545.1]
+            assert all(type(row[0]) is float for row in floats)
+        # ... and a TypeDecorator's process_result_value runs, next to a plain column.
+        upper = uow.rows(
+            select(type_coerce(program.c.name, _Upper), program.c.code).order_by(program.c.code)
+        )
+        assert [tuple(row) for row in upper] == [
+            (name.upper(), code) for name, code in sorted(_program_names(), key=lambda p: p[1])
+        ]
+
+
+def _program_names() -> list[tuple[str, str]]:
+    return [(p.name, p.code) for p in base_records() if isinstance(p, Program)]
 
 
 def test_sqlite_connections_enforce_foreign_keys_and_use_wal(tmp_path: object) -> None:

@@ -127,7 +127,7 @@ class SqlRepository(Generic[R, K]):
         return [from_row(row) for row in rows]
 
     def _select(self, where: ColumnElement[bool]) -> Sequence[Row]:
-        return self._conn.execute(select(*self.columns).where(where)).all()
+        return self._uow.rows(select(*self.columns).where(where))
 
     # -- the port ----------------------------------------------------------------------
 
@@ -248,9 +248,7 @@ class SqlProgramRepository(SqlRepository[Program, str]):
         """Build programs with their prices (one SELECT for all the prices)."""
         t = tables.program_price
         prices = _rows.group_rows(
-            self._conn.execute(
-                select(*_rows.columns(t, _rows.PROGRAM_PRICE_COLUMNS)).where(scope(t))
-            ).all(),
+            self._uow.rows(select(*_rows.columns(t, _rows.PROGRAM_PRICE_COLUMNS)).where(scope(t))),
             _rows.program_price_from,
             0,
         )
@@ -298,19 +296,15 @@ class SqlChildRepository(SqlRepository[Child, int]):
 
         Each owned table is read once and its rows grouped by child in one pass.
         """
-        conn = self._conn
+        read = self._uow.rows
         g, cg = tables.child_group, tables.child_guardian
         groups = _rows.group_rows(
-            conn.execute(
-                select(*_rows.columns(g, _rows.CHILD_GROUP_COLUMNS)).where(scope(g))
-            ).all(),
+            read(select(*_rows.columns(g, _rows.CHILD_GROUP_COLUMNS)).where(scope(g))),
             _rows.child_group_from,
             0,
         )
         links = _rows.child_links(
-            conn.execute(
-                select(*_rows.columns(cg, _rows.CHILD_GUARDIAN_COLUMNS)).where(scope(cg))
-            ).all()
+            read(select(*_rows.columns(cg, _rows.CHILD_GUARDIAN_COLUMNS)).where(scope(cg)))
         )
         child_from, code, none = _rows.child_from, _rows.CHILD_CODE, ()
         groups_of, links_of = groups.get, links.get

@@ -30,9 +30,26 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, cast
 
-from sqlalchemy import Column, ColumnElement, Connection, Engine, Table, and_, or_, select
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    ColumnElement,
+    Connection,
+    Date,
+    DateTime,
+    Engine,
+    Integer,
+    Select,
+    String,
+    Table,
+    Text,
+    and_,
+    or_,
+    select,
+)
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from szo_core._gc import collector_paused
@@ -48,6 +65,7 @@ from szo_core.adapters.sql.repositories import (
     SqlProgramRepository,
     SqlRepository,
 )
+from szo_core.adapters.sql.types import ExactDecimal
 from szo_core.calendar import Month
 from szo_core.errors import ConcurrencyConflict, ConfigurationError, StorageError
 from szo_core.model import Absence, Group, Guardian, Regresor, Reservation
@@ -65,6 +83,10 @@ _REFERENCE = {"23503", "SQLITE_CONSTRAINT_FOREIGNKEY"}
 _DECISION_CHILD = _rows.DECISION_COLUMNS.index("child_code")
 _RESERVATION_CHILD = _rows.RESERVATION_COLUMNS.index("child_code")
 _ABSENCE_CHILD = _rows.ABSENCE_COLUMNS.index("child_code")
+# Column types whose psycopg values are already what the records hold (see rows()).
+_DRIVER_TYPES = frozenset(
+    {BigInteger, Boolean, Date, DateTime, ExactDecimal, Integer, String, Text}
+)
 # ChildMonth has no validators; the trusted constructor only skips attrs' keyword handling.
 _new_child_month = trusted_factory(ChildMonth, "child", "decisions", "reservations", "absences")
 
@@ -126,6 +148,8 @@ class SqlUnitOfWork:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._conn: Connection | None = None
+        # psycopg returns every column type of the schema as the records hold it.
+        self._driver_rows = engine.dialect.name == "postgresql"
         self.children = SqlChildRepository(self)
         self.programs = SqlProgramRepository(self)
         self.decisions = SqlDecisionRepository(self)
@@ -189,6 +213,46 @@ class SqlUnitOfWork:
             self._conn = conn
         return self._conn
 
+    def rows(self, statement: Select[Any]) -> Sequence[Row]:
+        """Run a SELECT and return its rows, each a sequence of the selected values in order.
+
+        Used by every read of the adapter; extensions may use it too (inside
+        :meth:`guard`, like any statement).  On PostgreSQL, when every selected
+        column has one of the types psycopg already returns as the records hold
+        them (``Integer``/``BigInteger`` → ``int``, ``Text``/``String`` →
+        ``str``, ``Boolean`` → ``bool``, ``Date`` → ``date``, ``DateTime``
+        without time zone → naive ``datetime``, and
+        :class:`~szo_core.adapters.sql.types.ExactDecimal` → ``Decimal``:
+        every column of :mod:`~szo_core.adapters.sql.tables`), the rows are
+        taken straight from the driver's cursor as tuples, without SQLAlchemy's
+        per-row result objects: the bulk reads of :meth:`load_month` then spend
+        their time building records, not wrapping rows.  The statement itself
+        still goes through SQLAlchemy (compiled, logged, seen by engine
+        events).  Any other column type, and SQLite (where the types turn stored
+        text into money and dates), get SQLAlchemy's result processing.
+
+        Args:
+            statement: A ``select()``.
+
+        Returns:
+            The rows.
+
+        >>> from szo_core.adapters.sql import tables
+        >>> with SqlStore.open(":memory:").unit_of_work() as uow:
+        ...     uow.rows(select(tables.program.c.code))
+        []
+        """
+        result = self.connection.execute(statement)
+        if self._driver_rows and all(
+            type(column.type) in _DRIVER_TYPES and not getattr(column.type, "timezone", False)
+            for column in statement.selected_columns
+        ):
+            try:
+                return result.cursor.fetchall()
+            finally:
+                result.close()
+        return result.all()
+
     @contextmanager
     def guard(self, kind: str) -> Iterator[None]:
         """Run statements; on a driver error roll back and raise a StorageError.
@@ -227,7 +291,6 @@ class SqlUnitOfWork:
             )
         first, last = month.first, month.last
         org = organisation_id
-        conn = self.connection
         c, d = tables.child, tables.decision
         child_in_month = and_(
             c.c.organisation_id == org,
@@ -260,7 +323,7 @@ class SqlUnitOfWork:
             return part.c.organisation_id == org
 
         def read(columns: Sequence[Column[Any]], *where: ColumnElement[bool]) -> Sequence[Row]:
-            return conn.execute(select(*columns).where(*where)).all()
+            return self.rows(select(*columns).where(*where))
 
         with self.guard("month"), collector_paused():
             children = self.children.build(
@@ -310,12 +373,12 @@ class SqlUnitOfWork:
                 read(self.guardians.columns, gu.c.organisation_id == org, gu.c.id.in_(linked)),
                 whole_organisation,
             )
-            locks = conn.execute(
+            locks = self.rows(
                 select(lk.c.decision_id, lk.c.billing_run_id).where(
                     lk.c.organisation_id == org,
                     lk.c.decision_id.in_(select(d.c.id).where(decision_in_month)),
                 )
-            ).all()
+            )
             none: tuple[()] = ()
             new_child_month = _new_child_month
             decisions_of, reservations_of, absences_of = (
@@ -339,7 +402,7 @@ class SqlUnitOfWork:
                 groups={group.code: group for group in groups},
                 regresors={regresor.id: regresor for regresor in regresors},
                 guardians={guardian.id: guardian for guardian in guardians},
-                locked_decisions=dict(locks),
+                locked_decisions=dict(cast("Sequence[tuple[str, str]]", locks)),
             )
 
     def commit(self) -> None:
