@@ -40,7 +40,7 @@ from szo_core.adapters.sql import (
 )
 from szo_core.adapters.sql.migrations import VERSION_TABLE
 from szo_core.calendar import Month
-from szo_core.errors import StorageError
+from szo_core.errors import ConfigurationError, StorageError
 from szo_core.model import Guardian, Program
 
 fixture_settings = settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -294,6 +294,18 @@ def test_rows_process_columns_of_other_types(sql_backend: Backend) -> None:
         assert [tuple(row) for row in upper] == [
             (name.upper(), code) for name, code in sorted(_program_names(), key=lambda p: p[1])
         ]
+
+
+def test_rows_refuse_anything_but_a_select(sql_backend: Backend) -> None:
+    assert sql_backend.sql is not None
+    with sql_backend.sql.unit_of_work() as uow:
+        with pytest.raises(ConfigurationError) as caught:
+            uow.rows(text("SELECT 1"))  # type: ignore[arg-type]
+        assert caught.value.code == "storage.statement"
+        assert caught.value.where == "statement"
+        assert "select()" in caught.value.en
+        assert "select()" in caught.value.sl
+        assert uow.rows(select(tables.program.c.code)) == []  # the unit is still usable
 
 
 def _program_names() -> list[tuple[str, str]]:

@@ -138,11 +138,9 @@ def _factory(cls: type, names: tuple[str, ...]) -> Callable[..., object]:
         raise TypeError(f"a field of {cls.__name__} is named twice")
     wanted = names or tuple(f.name for f in fields)
     position = {name: index for index, name in enumerate(wanted)}
-    builder = _builder_class(cls)
-    if builder is not None and not all(
-        f.name.isidentifier() and not keyword.iskeyword(f.name) for f in fields
-    ):
-        builder = None
+    # The builder stores fields by name in generated source: only plain identifiers.
+    plain_names = all(f.name.isidentifier() and not keyword.iskeyword(f.name) for f in fields)
+    builder = _builder_class(cls) if plain_names else None
     namespace: dict[str, Any] = {"_new": object.__new__, "_cls": cls, "_builder": builder}
     lines = ["    o = _new(_cls)" if builder is None else "    o = _new(_builder)"]
     for index, field in enumerate(fields):

@@ -237,11 +237,21 @@ class SqlUnitOfWork:
         Returns:
             The rows.
 
+        Raises:
+            ConfigurationError: ``statement`` is not a ``select()`` (nothing is run).
+
         >>> from szo_core.adapters.sql import tables
         >>> with SqlStore.open(":memory:").unit_of_work() as uow:
         ...     uow.rows(select(tables.program.c.code))
         []
         """
+        if not isinstance(statement, Select):
+            raise ConfigurationError(
+                "storage.statement",
+                sl="rows() sprejme samo poizvedbo select().",
+                en="rows() takes a select() statement only.",
+                where="statement",
+            )
         result = self.connection.execute(statement)
         if self._driver_rows and all(
             type(column.type) in _DRIVER_TYPES and not getattr(column.type, "timezone", False)
