@@ -23,6 +23,11 @@ The rules every adapter keeps:
   ``commit`` raises :class:`~szo_core.errors.StorageError` and stores nothing.
 * A decision locked by a closed billing run cannot be updated or removed:
   :class:`~szo_core.errors.RecordLockedError`; supersede it with a new one.
+* A program's prices in force in a closed billing month are locked
+  (:class:`PriceLocks`): an ``update`` that changes or removes such a price, or
+  adds one that starts on or before the end of the locked months, and a
+  ``remove`` of the program, raise :class:`~szo_core.errors.RecordLockedError`;
+  a new price is a new dated entry after the closed months.
 * Leaving the ``with`` block without :meth:`UnitOfWork.commit` rolls back.
 
 >>> from datetime import date
@@ -70,6 +75,7 @@ __all__ = [
     "GroupRepository",
     "GuardianRepository",
     "MonthData",
+    "PriceLocks",
     "ProgramRepository",
     "RegresorRepository",
     "Repository",
@@ -202,6 +208,41 @@ class DecisionLocks(Protocol):
         ...
 
 
+class PriceLocks(Protocol):
+    """Locks on the program prices that closed billing months used.
+
+    Closing a month locks every program of the organisation through the month's
+    last day: the price entries in force on any day up to that day can no
+    longer change (the program repository raises
+    :class:`~szo_core.errors.RecordLockedError` ``program.price.locked``).
+    Locks only move forward and are never lifted.
+
+    >>> from szo_core.adapters.memory import MemoryStore
+    >>> with MemoryStore().unit_of_work() as uow:
+    ...     uow.price_locks.lock("org", ["I"], date(2026, 9, 30), "2026-09")
+    ...     uow.price_locks.locked_through("org", "I"), uow.price_locks.locked_through("org", "II")
+    (datetime.date(2026, 9, 30), None)
+    """
+
+    def lock(
+        self,
+        organisation_id: str,
+        program_codes: Iterable[str],
+        through: date,
+        billing_run_id: str,
+    ) -> None:
+        """Lock the programs' prices in force on any day up to ``through``.
+
+        A program locked through a later day keeps its lock.  The programs must
+        exist when the unit of work commits.
+        """
+        ...
+
+    def locked_through(self, organisation_id: str, program_code: str) -> date | None:
+        """The last day of the latest closed month that locked the program, or None."""
+        ...
+
+
 @attrs.frozen(kw_only=True)
 class ChildMonth:
     """One child's records for a month: what the fee engine reads for it.
@@ -230,9 +271,12 @@ class ChildMonth:
 class MonthData:
     """Everything the fee engine needs for one month of one organisation.
 
+    A :meth:`UnitOfWork.load_period` result covers the months ``month`` through
+    ``last_month``; the descriptions below then read "the period" for "the month".
+
     Attributes:
         organisation_id: The organisation.
-        month: The month.
+        month: The month (the first month of a period).
         children: Children enrolled on at least one day of the month (both dates
             inclusive; inactive ones included), keyed by child code.
         programs: Every program of the organisation with all its dated prices,
@@ -242,10 +286,11 @@ class MonthData:
         guardians: The guardians linked to the children, keyed by id.
         locked_decisions: Locks on the children's decisions: decision id ->
             billing run id.
+        last_month: The last month of a period; None for one month.
 
     >>> data = MonthData(organisation_id="o", month=Month(2025, 9))
-    >>> len(data.children), data.month.first
-    (0, datetime.date(2025, 9, 1))
+    >>> len(data.children), data.month.first, data.months
+    (0, datetime.date(2025, 9, 1), (Month(year=2025, month=9),))
     """
 
     organisation_id: str
@@ -256,6 +301,12 @@ class MonthData:
     regresors: Mapping[str, Regresor] = attrs.field(factory=dict)
     guardians: Mapping[str, Guardian] = attrs.field(factory=dict)
     locked_decisions: Mapping[str, str] = attrs.field(factory=dict)
+    last_month: Month | None = None
+
+    @property
+    def months(self) -> tuple[Month, ...]:
+        """Every month the data covers, in order."""
+        return tuple(self.month.through(self.last_month or self.month))
 
 
 class UnitOfWork(Protocol):
@@ -323,6 +374,11 @@ class UnitOfWork(Protocol):
         """Locks on decisions used by closed billing runs."""
         ...
 
+    @property
+    def price_locks(self) -> PriceLocks:
+        """Locks on program prices used by closed billing months."""
+        ...
+
     def load_month(
         self, organisation_id: str, month: Month, *, left_since: date | None = None
     ) -> MonthData:
@@ -333,6 +389,31 @@ class UnitOfWork(Protocol):
         exit rule may bill past the exit day, e.g. to the end of the month after
         late notice).  A SQL adapter answers with a fixed number of SELECT
         statements, however many children there are.
+        """
+        ...
+
+    def load_period(
+        self,
+        organisation_id: str,
+        first: Month,
+        last: Month,
+        *,
+        left_since: date | None = None,
+    ) -> MonthData:
+        """Return everything the fee engine needs for every month ``first`` ... ``last``.
+
+        One call instead of one :meth:`load_month` per month (billing reads its
+        whole correction window this way): children enrolled on at least one day
+        of the period (and, with ``left_since``, those whose exit date is on or
+        after that day), the decisions valid on a day of it and those that
+        supersede one of them, reservations overlapping the calendar years of
+        the period, absences overlapping the period.  The result's ``month`` is
+        ``first`` and its ``last_month`` is ``last``.  ``load_month(org, m)`` is
+        ``load_period(org, m, m)`` without ``last_month``.
+
+        Raises:
+            szo_core.errors.ConfigurationError: ``storage.month`` when a month is
+                not a :class:`~szo_core.calendar.Month` or ``last`` is before ``first``.
         """
         ...
 

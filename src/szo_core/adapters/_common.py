@@ -10,11 +10,19 @@ from collections.abc import Iterable
 from datetime import date
 from typing import TypeVar
 
-from szo_core.errors import ConcurrencyConflict, NotFound, RecordLockedError, StorageError
-from szo_core.model import Absence, Child, Decision, Reservation
+from szo_core.calendar import Month
+from szo_core.errors import (
+    ConcurrencyConflict,
+    ConfigurationError,
+    NotFound,
+    RecordLockedError,
+    StorageError,
+)
+from szo_core.model import Absence, Child, Decision, Program, Reservation
 
 __all__ = [
     "by_start",
+    "check_period",
     "child_in_month",
     "conflict",
     "decision_in_month",
@@ -24,6 +32,8 @@ __all__ = [
     "missing_reference",
     "not_found",
     "period_in_month",
+    "price_locked",
+    "prices_change_locked",
     "storage_failed",
     "where",
 ]
@@ -88,6 +98,51 @@ def locked(organisation_id: str, decision_id: str, billing_run_id: str) -> Recor
         ),
         where=where("decisions", organisation_id, decision_id),
     )
+
+
+def price_locked(organisation_id: str, program_code: str, through: date) -> RecordLockedError:
+    """A price in force in a closed billing month would change."""
+    return RecordLockedError(
+        "program.price.locked",
+        sl=(
+            f"Cene programa do {through:%d. %m. %Y} je uporabil zaključen obračun; ni jih mogoče "
+            "spremeniti ali odstraniti. Novo ceno dodajte z začetkom veljavnosti po tem dnevu."
+        ),
+        en=(
+            f"The program's prices up to {through.isoformat()} were used by a closed billing "
+            "run; they cannot be changed or removed. Add a new price valid from a later day."
+        ),
+        where=where("programs", organisation_id, program_code),
+    )
+
+
+def prices_change_locked(stored: Program, new: Program, through: date) -> bool:
+    """True if ``new`` changes a price of ``stored`` in force on a day up to ``through``.
+
+    The entries starting on or before ``through`` are the ones in force on those
+    days; they must stay exactly as they are, and no new entry may start among them.
+    """
+    return [p for p in stored.prices if p.valid_from <= through] != [
+        p for p in new.prices if p.valid_from <= through
+    ] or (stored.kind, stored.reference_program) != (new.kind, new.reference_program)
+
+
+def check_period(first: object, last: object) -> None:
+    """Refuse a period that is not ``Month`` ... ``Month`` in order (``storage.month``)."""
+    if not isinstance(first, Month) or not isinstance(last, Month):
+        raise ConfigurationError(
+            "storage.month",
+            sl="Mesec mora biti szo_core.calendar.Month.",
+            en="The month must be a szo_core.calendar.Month.",
+            where="month",
+        )
+    if last < first:
+        raise ConfigurationError(
+            "storage.period",
+            sl="Zadnji mesec obdobja je pred prvim.",
+            en="The last month of the period is before the first.",
+            where="month",
+        )
 
 
 def storage_failed(code: str, kind: str, detail: str) -> StorageError:

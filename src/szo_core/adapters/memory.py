@@ -37,6 +37,7 @@ import attrs
 
 from szo_core.adapters._common import (
     by_start,
+    check_period,
     child_in_month,
     conflict,
     decisions_for_month,
@@ -45,9 +46,11 @@ from szo_core.adapters._common import (
     missing_reference,
     not_found,
     period_in_month,
+    price_locked,
+    prices_change_locked,
 )
 from szo_core.calendar import Month
-from szo_core.errors import ConfigurationError, StorageError
+from szo_core.errors import StorageError
 from szo_core.model import (
     Absence,
     Child,
@@ -300,6 +303,58 @@ class _DecisionRepository(_ChildRecordRepository[Decision]):
         super().remove(record)
 
 
+@attrs.frozen
+class _PriceLock:
+    organisation_id: str
+    program_code: str
+    through: date
+    billing_run_id: str
+
+
+class _MemoryPriceLocks:
+    def __init__(self, uow: MemoryUnitOfWork) -> None:
+        self._table: MemoryTable[_PriceLock] = uow.table("price_locks")
+
+    def lock(
+        self,
+        organisation_id: str,
+        program_codes: Iterable[str],
+        through: date,
+        billing_run_id: str,
+    ) -> None:
+        for code in program_codes:
+            key = (organisation_id, code)
+            found = self._table.get(key)
+            if found is None:
+                self._table.insert(key, _PriceLock(organisation_id, code, through, billing_run_id))
+            elif found.through < through:
+                self._table.replace(key, _PriceLock(organisation_id, code, through, billing_run_id))
+
+    def locked_through(self, organisation_id: str, program_code: str) -> date | None:
+        found = self._table.get((organisation_id, program_code))
+        return None if found is None else found.through
+
+
+class _ProgramRepository(_MemoryRepository[Program, str]):
+    def _check_locked(self, record: Program, *, removing: bool) -> None:
+        through = self._uow.price_locks.locked_through(record.organisation_id, record.code)
+        if through is None:
+            return
+        stored = self.find(record.organisation_id, record.code)
+        if stored is None:
+            return
+        if removing or prices_change_locked(stored, record, through):
+            raise price_locked(record.organisation_id, record.code, through)
+
+    def update(self, record: Program) -> Program:
+        self._check_locked(record, removing=False)
+        return super().update(record)
+
+    def remove(self, record: Program) -> None:
+        self._check_locked(record, removing=True)
+        super().remove(record)
+
+
 class _MemoryDecisionLocks:
     def __init__(self, uow: MemoryUnitOfWork) -> None:
         self._table: MemoryTable[_Lock] = uow.table("decision_locks", ignore_duplicates=True)
@@ -338,6 +393,7 @@ _REFERENCES: tuple[tuple[str, str, Callable[[Any], Iterable[object]]], ...] = (
     ("decisions", "regresors", lambda d: _opt(d.regresor_id)),
     ("decisions", "decisions", lambda d: _opt(d.supersedes)),
     ("decision_locks", "decisions", lambda lock: (lock.decision_id,)),
+    ("price_locks", "programs", lambda lock: (lock.program_code,)),
     ("reservations", "children", lambda r: (r.child_code,)),
     ("absences", "children", lambda a: (a.child_code,)),
 )
@@ -367,9 +423,7 @@ class MemoryUnitOfWork:
         self.guardians: _MemoryRepository[Guardian, str] = _MemoryRepository(
             self, "guardians", lambda g: g.id
         )
-        self.programs: _MemoryRepository[Program, str] = _MemoryRepository(
-            self, "programs", lambda p: p.code
-        )
+        self.programs = _ProgramRepository(self, "programs", lambda p: p.code)
         self.groups: _MemoryRepository[Group, str] = _MemoryRepository(
             self, "groups", lambda g: g.code
         )
@@ -377,6 +431,7 @@ class MemoryUnitOfWork:
             self, "regresors", lambda r: r.id
         )
         self.decision_locks = _MemoryDecisionLocks(self)
+        self.price_locks = _MemoryPriceLocks(self)
         self.decisions = _DecisionRepository(self, "decisions", lambda d: d.id)
         self.reservations: _ChildRecordRepository[Reservation] = _ChildRecordRepository(
             self, "reservations", lambda r: r.id
@@ -401,14 +456,30 @@ class MemoryUnitOfWork:
         self, organisation_id: str, month: Month, *, left_since: date | None = None
     ) -> MonthData:
         """Return everything the fee engine needs for ``month`` (see the port)."""
-        if not isinstance(month, Month):
-            raise ConfigurationError(
-                "storage.month",
-                sl="Mesec mora biti szo_core.calendar.Month.",
-                en="The month must be a szo_core.calendar.Month.",
-                where="month",
-            )
-        first, last = month.first, month.last
+        check_period(month, month)
+        return self._load(organisation_id, month, month, left_since, None)
+
+    def load_period(
+        self,
+        organisation_id: str,
+        first: Month,
+        last: Month,
+        *,
+        left_since: date | None = None,
+    ) -> MonthData:
+        """Return everything the fee engine needs for ``first`` ... ``last`` (see the port)."""
+        check_period(first, last)
+        return self._load(organisation_id, first, last, left_since, last)
+
+    def _load(
+        self,
+        organisation_id: str,
+        month: Month,
+        through: Month,
+        left_since: date | None,
+        last_month: Month | None,
+    ) -> MonthData:
+        first, last = month.first, through.last
         children = {
             c.code: c
             for c in self.children.for_organisation(organisation_id)
@@ -425,7 +496,7 @@ class MemoryUnitOfWork:
         decisions = per_child(
             decisions_for_month(self.decisions.for_organisation(organisation_id), first, last)
         )
-        year_first, year_last = date(month.year, 1, 1), date(month.year, 12, 31)
+        year_first, year_last = date(month.year, 1, 1), date(through.year, 12, 31)
         reservations = per_child(
             r
             for r in self.reservations.for_organisation(organisation_id)
@@ -463,6 +534,7 @@ class MemoryUnitOfWork:
                 for decision_id, run in self.decision_locks.locked(organisation_id).items()
                 if decision_id in decision_ids
             },
+            last_month=last_month,
         )
 
     def _check_references(self, final: Mapping[str, Mapping[Hashable, object]]) -> None:

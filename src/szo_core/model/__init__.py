@@ -16,8 +16,8 @@ payment groups, decision locking) are in :mod:`szo_core.registry`.
 """
 
 from szo_core.model.attendance import Absence, Reservation, ReservationKind
-from szo_core.model.child import Child, GroupAssignment
-from szo_core.model.decision import Decision
+from szo_core.model.child import Child, GroupAssignment, ResidenceChange, TaxpayerChange
+from szo_core.model.decision import MAX_COEFFICIENT, Decision
 from szo_core.model.municipality import (
     Municipality,
     Regresor,
@@ -41,9 +41,10 @@ from szo_core.model.parties import (
     PaymentMethod,
 )
 from szo_core.model.payment_group import PaymentGroup
-from szo_core.model.program import Group, Program, ProgramPrice
+from szo_core.model.program import Group, Program, ProgramKind, ProgramPrice
 
 __all__ = [
+    "MAX_COEFFICIENT",
     "Absence",
     "Address",
     "Child",
@@ -64,10 +65,13 @@ __all__ = [
     "PaymentKind",
     "PaymentMethod",
     "Program",
+    "ProgramKind",
     "ProgramPrice",
     "Regresor",
     "Reservation",
     "ReservationKind",
+    "ResidenceChange",
+    "TaxpayerChange",
     "find_municipality",
     "municipalities",
     "municipality",

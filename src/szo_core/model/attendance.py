@@ -59,6 +59,9 @@ class ReservationKind(enum.StrEnum):
     """Summer or holiday reservation (poletna, počitniška rezervacija)."""
     SICK = "sick"
     """Reservation for a longer sick absence (rezervacija zaradi bolezni)."""
+    TEMPORARY_EXIT = "temporary_exit"
+    """Temporary exit (začasni izpis, Pravilnik o metodologiji Art. 16a): the child
+    is out; at most two months are charged, never more than the normal payment."""
 
 
 @attrs.frozen(kw_only=True)

@@ -30,8 +30,9 @@ False
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
+from typing import Any
 
 import attrs
 from attrs import validators as v
@@ -41,7 +42,7 @@ from szo_core.ids._pii import emso_repr, tax_number_repr
 from szo_core.ids.emso import Sex
 from szo_core.model.parties import Address, GuardianLink, InvoiceDelivery, Payer, PaymentMethod
 
-__all__ = ["Child", "GroupAssignment"]
+__all__ = ["Child", "GroupAssignment", "ResidenceChange", "TaxpayerChange"]
 
 _str = v.instance_of(str)
 _opt_str = v.optional(v.instance_of(str))
@@ -62,6 +63,67 @@ class GroupAssignment:
     program_code: str = attrs.field(validator=_str)
 
 
+@attrs.frozen(kw_only=True)
+class ResidenceChange:
+    """The child's municipality of residence (and so its regresor) from ``valid_from`` on.
+
+    A family that moves is recorded as a change, never by editing
+    :attr:`Child.municipality_code`: the months before the move keep their
+    municipality, so a billed month is not "corrected" by a move that came later.
+
+    Attributes:
+        valid_from: The first day the new residence counts for billing.
+        municipality_code: The official code of the new municipality of residence
+            (None: not known, the host municipality pays).
+        regresor_id: Who pays the difference from that day
+            (:class:`~szo_core.model.Regresor`); None: the municipality itself.
+
+    >>> ResidenceChange(valid_from=date(2026, 10, 1), municipality_code=62).regresor_id is None
+    True
+    """
+
+    valid_from: date = attrs.field(validator=v.instance_of(date))
+    municipality_code: int | None = attrs.field(validator=v.optional(v.instance_of(int)))
+    regresor_id: str | None = attrs.field(default=None, validator=_opt_str)
+
+
+@attrs.frozen(kw_only=True)
+class TaxpayerChange:
+    """Whether the parents are Slovenian income-tax payers, from ``valid_from`` on.
+
+    Attributes:
+        valid_from: The first day the status counts for billing.
+        taxpayers: False when the parents are not Slovenian income-tax payers
+            (they pay the full price).
+
+    >>> TaxpayerChange(valid_from=date(2026, 3, 1), taxpayers=False).taxpayers
+    False
+    """
+
+    valid_from: date = attrs.field(validator=v.instance_of(date))
+    taxpayers: bool = attrs.field(validator=_bool)
+
+
+def _sorted_by_valid_from(
+    code: str, what_sl: str, what_en: str, where: str
+) -> Callable[[object, attrs.Attribute[Any], Sequence[ResidenceChange | TaxpayerChange]], None]:
+    def check(
+        _instance: object,
+        _attribute: attrs.Attribute[Any],
+        value: Sequence[ResidenceChange | TaxpayerChange],
+    ) -> None:
+        starts = [entry.valid_from for entry in value]
+        if starts != sorted(set(starts)):
+            raise InvalidComponent(
+                code,
+                sl=f"{what_sl} morajo biti urejene po datumu, brez ponovitev.",
+                en=f"{what_en} must be sorted by date, without repeats.",
+                where=where,
+            )
+
+    return check
+
+
 def _sorted_groups(
     _instance: object,
     _attribute: attrs.Attribute[tuple[GroupAssignment, ...]],
@@ -79,6 +141,27 @@ def _sorted_groups(
 
 def _groups_tuple(value: Sequence[GroupAssignment]) -> tuple[GroupAssignment, ...]:
     return tuple(value)
+
+
+def _residence_tuple(value: Sequence[ResidenceChange]) -> tuple[ResidenceChange, ...]:
+    return tuple(value)
+
+
+def _taxpayer_tuple(value: Sequence[TaxpayerChange]) -> tuple[TaxpayerChange, ...]:
+    return tuple(value)
+
+
+def _exit_not_before_enrollment(
+    instance: Child, _attribute: attrs.Attribute[date | None], value: date | None
+) -> None:
+    enrolled = instance.enrollment_date
+    if value is not None and enrolled is not None and value < enrolled:
+        raise InvalidComponent(
+            "child.exit.before_enrollment",
+            sl="Datum izpisa ne sme biti pred datumom vpisa.",
+            en="The exit date cannot be before the enrollment date.",
+            where="exit_date",
+        )
 
 
 def _links_tuple(value: Sequence[GuardianLink]) -> tuple[GuardianLink, ...]:
@@ -119,9 +202,14 @@ class Child:
         citizenship: ISO 3166-1 alpha-2 code, ``"SI"`` by default.
         permanent_address: Permanent address (stalno prebivališče).
         temporary_address: Temporary address (začasno prebivališče), if any.
-        municipality_code: Official code of the municipality of residence; the
-            municipality that usually pays the difference.
-        regresor_id: Who pays the difference (:class:`~szo_core.model.Regresor`).
+        municipality_code: Official code of the municipality of residence until
+            the first :attr:`residence_changes` entry (for all time when there is
+            none); the municipality that usually pays the difference.
+        regresor_id: Who pays the difference (:class:`~szo_core.model.Regresor`)
+            until the first :attr:`residence_changes` entry.
+        residence_changes: Dated moves (:class:`ResidenceChange`), sorted by
+            ``valid_from``: each sets the municipality and regresor from its day
+            on (:meth:`municipality_on`, :meth:`regresor_on`).
         groups: Dated group and program history (:class:`GroupAssignment`).
         adapted_program: The child is in an adapted program (reported to CEUVIZ).
         special_needs: The child has special needs (otrok s posebnimi potrebami).
@@ -132,13 +220,18 @@ class Child:
         contract_signed_on: Date the contract was signed.
         contract_ends_on: Date the contract ends, if fixed.
         enrollment_date: First day of attendance (arrival), inclusive.
-        exit_date: Last day of attendance, inclusive; None while enrolled.
+        exit_date: Last day of attendance, inclusive; None while enrolled; never
+            before ``enrollment_date`` (``child.exit.before_enrollment``).
         exit_notice_on: The day the exit (izpis) was announced, for municipalities
             that bill to the end of the month of notice
             (:attr:`szo_core.fees.ExitRule.NOTICE_BY_DAY`); None if not recorded.
         parents_taxpayers: False when the parents are not Slovenian income-tax
             payers; they then pay the full price
-            (:attr:`szo_core.fees.FeeRules.non_taxpayer_coefficient`).
+            (:attr:`szo_core.fees.FeeRules.non_taxpayer_coefficient`).  The status
+            until the first :attr:`taxpayer_changes` entry.
+        taxpayer_changes: Dated changes of the parents' tax status
+            (:class:`TaxpayerChange`), sorted by ``valid_from``
+            (:meth:`taxpayers_on`).
         family_order: The child's order among all the children of the family (1
             for the oldest), as stated on the application; the 2021 sibling rule
             frees the third and later child whether or not a sibling is enrolled.
@@ -178,6 +271,19 @@ class Child:
         default=None, validator=v.optional(v.instance_of(int))
     )
     regresor_id: str | None = attrs.field(default=None, validator=_opt_str)
+    residence_changes: tuple[ResidenceChange, ...] = attrs.field(
+        default=(),
+        converter=_residence_tuple,
+        validator=[
+            v.deep_iterable(v.instance_of(ResidenceChange)),
+            _sorted_by_valid_from(
+                "child.residence.order",
+                "Spremembe prebivališča",
+                "Residence changes",
+                "residence_changes",
+            ),
+        ],
+    )
     groups: tuple[GroupAssignment, ...] = attrs.field(
         default=(),
         converter=_groups_tuple,
@@ -192,9 +298,24 @@ class Child:
     contract_signed_on: date | None = attrs.field(default=None, validator=_opt_date)
     contract_ends_on: date | None = attrs.field(default=None, validator=_opt_date)
     enrollment_date: date | None = attrs.field(default=None, validator=_opt_date)
-    exit_date: date | None = attrs.field(default=None, validator=_opt_date)
+    exit_date: date | None = attrs.field(
+        default=None, validator=[_opt_date, _exit_not_before_enrollment]
+    )
     exit_notice_on: date | None = attrs.field(default=None, validator=_opt_date)
     parents_taxpayers: bool = attrs.field(default=True, validator=_bool)
+    taxpayer_changes: tuple[TaxpayerChange, ...] = attrs.field(
+        default=(),
+        converter=_taxpayer_tuple,
+        validator=[
+            v.deep_iterable(v.instance_of(TaxpayerChange)),
+            _sorted_by_valid_from(
+                "child.taxpayer.order",
+                "Spremembe davčnega statusa",
+                "Tax status changes",
+                "taxpayer_changes",
+            ),
+        ],
+    )
     family_order: int | None = attrs.field(
         default=None, validator=v.optional(v.and_(v.instance_of(int), v.ge(1)))
     )
@@ -274,6 +395,81 @@ class Child:
         """
         assignment = self.group_on(day)
         return None if assignment is None else assignment.program_code
+
+    def residence_on(self, day: date) -> tuple[int | None, str | None]:
+        """Return ``(municipality_code, regresor_id)`` in force on ``day``.
+
+        >>> c = Child(organisation_id="o", code=1, municipality_code=61, residence_changes=(
+        ...     ResidenceChange(valid_from=date(2026, 10, 15), municipality_code=62),))
+        >>> c.residence_on(date(2026, 10, 14)), c.residence_on(date(2026, 10, 15))
+        ((61, None), (62, None))
+        """
+        found: tuple[int | None, str | None] = (self.municipality_code, self.regresor_id)
+        for change in self.residence_changes:
+            if change.valid_from > day:
+                break
+            found = (change.municipality_code, change.regresor_id)
+        return found
+
+    def municipality_on(self, day: date) -> int | None:
+        """Return the code of the municipality of residence on ``day``."""
+        return self.residence_on(day)[0]
+
+    def regresor_on(self, day: date) -> str | None:
+        """Return the regresor's id in force on ``day`` (None: the municipality itself)."""
+        return self.residence_on(day)[1]
+
+    def taxpayers_on(self, day: date) -> bool:
+        """Return whether the parents are Slovenian income-tax payers on ``day``.
+
+        >>> c = Child(organisation_id="o", code=1, taxpayer_changes=(
+        ...     TaxpayerChange(valid_from=date(2026, 3, 1), taxpayers=False),))
+        >>> c.taxpayers_on(date(2026, 2, 28)), c.taxpayers_on(date(2026, 3, 1))
+        (True, False)
+        """
+        found = self.parents_taxpayers
+        for change in self.taxpayer_changes:
+            if change.valid_from > day:
+                break
+            found = change.taxpayers
+        return found
+
+    def fact_changes_between(self, first: date, last: date) -> tuple[date, ...]:
+        """Days in ``first`` < day <= ``last`` on which a dated fact changes.
+
+        The dated facts are the group history, the residence and the parents' tax
+        status; the fee engine splits a month at these days.
+
+        >>> c = Child(organisation_id="o", code=1, taxpayer_changes=(
+        ...     TaxpayerChange(valid_from=date(2026, 3, 16), taxpayers=False),))
+        >>> c.fact_changes_between(date(2026, 3, 1), date(2026, 3, 31))
+        (datetime.date(2026, 3, 16),)
+        """
+        days = {
+            entry.valid_from
+            for history in (self.groups, self.residence_changes, self.taxpayer_changes)
+            for entry in history
+            if first < entry.valid_from <= last
+        }
+        return tuple(sorted(days))
+
+    def with_residence_change(self, change: ResidenceChange) -> Child:
+        """Return a copy with ``change`` added (replacing one that starts the same day).
+
+        >>> c = Child(organisation_id="o", code=1, municipality_code=61).with_residence_change(
+        ...     ResidenceChange(valid_from=date(2026, 10, 1), municipality_code=62))
+        >>> c.municipality_on(date(2026, 10, 1)), c.municipality_code
+        (62, 61)
+        """
+        kept = [r for r in self.residence_changes if r.valid_from != change.valid_from]
+        ordered = sorted([*kept, change], key=lambda r: r.valid_from)
+        return attrs.evolve(self, residence_changes=tuple(ordered))
+
+    def with_taxpayer_change(self, change: TaxpayerChange) -> Child:
+        """Return a copy with ``change`` added (replacing one that starts the same day)."""
+        kept = [t for t in self.taxpayer_changes if t.valid_from != change.valid_from]
+        ordered = sorted([*kept, change], key=lambda t: t.valid_from)
+        return attrs.evolve(self, taxpayer_changes=tuple(ordered))
 
     def upcoming_changes(self, as_of: date) -> tuple[GroupAssignment, ...]:
         """Return the assignments that start after ``as_of`` (decided, not yet in force)."""

@@ -27,19 +27,32 @@ from attrs import validators as v
 
 from szo_core.errors import InvalidComponent
 
-__all__ = ["Decision"]
+__all__ = ["MAX_COEFFICIENT", "Decision"]
 
 _str = v.instance_of(str)
+
+MAX_COEFFICIENT = Decimal("0.77")
+"""The highest parents' share a decision can state: the top ZUPJS class (Art. 24).
+
+Parents who are not Slovenian income-tax payers pay the full price (1.00), but
+through :attr:`szo_core.fees.FeeRules.non_taxpayer_coefficient`, never a decision.
+"""
 
 
 def _coefficient(_instance: object, _attribute: attrs.Attribute[Decimal], value: Decimal) -> None:
     if not isinstance(value, Decimal):
         raise TypeError(f"coefficient must be Decimal, not {type(value).__name__}")
-    if not value.is_finite() or not Decimal(0) <= value <= Decimal(1):
+    if not value.is_finite() or not Decimal(0) <= value <= MAX_COEFFICIENT:
         raise InvalidComponent(
             "decision.coefficient.range",
-            sl="Delež plačila staršev mora biti med 0 in 1 (0,53 pomeni 53 %).",
-            en="The parents' coefficient must be between 0 and 1 (0.53 means 53 %).",
+            sl=(
+                "Delež plačila staršev mora biti med 0 in 0,77 (0,53 pomeni 53 %); "
+                "polno ceno (1,00) plačajo le starši, ki niso davčni zavezanci."
+            ),
+            en=(
+                "The parents' coefficient must be between 0 and 0.77 (0.53 means 53 %); "
+                "only parents who are not taxpayers pay the full price (1.00)."
+            ),
             where="coefficient",
         )
 
@@ -66,7 +79,8 @@ class Decision:
             and by billing runs).
         child_code: The child the decision is for.
         number: The decision's number as printed by the CSD.
-        coefficient: The parents' share of the price, 0 ... 1 (``Decimal("0.53")``).
+        coefficient: The parents' share of the price, 0 ... 0.77
+            (:data:`MAX_COEFFICIENT`; ``Decimal("0.53")``).
         valid_from: First day the decision applies (inclusive).
         valid_to: Last day it applies (inclusive); None when open-ended.
         regresor_id: Who pays the difference (overrides the child's regresor).
@@ -79,7 +93,7 @@ class Decision:
         version: Optimistic-concurrency version.
 
     >>> Decision(organisation_id="o", id="d", child_code=1, number="x",
-    ...          coefficient=Decimal("1.2"), valid_from=date(2025, 1, 1))
+    ...          coefficient=Decimal("0.80"), valid_from=date(2025, 1, 1))
     Traceback (most recent call last):
     ...
     szo_core.errors.InvalidComponent: decision.coefficient.range: ...

@@ -23,6 +23,7 @@ Decimal('2.80')
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
@@ -32,7 +33,7 @@ from attrs import validators as v
 
 from szo_core.errors import ConfigurationError, InvalidComponent
 
-__all__ = ["Group", "Program", "ProgramPrice"]
+__all__ = ["Group", "Program", "ProgramKind", "ProgramPrice"]
 
 _str = v.instance_of(str)
 
@@ -91,6 +92,52 @@ def _to_tuple(value: Sequence[ProgramPrice]) -> tuple[ProgramPrice, ...]:
     return tuple(value)
 
 
+class ProgramKind(enum.StrEnum):
+    """How the parents' payment of a program is based (``docs/fees.md``)."""
+
+    REGULAR = "regular"
+    """The parents' coefficient applies to the program's own price (default)."""
+    DEVELOPMENTAL_UNIT = "developmental_unit"
+    """A developmental unit (razvojni oddelek): the parents pay their share of the
+    regular program's price (:attr:`Program.reference_program`); the regresor pays
+    the rest of the unit's price."""
+    PRIVATE = "private"
+    """A private kindergarten without a concession (ZVrt Art. 34): the parents'
+    payment is their share of the public kindergarten's price of the same program
+    (:attr:`Program.reference_program`); the municipality pays 85 % of that public
+    price less the parents' payment; the rest of the private price is the
+    parents' (``docs/fees.md``)."""
+
+
+def _reference_program(
+    instance: Program, _attribute: attrs.Attribute[str | None], value: str | None
+) -> None:
+    if value is not None and not isinstance(value, str):
+        raise TypeError(f"reference_program must be str, not {type(value).__name__}")
+    needs = instance.kind is not ProgramKind.REGULAR
+    if needs and not value:
+        raise InvalidComponent(
+            "program.reference.missing",
+            sl="Razvojni oddelek in zasebni program potrebujeta primerjalni program.",
+            en="A developmental unit or a private program needs a reference program.",
+            where="reference_program",
+        )
+    if not needs and value is not None:
+        raise InvalidComponent(
+            "program.reference.unexpected",
+            sl="Redni program nima primerjalnega programa.",
+            en="A regular program has no reference program.",
+            where="reference_program",
+        )
+    if value is not None and value == instance.code:
+        raise InvalidComponent(
+            "program.reference.self",
+            sl="Program ne more biti sam sebi primerjalni program.",
+            en="A program cannot be its own reference program.",
+            where="reference_program",
+        )
+
+
 @attrs.frozen(kw_only=True)
 class Program:
     """A program with its dated prices.
@@ -100,7 +147,20 @@ class Program:
         code: The program's code within the organisation (``"I"``, ``"II"``, ``"POL"``).
         name: Its name.
         prices: Dated prices, sorted by ``valid_from`` (no two on the same day).
+            A price in force in a closed billing month is locked: changing or
+            removing it, or adding one that starts on or before the end of such a
+            month, raises :class:`~szo_core.errors.RecordLockedError` in storage;
+            a new price is a new dated entry after the closed months.
+        kind: Regular (default), developmental unit, or private (:class:`ProgramKind`).
+        reference_program: For a developmental unit, the regular program whose
+            price the parents' coefficient applies to; for a private program, the
+            public kindergarten's program of the same kind.  None for a regular one.
         version: Optimistic-concurrency version.
+
+    >>> Program(organisation_id="o", code="RO", kind=ProgramKind.DEVELOPMENTAL_UNIT)
+    Traceback (most recent call last):
+    ...
+    szo_core.errors.InvalidComponent: program.reference.missing: ...
     """
 
     organisation_id: str = attrs.field(validator=_str)
@@ -111,6 +171,10 @@ class Program:
         converter=_to_tuple,
         validator=[v.deep_iterable(v.instance_of(ProgramPrice)), _sorted_prices],
     )
+    kind: ProgramKind = attrs.field(
+        default=ProgramKind.REGULAR, validator=v.instance_of(ProgramKind)
+    )
+    reference_program: str | None = attrs.field(default=None, validator=_reference_program)
     version: int = attrs.field(default=0, validator=v.and_(v.instance_of(int), v.ge(0)))
 
     def price_on(self, day: date) -> ProgramPrice:

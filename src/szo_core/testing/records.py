@@ -32,6 +32,7 @@ from szo_core.errors import InvalidChecksum
 from szo_core.ids import davcna, emso, iban
 from szo_core.ids.emso import Sex
 from szo_core.model import (
+    MAX_COEFFICIENT,
     Absence,
     Address,
     Child,
@@ -50,10 +51,13 @@ from szo_core.model import (
     PaymentKind,
     PaymentMethod,
     Program,
+    ProgramKind,
     ProgramPrice,
     Regresor,
     Reservation,
     ReservationKind,
+    ResidenceChange,
+    TaxpayerChange,
 )
 
 __all__ = [
@@ -254,6 +258,46 @@ def _assignments() -> st.SearchStrategy[tuple[GroupAssignment, ...]]:
     )
 
 
+def _residence_changes() -> st.SearchStrategy[tuple[ResidenceChange, ...]]:
+    item = st.builds(
+        ResidenceChange,
+        valid_from=_dates(date(2000, 1, 1)),
+        municipality_code=st.one_of(st.none(), st.integers(1, 213)),
+        regresor_id=st.one_of(st.none(), _ids()),
+    )
+    return st.lists(item, max_size=3, unique_by=lambda r: r.valid_from).map(
+        lambda items: tuple(sorted(items, key=lambda r: r.valid_from))
+    )
+
+
+def _taxpayer_changes() -> st.SearchStrategy[tuple[TaxpayerChange, ...]]:
+    item = st.builds(TaxpayerChange, valid_from=_dates(date(2000, 1, 1)), taxpayers=st.booleans())
+    return st.lists(item, max_size=3, unique_by=lambda t: t.valid_from).map(
+        lambda items: tuple(sorted(items, key=lambda t: t.valid_from))
+    )
+
+
+def _attendance() -> st.SearchStrategy[tuple[date | None, date | None]]:
+    """Enrollment and exit days (either may be None; the exit never before enrollment)."""
+    day = st.one_of(st.none(), _dates())
+
+    def ordered(pair: tuple[date | None, date | None]) -> tuple[date | None, date | None]:
+        start, end = pair
+        if start is not None and end is not None and end < start:
+            return end, start
+        return start, end
+
+    return st.tuples(day, day).map(ordered)
+
+
+def _child(*, attendance: tuple[date | None, date | None], **fields: object) -> Child:
+    return Child(
+        enrollment_date=attendance[0],
+        exit_date=attendance[1],
+        **fields,  # type: ignore[arg-type]
+    )
+
+
 def children(
     *,
     organisation_id: str = "org",
@@ -266,7 +310,7 @@ def children(
         codes: Strategy for ``code`` (1 ... 99999 by default).
     """
     return st.builds(
-        Child,
+        _child,
         organisation_id=st.just(organisation_id),
         code=codes if codes is not None else _codes(),
         first_name=_text(),
@@ -281,6 +325,7 @@ def children(
         temporary_address=st.one_of(st.none(), addresses()),
         municipality_code=st.one_of(st.none(), st.integers(1, 213)),
         regresor_id=st.one_of(st.none(), _ids()),
+        residence_changes=_residence_changes(),
         groups=_assignments(),
         adapted_program=st.booleans(),
         special_needs=st.booleans(),
@@ -290,10 +335,10 @@ def children(
         contract_number=_text(15),
         contract_signed_on=st.one_of(st.none(), _dates()),
         contract_ends_on=st.one_of(st.none(), _dates()),
-        enrollment_date=st.one_of(st.none(), _dates()),
-        exit_date=st.one_of(st.none(), _dates()),
+        attendance=_attendance(),
         exit_notice_on=st.one_of(st.none(), _dates()),
         parents_taxpayers=st.booleans(),
+        taxpayer_changes=_taxpayer_changes(),
         family_order=st.one_of(st.none(), st.integers(1, 12)),
         newcomer=st.booleans(),
         went_to_other_kindergarten=st.booleans(),
@@ -325,14 +370,22 @@ def _prices() -> st.SearchStrategy[tuple[ProgramPrice, ...]]:
     )
 
 
+def _program(*, code: str, kind: ProgramKind, reference: str, **fields: object) -> Program:
+    if kind is ProgramKind.REGULAR:
+        return Program(code=code, kind=kind, **fields)  # type: ignore[arg-type]
+    return Program(code=code, kind=kind, reference_program=reference + "-ref", **fields)  # type: ignore[arg-type]
+
+
 def programs(*, organisation_id: str = "org") -> st.SearchStrategy[Program]:
-    """Programs with 0-4 dated prices."""
+    """Programs with 0-4 dated prices, of every kind (a reference program for the others)."""
     return st.builds(
-        Program,
+        _program,
         organisation_id=st.just(organisation_id),
         code=_ids(),
         name=_text(),
         prices=_prices(),
+        kind=st.sampled_from(ProgramKind),
+        reference=_ids(),
         version=st.integers(0, 1000),
     )
 
@@ -376,7 +429,9 @@ def _decision(
         child_code=draw(child_codes),
         number=draw(_text(20)),
         coefficient=draw(
-            st.decimals(min_value=Decimal(0), max_value=Decimal(1), places=4, allow_nan=False)
+            st.decimals(
+                min_value=Decimal(0), max_value=MAX_COEFFICIENT, places=4, allow_nan=False
+            )
         ),
         valid_from=valid_from,
         valid_to=valid_to,
@@ -393,7 +448,7 @@ def _decision(
 def decisions(
     *, organisation_id: str = "org", child_codes: st.SearchStrategy[int] | None = None
 ) -> st.SearchStrategy[Decision]:
-    """Decisions with a coefficient 0 ... 1 (four places) and a valid period."""
+    """Decisions with a coefficient 0 ... 0.77 (four places) and a valid period."""
     return _decision(organisation_id, child_codes if child_codes is not None else _codes())
 
 
