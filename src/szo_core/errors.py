@@ -14,6 +14,7 @@ The tree::
     │   │   └── InvalidLength
     │   ├── InvalidChecksum
     │   └── InvalidComponent
+    ├── InvalidType (also TypeError)
     ├── ConfigurationError (also ValueError)
     ├── FeeRuleError
     ├── RecordLockedError
@@ -56,6 +57,7 @@ __all__ = [
     "InvalidComponent",
     "InvalidFormat",
     "InvalidLength",
+    "InvalidType",
     "Language",
     "NotFound",
     "PortError",
@@ -125,6 +127,15 @@ class InvalidChecksum(ValidationError):
 
 class InvalidComponent(ValidationError):
     """A part of the value (a date, a register code, a bank code) is not valid."""
+
+
+class InvalidType(SzoError, TypeError):
+    """A value has the wrong type (a ``float`` amount, a string where a number belongs).
+
+    It is also a :class:`TypeError`, so code that caught the built-in error keeps
+    working.  Like every szo_core error, its message names the field and the
+    expected type, never the value.
+    """
 
 
 class ConfigurationError(SzoError, ValueError):

@@ -1,10 +1,12 @@
 """Decimal EUR helpers: exact rounding at named steps and splits that sum to the cent.
 
 Money in szo_core is always :class:`decimal.Decimal`.  ``float`` is refused with
-``TypeError`` because binary floating point cannot represent cents (0.29 € is not
-0.29).  Rounding happens only where a function is called for it, always with an
-explicit rounding mode (half-up to cents is the Slovenian practice) and never
-through the ambient :mod:`decimal` context.
+:class:`~szo_core.errors.InvalidType` (a ``TypeError``) because binary floating
+point cannot represent cents (0.29 € is not 0.29).  Rounding happens only where a
+function is called for it, always with an explicit rounding mode (half-up to
+cents is the Slovenian practice), and every function here computes in its own
+:mod:`decimal` context: the caller's context (its precision, its traps) changes
+nothing.
 
 Example:
     >>> from decimal import Decimal
@@ -15,19 +17,20 @@ Example:
     >>> to_decimal(0.1)
     Traceback (most recent call last):
     ...
-    TypeError: money must be Decimal, int or str, not float (0.1 cannot be represented exactly)
+    szo_core.errors.InvalidType: money.type: ...
 """
 
 from __future__ import annotations
 
 import decimal
-from collections.abc import Iterable, Sequence
+import functools
+from collections.abc import Callable, Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Final
+from typing import Final, ParamSpec, TypeVar
 
 import attrs
 
-from szo_core.errors import InvalidFormat
+from szo_core.errors import InvalidFormat, InvalidType
 
 __all__ = [
     "CENT",
@@ -35,9 +38,13 @@ __all__ = [
     "RoundingPolicy",
     "allocate",
     "format_eur",
+    "is_whole_cents",
     "round_cents",
     "to_decimal",
 ]
+
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
 
 CENT: Final = Decimal("0.01")
 """One euro cent, the unit every amount is rounded to."""
@@ -48,6 +55,52 @@ ZERO: Final = Decimal("0.00")
 # A private context: 60 significant digits, so no intermediate result of a fee
 # computation is ever rounded by the context, whatever the caller has set globally.
 _CONTEXT: Final = decimal.Context(prec=60, rounding=ROUND_HALF_UP, traps=[decimal.InvalidOperation])
+
+_LARGEST: Final = Decimal("1E+40")
+"""No amount szo_core handles comes near this; larger ones are refused (``money.too_large``)."""
+
+
+def _own_context(function: Callable[_P, _T]) -> Callable[_P, _T]:
+    """Run ``function`` in the module's private context (the caller's is left alone)."""
+
+    @functools.wraps(function)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _T:
+        with decimal.localcontext(_CONTEXT):
+            return function(*args, **kwargs)
+
+    return wrapper
+
+
+def _too_large(where: str | None) -> InvalidFormat:
+    return InvalidFormat(
+        "money.too_large",
+        sl="Znesek je prevelik.",
+        en="The amount is too large.",
+        where=where,
+    )
+
+
+def is_whole_cents(value: Decimal) -> bool:
+    """True if ``value`` is a finite amount with no fraction of a cent; never raises.
+
+    Works for any exponent (``Decimal("1E+1000")`` is whole cents, even if no
+    payment can carry it): range checks are the caller's.
+
+    >>> is_whole_cents(Decimal("12.30")), is_whole_cents(Decimal("12.305"))
+    (True, False)
+    >>> is_whole_cents(Decimal("1E+1000")), is_whole_cents(Decimal("NaN"))
+    (True, False)
+    """
+    if not isinstance(value, Decimal) or not value.is_finite():
+        return False
+    _sign, digits, exponent = value.as_tuple()
+    if not isinstance(exponent, int):  # pragma: no cover - finite values have an int exponent
+        return False
+    if exponent >= -2:
+        return True
+    # the digits past the cent must all be zero
+    return not any(digits[len(digits) + exponent + 2 :])
+
 
 MoneyLike = Decimal | int | str
 """What :func:`to_decimal` accepts: a Decimal, an int, or a decimal string."""
@@ -61,9 +114,11 @@ def to_decimal(value: MoneyLike, *, where: str | None = None) -> Decimal:
         where: Where the value comes from, used in the error message.
 
     Raises:
-        TypeError: for ``float`` and ``bool`` (and any other type).
-        szo_core.errors.InvalidFormat: for a string that is not a number, or for
-            NaN and infinities.
+        szo_core.errors.InvalidType: ``money.type`` for ``float`` and ``bool``
+            (and any other type); it is also a ``TypeError``.
+        szo_core.errors.InvalidFormat: ``money.format`` for a string that is not
+            a number, ``money.not_finite`` for NaN and infinities,
+            ``money.too_large`` for an amount of 10⁴⁰ or more.
 
     >>> to_decimal("12.50")
     Decimal('12.50')
@@ -72,12 +127,20 @@ def to_decimal(value: MoneyLike, *, where: str | None = None) -> Decimal:
     """
     if isinstance(value, bool) or not isinstance(value, Decimal | int | str):
         kind = type(value).__name__
-        hint = f" ({value!r} cannot be represented exactly)" if isinstance(value, float) else ""
-        raise TypeError(f"money must be Decimal, int or str, not {kind}{hint}")
+        hint_sl = " (float ne more natančno zapisati centov)" if isinstance(value, float) else ""
+        hint_en = " (a float cannot hold cents exactly)" if isinstance(value, float) else ""
+        raise InvalidType(
+            "money.type",
+            sl=f"Znesek mora biti Decimal, int ali str, ne {kind}{hint_sl}.",
+            en=f"An amount must be a Decimal, int or str, not {kind}{hint_en}.",
+            where=where,
+        )
     if isinstance(value, str):
         try:
+            if not value.isascii():  # Decimal() would take other scripts' digits too
+                raise ValueError(value)
             result = Decimal(value.strip())
-        except decimal.InvalidOperation:
+        except (decimal.InvalidOperation, ValueError):
             raise InvalidFormat(
                 "money.format",
                 sl="Znesek ni število.",
@@ -93,9 +156,12 @@ def to_decimal(value: MoneyLike, *, where: str | None = None) -> Decimal:
             en="The amount must be a finite number.",
             where=where,
         )
+    if result.copy_abs() >= _LARGEST:
+        raise _too_large(where)
     return result
 
 
+@_own_context
 def round_cents(value: MoneyLike, rounding: str = ROUND_HALF_UP) -> Decimal:
     """Round ``value`` to cents, half-up unless another :mod:`decimal` mode is given.
 
@@ -122,11 +188,13 @@ class RoundingPolicy:
     exponent: Decimal = CENT
     rounding: str = ROUND_HALF_UP
 
+    @_own_context
     def apply(self, value: MoneyLike) -> Decimal:
         """Round ``value`` with this policy."""
         return to_decimal(value).quantize(self.exponent, rounding=self.rounding, context=_CONTEXT)
 
 
+@_own_context
 def allocate(
     total: MoneyLike, weights: Iterable[MoneyLike], *, unit: Decimal = CENT
 ) -> tuple[Decimal, ...]:

@@ -59,7 +59,7 @@ from szo_core.calendar import Month
 from szo_core.errors import InvalidFormat, Language, ValidationError
 from szo_core.ids import reference as _reference
 from szo_core.ids._pii import iban_repr
-from szo_core.money import CENT, to_decimal
+from szo_core.money import is_whole_cents, to_decimal
 
 __all__ = [
     "Address",
@@ -184,8 +184,18 @@ sequence=<SequenceType.RECURRING: 'RCUR'>, amendment=None)
     amendment: MandateAmendment | None = None
 
 
+_LARGEST_AMOUNT = Decimal("1000000000")
+
+
 def _check_cents(instance: object, attribute: attrs.Attribute[Decimal], value: Decimal) -> None:
-    if value != value.quantize(CENT):
+    if abs(value) >= _LARGEST_AMOUNT:
+        raise InvalidFormat(
+            "instructions.amount_range",
+            sl="Znesek računa je prevelik (največ 999.999.999,99 EUR).",
+            en="An invoice amount is too large (at most 999,999,999.99 EUR).",
+            where=attribute.name,
+        )
+    if not is_whole_cents(value):
         raise InvalidFormat(
             "instructions.amount_cents",
             sl="Znesek računa mora biti zaokrožen na cente.",

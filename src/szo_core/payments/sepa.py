@@ -99,6 +99,7 @@ from typing import IO, Final, Literal, NamedTuple, TypeAlias
 import attrs
 from lxml import etree
 
+from szo_core._files import atomic_write
 from szo_core.errors import (
     ConfigurationError,
     InvalidComponent,
@@ -112,7 +113,7 @@ from szo_core.ids import iban as _iban
 from szo_core.ids import mandate as _mandate
 from szo_core.ids import reference as _reference
 from szo_core.ids._pii import iban_repr
-from szo_core.money import CENT, to_decimal
+from szo_core.money import is_whole_cents, to_decimal
 from szo_core.payments._purpose_codes import PURPOSE_CODES
 from szo_core.payments._text import shorten
 from szo_core.payments.instructions import (
@@ -148,6 +149,7 @@ _NAME_MAX: Final = 70
 _TEXT_MAX: Final = 140
 _ID_MAX: Final = 35
 _MAX_CENTS: Final = 99_999_999_999
+_MAX_AMOUNT: Final = Decimal("999999999.99")
 _BIC: Final[dict[str, re.Pattern[str]]] = {
     "pain.008.001.02": re.compile(r"[A-Z]{6}[A-Z2-9][A-NP-Z0-9]([A-Z0-9]{3})?"),
     "pain.008.001.08": re.compile(r"[A-Z0-9]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?"),
@@ -419,14 +421,15 @@ def _identifier(value: object, where: str) -> str:
 
 
 def _cents(value: Decimal, where: str) -> int:
-    if not isinstance(value, Decimal) or not value.is_finite() or value != value.quantize(CENT):
+    if not is_whole_cents(value):
         raise InvalidFormat(
             "sepa.amount_cents",
             sl="Znesek mora biti zaokrožen na cente.",
             en="The amount must be rounded to cents.",
             where=where,
         )
-    cents = int(value * 100)
+    # compare before converting: an exponent such as 1E+1000 must not become a huge int
+    cents = int(value.scaleb(2)) if Decimal("0.01") <= value <= _MAX_AMOUNT else 0
     if not 1 <= cents <= _MAX_CENTS:
         raise InvalidFormat(
             "sepa.amount_range",
@@ -1064,18 +1067,9 @@ def write_pain008(
         if target is None:
             assert not isinstance(out, str | os.PathLike)
             return _assemble(out, batch, version, header, spools)
-        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - moved into place below
-            "wb", dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
-        )
-        try:
-            with handle:
-                summary = _assemble(handle, batch, version, header, spools)
-            os.replace(handle.name, target)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(handle.name)
-            raise
-        return summary
+        # beside the target, then renamed: never a truncated file; a new file's mode
+        with atomic_write(target) as handle:
+            return _assemble(handle, batch, version, header, spools)
 
 
 def debit_from_instruction(

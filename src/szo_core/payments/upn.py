@@ -10,8 +10,9 @@ the ZBS programmers' guide for registered issuers (May 2017):
 
 :func:`payload` enforces the field rules before it writes a byte:
 
-* every text is NFC-normalised and stripped; line breaks and other control
-  characters are refused (``upn.control_character``), and so is any character
+* every text is NFC-normalised and stripped of spaces; line breaks and other
+  control characters are refused (``upn.control_character``), at the ends of a
+  text too, and so is any character
   ISO 8859-2 does not have (``upn.charset``: the error names the field and the
   code point, e.g. ``U+0107`` for ć);
 * an over-long field is refused (``upn.length``) unless ``shorten=True``: names,
@@ -61,11 +62,17 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
-from szo_core.errors import ConfigurationError, InvalidComponent, InvalidFormat, InvalidLength
+from szo_core.errors import (
+    ConfigurationError,
+    InvalidComponent,
+    InvalidFormat,
+    InvalidLength,
+    InvalidType,
+)
 from szo_core.ids import iban as _iban
 from szo_core.ids import reference as _reference
 from szo_core.ids._pii import iban_repr
-from szo_core.money import CENT, to_decimal
+from szo_core.money import is_whole_cents, to_decimal
 from szo_core.payments._purpose_codes import PURPOSE_CODES
 from szo_core.payments._text import nfc, shorten
 
@@ -191,14 +198,15 @@ def _text(value: str, index: int, *, shorten_to_fit: bool) -> str:
             en=f"Field {index + 1} must be text.",
             where=_FIELDS[index][0],
         )
-    text = value.strip() if value.isascii() else nfc(value)
-    if _CONTROL.search(text) is not None:
+    # control characters are refused wherever they are, at the ends too ("Ana\n")
+    if _CONTROL.search(value) is not None:
         raise InvalidFormat(
             "upn.control_character",
             sl=f"Polje {index + 1} vsebuje prelom vrstice ali drug krmilni znak.",
             en=f"Field {index + 1} contains a line break or another control character.",
             where=_FIELDS[index][0],
         )
+    text = value.strip() if value.isascii() else nfc(value)
     if not text.isascii() and not _LATIN2.issuperset(text):
         bad = next(c for c in text if c not in _LATIN2)
         code = f"U+{ord(bad):04X}"
@@ -219,18 +227,19 @@ def _text(value: str, index: int, *, shorten_to_fit: bool) -> str:
 def _amount(order: UpnOrder) -> str:
     amount = order.amount
     where = _FIELDS[8][0]
-    if amount != amount.quantize(CENT):
-        raise InvalidFormat(
-            "upn.amount_cents",
-            sl="Znesek ima več kot dve decimalki.",
-            en="The amount has more than two decimals.",
-            where=where,
-        )
+    # the range first: it compares exactly, whatever the exponent (1E+30 is not rounded)
     if amount < 0 or amount > _MAX_AMOUNT:
         raise InvalidFormat(
             "upn.amount_range",
             sl="Znesek mora biti med 0,01 in 999.999.999,99 EUR.",
             en="The amount must be between 0.01 and 999,999,999.99 EUR.",
+            where=where,
+        )
+    if not is_whole_cents(amount):
+        raise InvalidFormat(
+            "upn.amount_cents",
+            sl="Znesek ima več kot dve decimalki.",
+            en="The amount has more than two decimals.",
             where=where,
         )
     if amount == 0 and order.purpose_code != "CHAR":
@@ -240,7 +249,7 @@ def _amount(order: UpnOrder) -> str:
             en="A zero amount is allowed only on a charity slip (purpose code CHAR).",
             where=where,
         )
-    return f"{int(amount * 100):011d}"
+    return f"{int(amount.scaleb(2)):011d}"
 
 
 def _date(value: date | None, index: int) -> str:
@@ -378,6 +387,13 @@ def payload(order: UpnOrder, *, shorten: bool = False, pad_to: int | None = None
     text = "\n".join(fields) + "\n" + checksum(fields) + "\n"
     data = text.encode(ENCODING)
     if pad_to is not None:
+        if isinstance(pad_to, bool) or not isinstance(pad_to, int):
+            raise InvalidType(
+                "upn.pad_to.type",
+                sl="Dolžina rezerve (pad_to) mora biti celo število bajtov.",
+                en="The reserve length (pad_to) must be a whole number of bytes.",
+                where="pad_to",
+            )
         if not len(data) <= pad_to <= MAX_PAYLOAD_BYTES:
             raise ConfigurationError(
                 "upn.pad_to",
