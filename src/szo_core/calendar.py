@@ -32,7 +32,7 @@ from typing import Final, overload
 
 import attrs
 
-from szo_core.errors import ConfigurationError, InvalidComponent, InvalidFormat
+from szo_core.errors import ConfigurationError, InvalidComponent, InvalidFormat, InvalidType
 
 __all__ = [
     "FIRST_SUPPORTED_YEAR",
@@ -64,7 +64,18 @@ _MONTH_RE: Final = re.compile(r"(\d{4})-(\d{2})")
 _ONE_DAY: Final = timedelta(days=1)
 
 
+def _whole_number(attribute: attrs.Attribute[int], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidType(
+            "calendar.type",
+            sl=f"{attribute.name} mora biti celo število.",
+            en=f"{attribute.name} must be a whole number.",
+            where=attribute.name,
+        )
+
+
 def _check_month_number(instance: Month, attribute: attrs.Attribute[int], value: int) -> None:
+    _whole_number(attribute, value)
     if not 1 <= value <= 12:
         raise InvalidComponent(
             "calendar.month",
@@ -75,6 +86,7 @@ def _check_month_number(instance: Month, attribute: attrs.Attribute[int], value:
 
 
 def _check_year(instance: Month, attribute: attrs.Attribute[int], value: int) -> None:
+    _whole_number(attribute, value)
     if not 1 <= value <= 9999:
         raise InvalidComponent(
             "calendar.year",
@@ -257,7 +269,20 @@ def _open_if_none(value: date | None) -> date:
     return OPEN_END if value is None else value
 
 
+def _check_day(instance: DateRange, attribute: attrs.Attribute[date], value: date) -> None:
+    if not isinstance(value, date):
+        raise InvalidType(
+            "calendar.range_type",
+            sl="Začetek in konec obdobja morata biti datuma.",
+            en="The start and the end of a range must be dates.",
+            where=attribute.name,
+        )
+
+
 def _check_end(instance: DateRange, attribute: attrs.Attribute[date], value: date) -> None:
+    _check_day(instance, attribute, value)
+    if not isinstance(instance.start, date):
+        return  # the start's own validator reports it
     if value < instance.start:
         raise InvalidComponent(
             "calendar.range_order",
@@ -296,7 +321,7 @@ class DateRange:
         True
     """
 
-    start: date
+    start: date = attrs.field(validator=_check_day)
     end: date = attrs.field(converter=_open_if_none, validator=_check_end)
 
     @classmethod
