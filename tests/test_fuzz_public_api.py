@@ -27,11 +27,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from szo_core import ids
+from szo_core import ids, model
 from szo_core.calendar import DateRange, Month
 from szo_core.errors import SzoError
 from szo_core.money import allocate, format_eur, round_cents, to_decimal
@@ -258,3 +259,60 @@ def test_payable_invoice(field: str, value: object) -> None:
         field: value,
     }
     _call(PayableInvoice, **fields)
+
+
+# --- records ------------------------------------------------------------------------------
+
+_RECORDS: dict[str, object] = {
+    "Child": model.Child(organisation_id="o", code=1, enrollment_date=date(2026, 9, 1)),
+    "Guardian": model.Guardian(organisation_id="o", id="g", first_name="Ana", last_name="Novak"),
+    "Regresor": model.Regresor(organisation_id="o", id="r", name="Občina"),
+    "Decision": model.Decision(
+        organisation_id="o",
+        id="d",
+        child_code=1,
+        number="1/26",
+        coefficient=Decimal("0.35"),
+        valid_from=date(2026, 9, 1),
+    ),
+    "Reservation": model.Reservation(
+        organisation_id="o",
+        id="r",
+        child_code=1,
+        kind=model.ReservationKind.SUMMER,
+        start=date(2026, 7, 1),
+        end=date(2026, 7, 31),
+    ),
+    "Absence": model.Absence(
+        organisation_id="o", id="a", child_code=1, start=date(2026, 3, 2), end=date(2026, 3, 3)
+    ),
+    "Program": model.Program(organisation_id="o", code="I"),
+    "ProgramPrice": model.ProgramPrice(
+        valid_from=date(2026, 1, 1), monthly=Decimal("500"), food_per_day=Decimal("2.5")
+    ),
+    "Group": model.Group(organisation_id="o", code="A"),
+    "Address": model.Address(),
+    "Party": model.Party(name="Podjetje d.o.o."),
+    "Mandate": model.Mandate(bank="NLB", iban="SI56020170014356205", reference="VRT-1"),
+    "InvoiceDelivery": model.InvoiceDelivery(),
+    "GroupAssignment": model.GroupAssignment(
+        valid_from=date(2026, 9, 1), group_code="A", program_code="I"
+    ),
+    "ResidenceChange": model.ResidenceChange(valid_from=date(2026, 9, 1), municipality_code=61),
+    "TaxpayerChange": model.TaxpayerChange(valid_from=date(2026, 9, 1), taxpayers=True),
+    "PaymentGroup": model.PaymentGroup(lead_code=1),
+}
+
+
+@st.composite
+def _field_of_a_record(draw: st.DrawFn) -> tuple[object, str]:
+    name = draw(st.sampled_from(sorted(_RECORDS)))
+    base = _RECORDS[name]
+    fields = [f.name for f in attrs.fields(type(base)) if f.init]  # type: ignore[arg-type]
+    return base, draw(st.sampled_from(fields))
+
+
+@given(target=_field_of_a_record(), value=anything)
+def test_record_fields(target: tuple[object, str], value: object) -> None:
+    base, field = target
+    _call(attrs.evolve, base, **{field: value})

@@ -281,9 +281,10 @@ def _check_day(instance: DateRange, attribute: attrs.Attribute[date], value: dat
 
 def _check_end(instance: DateRange, attribute: attrs.Attribute[date], value: date) -> None:
     _check_day(instance, attribute, value)
-    if not isinstance(instance.start, date):
+    start: object = instance.start
+    if not isinstance(start, date):
         return  # the start's own validator reports it
-    if value < instance.start:
+    if value < start:
         raise InvalidComponent(
             "calendar.range_order",
             sl="Konec obdobja je pred njegovim začetkom.",

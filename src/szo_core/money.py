@@ -261,6 +261,7 @@ def allocate(
     return tuple((unit * (sign * f)).quantize(unit, context=_CONTEXT) for f in floors)
 
 
+@_own_context
 def format_eur(value: MoneyLike, locale: str = "sl") -> str:
     r"""Format an amount in euros the way the locale writes it (Babel, CLDR data).
 

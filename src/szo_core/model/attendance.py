@@ -28,9 +28,9 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import attrs
-from attrs import validators as v
 
 from szo_core.errors import InvalidComponent
+from szo_core.model import _validators as v
 
 if TYPE_CHECKING:
     from szo_core.calendar import DateRange

@@ -35,11 +35,11 @@ from datetime import date
 from typing import Any
 
 import attrs
-from attrs import validators as v
 
-from szo_core.errors import InvalidComponent
+from szo_core.errors import InvalidComponent, InvalidType
 from szo_core.ids._pii import emso_repr, tax_number_repr
 from szo_core.ids.emso import Sex
+from szo_core.model import _validators as v
 from szo_core.model.parties import Address, GuardianLink, InvoiceDelivery, Payer, PaymentMethod
 
 __all__ = ["Child", "GroupAssignment", "ResidenceChange", "TaxpayerChange"]
@@ -140,15 +140,19 @@ def _sorted_groups(
 
 
 def _groups_tuple(value: Sequence[GroupAssignment]) -> tuple[GroupAssignment, ...]:
-    return tuple(value)
+    return v.to_tuple(value)
 
 
 def _residence_tuple(value: Sequence[ResidenceChange]) -> tuple[ResidenceChange, ...]:
-    return tuple(value)
+    return v.to_tuple(value)
 
 
 def _taxpayer_tuple(value: Sequence[TaxpayerChange]) -> tuple[TaxpayerChange, ...]:
-    return tuple(value)
+    return v.to_tuple(value)
+
+
+def _links_tuple(value: Sequence[GuardianLink]) -> tuple[GuardianLink, ...]:
+    return v.to_tuple(value)
 
 
 def _exit_not_before_enrollment(
@@ -164,13 +168,14 @@ def _exit_not_before_enrollment(
         )
 
 
-def _links_tuple(value: Sequence[GuardianLink]) -> tuple[GuardianLink, ...]:
-    return tuple(value)
-
-
 def _code(_instance: object, _attribute: attrs.Attribute[int], value: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"code must be int, not {type(value).__name__}")
+        raise InvalidType(
+            "record.type",
+            sl="Šifra otroka mora biti celo število (int).",
+            en="A child's code must be a whole number (int).",
+            where="Child.code",
+        )
     if value < 1:
         raise InvalidComponent(
             "child.code.not_positive",

@@ -23,9 +23,9 @@ from datetime import date
 from decimal import Decimal
 
 import attrs
-from attrs import validators as v
 
-from szo_core.errors import InvalidComponent
+from szo_core.errors import InvalidComponent, InvalidType
+from szo_core.model import _validators as v
 
 __all__ = ["MAX_COEFFICIENT", "Decision"]
 
@@ -41,7 +41,12 @@ through :attr:`szo_core.fees.FeeRules.non_taxpayer_coefficient`, never a decisio
 
 def _coefficient(_instance: object, _attribute: attrs.Attribute[Decimal], value: Decimal) -> None:
     if not isinstance(value, Decimal):
-        raise TypeError(f"coefficient must be Decimal, not {type(value).__name__}")
+        raise InvalidType(
+            "record.type",
+            sl="Delež plačila staršev mora biti Decimal.",
+            en="The parents' coefficient must be a Decimal.",
+            where="Decision.coefficient",
+        )
     if not value.is_finite() or not Decimal(0) <= value <= MAX_COEFFICIENT:
         raise InvalidComponent(
             "decision.coefficient.range",

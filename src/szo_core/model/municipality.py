@@ -23,10 +23,10 @@ import functools
 from importlib import resources
 
 import attrs
-from attrs import validators as v
 
 from szo_core.errors import InvalidComponent
 from szo_core.ids._pii import tax_number_repr
+from szo_core.model import _validators as v
 from szo_core.model.parties import Address
 
 __all__ = [

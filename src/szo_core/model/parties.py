@@ -25,10 +25,10 @@ import enum
 from datetime import date
 
 import attrs
-from attrs import validators as v
 
 from szo_core.errors import InvalidComponent
 from szo_core.ids._pii import emso_repr, iban_repr, tax_number_repr
+from szo_core.model import _validators as v
 
 __all__ = [
     "Address",

@@ -18,15 +18,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import attrs
-from attrs import validators as v
 
+from szo_core.model import _validators as v
 from szo_core.model.parties import InvoiceDelivery, Payer, PaymentMethod
 
 __all__ = ["PaymentGroup"]
 
 
 def _codes_tuple(value: Sequence[int]) -> tuple[int, ...]:
-    return tuple(value)
+    return v.to_tuple(value)
 
 
 @attrs.frozen(kw_only=True)

@@ -29,9 +29,9 @@ from datetime import date
 from decimal import Decimal
 
 import attrs
-from attrs import validators as v
 
-from szo_core.errors import ConfigurationError, InvalidComponent
+from szo_core.errors import ConfigurationError, InvalidComponent, InvalidType
+from szo_core.model import _validators as v
 
 __all__ = ["Group", "Program", "ProgramKind", "ProgramPrice"]
 
@@ -42,7 +42,12 @@ def _non_negative_money(
     _instance: object, attribute: attrs.Attribute[Decimal], value: Decimal
 ) -> None:
     if not isinstance(value, Decimal):
-        raise TypeError(f"{attribute.name} must be Decimal, not {type(value).__name__}")
+        raise InvalidType(
+            "record.type",
+            sl=f"Polje {attribute.name} mora biti Decimal.",
+            en=f"The field {attribute.name} must be a Decimal.",
+            where=f"ProgramPrice.{attribute.name}",
+        )
     if not value.is_finite() or value < 0:
         raise InvalidComponent(
             "program.price.negative",
@@ -65,7 +70,7 @@ class ProgramPrice:
     >>> ProgramPrice(valid_from=date(2025, 1, 1), monthly=520.0, food_per_day=Decimal("2.6"))
     Traceback (most recent call last):
     ...
-    TypeError: monthly must be Decimal, not float
+    szo_core.errors.InvalidType: record.type: ... (ProgramPrice.monthly)
     """
 
     valid_from: date = attrs.field(validator=v.instance_of(date))
@@ -88,8 +93,8 @@ def _sorted_prices(
         )
 
 
-def _to_tuple(value: Sequence[ProgramPrice]) -> tuple[ProgramPrice, ...]:
-    return tuple(value)
+def _prices_tuple(value: Sequence[ProgramPrice]) -> tuple[ProgramPrice, ...]:
+    return v.to_tuple(value)
 
 
 class ProgramKind(enum.StrEnum):
@@ -112,8 +117,8 @@ class ProgramKind(enum.StrEnum):
 def _reference_program(
     instance: Program, _attribute: attrs.Attribute[str | None], value: str | None
 ) -> None:
-    if value is not None and not isinstance(value, str):
-        raise TypeError(f"reference_program must be str, not {type(value).__name__}")
+    if value is not None:
+        v.instance_of(str)(instance, _attribute, value)
     needs = instance.kind is not ProgramKind.REGULAR
     if needs and not value:
         raise InvalidComponent(
@@ -168,7 +173,7 @@ class Program:
     name: str = attrs.field(default="", validator=_str)
     prices: tuple[ProgramPrice, ...] = attrs.field(
         default=(),
-        converter=_to_tuple,
+        converter=_prices_tuple,
         validator=[v.deep_iterable(v.instance_of(ProgramPrice)), _sorted_prices],
     )
     kind: ProgramKind = attrs.field(

@@ -56,7 +56,7 @@ from decimal import Decimal
 import attrs
 
 from szo_core.calendar import Month
-from szo_core.errors import InvalidFormat, Language, ValidationError
+from szo_core.errors import InvalidFormat, InvalidType, Language, ValidationError
 from szo_core.ids import reference as _reference
 from szo_core.ids._pii import iban_repr
 from szo_core.money import is_whole_cents, to_decimal
@@ -114,8 +114,11 @@ def to_month(value: Month | tuple[int, int] | str) -> Month:
     if isinstance(value, tuple) and len(value) == 2:
         year, month = value
         return Month(year, month)
-    raise TypeError(
-        f"period must be a Month, (year, month) or 'YYYY-MM', not {type(value).__name__}"
+    raise InvalidType(
+        "instructions.period.type",
+        sl="Obdobje mora biti Month, (leto, mesec) ali 'LLLL-MM'.",
+        en="The period must be a Month, (year, month) or 'YYYY-MM'.",
+        where="period",
     )
 
 
