@@ -155,7 +155,10 @@ def test_month_read_equals_the_validated_records(
         # owned rows: the organisation is in the WHERE clause, the child's code groups them
         (tables.child_group, _rows.CHILD_GROUP_COLUMNS, {"organisation_id"}),
         (tables.child_guardian, _rows.CHILD_GUARDIAN_COLUMNS, {"organisation_id"}),
+        (tables.child_residence, _rows.CHILD_RESIDENCE_COLUMNS, {"organisation_id"}),
+        (tables.child_taxpayer, _rows.CHILD_TAXPAYER_COLUMNS, {"organisation_id"}),
         (tables.program_price, _rows.PROGRAM_PRICE_COLUMNS, {"organisation_id"}),
+        (tables.program_reference, _rows.PROGRAM_REFERENCE_COLUMNS, {"organisation_id"}),
         (tables.guardian, _rows.GUARDIAN_COLUMNS, set()),
         (tables.program, _rows.PROGRAM_COLUMNS, set()),
         (tables.group, _rows.GROUP_COLUMNS, set()),
