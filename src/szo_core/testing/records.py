@@ -429,9 +429,7 @@ def _decision(
         child_code=draw(child_codes),
         number=draw(_text(20)),
         coefficient=draw(
-            st.decimals(
-                min_value=Decimal(0), max_value=MAX_COEFFICIENT, places=4, allow_nan=False
-            )
+            st.decimals(min_value=Decimal(0), max_value=MAX_COEFFICIENT, places=4, allow_nan=False)
         ),
         valid_from=valid_from,
         valid_to=valid_to,
