@@ -78,7 +78,8 @@ def documents_per_payer(store: BillingStorage, months: tuple[Month, ...]) -> dic
                 who = f"{d.payer}:{d.payer_id}"
                 found[who] += d.amount
                 if d.kind is DocumentKind.CREDIT_NOTE:
-                    assert d.amount < 0 and d.reference is None
+                    assert d.amount < 0
+                    assert d.reference is None
     return {k: v for k, v in found.items() if v}
 
 
@@ -162,25 +163,34 @@ CHANGES: dict[Month, tuple[Change, ...]] = {
         _new_price(date(2026, 12, 1), "520.00"),
     ),
     Month(2027, 1): (
-        _move(1, ResidenceChange(valid_from=date(2027, 1, 1), municipality_code=70,
-                                 regresor_id="r-70")),
+        _move(
+            1,
+            ResidenceChange(valid_from=date(2027, 1, 1), municipality_code=70, regresor_id="r-70"),
+        ),
         _edit_child(3, exit_date=date(2026, 12, 31), inactive=True),  # left, then marked
     ),
     Month(2027, 2): (
         _add(
             Guardian(organisation_id=ORG, id="g-3", first_name="Eva", last_name="Zupan"),
-            child(ORG, 8, enrolled=date(2026, 11, 3), birth_date=date(2021, 1, 1),
-                  guardians=_MOTHER),
-            child(ORG, 9, enrolled=date(2026, 11, 3), birth_date=date(2022, 1, 1),
-                  guardians=_MOTHER),
+            child(
+                ORG, 8, enrolled=date(2026, 11, 3), birth_date=date(2021, 1, 1), guardians=_MOTHER
+            ),
+            child(
+                ORG, 9, enrolled=date(2026, 11, 3), birth_date=date(2022, 1, 1), guardians=_MOTHER
+            ),
             decision(ORG, "d-8", 8, "0.35"),
             decision(ORG, "d-9", 9, "0.35"),
         ),
     ),
     Month(2027, 3): (_add(decision(ORG, "d-7", 7, "0.20")),),  # a late decision, late record
     Month(2027, 4): (_add(decision(ORG, "d-9b", 9, "0.10", supersedes="d-9")),),
-    Month(2027, 5): (_edit_child(8, enrollment_date=date(2026, 10, 1),
-                                 groups=child(ORG, 8, enrolled=date(2026, 10, 1)).groups),),
+    Month(2027, 5): (
+        _edit_child(
+            8,
+            enrollment_date=date(2026, 10, 1),
+            groups=child(ORG, 8, enrolled=date(2026, 10, 1)).groups,
+        ),
+    ),
 }
 
 
@@ -189,7 +199,9 @@ def test_a_year_of_changes_bills_exactly_what_is_due(store: BillingStorage) -> N
     for number, month in enumerate(YEAR, start=1):
         for change in CHANGES.get(month, ()):
             change(store)
-        result = run_billing(organisation(), month, store, issued_on=month.last, closed_on=month.last)
+        result = run_billing(
+            organisation(), month, store, issued_on=month.last, closed_on=month.last
+        )
         kinds.update(d.kind for d in result.documents)
         check(store, YEAR[:number])
     assert kinds == set(DocumentKind)  # invoices, credit notes and the state's claim
