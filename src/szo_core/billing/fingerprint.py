@@ -56,7 +56,8 @@ from __future__ import annotations
 
 import enum
 import hashlib
-from collections.abc import Mapping
+import operator
+from collections.abc import Callable, Mapping
 from datetime import date, time, timedelta
 from decimal import Decimal
 from typing import Final
@@ -120,6 +121,7 @@ _HISTORIES: Final = ("groups", "residence_changes", "taxpayer_changes")
 """Dated histories, clipped to the month."""
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
+_GETTERS: dict[type, Callable[[object], tuple[object, ...]]] = {}
 
 
 def _field_names(cls: type) -> tuple[str, ...]:
@@ -153,8 +155,13 @@ def _plain(value: object) -> object:
         return value.isoformat()
     if isinstance(value, timedelta):
         return ("T", value.days, value.seconds, value.microseconds)
-    if attrs.has(kind):
-        return (kind.__name__, *(_plain(getattr(value, name)) for name in _field_names(kind)))
+    getter = _GETTERS.get(kind)
+    if getter is None and attrs.has(kind):
+        names = _field_names(kind)
+        fetch = operator.attrgetter(*names)
+        getter = _GETTERS[kind] = (lambda v: (fetch(v),)) if len(names) == 1 else fetch  # type: ignore[assignment]
+    if getter is not None:
+        return (kind.__name__, *[_plain(item) for item in getter(value)])
     if isinstance(value, tuple | list):
         if hasattr(value, "_fields"):  # a named tuple
             return (kind.__name__, *(_plain(item) for item in value))
@@ -201,6 +208,20 @@ def _clipped(history: tuple[object, ...], first: date, last: date) -> tuple[obje
     return (_plain(before), *(_plain(e) for e in inside))
 
 
+def _clip_texts(entries: tuple[tuple[date, str], ...], first: date, last: date) -> str:
+    """:func:`_clipped` on entries encoded once: ``(valid_from, canonical text)``."""
+    before = "None"
+    inside = ""
+    for start, text in entries:
+        if start <= first:
+            before = text
+        elif start <= last:
+            inside += "," + text
+        else:
+            break
+    return before + inside
+
+
 def _prices_in(program: Program, first: date, last: date) -> object:
     fields = tuple(
         _plain(getattr(program, name)) for name in _field_names(Program) if name != "prices"
@@ -208,8 +229,36 @@ def _prices_in(program: Program, first: date, last: date) -> object:
     return (fields, _clipped(program.prices, first, last))
 
 
+def _short(text: str) -> str:
+    """A record's canonical text digested once, so that each month's digest reads less."""
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+class _ChildTexts:
+    """A child record encoded once per run: its fields, and each dated history's entries."""
+
+    __slots__ = ("child", "fixed", "fixed_from", "histories", "text")
+
+    def __init__(self, child: Child) -> None:
+        self.child = child
+        self.text = _short(canonical(child))
+        self.histories = tuple(
+            tuple((entry.valid_from, canonical(entry)) for entry in getattr(child, name))
+            for name in _HISTORIES
+        )
+        # From the day the last entry starts, every month's clip is the last entries.
+        starts = [start for entries in self.histories for start, _text in entries]
+        self.fixed_from = max(starts) if starts else date.min
+        self.fixed = "|".join((entries[-1][1] if entries else "None") for entries in self.histories)
+
+    def histories_in(self, first: date, last: date) -> str:
+        if first >= self.fixed_from:
+            return self.fixed
+        return "|".join(_clip_texts(entries, first, last) for entries in self.histories)
+
+
 class Fingerprinter:
-    """Digests of children's months for one run: rules and programs are encoded once.
+    """Digests of children's months for one run: rules, programs and records are encoded once.
 
     Args:
         rules: The fee rules of the run.
@@ -221,11 +270,16 @@ class Fingerprinter:
     def __init__(self, rules: FeeRules, programs: Mapping[str, Program]) -> None:
         self._head = f"{FINGERPRINT_VERSION}|{canonical(rules)}"
         self._programs = programs
-        self._months: dict[Month, str] = {}
-        self._children: dict[int, tuple[Child, str]] = {}
+        self._months: dict[Month, tuple[str, date, date]] = {}
+        self._children: dict[int, _ChildTexts] = {}
         self._records: dict[int, tuple[object, str]] = {}
+        self._siblings: dict[object, str] = {}
 
-    def _month_part(self, month: Month) -> str:
+    def month_part(self, month: Month) -> tuple[str, date, date]:
+        """The digest of what the month shares (rules, prices), with its first and last day."""
+        return self._month_part(month)
+
+    def _month_part(self, month: Month) -> tuple[str, date, date]:
         found = self._months.get(month)
         if found is None:
             first, last = month.first, month.last
@@ -233,28 +287,34 @@ class Fingerprinter:
                 (code, _prices_in(program, first, last))
                 for code, program in sorted(self._programs.items())
             )
-            found = hashlib.blake2b(
+            head = hashlib.blake2b(
                 f"{self._head}|{month}|{programs!r}".encode(), digest_size=16
             ).hexdigest()
-            self._months[month] = found
+            found = self._months[month] = (head, first, last)
         return found
 
-    def _child_part(self, child: Child) -> str:
-        cached = self._children.get(child.code)
-        if cached is not None and cached[0] is child:
-            return cached[1]
-        text = canonical(child)
-        self._children[child.code] = (child, text)
-        return text
+    def _child(self, child: Child) -> _ChildTexts:
+        found = self._children.get(child.code)
+        if found is None or found.child is not child:
+            found = self._children[child.code] = _ChildTexts(child)
+        return found
 
-    def _record(self, record: object) -> str:
+    def _texts(self, records: tuple[object, ...]) -> str:
         # Records are shared between the months of a window: encode each once.
-        cached = self._records.get(id(record))
-        if cached is not None and cached[0] is record:
-            return cached[1]
-        text = canonical(record)
-        self._records[id(record)] = (record, text)
-        return text
+        out = []
+        cache = self._records
+        for record in records:
+            cached = cache.get(id(record))
+            if cached is None or cached[0] is not record:
+                cached = cache[id(record)] = (record, _short(canonical(record)))
+            out.append(cached[1])
+        return "|".join(out)
+
+    def _sibling_text(self, siblings: object) -> str:
+        found = self._siblings.get(siblings)
+        if found is None:
+            found = self._siblings[siblings] = canonical(siblings)
+        return found
 
     def digest(self, month: Month, child: Child, inputs: FeeInputs) -> str:
         """The digest of ``child``'s ``month`` computed from ``inputs`` (32 hex digits).
@@ -262,17 +322,74 @@ class Fingerprinter:
         ``inputs.programs`` is not read: the programs given to the constructor
         stand for it, with the prices of the month.
         """
-        first, last = month.first, month.last
-        histories = tuple(_clipped(getattr(child, name), first, last) for name in _HISTORIES)
-        parts = [
-            self._month_part(month),
-            self._child_part(child),
-            repr(histories),
-            inputs.program_code or "",
-            "|".join(self._record(d) for d in inputs.decisions),
-            "|".join(self._record(r) for r in inputs.reservations),
-            "|".join(self._record(a) for a in inputs.absences),
-            canonical(inputs.siblings),
-            repr((inputs.taxpayer, inputs.exit_notice_on)),
-        ]
+        return self.digest_of(
+            month,
+            child,
+            decisions=inputs.decisions,
+            reservations=inputs.reservations,
+            absences=inputs.absences,
+            siblings=inputs.siblings,
+            program_code=inputs.program_code,
+            taxpayer=inputs.taxpayer,
+            exit_notice_on=inputs.exit_notice_on,
+        )
+
+    def digest_of(
+        self,
+        month: Month,
+        child: Child,
+        *,
+        decisions: tuple[object, ...],
+        reservations: tuple[object, ...],
+        absences: tuple[object, ...],
+        siblings: object,
+        program_code: str | None,
+        taxpayer: bool,
+        exit_notice_on: date | None,
+    ) -> str:
+        """:meth:`digest` from the parts of the inputs, without building the inputs."""
+        head, first, last = self._month_part(month)
+        return self.digest_text(
+            head,
+            first,
+            last,
+            child,
+            decisions=decisions,
+            reservations=reservations,
+            absences=absences,
+            siblings=siblings,
+            program_code=program_code,
+            taxpayer=taxpayer,
+            exit_notice_on=exit_notice_on,
+        )
+
+    def digest_text(
+        self,
+        head: str,
+        first: date,
+        last: date,
+        child: Child,
+        *,
+        decisions: tuple[object, ...],
+        reservations: tuple[object, ...],
+        absences: tuple[object, ...],
+        siblings: object,
+        program_code: str | None,
+        taxpayer: bool,
+        exit_notice_on: date | None,
+    ) -> str:
+        """:meth:`digest_of` with the month's part (:meth:`month_part`) looked up already."""
+        texts = self._child(child)
+        parts = (
+            head,
+            texts.text,
+            texts.histories_in(first, last),
+            program_code or "",
+            self._texts(decisions),
+            self._texts(reservations),
+            self._texts(absences),
+            self._sibling_text(siblings),
+            "T" if taxpayer else "F",
+            "" if exit_notice_on is None else exit_notice_on.isoformat(),
+        )
         return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()

@@ -75,6 +75,7 @@ from decimal import Decimal
 
 import attrs
 
+from szo_core._gc import collector_paused
 from szo_core.billing.documents import ChildBill, issue
 from szo_core.billing.fingerprint import ABSENT, INACTIVE, Fingerprinter
 from szo_core.billing.ports import BillingStorage, BillingUnitOfWork
@@ -344,10 +345,10 @@ def _plan(
     )
     for code in sorted(candidates):
         child = window.child(code)
-        in_window = child is not None
+        # the earlier months to look at, with what was stored for each
+        looked: list[tuple[Month, str | None]] = []
         for m in earlier:
-            key = (code, m)
-            was = stored.get(key)
+            was = stored.get((code, m))
             if was is None:
                 # owed: enrolled, active, never computed (a late record); only in months
                 # whose run kept fingerprints (an older run did not record whom it skipped)
@@ -357,20 +358,25 @@ def _plan(
                     and not child.inactive
                     and window.enrolled(code, m)
                 )
-                if not owed and key not in legacy_billed:
+                if not owed and (code, m) not in legacy_billed:
                     continue
             elif was == INACTIVE:
                 continue  # the child was not billed for it on purpose
-            now = ABSENT if child is None else prints.digest(m, child, window.inputs(code, m))
-            if now == was:
-                continue
-            if not in_window:
-                found = plan.others.get(code) or uow.children.find(org, code)
-                if found is None:
-                    break  # the child record is gone: nothing can be recomputed
-                plan.others[code] = found
-            plan.recompute.setdefault(code, []).append(m)
-            plan.prints.append((code, m, now))
+            looked.append((m, was))
+        if not looked:
+            continue
+        months = [m for m, _was in looked]
+        now = [ABSENT] * len(months) if child is None else window.digests(code, months, prints)
+        changed = [(m, d) for (m, was), d in zip(looked, now, strict=True) if d != was]
+        if not changed:
+            continue
+        if child is None:
+            found = plan.others.get(code) or uow.children.find(org, code)
+            if found is None:
+                continue  # the child record is gone: nothing can be recomputed
+            plan.others[code] = found
+        plan.recompute[code] = [m for m, _d in changed]
+        plan.prints.extend((code, m, d) for m, d in changed)
     return plan
 
 
@@ -537,6 +543,7 @@ def run_billing(
     progress: Progress | None = None,
     closed_on: date | None = None,
     stage: Stage | None = None,
+    pause_collector: bool = True,
 ) -> BillingResult:
     """Bill ``month`` for ``organisation`` (see the module docs for the steps).
 
@@ -552,6 +559,15 @@ def run_billing(
         stage: Called with the result before the commit, to write its files
             beside their target; returns their digest, stored in the run with
             :attr:`~szo_core.billing.FilesState.STAGED` (see :func:`mark_files_written`).
+        pause_collector: Pause Python's cyclic garbage collector while the run
+            computes and builds its documents (the default), as
+            :func:`~szo_core.fees.compute_month` does: the records built hold no
+            reference cycles, and with the collector on, the growing heap
+            triggers full collections that walk every object of the process
+            again (about 40 % of a run in ``benchmarks/bench_billing.py``).  The
+            pause is process-wide and ends with the run, also on an error;
+            ``progress`` and ``stage`` are called during it.  False leaves the
+            collector alone.
 
     Returns:
         The run, its documents, the statements and the corrections.
@@ -576,7 +592,8 @@ def run_billing(
         )
     with ports.unit_of_work() as uow:
         try:
-            result = _bill(uow, organisation, month, issued_on, progress, closed_on, stage)
+            with collector_paused(pause_collector):
+                result = _bill(uow, organisation, month, issued_on, progress, closed_on, stage)
             uow.commit()
         except ConcurrencyConflict as exc:
             raise _as_conflict(exc, organisation.id, month) from None

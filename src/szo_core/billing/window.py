@@ -34,12 +34,15 @@ from datetime import date
 
 import attrs
 
+from szo_core.billing.fingerprint import Fingerprinter
 from szo_core.calendar import Month
 from szo_core.fees import FeeInputs, SiblingInfo
 from szo_core.model import Absence, Child, Decision, Reservation
 from szo_core.ports import ChildMonth, MonthData
 
 __all__ = ["Family", "Window", "families", "orders_on", "sibling_facts"]
+
+_NO_SIBLINGS = SiblingInfo()
 
 Family = tuple[Child, ...]
 """Children linked through shared guardians (any chain of them)."""
@@ -95,6 +98,17 @@ def _attends_on(child: Child, day: date) -> bool:
     return not child.inactive and start is not None and start <= day and (end is None or end >= day)
 
 
+_ALONE: dict[int, SiblingInfo] = {}
+
+
+def _alone(family_order: int) -> SiblingInfo:
+    """The (shared, immutable) facts of a child with no sibling here."""
+    found = _ALONE.get(family_order)
+    if found is None:
+        found = _ALONE[family_order] = SiblingInfo(enrolled_order=1, family_order=family_order)
+    return found
+
+
 def orders_on(family: Family, day: date) -> dict[int, SiblingInfo]:
     """Each member's :class:`~szo_core.fees.SiblingInfo` on ``day`` (the first of a month).
 
@@ -104,9 +118,7 @@ def orders_on(family: Family, day: date) -> dict[int, SiblingInfo]:
     """
     if len(family) == 1:
         child = family[0]
-        return {
-            child.code: SiblingInfo(enrolled_order=1, family_order=max(1, child.family_order or 0))
-        }
+        return {child.code: _alone(max(1, child.family_order or 0))}
     present = [_age_key(c) for c in family if _attends_on(c, day)]
     out: dict[int, SiblingInfo] = {}
     for child in family:
@@ -177,6 +189,7 @@ class Window:
         self._siblings: dict[Month, dict[int, SiblingInfo]] = {}
         self._codes: dict[Month, list[int]] = {}
         self._single = len(self.months) == 1
+        self._programs = tuple(data.programs.values())
 
     def child(self, code: int) -> Child | None:
         """The child record, if the child is in the window."""
@@ -227,10 +240,13 @@ class Window:
         if self._single:
             return _Slice(entry.decisions, entry.reservations, entry.absences)
         first, last = month.first, month.last
-        year_first, year_last = date(month.year, 1, 1), date(month.year, 12, 31)
+        reservations = entry.reservations
+        if reservations:
+            year_first, year_last = date(month.year, 1, 1), date(month.year, 12, 31)
+            reservations = _overlapping(reservations, year_first, year_last)  # type: ignore[assignment]
         return _Slice(
             _decisions_for(entry.decisions, first, last),
-            _overlapping(entry.reservations, year_first, year_last),  # type: ignore[arg-type]
+            reservations,
             _overlapping(entry.absences, first, last),  # type: ignore[arg-type]
         )
 
@@ -239,7 +255,7 @@ class Window:
 
         A child that is not in the window gets the programs only.
         """
-        programs = tuple(self.data.programs.values())
+        programs = self._programs
         entry = self.data.children.get(code)
         if entry is None:
             return FeeInputs(programs=programs)
@@ -250,10 +266,59 @@ class Window:
             decisions=part.decisions,
             reservations=part.reservations,
             absences=part.absences,
-            siblings=self.siblings(month).get(code, SiblingInfo()),
+            siblings=self.siblings(month).get(code, _NO_SIBLINGS),
             taxpayer=child.parents_taxpayers,
             exit_notice_on=child.exit_notice_on,
         )
+
+    def digest(self, code: int, month: Month, prints: Fingerprinter) -> str:
+        """The fingerprint of the child's ``month``: ``prints.digest`` of :meth:`inputs`."""
+        return self.digests(code, [month], prints)[0]
+
+    def digests(self, code: int, months: Iterable[Month], prints: Fingerprinter) -> list[str]:
+        """The fingerprints of the child's ``months`` (in the child's window).
+
+        The same as ``prints.digest(month, child, self.inputs(code, month))`` for
+        each month, computed from the month's records directly, without building
+        the inputs.
+        """
+        entry = self.data.children[code]
+        child = entry.child
+        single = self._single
+        decisions, reservations, absences = entry.decisions, entry.reservations, entry.absences
+        year_reservations: dict[int, tuple[Reservation, ...]] = {}
+        out = []
+        for month in months:
+            head, first, last = prints.month_part(month)
+            if single:
+                ds, rs, ab = decisions, reservations, absences
+            else:
+                ds = _decisions_for(decisions, first, last)
+                rs = reservations
+                if rs:
+                    found = year_reservations.get(month.year)
+                    if found is None:
+                        year = month.year
+                        found = _overlapping(rs, date(year, 1, 1), date(year, 12, 31))  # type: ignore[assignment]
+                        year_reservations[year] = found  # type: ignore[assignment]
+                    rs = found  # type: ignore[assignment]
+                ab = _overlapping(absences, first, last)  # type: ignore[assignment]
+            out.append(
+                prints.digest_text(
+                    head,
+                    first,
+                    last,
+                    child,
+                    decisions=ds,
+                    reservations=rs,
+                    absences=ab,
+                    siblings=self.siblings(month).get(code, _NO_SIBLINGS),
+                    program_code=None,
+                    taxpayer=child.parents_taxpayers,
+                    exit_notice_on=child.exit_notice_on,
+                )
+            )
+        return out
 
     def month_data(self, month: Month) -> MonthData:
         """The window's records as :class:`~szo_core.ports.MonthData` of one month."""
