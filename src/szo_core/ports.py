@@ -235,6 +235,12 @@ class PriceLocks(Protocol):
 
         A program locked through a later day keeps its lock.  The programs must
         exist when the unit of work commits.
+
+        Raises:
+            szo_core.errors.ConfigurationError: ``storage.price_lock`` when
+                ``program_codes`` is a single string or holds a non-string,
+                ``through`` is not a ``date`` (a ``datetime`` neither), or
+                ``billing_run_id`` is not a string.
         """
         ...
 
@@ -413,7 +419,8 @@ class UnitOfWork(Protocol):
 
         Raises:
             szo_core.errors.ConfigurationError: ``storage.month`` when a month is
-                not a :class:`~szo_core.calendar.Month` or ``last`` is before ``first``.
+                not a :class:`~szo_core.calendar.Month`, ``storage.period`` when
+                ``last`` is before ``first``.
         """
         ...
 

@@ -58,6 +58,9 @@ def references(record: Record) -> list[Record]:
     if isinstance(record, Child):
         if record.regresor_id is not None:
             out.append(Regresor(organisation_id=org, id=record.regresor_id, name="R"))
+        for move in record.residence_changes:
+            if move.regresor_id is not None:
+                out.append(Regresor(organisation_id=org, id=move.regresor_id, name="R"))
         for g in record.groups:
             out.append(Group(organisation_id=org, code=g.group_code))
             out.append(Program(organisation_id=org, code=g.program_code))
@@ -66,6 +69,9 @@ def references(record: Record) -> list[Record]:
         lead = record.payment_group_lead
         if lead is not None and lead != record.code:
             out.append(bare_child(org, lead))
+    elif isinstance(record, Program):
+        if record.reference_program is not None:
+            out.append(Program(organisation_id=org, code=record.reference_program))
     elif isinstance(record, Group):
         if record.program_code is not None:
             out.append(Program(organisation_id=org, code=record.program_code))

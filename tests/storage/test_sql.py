@@ -41,7 +41,7 @@ from szo_core.adapters.sql import (
 from szo_core.adapters.sql.migrations import VERSION_TABLE
 from szo_core.calendar import Month
 from szo_core.errors import ConfigurationError, StorageError
-from szo_core.model import Guardian, Program
+from szo_core.model import Child, Guardian, Program, ResidenceChange, TaxpayerChange
 
 fixture_settings = settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 
@@ -68,28 +68,53 @@ def count_statements(engine: Engine) -> Iterator[list[str]]:
 # -- the month query: a fixed number of statements -------------------------------------
 
 
-def _statements_for_month(backend: Backend, children: int) -> list[str]:
+def _dated(child: Child) -> Child:
+    """The child with a move and a change of tax status (every third one: none)."""
+    if child.code % 3 == 0:
+        return child
+    return child.with_residence_change(
+        ResidenceChange(valid_from=date(2025, 3, 16), municipality_code=62, regresor_id="r-61")
+    ).with_taxpayer_change(TaxpayerChange(valid_from=date(2025, 4, 1), taxpayers=False))
+
+
+def _statements_for(backend: Backend, children: int, first: Month, last: Month) -> list[str]:
     backend.reset()
+    world = [
+        _dated(r) if isinstance(r, Child) else r
+        for r in month_world(ORG, children, date(2025, 3, 1))
+    ]
     with backend.store.unit_of_work() as uow:
-        add(uow, *month_world(ORG, children, date(2025, 3, 1)))
+        add(uow, *world)
         uow.commit()
     with backend.store.unit_of_work() as uow:
         with count_statements(_engine(backend)) as seen:
-            data = uow.load_month(ORG, Month(2025, 3))
+            if first == last:
+                data = uow.load_month(ORG, first)
+            else:
+                data = uow.load_period(ORG, first, last)
         assert len(data.children) == children
         assert all(len(b.decisions) == 1 for b in data.children.values())
+        assert {code: b.child for code, b in data.children.items()} == {
+            r.code: r for r in world if isinstance(r, Child)
+        }
     return seen
 
 
+@pytest.mark.parametrize(
+    ("first", "last"),
+    [(Month(2025, 3), Month(2025, 3)), (Month(2025, 1), Month(2025, 6))],
+    ids=["load_month", "load_period"],
+)
 def test_month_query_uses_the_same_statements_for_10_and_200_children(
-    sql_backend: Backend,
+    sql_backend: Backend, first: Month, last: Month
 ) -> None:
-    small = _statements_for_month(sql_backend, 10)
-    large = _statements_for_month(sql_backend, 200)
+    small = _statements_for(sql_backend, 10, first, last)
+    large = _statements_for(sql_backend, 200, first, last)
     selects = [s for s in large if s.lstrip().upper().startswith("SELECT")]
-    # children, their groups, their guardian links, decisions, reservations, absences,
-    # programs, prices, groups, regresors, linked guardians, decision locks
-    assert len(selects) == 12
+    # children, their groups, residence changes, tax-status changes, guardian links,
+    # decisions, reservations, absences, programs, prices, reference programs, groups,
+    # regresors, linked guardians, decision locks
+    assert len(selects) == 15
     assert len(small) == len(large)
     assert small == large  # the very same SQL: no IN-list grows with the children
 

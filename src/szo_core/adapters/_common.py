@@ -7,8 +7,8 @@ organisation's own code or id, never a personal number.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
-from typing import TypeVar
+from datetime import date, datetime
+from typing import TypeVar, cast
 
 from szo_core.calendar import Month
 from szo_core.errors import (
@@ -23,6 +23,7 @@ from szo_core.model import Absence, Child, Decision, Program, Reservation
 __all__ = [
     "by_start",
     "check_period",
+    "check_price_lock",
     "child_in_month",
     "conflict",
     "decision_in_month",
@@ -116,15 +117,82 @@ def price_locked(organisation_id: str, program_code: str, through: date) -> Reco
     )
 
 
+def _locked_prices(program: Program, through: date) -> list[tuple[object, ...]]:
+    # Amounts by their digits: 520.0 is equal to 520.00 but would print differently.
+    return [
+        (p.valid_from, p.monthly.as_tuple(), p.food_per_day.as_tuple())
+        for p in program.prices
+        if p.valid_from <= through
+    ]
+
+
 def prices_change_locked(stored: Program, new: Program, through: date) -> bool:
     """True if ``new`` changes a price of ``stored`` in force on a day up to ``through``.
 
     The entries starting on or before ``through`` are the ones in force on those
-    days; they must stay exactly as they are, and no new entry may start among them.
+    days; they must stay exactly as they are (digits included), and no new entry
+    may start among them.  The kind and the reference program decide how every
+    price is used, so changing either counts as a change.
+
+    >>> from decimal import Decimal
+    >>> from szo_core.model import ProgramPrice
+    >>> september = ProgramPrice(valid_from=date(2026, 9, 1), monthly=Decimal("520.00"),
+    ...                          food_per_day=Decimal("2.60"))
+    >>> october = ProgramPrice(valid_from=date(2026, 10, 1), monthly=Decimal("530.00"),
+    ...                        food_per_day=Decimal("2.60"))
+    >>> stored = Program(organisation_id="o", code="I", prices=(september,))
+    >>> new = Program(organisation_id="o", code="I", prices=(september, october))
+    >>> prices_change_locked(stored, new, date(2026, 9, 30))
+    False
+    >>> prices_change_locked(stored, new, date(2026, 10, 31))
+    True
     """
-    return [p for p in stored.prices if p.valid_from <= through] != [
-        p for p in new.prices if p.valid_from <= through
-    ] or (stored.kind, stored.reference_program) != (new.kind, new.reference_program)
+    return _locked_prices(stored, through) != _locked_prices(new, through) or (
+        stored.kind,
+        stored.reference_program,
+    ) != (new.kind, new.reference_program)
+
+
+def check_price_lock(
+    program_codes: Iterable[str], through: object, billing_run_id: object
+) -> list[str]:
+    """Check the arguments of ``PriceLocks.lock``; return the codes, each once, in order.
+
+    Raises:
+        ConfigurationError: ``storage.price_lock`` when ``program_codes`` is a single
+            string or holds a non-string, ``through`` is not a date (a ``datetime``
+            is refused too), or ``billing_run_id`` is not a string.
+
+    >>> check_price_lock(["I", "II", "I"], date(2026, 9, 30), "2026-09")
+    ['I', 'II']
+    >>> check_price_lock("II", date(2026, 9, 30), "2026-09")
+    Traceback (most recent call last):
+    ...
+    szo_core.errors.ConfigurationError: storage.price_lock: ...
+    """
+    if isinstance(program_codes, str):
+        codes: list[object] = [None]
+    else:
+        codes = list(dict.fromkeys(program_codes))
+    if (
+        not all(isinstance(code, str) for code in codes)
+        or not isinstance(through, date)
+        or isinstance(through, datetime)
+        or not isinstance(billing_run_id, str)
+    ):
+        raise ConfigurationError(
+            "storage.price_lock",
+            sl=(
+                "Zaklep cen potrebuje seznam šifer programov, zadnji zaklenjeni dan "
+                "(datum) in oznako obračuna (niz)."
+            ),
+            en=(
+                "A price lock takes a list of program codes, the last locked day (a date) "
+                "and the billing run's id (a string)."
+            ),
+            where="price_locks",
+        )
+    return cast("list[str]", codes)
 
 
 def check_period(first: object, last: object) -> None:

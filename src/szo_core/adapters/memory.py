@@ -2,7 +2,7 @@
 
 For tests, notebooks and small scripts.  It keeps the same rules as the SQL
 adapter and passes the same contract tests: optimistic versions, references
-checked at commit, locked decisions, rollback.
+checked at commit, locked decisions and prices, rollback.
 
 A :class:`MemoryStore` holds the committed state: one dict per table, each
 record immutable.  A :class:`MemoryUnitOfWork` writes into its own overlay;
@@ -38,6 +38,7 @@ import attrs
 from szo_core.adapters._common import (
     by_start,
     check_period,
+    check_price_lock,
     child_in_month,
     conflict,
     decisions_for_month,
@@ -322,7 +323,7 @@ class _MemoryPriceLocks:
         through: date,
         billing_run_id: str,
     ) -> None:
-        for code in program_codes:
+        for code in check_price_lock(program_codes, through, billing_run_id):
             key = (organisation_id, code)
             found = self._table.get(key)
             if found is None:
@@ -381,14 +382,21 @@ def _opt(value: object) -> tuple[object, ...]:
     return () if value is None else (value,)
 
 
+def _residence_regresors(child: Child) -> list[str]:
+    """The regresors a child refers to: its first one and those of its residence changes."""
+    ids = [r.regresor_id for r in child.residence_changes if r.regresor_id is not None]
+    return ids if child.regresor_id is None else [child.regresor_id, *ids]
+
+
 # (table, referenced table, the referenced keys of a record): checked at commit.
 _REFERENCES: tuple[tuple[str, str, Callable[[Any], Iterable[object]]], ...] = (
-    ("children", "regresors", lambda c: _opt(c.regresor_id)),
+    ("children", "regresors", lambda c: _residence_regresors(c)),
     ("children", "children", lambda c: _opt(c.payment_group_lead)),
     ("children", "groups", lambda c: [g.group_code for g in c.groups]),
     ("children", "programs", lambda c: [g.program_code for g in c.groups]),
     ("children", "guardians", lambda c: [link.guardian_id for link in c.guardians]),
     ("groups", "programs", lambda g: _opt(g.program_code)),
+    ("programs", "programs", lambda p: _opt(p.reference_program)),
     ("decisions", "children", lambda d: (d.child_code,)),
     ("decisions", "regresors", lambda d: _opt(d.regresor_id)),
     ("decisions", "decisions", lambda d: _opt(d.supersedes)),

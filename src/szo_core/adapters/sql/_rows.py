@@ -47,10 +47,13 @@ from szo_core.model import (
     PaymentKind,
     PaymentMethod,
     Program,
+    ProgramKind,
     ProgramPrice,
     Regresor,
     Reservation,
     ReservationKind,
+    ResidenceChange,
+    TaxpayerChange,
 )
 from szo_core.model._trusted import trusted_factory
 
@@ -74,6 +77,10 @@ _cache = functools.lru_cache(maxsize=8192)
 
 _address = _cache(trusted_factory(Address, "street", "post_code", "city", "country"))
 _assignment = _cache(trusted_factory(GroupAssignment, "valid_from", "group_code", "program_code"))
+_residence = _cache(
+    trusted_factory(ResidenceChange, "valid_from", "municipality_code", "regresor_id")
+)
+_taxpayer = _cache(trusted_factory(TaxpayerChange, "valid_from", "taxpayers"))
 _new_link = trusted_factory(GuardianLink, "guardian_id", "kind")
 _new_party = trusted_factory(Party, "name", "address", "tax_number", "email")
 _new_payer = trusted_factory(Payer, "kind", "guardian_id", "party")
@@ -91,6 +98,7 @@ _PAYER_KIND = {m.value: m for m in PayerKind}
 _PAYMENT_KIND = {m.value: m for m in PaymentKind}
 _DELIVERY_KIND = {m.value: m for m in DeliveryKind}
 _RESERVATION_KIND = {m.value: m for m in ReservationKind}
+_PROGRAM_KIND = {m.value: m for m in ProgramKind}
 
 
 @_cache
@@ -237,13 +245,31 @@ def guardian_from(row: Row) -> Guardian:
 
 
 def program_row(p: Program) -> dict[str, object]:
-    """Columns of ``szo_program``."""
+    """Columns of ``szo_program`` (prices and the reference program go to their own tables)."""
     return {
         "organisation_id": p.organisation_id,
         "code": p.code,
         "name": p.name,
+        "kind": p.kind.value,
         "version": p.version,
     }
+
+
+def program_reference_rows(p: Program) -> list[dict[str, object]]:
+    """The row of ``szo_program_reference`` for a program with a reference program (or none)."""
+    if p.reference_program is None:
+        return []
+    return [
+        {
+            "organisation_id": p.organisation_id,
+            "program_code": p.code,
+            "reference_program": p.reference_program,
+        }
+    ]
+
+
+PROGRAM_REFERENCE_COLUMNS = ("program_code", "reference_program")
+"""The columns of ``szo_program_reference`` a program read takes (the program's code first)."""
 
 
 def program_price_rows(p: Program) -> list[dict[str, object]]:
@@ -272,18 +298,33 @@ def program_price_from(row: Row) -> ProgramPrice:
     return _new_price(valid_from, monthly, food_per_day)
 
 
-PROGRAM_COLUMNS = ("organisation_id", "code", "name", "version")
+PROGRAM_COLUMNS = ("organisation_id", "code", "name", "kind", "version")
 """The columns :func:`program_from` reads, in order."""
 
-_new_program = trusted_factory(Program, "organisation_id", "code", "name", "prices", "version")
+_new_program = trusted_factory(
+    Program, "organisation_id", "code", "name", "prices", "kind", "reference_program", "version"
+)
 _valid_from = operator.attrgetter("valid_from")
 _first = operator.itemgetter(0)
 
 
-def program_from(row: Row, prices: Iterable[ProgramPrice]) -> Program:
-    """Build a Program from a :data:`PROGRAM_COLUMNS` row with its prices (sorted here)."""
-    org, code, name, version = row
-    return _new_program(org, code, name, tuple(sorted(prices, key=_valid_from)), version)
+def program_from(
+    row: Row, prices: Iterable[ProgramPrice], reference_program: str | None = None
+) -> Program:
+    """Build a Program from a :data:`PROGRAM_COLUMNS` row with its prices (sorted here).
+
+    ``reference_program`` is the program's ``szo_program_reference`` value, if it has one.
+    """
+    org, code, name, kind, version = row
+    return _new_program(
+        org,
+        code,
+        name,
+        tuple(sorted(prices, key=_valid_from)),
+        _PROGRAM_KIND.get(kind) or ProgramKind(kind),
+        reference_program,
+        version,
+    )
 
 
 def group_row(g: Group) -> dict[str, object]:
@@ -454,6 +495,53 @@ def child_group_from(row: Row) -> GroupAssignment:
     return _assignment(valid_from, group_code, program_code)
 
 
+def child_residence_rows(c: Child) -> list[dict[str, object]]:
+    """Rows of ``szo_child_residence``."""
+    return [
+        {
+            "organisation_id": c.organisation_id,
+            "child_code": c.code,
+            "valid_from": r.valid_from,
+            "municipality_code": r.municipality_code,
+            "regresor_id": r.regresor_id,
+        }
+        for r in c.residence_changes
+    ]
+
+
+CHILD_RESIDENCE_COLUMNS = ("child_code", "valid_from", "municipality_code", "regresor_id")
+"""The columns :func:`child_residence_from` reads (the child's code first, for grouping)."""
+
+
+def child_residence_from(row: Row) -> ResidenceChange:
+    """Build a ResidenceChange from a :data:`CHILD_RESIDENCE_COLUMNS` row."""
+    _child_code, valid_from, municipality_code, regresor_id = row
+    return _residence(valid_from, municipality_code, regresor_id)
+
+
+def child_taxpayer_rows(c: Child) -> list[dict[str, object]]:
+    """Rows of ``szo_child_taxpayer``."""
+    return [
+        {
+            "organisation_id": c.organisation_id,
+            "child_code": c.code,
+            "valid_from": t.valid_from,
+            "taxpayers": t.taxpayers,
+        }
+        for t in c.taxpayer_changes
+    ]
+
+
+CHILD_TAXPAYER_COLUMNS = ("child_code", "valid_from", "taxpayers")
+"""The columns :func:`child_taxpayer_from` reads (the child's code first, for grouping)."""
+
+
+def child_taxpayer_from(row: Row) -> TaxpayerChange:
+    """Build a TaxpayerChange from a :data:`CHILD_TAXPAYER_COLUMNS` row."""
+    _child_code, valid_from, taxpayers = row
+    return _taxpayer(valid_from, taxpayers)
+
+
 def child_guardian_rows(c: Child) -> list[dict[str, object]]:
     """Rows of ``szo_child_guardian`` (``position`` keeps the order)."""
     return [
@@ -569,6 +657,7 @@ _new_child = trusted_factory(
     "temporary_address",
     "municipality_code",
     "regresor_id",
+    "residence_changes",
     "groups",
     "adapted_program",
     "special_needs",
@@ -582,6 +671,7 @@ _new_child = trusted_factory(
     "exit_date",
     "exit_notice_on",
     "parents_taxpayers",
+    "taxpayer_changes",
     "family_order",
     "newcomer",
     "went_to_other_kindergarten",
@@ -598,11 +688,17 @@ _new_child = trusted_factory(
 )
 
 
-def child_from(row: Row, groups: Sequence[GroupAssignment], links: Sequence[GuardianLink]) -> Child:
-    """Build a Child from a :data:`CHILD_COLUMNS` row.
+def child_from(
+    row: Row,
+    groups: Sequence[GroupAssignment],
+    links: Sequence[GuardianLink],
+    residence_changes: Sequence[ResidenceChange] = (),
+    taxpayer_changes: Sequence[TaxpayerChange] = (),
+) -> Child:
+    """Build a Child from a :data:`CHILD_COLUMNS` row and its owned rows.
 
-    ``groups`` may come in any order (they are sorted here); ``links`` must be in
-    position order.
+    ``groups``, ``residence_changes`` and ``taxpayer_changes`` may come in any
+    order (they are sorted here); ``links`` must be in position order.
     """
     (
         organisation_id,
@@ -705,6 +801,9 @@ def child_from(row: Row, groups: Sequence[GroupAssignment], links: Sequence[Guar
         else _address(temporary_street, temporary_post_code, temporary_city, temporary_country),
         municipality_code,
         regresor_id,
+        tuple(residence_changes)
+        if len(residence_changes) < 2
+        else tuple(sorted(residence_changes, key=_valid_from)),
         tuple(groups) if len(groups) < 2 else tuple(sorted(groups, key=_valid_from)),
         adapted_program,
         special_needs,
@@ -718,6 +817,9 @@ def child_from(row: Row, groups: Sequence[GroupAssignment], links: Sequence[Guar
         exit_date,
         exit_notice_on,
         parents_taxpayers,
+        tuple(taxpayer_changes)
+        if len(taxpayer_changes) < 2
+        else tuple(sorted(taxpayer_changes, key=_valid_from)),
         family_order,
         newcomer,
         went_to_other_kindergarten,

@@ -9,8 +9,9 @@ Updates and removals are guarded by the ``version`` column:
 ``UPDATE ... WHERE organisation_id = ? AND key = ? AND version = ?`` must touch
 exactly one row, else the record is missing (:class:`~szo_core.errors.NotFound`)
 or stale (:class:`~szo_core.errors.ConcurrencyConflict`, and the unit of work is
-rolled back).  A record with owned rows (a program's prices, a child's groups and
-guardian links) is written parent first and its owned rows replaced after the
+rolled back).  A record with owned rows (a program's prices and reference
+program, a child's groups, residence and tax-status changes and guardian links)
+is written parent first and its owned rows replaced after the
 parent's version check passed, so a stale update writes nothing.
 
 Use them through :class:`~szo_core.adapters.sql.SqlUnitOfWork`:
@@ -25,13 +26,22 @@ True
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
 
 import attrs
 from sqlalchemy import Column, ColumnElement, Table, and_, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from szo_core.adapters._common import by_start, conflict, locked, not_found
+from szo_core.adapters._common import (
+    by_start,
+    check_price_lock,
+    conflict,
+    locked,
+    not_found,
+    price_locked,
+    prices_change_locked,
+)
 from szo_core.adapters.sql import _rows, tables
 from szo_core.adapters.sql._rows import Row
 from szo_core.model import Absence, Child, Decision, Program, Reservation
@@ -46,6 +56,7 @@ __all__ = [
     "SqlChildRepository",
     "SqlDecisionLocks",
     "SqlDecisionRepository",
+    "SqlPriceLocks",
     "SqlProgramRepository",
     "SqlRepository",
 ]
@@ -213,7 +224,12 @@ class SqlRepository(Generic[R, K]):
 
 
 class SqlProgramRepository(SqlRepository[Program, str]):
-    """Programs, with their prices in ``szo_program_price``."""
+    """Programs, with their prices and reference program in their own tables.
+
+    A program whose prices are locked by closed billing months
+    (:class:`SqlPriceLocks`) refuses an update that changes them and a removal
+    (:class:`~szo_core.errors.RecordLockedError` ``program.price.locked``).
+    """
 
     def __init__(self, uow: SqlUnitOfWork) -> None:
         super().__init__(
@@ -234,26 +250,65 @@ class SqlProgramRepository(SqlRepository[Program, str]):
         return "program_code"
 
     def _insert_parts(self, records: Sequence[Program]) -> None:
-        rows = [price for p in records for price in _rows.program_price_rows(p)]
-        if rows:
-            self._conn.execute(insert(tables.program_price), rows)
+        prices = [price for p in records for price in _rows.program_price_rows(p)]
+        references = [ref for p in records for ref in _rows.program_reference_rows(p)]
+        if prices:
+            self._conn.execute(insert(tables.program_price), prices)
+        if references:
+            self._conn.execute(insert(tables.program_reference), references)
 
     def _delete_parts(self, organisation_id: str, key: str) -> None:
-        t = tables.program_price
-        self._conn.execute(
-            delete(t).where(t.c.organisation_id == organisation_id, t.c.program_code == key)
-        )
+        for t in (tables.program_price, tables.program_reference):
+            self._conn.execute(
+                delete(t).where(t.c.organisation_id == organisation_id, t.c.program_code == key)
+            )
 
     def build(self, rows: Sequence[Row], scope: Scope) -> list[Program]:
-        """Build programs with their prices (one SELECT for all the prices)."""
-        t = tables.program_price
+        """Build programs with their prices and references (one SELECT for each)."""
+        read = self._uow.rows
+        t, ref = tables.program_price, tables.program_reference
         prices = _rows.group_rows(
-            self._uow.rows(select(*_rows.columns(t, _rows.PROGRAM_PRICE_COLUMNS)).where(scope(t))),
+            read(select(*_rows.columns(t, _rows.PROGRAM_PRICE_COLUMNS)).where(scope(t))),
             _rows.program_price_from,
             0,
         )
+        references: dict[str, str] = dict(
+            cast(
+                "Sequence[tuple[str, str]]",
+                read(
+                    select(*_rows.columns(ref, _rows.PROGRAM_REFERENCE_COLUMNS)).where(scope(ref))
+                ),
+            )
+        )
         code = _rows.PROGRAM_COLUMNS.index("code")
-        return [_rows.program_from(row, prices.get(row[code], ())) for row in rows]
+        return [
+            _rows.program_from(row, prices.get(row[code], ()), references.get(row[code]))
+            for row in rows
+        ]
+
+    def _refuse_locked(self, record: Program, *, removing: bool) -> None:
+        org, key = record.organisation_id, record.code
+        through = self._uow.price_locks.locked_through(org, key)
+        if through is None:
+            return
+        stored = self.find(org, key)
+        if stored is not None and (removing or prices_change_locked(stored, record, through)):
+            raise price_locked(org, key, through)
+
+    def update(self, record: Program) -> Program:
+        """Update, unless it changes a locked price (:class:`~szo_core.errors.RecordLockedError`).
+
+        A locked price is one starting on or before the last locked day
+        (:class:`SqlPriceLocks`); the kind and the reference program are locked
+        with them.
+        """
+        self._refuse_locked(record, removing=False)
+        return super().update(record)
+
+    def remove(self, record: Program) -> None:
+        """Remove, unless its prices are locked (:class:`~szo_core.errors.RecordLockedError`)."""
+        self._refuse_locked(record, removing=True)
+        super().remove(record)
 
 
 class SqlChildRepository(SqlRepository[Child, int]):
@@ -277,39 +332,66 @@ class SqlChildRepository(SqlRepository[Child, int]):
     def _part_key_column(self) -> str:
         return "child_code"
 
+    _OWNED = (
+        (tables.child_group, _rows.child_group_rows),
+        (tables.child_residence, _rows.child_residence_rows),
+        (tables.child_taxpayer, _rows.child_taxpayer_rows),
+        (tables.child_guardian, _rows.child_guardian_rows),
+    )
+
     def _insert_parts(self, records: Sequence[Child]) -> None:
-        groups = [g for c in records for g in _rows.child_group_rows(c)]
-        links = [link for c in records for link in _rows.child_guardian_rows(c)]
-        if groups:
-            self._conn.execute(insert(tables.child_group), groups)
-        if links:
-            self._conn.execute(insert(tables.child_guardian), links)
+        for table, to_rows in self._OWNED:
+            rows = [row for c in records for row in to_rows(c)]
+            if rows:
+                self._conn.execute(insert(table), rows)
 
     def _delete_parts(self, organisation_id: str, key: int) -> None:
-        for t in (tables.child_group, tables.child_guardian):
+        for t, _ in self._OWNED:
             self._conn.execute(
                 delete(t).where(t.c.organisation_id == organisation_id, t.c.child_code == key)
             )
 
     def build(self, rows: Sequence[Row], scope: Scope) -> list[Child]:
-        """Build children with their groups and guardian links (one SELECT each).
+        """Build children with their histories and guardian links (one SELECT per owned table).
 
         Each owned table is read once and its rows grouped by child in one pass.
         """
         read = self._uow.rows
-        g, cg = tables.child_group, tables.child_guardian
+
+        def owned(table: Table, names: Sequence[str]) -> Sequence[Row]:
+            return read(select(*_rows.columns(table, names)).where(scope(table)))
+
         groups = _rows.group_rows(
-            read(select(*_rows.columns(g, _rows.CHILD_GROUP_COLUMNS)).where(scope(g))),
-            _rows.child_group_from,
+            owned(tables.child_group, _rows.CHILD_GROUP_COLUMNS), _rows.child_group_from, 0
+        )
+        residences = _rows.group_rows(
+            owned(tables.child_residence, _rows.CHILD_RESIDENCE_COLUMNS),
+            _rows.child_residence_from,
             0,
         )
-        links = _rows.child_links(
-            read(select(*_rows.columns(cg, _rows.CHILD_GUARDIAN_COLUMNS)).where(scope(cg)))
+        taxpayers = _rows.group_rows(
+            owned(tables.child_taxpayer, _rows.CHILD_TAXPAYER_COLUMNS),
+            _rows.child_taxpayer_from,
+            0,
         )
+        links = _rows.child_links(owned(tables.child_guardian, _rows.CHILD_GUARDIAN_COLUMNS))
         child_from, code, none = _rows.child_from, _rows.CHILD_CODE, ()
         groups_of, links_of = groups.get, links.get
+        if not residences and not taxpayers:  # the usual case: no dated changes at all
+            return [
+                child_from(row, groups_of(row[code], none), links_of(row[code], none))
+                for row in rows
+            ]
+        residences_of, taxpayers_of = residences.get, taxpayers.get
         return [
-            child_from(row, groups_of(row[code], none), links_of(row[code], none)) for row in rows
+            child_from(
+                row,
+                groups_of(row[code], none),
+                links_of(row[code], none),
+                residences_of(row[code], none),
+                taxpayers_of(row[code], none),
+            )
+            for row in rows
         ]
 
 
@@ -356,6 +438,63 @@ class SqlDecisionRepository(ChildRecordRepository[Decision]):
         """Remove, unless the decision is locked (:class:`~szo_core.errors.RecordLockedError`)."""
         self._refuse_locked(record)
         super().remove(record)
+
+
+class SqlPriceLocks:
+    """Locks on program prices used by closed billing months (``szo_price_lock``).
+
+    One row per program: the last day locked and the billing run that moved the
+    lock there.  A lock only moves forward (an upsert that keeps the later day).
+    """
+
+    def __init__(self, uow: SqlUnitOfWork) -> None:
+        self._uow = uow
+
+    def lock(
+        self,
+        organisation_id: str,
+        program_codes: Iterable[str],
+        through: date,
+        billing_run_id: str,
+    ) -> None:
+        """Lock the programs' prices through ``through``; a later lock is kept."""
+        codes = check_price_lock(program_codes, through, billing_run_id)
+        rows = [
+            {
+                "organisation_id": organisation_id,
+                "program_code": code,
+                "locked_through": through,
+                "billing_run_id": billing_run_id,
+            }
+            for code in codes
+        ]
+        if not rows:
+            return
+        t = tables.price_lock
+        conn = self._uow.connection
+        dialect_insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+        statement = dialect_insert(t)
+        upsert = statement.on_conflict_do_update(
+            index_elements=[t.c.organisation_id, t.c.program_code],
+            set_={
+                "locked_through": statement.excluded.locked_through,
+                "billing_run_id": statement.excluded.billing_run_id,
+            },
+            where=t.c.locked_through < statement.excluded.locked_through,
+        )
+        with self._uow.guard("price_locks"):
+            conn.execute(upsert, rows)
+
+    def locked_through(self, organisation_id: str, program_code: str) -> date | None:
+        """Return the last locked day of the program's prices, or None."""
+        t = tables.price_lock
+        with self._uow.guard("price_locks"):
+            found: date | None = self._uow.connection.execute(
+                select(t.c.locked_through).where(
+                    t.c.organisation_id == organisation_id, t.c.program_code == program_code
+                )
+            ).scalar_one_or_none()
+        return found
 
 
 class SqlDecisionLocks:

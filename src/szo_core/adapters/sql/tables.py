@@ -6,7 +6,11 @@ database.  Every record table has the organisation in its primary key, a
 field (nested values such as addresses, payers and mandates are flattened into
 prefixed columns; a nullable nested value is None when its first column is
 NULL).  Tuples inside a record are rows of an owned table with ``ON DELETE
-CASCADE`` (``szo_program_price``, ``szo_child_group``, ``szo_child_guardian``).
+CASCADE`` (``szo_program_price``, ``szo_program_reference``, ``szo_child_group``,
+``szo_child_residence``, ``szo_child_taxpayer``, ``szo_child_guardian``).  A
+child's plain ``municipality_code``, ``regresor_id`` and ``parents_taxpayers``
+columns hold the open-ended first entry of its residence and tax-status
+histories; the dated changes are rows of the owned tables.
 
 References between records (a decision's child, a child's groups, programs,
 regresor and guardians) are foreign keys that are ``DEFERRABLE INITIALLY
@@ -48,13 +52,17 @@ __all__ = [
     "child",
     "child_group",
     "child_guardian",
+    "child_residence",
+    "child_taxpayer",
     "decision",
     "decision_lock",
     "group",
     "guardian",
     "metadata",
+    "price_lock",
     "program",
     "program_price",
+    "program_reference",
     "regresor",
     "reservation",
 ]
@@ -126,9 +134,11 @@ program = Table(
     _org(),
     Column("code", Text, primary_key=True),
     _text("name"),
+    # Added by migration 0004: existing programs are regular.
+    Column("kind", Text, nullable=False, server_default="regular"),
     _version(),
 )
-"""Programs (:class:`~szo_core.model.Program`) without their prices."""
+"""Programs (:class:`~szo_core.model.Program`) without their prices and reference program."""
 
 program_price = Table(
     "szo_program_price",
@@ -145,6 +155,50 @@ program_price = Table(
     ),
 )
 """A program's dated prices (owned by ``szo_program``)."""
+
+program_reference = Table(
+    "szo_program_reference",
+    metadata,
+    _org(),
+    Column("program_code", Text, primary_key=True),
+    _text("reference_program"),
+    # Named here: the conventional names are longer than PostgreSQL's 63 characters.
+    ForeignKeyConstraint(
+        ["organisation_id", "program_code"],
+        ["szo_program.organisation_id", "szo_program.code"],
+        name="fk_szo_program_reference_program_code_szo_program",
+        ondelete="CASCADE",
+    ),
+    ForeignKeyConstraint(
+        ["organisation_id", "reference_program"],
+        ["szo_program.organisation_id", "szo_program.code"],
+        name="fk_szo_program_reference_reference_program_szo_program",
+        deferrable=True,
+        initially="DEFERRED",
+    ),
+)
+"""The reference program of a developmental unit or a private program (owned by
+``szo_program``; a regular program has no row).  A table of its own rather than a
+column of ``szo_program`` so that the reference is a real foreign key on SQLite
+too, where a composite foreign key cannot be added to an existing table without
+rebuilding it."""
+
+price_lock = Table(
+    "szo_price_lock",
+    metadata,
+    _org(),
+    Column("program_code", Text, primary_key=True),
+    Column("locked_through", Date, nullable=False),
+    _text("billing_run_id"),
+    ForeignKeyConstraint(
+        ["organisation_id", "program_code"],
+        ["szo_program.organisation_id", "szo_program.code"],
+        deferrable=True,
+        initially="DEFERRED",
+    ),
+)
+"""How far each program's prices are locked by closed billing months
+(:class:`~szo_core.ports.PriceLocks`); the latest closing run's id."""
 
 group = Table(
     "szo_group",
@@ -269,6 +323,43 @@ child_group = Table(
     ),
 )
 """A child's dated group assignments (owned by ``szo_child``)."""
+
+child_residence = Table(
+    "szo_child_residence",
+    metadata,
+    _org(),
+    Column("child_code", BigInteger, primary_key=True, autoincrement=False),
+    Column("valid_from", Date, primary_key=True),
+    Column("municipality_code", Integer, nullable=True),
+    _text("regresor_id", nullable=True),
+    ForeignKeyConstraint(
+        ["organisation_id", "child_code"],
+        ["szo_child.organisation_id", "szo_child.code"],
+        ondelete="CASCADE",
+    ),
+    ForeignKeyConstraint(
+        ["organisation_id", "regresor_id"],
+        ["szo_regresor.organisation_id", "szo_regresor.id"],
+        deferrable=True,
+        initially="DEFERRED",
+    ),
+)
+"""A child's dated residence changes (owned by ``szo_child``)."""
+
+child_taxpayer = Table(
+    "szo_child_taxpayer",
+    metadata,
+    _org(),
+    Column("child_code", BigInteger, primary_key=True, autoincrement=False),
+    Column("valid_from", Date, primary_key=True),
+    Column("taxpayers", Boolean, nullable=False),
+    ForeignKeyConstraint(
+        ["organisation_id", "child_code"],
+        ["szo_child.organisation_id", "szo_child.code"],
+        ondelete="CASCADE",
+    ),
+)
+"""A child's dated changes of the parents' tax status (owned by ``szo_child``)."""
 
 child_guardian = Table(
     "szo_child_guardian",

@@ -5,7 +5,7 @@ connection and one transaction.  On SQLite the transaction is opened with an
 explicit ``BEGIN`` at its first statement (see
 :func:`~szo_core.adapters.sql.engine.make_engine`), and on PostgreSQL it runs at
 ``REPEATABLE READ``, so every read of one unit of work, :meth:`load_month`
-included, sees one consistent snapshot.  A write that collides with a commit
+and :meth:`load_period` included, sees one consistent snapshot.  A write that collides with a commit
 made after that snapshot fails as :class:`~szo_core.errors.ConcurrencyConflict`
 (the same error as a stale ``version``).
 
@@ -53,7 +53,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from szo_core._gc import collector_paused
-from szo_core.adapters._common import by_start, storage_failed
+from szo_core.adapters._common import by_start, check_period, storage_failed
 from szo_core.adapters.sql import _rows, tables
 from szo_core.adapters.sql._rows import Row
 from szo_core.adapters.sql.engine import DatabaseUrl, make_engine
@@ -62,6 +62,7 @@ from szo_core.adapters.sql.repositories import (
     SqlChildRepository,
     SqlDecisionLocks,
     SqlDecisionRepository,
+    SqlPriceLocks,
     SqlProgramRepository,
     SqlRepository,
 )
@@ -79,7 +80,7 @@ _PG_RETRYABLE = {"40001", "40P01"}  # serialization failure, deadlock
 _DUPLICATE = {"23505", "SQLITE_CONSTRAINT_PRIMARYKEY", "SQLITE_CONSTRAINT_UNIQUE"}
 _REFERENCE = {"23503", "SQLITE_CONSTRAINT_FOREIGNKEY"}
 
-# load_month groups each child's records by the child's column of the row.
+# load_period groups each child's records by the child's column of the row.
 _DECISION_CHILD = _rows.DECISION_COLUMNS.index("child_code")
 _RESERVATION_CHILD = _rows.RESERVATION_COLUMNS.index("child_code")
 _ABSENCE_CHILD = _rows.ABSENCE_COLUMNS.index("child_code")
@@ -154,6 +155,7 @@ class SqlUnitOfWork:
         self.programs = SqlProgramRepository(self)
         self.decisions = SqlDecisionRepository(self)
         self.decision_locks = SqlDecisionLocks(self)
+        self.price_locks = SqlPriceLocks(self)
         self.guardians: SqlRepository[Guardian, str] = SqlRepository(
             self,
             "guardians",
@@ -280,29 +282,62 @@ class SqlUnitOfWork:
     def load_month(
         self, organisation_id: str, month: Month, *, left_since: date | None = None
     ) -> MonthData:
-        """Return everything the fee engine needs for ``month``, with 12 SELECTs in all.
+        """Return everything the fee engine needs for ``month``, with 15 SELECTs in all.
 
         With ``left_since``, children whose exit date is on or after it are
-        included too (see the port).
+        included too (see the port).  The same as :meth:`load_period` for the
+        one month, without ``last_month``.
 
-        The number of statements does not depend on the number of children: each
-        table is read once, filtered by the organisation and the month, and its
-        rows are grouped by child in one pass.  The records are built from the
-        stored rows without running their validators again (they ran when the
-        rows were written), and with the garbage collector paused meanwhile (see
-        :mod:`szo_core._gc`); ``benchmarks/bench_storage.py`` measures it.
+        >>> with SqlStore.open(":memory:").unit_of_work() as uow:
+        ...     uow.load_month("org", Month(2025, 9)).last_month is None
+        True
         """
-        if not isinstance(month, Month):
-            raise ConfigurationError(
-                "storage.month",
-                sl="Mesec mora biti szo_core.calendar.Month.",
-                en="The month must be a szo_core.calendar.Month.",
-                where="month",
-            )
-        first, last = month.first, month.last
+        check_period(month, month)
+        return self._load(organisation_id, month, month, left_since, None)
+
+    def load_period(
+        self,
+        organisation_id: str,
+        first: Month,
+        last: Month,
+        *,
+        left_since: date | None = None,
+    ) -> MonthData:
+        """Return everything the fee engine needs for ``first`` ... ``last``, with 15 SELECTs.
+
+        What is read is described in :meth:`szo_core.ports.UnitOfWork.load_period`.
+        The number of statements does not depend on the number of children or
+        of months: each table is read once, filtered by the organisation and the
+        period, and its rows are grouped by child in one pass.  The records are
+        built from the stored rows without running their validators again (they
+        ran when the rows were written), and with the garbage collector paused
+        meanwhile (see :mod:`szo_core._gc`); ``benchmarks/bench_storage.py``
+        measures it.
+
+        Raises:
+            szo_core.errors.ConfigurationError: ``storage.month`` when a month is
+                not a :class:`~szo_core.calendar.Month`, ``storage.period`` when
+                ``last`` is before ``first``.
+
+        >>> with SqlStore.open(":memory:").unit_of_work() as uow:
+        ...     uow.load_period("org", Month(2025, 9), Month(2025, 11)).months[-1]
+        Month(year=2025, month=11)
+        """
+        check_period(first, last)
+        return self._load(organisation_id, first, last, left_since, last)
+
+    def _load(
+        self,
+        organisation_id: str,
+        month: Month,
+        through: Month,
+        left_since: date | None,
+        last_month: Month | None,
+    ) -> MonthData:
+        first, last = month.first, through.last
         org = organisation_id
         c, d = tables.child, tables.decision
-        child_in_month = and_(
+        child_in_period = and_(
             c.c.organisation_id == org,
             c.c.enrollment_date <= last,
             or_(
@@ -310,23 +345,24 @@ class SqlUnitOfWork:
                 c.c.exit_date >= (first if left_since is None else min(first, left_since)),
             ),
         )
-        month_codes = select(c.c.code).where(child_in_month)
-        valid_in_month = select(d.c.id).where(
+        period_codes = select(c.c.code).where(child_in_period)
+        valid_in_period = select(d.c.id).where(
             d.c.organisation_id == org,
             d.c.valid_from <= last,
             or_(d.c.valid_to.is_(None), d.c.valid_to >= first),
         )
-        # Decisions valid in the month, and those that supersede one of them.
-        decision_in_month = and_(
+        # Decisions valid in the period, and those that supersede one of them.
+        decision_in_period = and_(
             d.c.organisation_id == org,
-            or_(d.c.id.in_(valid_in_month), d.c.supersedes.in_(valid_in_month)),
+            or_(d.c.id.in_(valid_in_period), d.c.supersedes.in_(valid_in_period)),
         )
-        year_first, year_last = date(month.year, 1, 1), date(month.year, 12, 31)
+        # Reservations of the whole calendar years (the yearly reservation limits).
+        year_first, year_last = date(month.year, 1, 1), date(through.year, 12, 31)
         r, a = tables.reservation, tables.absence
         p, g, rg = tables.program, tables.group, tables.regresor
         gu, cg, lk = tables.guardian, tables.child_guardian, tables.decision_lock
         linked = select(cg.c.guardian_id).where(
-            cg.c.organisation_id == org, cg.c.child_code.in_(month_codes)
+            cg.c.organisation_id == org, cg.c.child_code.in_(period_codes)
         )
 
         def whole_organisation(part: Table) -> ColumnElement[bool]:
@@ -337,13 +373,13 @@ class SqlUnitOfWork:
 
         with self.guard("month"), collector_paused():
             children = self.children.build(
-                read(self.children.columns, child_in_month),
+                read(self.children.columns, child_in_period),
                 lambda part: and_(
-                    part.c.organisation_id == org, part.c.child_code.in_(month_codes)
+                    part.c.organisation_id == org, part.c.child_code.in_(period_codes)
                 ),
             )
             decisions = _rows.group_rows(
-                read(self.decisions.columns, decision_in_month),
+                read(self.decisions.columns, decision_in_period),
                 _rows.decision_from,
                 _DECISION_CHILD,
                 by_start,
@@ -386,7 +422,7 @@ class SqlUnitOfWork:
             locks = self.rows(
                 select(lk.c.decision_id, lk.c.billing_run_id).where(
                     lk.c.organisation_id == org,
-                    lk.c.decision_id.in_(select(d.c.id).where(decision_in_month)),
+                    lk.c.decision_id.in_(select(d.c.id).where(decision_in_period)),
                 )
             )
             none: tuple[()] = ()
@@ -413,6 +449,7 @@ class SqlUnitOfWork:
                 regresors={regresor.id: regresor for regresor in regresors},
                 guardians={guardian.id: guardian for guardian in guardians},
                 locked_decisions=dict(cast("Sequence[tuple[str, str]]", locks)),
+                last_month=last_month,
             )
 
     def commit(self) -> None:
