@@ -22,7 +22,7 @@ parents' invoices fit the old tables; credit notes, the municipalities'
 invoices with their lists, the state's claims and the fingerprints are dropped.
 
 Revision ID: 0005_billing_year
-Revises: 0003_child_family
+Revises: 0004_dated_facts
 Create Date: 2026-12-02
 """
 
@@ -32,7 +32,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0005_billing_year"
-down_revision: str | None = "0003_child_family"
+down_revision: str | None = "0004_dated_facts"
 branch_labels: str | None = None
 depends_on: str | None = None
 
