@@ -142,6 +142,16 @@ def _field_names(cls: type) -> tuple[str, ...]:
 _SCALARS: Final = (str, int, bool, type(None))
 
 
+def _getter(names: tuple[str, ...]) -> Callable[[object], tuple[object, ...]]:
+    """The fields' values of a record as a tuple (``operator.attrgetter``, C speed)."""
+    if not names:
+        return lambda _value: ()
+    fetch = operator.attrgetter(*names)
+    if len(names) == 1:
+        return lambda value: (fetch(value),)
+    return fetch
+
+
 def _plain(value: object) -> object:
     """``value`` as nested tuples of str, int, bool and None, the same in every process."""
     kind = type(value)
@@ -157,9 +167,7 @@ def _plain(value: object) -> object:
         return ("T", value.days, value.seconds, value.microseconds)
     getter = _GETTERS.get(kind)
     if getter is None and attrs.has(kind):
-        names = _field_names(kind)
-        fetch = operator.attrgetter(*names)
-        getter = _GETTERS[kind] = (lambda v: (fetch(v),)) if len(names) == 1 else fetch  # type: ignore[assignment]
+        getter = _GETTERS[kind] = _getter(_field_names(kind))
     if getter is not None:
         return (kind.__name__, *[_plain(item) for item in getter(value)])
     if isinstance(value, tuple | list):
