@@ -12,7 +12,6 @@ it; the downgrade gives back the parents' invoices.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -30,7 +29,7 @@ _names = itertools.count()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def old_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+def old_database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A database at ``0004_dated_facts`` with a September billed the former way."""
     if request.param == "sqlite":
         url = str(tmp_path / "old.sqlite")
@@ -97,7 +96,7 @@ def old_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
             {"o": ORG},
         )
     engine.dispose()
-    yield url
+    return url
 
 
 def test_the_upgrade_keeps_the_invoices_and_their_numbers(old_database: str) -> None:
