@@ -8,8 +8,13 @@ plain DBAPI cursor of the same driver with ``fetchall()``: the rows without
 building any records.  PostgreSQL is a throw-away server on 127.0.0.1 started
 like the tests do (``szo_core.adapters.sql.pgtemp``).
 
+With ``--dated F``, a fraction F of the children also have a move (a residence
+change) and a change of the parents' tax status in the month, so that the
+history tables have rows to read (0 by default: the same data as before they
+existed).
+
 Run:  .venv/bin/python benchmarks/bench_storage.py [--sizes 10000 100000] [--repeat 5]
-      [--backends sqlite postgres]
+      [--backends sqlite postgres] [--dated 0.1]
 
 Prints, per backend and size: min / median / max seconds of both, the ratio of
 the medians (target <= 2x) and the min / max of the per-run ratios (each
@@ -66,6 +71,8 @@ from szo_core.model import (
     Regresor,
     Reservation,
     ReservationKind,
+    ResidenceChange,
+    TaxpayerChange,
 )
 
 ORG = "bench"
@@ -78,9 +85,22 @@ def _emsos() -> list[str]:
     return [emso.make(date(2021, 1, 1 + i), Sex.FEMALE if i % 2 else Sex.MALE) for i in range(28)]
 
 
-def populate(store: SqlStore, children: int) -> None:
+def _is_dated(code: int, dated: float) -> bool:
+    """Every round(1/dated)-th child has dated changes (none when ``dated`` is 0)."""
+    return dated > 0 and code % max(1, round(1 / dated)) == 0
+
+
+def _dated_count(children: int, dated: float) -> int:
+    return sum(1 for code in range(1, children + 1) if _is_dated(code, dated))
+
+
+def populate(store: SqlStore, children: int, dated: float = 0.0) -> None:
     """Store an organisation with ``children`` enrolled children and their month records."""
     emsos = _emsos()
+    move = (
+        ResidenceChange(valid_from=date(2025, 3, 16), municipality_code=62, regresor_id="r-61"),
+    )
+    tax = (TaxpayerChange(valid_from=date(2025, 3, 1), taxpayers=False),)
     with store.unit_of_work() as uow:
         uow.programs.add(
             Program(
@@ -121,6 +141,8 @@ def populate(store: SqlStore, children: int) -> None:
                         ),
                     ),
                     guardians=(GuardianLink(guardian_id=f"g-{c}", kind=GuardianKind.MOTHER),),
+                    residence_changes=move if _is_dated(c, dated) else (),
+                    taxpayer_changes=tax if _is_dated(c, dated) else (),
                 )
                 for c in codes
             )
@@ -220,13 +242,14 @@ def time_raw(
 Runs = dict[str, list[float]]
 
 
-def measure(store: SqlStore, children: int, repeat: int) -> Runs:
+def measure(store: SqlStore, children: int, repeat: int, dated: float) -> Runs:
     with captured(store.engine) as seen, store.unit_of_work() as uow:
         uow.load_month(ORG, MONTH)  # warm-up, and the statements to replay
     selects = [(s, p) for s, p in seen if s.lstrip().upper().startswith("SELECT")]
     # children + groups + links + decisions + reservations + absences + guardians,
-    # plus 1 program, 1 price, 1 group, 1 regresor and no locks
-    expected_rows = 7 * children + 4
+    # plus 1 program, 1 price, 1 group, 1 regresor, no reference programs and no locks;
+    # a move and a tax change for each dated child
+    expected_rows = 7 * children + 4 + 2 * _dated_count(children, dated)
     runs: Runs = {"ours": [], "raw": [], "ours settled": [], "raw settled": []}
     for _ in range(repeat):  # interleaved, so drift hits both alike
         for settle, suffix in ((False, ""), (True, " settled")):
@@ -257,16 +280,20 @@ Summary = list[tuple[str, int, float, float, float, float]]
 
 
 def run_backend(
-    name: str, open_store: Callable[[int], SqlStore], sizes: list[int], repeat: int
+    name: str,
+    open_store: Callable[[int], SqlStore],
+    sizes: list[int],
+    repeat: int,
+    dated: float,
 ) -> Summary:
     summary: Summary = []
     for n in sizes:
         store = open_store(n)
         try:
             t0 = time.perf_counter()
-            populate(store, n)
+            populate(store, n, dated)
             fill = time.perf_counter() - t0
-            runs = measure(store, n, repeat)
+            runs = measure(store, n, repeat, dated)
         finally:
             store.dispose()
         ours, raw = runs["ours"], runs["raw"]
@@ -295,8 +322,14 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--backends", nargs="+", default=["sqlite", "postgres"])
+    parser.add_argument(
+        "--dated", type=float, default=0.0, help="fraction of children with dated changes"
+    )
     args = parser.parse_args()
-    print(f"load_month({MONTH}) vs the same SELECTs on a raw DBAPI cursor (seconds)")
+    print(
+        f"load_month({MONTH}) vs the same SELECTs on a raw DBAPI cursor (seconds); "
+        f"children with dated changes: {args.dated:.0%}"
+    )
     summary: Summary = []
     with tempfile.TemporaryDirectory(prefix="szo-bench-") as tmp:
         if "sqlite" in args.backends:
@@ -304,7 +337,7 @@ def main() -> None:
             def sqlite_store(n: int) -> SqlStore:
                 return SqlStore.open(Path(tmp) / f"bench-{n}.sqlite")
 
-            summary += run_backend("sqlite", sqlite_store, args.sizes, args.repeat)
+            summary += run_backend("sqlite", sqlite_store, args.sizes, args.repeat, args.dated)
         if "postgres" in args.backends:
             found = find_pg_bin()
             if found.available:
@@ -315,7 +348,9 @@ def main() -> None:
                         migrate(url)
                         return SqlStore.open(url, migrate=False)
 
-                    summary += run_backend("postgres", pg_store, args.sizes, args.repeat)
+                    summary += run_backend(
+                        "postgres", pg_store, args.sizes, args.repeat, args.dated
+                    )
             else:
                 print(f"postgres  skipped: {found.reason}")
     print()

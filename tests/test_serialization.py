@@ -17,6 +17,15 @@ from tests._roundtrip import assert_no_floats, assert_roundtrip
 from szo_core.calendar import DateRange, Month
 from szo_core.errors import ValidationError
 from szo_core.ids import emso, reference
+from szo_core.model import (
+    Child,
+    Program,
+    ProgramKind,
+    Reservation,
+    ReservationKind,
+    ResidenceChange,
+    TaxpayerChange,
+)
 from szo_core.serialization import (
     configure_converter,
     from_json,
@@ -25,6 +34,7 @@ from szo_core.serialization import (
     to_json,
     unstructure,
 )
+from szo_core.testing import records
 
 
 class Colour(enum.StrEnum):
@@ -35,6 +45,12 @@ class Colour(enum.StrEnum):
 class Level(enum.IntEnum):
     LOW = 1
     HIGH = 2
+
+
+@attrs.frozen(kw_only=True)
+class Flags:
+    colour: Colour
+    level: Level
 
 
 @attrs.frozen
@@ -163,6 +179,11 @@ def test_enums_travel_by_value(colour: Colour, level: Level) -> None:
     assert unstructure(colour) == colour.value
     assert unstructure(level) == level.value
     assert structure(colour.value, Colour) is colour
+    # the plain value, not the member (a StrEnum member is a str, but not a plain one)
+    assert type(unstructure(colour)) is str
+    assert type(unstructure(level)) is int
+    data = make_converter().unstructure(Flags(colour=colour, level=level))
+    assert (type(data["colour"]), type(data["level"])) == (str, int)
 
 
 def test_sample_record_hand_example() -> None:
@@ -403,3 +424,146 @@ def test_reference_hand_examples() -> None:
     for text in ("SI08 1236-17-345679", reference.make_rf("SBO2010"), "SI99"):
         rebuilt = assert_roundtrip(reference.parse(text))
         assert rebuilt == reference.parse(text)
+
+
+# -- the records of the billing year -------------------------------------------------------
+
+
+def _plain(data: object) -> None:
+    """Only plain JSON types, no subclasses (no enum member passing for its value)."""
+    if isinstance(data, dict):
+        for value in data.values():
+            _plain(value)
+    elif isinstance(data, list):
+        for value in data:
+            _plain(value)
+    else:
+        assert data is None or type(data) in (str, int, bool), type(data)
+
+
+@given(records.children())
+def test_child_with_dated_facts_round_trips(child: Child) -> None:
+    rebuilt = assert_roundtrip(child)
+    assert rebuilt.residence_changes == child.residence_changes
+    assert rebuilt.taxpayer_changes == child.taxpayer_changes
+    _plain(unstructure(child))
+
+
+@given(records.residence_changes(min_size=1), records.taxpayer_changes(min_size=1))
+def test_dated_changes_round_trip_alone(
+    moves: tuple[ResidenceChange, ...], taxes: tuple[TaxpayerChange, ...]
+) -> None:
+    for change in (*moves, *taxes):
+        assert_roundtrip(change)
+    assert assert_roundtrip(moves, tuple[ResidenceChange, ...]) == moves
+
+
+@given(records.programs())
+def test_program_of_every_kind_round_trips(program: Program) -> None:
+    assert_roundtrip(program)
+    data = unstructure(program)
+    assert isinstance(data, dict)
+    assert type(data["kind"]) is str
+    assert data["kind"] == program.kind.value
+
+
+@pytest.mark.parametrize("kind", list(ReservationKind))
+def test_every_reservation_kind_round_trips(kind: ReservationKind) -> None:
+    reservation = Reservation(
+        organisation_id="o",
+        id="r",
+        child_code=1,
+        kind=kind,
+        start=date(2026, 11, 1),
+        end=date(2026, 12, 31),
+    )
+    assert assert_roundtrip(reservation).kind is kind
+    assert unstructure(ReservationKind.TEMPORARY_EXIT) == "temporary_exit"
+
+
+def test_dated_facts_hand_example() -> None:
+    child = Child(
+        organisation_id="o",
+        code=7,
+        municipality_code=61,
+        residence_changes=(
+            ResidenceChange(valid_from=date(2026, 10, 15), municipality_code=62, regresor_id="r"),
+        ),
+        taxpayer_changes=(TaxpayerChange(valid_from=date(2026, 3, 1), taxpayers=False),),
+    )
+    data = unstructure(child)
+    assert isinstance(data, dict)
+    assert data["residence_changes"] == [
+        {"valid_from": "2026-10-15", "municipality_code": 62, "regresor_id": "r"}
+    ]
+    assert data["taxpayer_changes"] == [{"valid_from": "2026-03-01", "taxpayers": False}]
+    unit = Program(
+        organisation_id="o", code="RO", kind=ProgramKind.DEVELOPMENTAL_UNIT, reference_program="I"
+    )
+    assert to_json(unit) == (
+        '{"organisation_id": "o", "code": "RO", "name": "", "prices": [], '
+        '"kind": "developmental_unit", "reference_program": "I", "version": 0}'
+    )
+
+
+def test_data_written_before_the_new_fields_still_reads() -> None:
+    # JSON written before dated facts and program kinds: the defaults fill them in.
+    child = structure({"organisation_id": "o", "code": 7, "municipality_code": 61}, Child)
+    assert child.residence_changes == ()
+    assert child.taxpayer_changes == ()
+    assert child.municipality_on(date(2030, 1, 1)) == 61
+    program = structure({"organisation_id": "o", "code": "I"}, Program)
+    assert program.kind is ProgramKind.REGULAR
+    assert program.reference_program is None
+
+
+@pytest.mark.parametrize(
+    ("data", "cls", "where", "says"),
+    [
+        ({"organisation_id": "o", "code": "I", "kind": "weird"}, Program, "$.kind", "ProgramKind"),
+        (
+            {"organisation_id": "o", "code": "RO", "kind": "developmental_unit"},
+            Program,
+            "$",
+            "reference program",
+        ),
+        (
+            {
+                "organisation_id": "o",
+                "code": 7,
+                "enrollment_date": "2026-09-02",
+                "exit_date": "2026-09-01",
+            },
+            Child,
+            "$",
+            "exit date",
+        ),
+        (
+            {
+                "organisation_id": "o",
+                "code": 7,
+                "residence_changes": [
+                    {"valid_from": "2026-10-01", "municipality_code": 62},
+                    {"valid_from": "2026-09-01", "municipality_code": 61},
+                ],
+            },
+            Child,
+            "$",
+            "sorted",
+        ),
+        (
+            {"organisation_id": "o", "code": 7, "taxpayer_changes": [{"valid_from": "2026"}]},
+            Child,
+            "$.taxpayer_changes[0].valid_from",
+            "YYYY-MM-DD",
+        ),
+    ],
+)
+def test_bad_dated_facts_and_kinds_are_refused(
+    data: dict[str, object], cls: type, where: str, says: str
+) -> None:
+    with pytest.raises(ValidationError) as err:
+        structure(data, cls)
+    assert err.value.code == "serialization.structure"
+    assert err.value.where == where
+    assert says in err.value.en

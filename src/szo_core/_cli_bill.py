@@ -5,17 +5,27 @@ file path or a ``postgresql://`` URL), brings its schema up to date, bills the
 month with :func:`szo_core.billing.run_billing` while showing a progress bar,
 and writes into DIR:
 
-* ``statements-YYYY-MM.json``: the run, every invoice with its lines, every fee
-  statement with formulas, and the corrections;
-* ``statements-YYYY-MM.csv``: one row per invoice line for the accountant
-  (UTF-8 with BOM, ``;`` separator, decimal comma; see :mod:`szo_core.billing.export`).
+* ``statements-YYYY-MM.json``: the run, every document (invoices, credit
+  notes, the state's claim) with its lines and lists, every fee statement with
+  formulas, and the corrections;
+* ``statements-YYYY-MM.csv``: one row per document line for the accountant
+  (UTF-8 with BOM, ``;`` separator, decimal comma; see :mod:`szo_core.billing.export`);
+* ``lists-YYYY-MM.csv``: the municipalities' lists of children and the state's
+  claim, one row per child and month.
 
-``--close`` also closes the month (locks the decisions it used).  The
-organisation is the only one in the database unless ``--org`` names it; the
-host municipality is the one that pays for most of the month's children unless
-``--host-municipality`` gives it.
+The files are written first, into a staging folder beside them, then the run
+is committed, then they are moved into place (:mod:`szo_core.billing.files`):
+a kill at any point leaves either no run and no new files, or a stored run
+whose staged files the next ``szo bill`` call into the same DIR moves into
+place (it says so).
 
-Exit status: 0 done; 1 the billing failed (nothing was stored); 2 a usage
+``--close`` also closes the month (locks the decisions and prices it used), in
+the same transaction.  The organisation is the only one in the database unless
+``--org`` names it; the host municipality is the one that pays for most of the
+month's children unless ``--host-municipality`` gives it.
+
+Exit status: 0 done; 1 the billing failed (nothing was stored), or the files
+could not be moved into place (the run is stored; the next call finishes); 2 a usage
 problem (missing database, not a szo_core database, invalid month, nothing to
 bill); 3 the month is already closed or another run is in progress.  Messages
 are Slovenian unless ``--lang en`` (or ``SZO_LANG=en``).
@@ -212,6 +222,32 @@ def bill(
         store.dispose()
 
 
+def _repair(store: SqlBillingStore, out: Path, org: str, lang: Language) -> tuple[Month, ...]:
+    """Finish what an interrupted call left in ``out``; return the months whose files moved."""
+    from szo_core.billing.files import repair
+
+    try:
+        done = repair(out, store, org)
+    except OSError as exc:
+        _fail(
+            lang,
+            EXIT_BILLING_FAILED,
+            f"Datotek prejšnjega obračuna ni mogoče premakniti v {out} ({type(exc).__name__}).",
+            f"Cannot move the files of an earlier run into {out} ({type(exc).__name__}).",
+        )
+    published = tuple(r.month for r in done if r.published)
+    for month in published:
+        click.echo(
+            _t(
+                lang,
+                f"Datoteke obračuna {month} so zdaj na mestu (prejšnji klic je bil prekinjen).",
+                f"The files of the {month} run are now in place (an earlier call was interrupted).",
+            ),
+            err=True,
+        )
+    return published
+
+
 def _bill(
     store: SqlBillingStore,
     month: Month,
@@ -223,27 +259,26 @@ def _bill(
     close: bool,
     lang: Language,
 ) -> None:
-    import attrs
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from szo_core.billing import (
-        BillingOrganisation,
-        ReferenceScheme,
-        close_run,
-        run_billing,
-        write_csv,
-        write_json,
-    )
+    from szo_core.billing import BillingOrganisation, BillingResult, ReferenceScheme, run_billing
+    from szo_core.billing.files import StagedFiles, file_names, publish, stage
     from szo_core.errors import BillingConflict, SzoError
     from szo_core.fees import FeeRules
 
     org = _organisation(store, organisation, lang)
+    repaired = _repair(store, out, org, lang)
     try:
         with store.unit_of_work() as uow:
             data = uow.load_month(org, month)
+            existing = uow.billing.find_run(org, month)
     except SzoError as exc:
         _fail(lang, EXIT_BILLING_FAILED, exc.message("sl"), exc.message("en"))
+    if month in repaired and existing is not None and existing.is_closed:
+        for name in file_names(month):
+            click.echo(str(out / name))
+        return  # the closed run's files were what was missing
     if not data.children:
         _fail(
             lang,
@@ -266,6 +301,12 @@ def _bill(
     )
     console = Console(stderr=True)
     label = _t(lang, f"Obračun {month}", f"Billing {month}")
+    staged: list[StagedFiles] = []
+
+    def stage_files(result: BillingResult) -> str:
+        staged.append(stage(result, out, lang))
+        return staged[-1].digest
+
     try:
         with Progress(
             TextColumn("{task.description}"),
@@ -278,37 +319,51 @@ def _bill(
             def progress(done: int, total: int) -> None:
                 bar.update(task, completed=done, total=total)
 
-            result = run_billing(billing_org, month, store, issued_on=issued_on, progress=progress)
-        if close:
-            run = close_run(org, month, store, closed_on=issued_on)
-            result = attrs.evolve(result, run=run)
+            result = run_billing(
+                billing_org,
+                month,
+                store,
+                issued_on=issued_on,
+                progress=progress,
+                closed_on=issued_on if close else None,
+                stage=stage_files,
+            )
     except BillingConflict as exc:
         _fail(lang, EXIT_CONFLICT, exc.message("sl"), exc.message("en"))
     except SzoError as exc:
         _fail(lang, EXIT_BILLING_FAILED, exc.message("sl"), exc.message("en"))
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        json_path = write_json(result, out / f"statements-{month}.json")
-        csv_path = write_csv(result, out / f"statements-{month}.csv", lang)
     except OSError as exc:
         _fail(
             lang,
             EXIT_BILLING_FAILED,
-            f"Datotek ni mogoče zapisati v {out} ({type(exc).__name__}); obračun je shranjen.",
-            f"Cannot write the files to {out} ({type(exc).__name__}); the run is stored.",
+            f"Datotek ni mogoče zapisati v {out} ({type(exc).__name__}); obračun ni shranjen.",
+            f"Cannot write the files to {out} ({type(exc).__name__}); the run was not stored.",
+        )
+    try:
+        written = publish(staged[-1], out, store)
+    except (OSError, SzoError) as exc:
+        _fail(
+            lang,
+            EXIT_BILLING_FAILED,
+            f"Obračun je shranjen, datotek pa ni mogoče premakniti v {out} "
+            f"({type(exc).__name__}); ponovite ukaz, da jih premakne.",
+            f"The run is stored but its files cannot be moved into {out} "
+            f"({type(exc).__name__}); run the command again to move them.",
         )
     total = f"{result.total:.2f}"
     count = len(result.invoices)
+    credits = len(result.credit_notes)
     racuni = plural_sl(count, "račun", "računa", "računi", "računov")
+    dobropisi = plural_sl(credits, "dobropis", "dobropisa", "dobropisi", "dobropisov")
     click.echo(
         _t(
             lang,
-            f"Obračun {month}: {count} {racuni}, "
+            f"Obračun {month}: {count} {racuni}, {credits} {dobropisi}, "
             f"skupaj {total.replace('.', ',')} EUR"
             f"{', zaključen' if close else ''}.",
-            f"Billed {month}: {len(result.invoices)} invoices, total {total} EUR"
+            f"Billed {month}: {count} invoices, {credits} credit notes, total {total} EUR"
             f"{', closed' if close else ''}.",
         )
     )
-    click.echo(str(json_path))
-    click.echo(str(csv_path))
+    for path in written:
+        click.echo(str(path))

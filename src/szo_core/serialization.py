@@ -8,7 +8,7 @@ global one) set up by :func:`configure_converter`:
 | ``Decimal`` | string, digits as stored (``"12.50"``), never a float |
 | ``date`` | ``"2026-09-01"`` (ISO 8601) |
 | ``datetime`` | ``"2026-09-01T08:30:00+02:00"`` (ISO 8601) |
-| enums | their value (``Sex.FEMALE`` -> ``"F"``) |
+| enums | their value as a plain ``str`` or ``int`` (``Sex.FEMALE`` -> ``"F"``) |
 | :class:`~szo_core.calendar.Month` | ``"2026-09"`` |
 | :class:`~szo_core.calendar.DateRange` | ``{"start": "2026-09-01", "end": null}`` |
 | tuples, sets | lists (sets sorted when their items sort) |
@@ -42,6 +42,7 @@ Examples:
 
 from __future__ import annotations
 
+import enum
 import functools
 import json
 import re
@@ -154,6 +155,15 @@ def _structure_datetime(value: object, _: type[datetime]) -> datetime:
     )
 
 
+# -- enums ---------------------------------------------------------------------------------
+
+
+def _unstructure_enum(value: enum.Enum) -> object:
+    # The member's value itself: a StrEnum member is a str, but not a plain one (some
+    # JSON, YAML and msgpack writers and ``type(x) is str`` checks tell them apart).
+    return value.value
+
+
 # -- calendar types ------------------------------------------------------------------------
 
 
@@ -240,6 +250,9 @@ def configure_converter(converter: cattrs.Converter) -> cattrs.Converter:
     converter.register_unstructure_hook(datetime, _unstructure_datetime)
     converter.register_structure_hook(datetime, _structure_datetime)
     converter.register_unstructure_hook(Month, str)
+    # By class, so that these come before the hooks of str and int (a StrEnum is a str).
+    for kind in (enum.Enum, enum.StrEnum, enum.IntEnum):
+        converter.register_unstructure_hook(kind, _unstructure_enum)
     converter.register_structure_hook(Month, _structure_month)
     converter.register_unstructure_hook_factory(_is_tuple, _tuple_unstructure_factory)
     converter.register_unstructure_hook_factory(is_any_set, _set_unstructure_factory)

@@ -51,7 +51,7 @@ from szo_core.model import (
 ORG = "vrtec-sonce"
 START = date(2026, 1, 5)
 
-# Expected September 2026 invoices: (child, payer kind, payer id, amount), in number order.
+# What September 2026 bills per child and payer: (child, payer kind, payer id, amount).
 SEPTEMBER = (
     (1, "parents", "1", Decimal("265.00")),
     (1, "municipality", "r-61", Decimal("235.00")),
@@ -61,6 +61,17 @@ SEPTEMBER = (
     (3, "other_municipality", "r-70", Decimal("325.00")),
     (4, "parents", "4", Decimal("127.05")),
     (4, "municipality", "r-61", Decimal("168.40")),
+)
+
+# The September 2026 documents, in number order: one invoice per child for the parents,
+# one per municipality with its list of children: (number, child, payer, payer id, amount).
+SEPTEMBER_DOCUMENTS = (
+    ("2026-000001", 1, "parents", "1", Decimal("265.00")),
+    ("2026-000002", 2, "parents", "2", Decimal("385.00")),
+    ("2026-000003", 3, "parents", "3", Decimal("175.00")),
+    ("2026-000004", 4, "parents", "4", Decimal("127.05")),
+    ("2026-000005", None, "municipality", "r-61", Decimal("518.40")),  # 235.00 + 115.00 + 168.40
+    ("2026-000006", None, "other_municipality", "r-70", Decimal("325.00")),
 )
 
 
@@ -96,14 +107,14 @@ def child(
 
 
 def decision(org: str, id: str, code: int, coefficient: str, **changes: object) -> Decision:
+    fields: dict[str, object] = {"valid_from": date(2026, 1, 1), **changes}
     return Decision(
         organisation_id=org,
         id=id,
         child_code=code,
         number=f"{id}/2026",
         coefficient=Decimal(coefficient),
-        valid_from=date(2026, 1, 1),
-        **changes,  # type: ignore[arg-type]
+        **fields,  # type: ignore[arg-type]
     )
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from tests.billing._world import ORG, SEPTEMBER, add_world
+from tests.billing._world import ORG, SEPTEMBER_DOCUMENTS, add_world
 from tests.billing.conftest import Opened
 
 from szo_core._cli_bill import EXIT_CONFLICT, EXIT_USAGE
@@ -58,31 +58,56 @@ def test_bill_writes_json_and_an_excel_csv(database: Path, tmp_path: Path) -> No
         "2026-10-01",
     )
     assert result.exit_code == 0, result.output
-    assert "Billed 2026-09: 8 invoices, total 1795.45 EUR." in result.stdout
+    assert "Billed 2026-09: 6 invoices, 0 credit notes, total 1795.45 EUR." in result.stdout
     assert "Billing 2026-09" in result.stderr  # the progress bar
     document = json.loads((out / "statements-2026-09.json").read_text(encoding="utf-8"))
     assert document["run"]["status"] == "open"
-    amounts = [(i["child_code"], i["payer"], i["amount"]) for i in document["invoices"]]
-    assert amounts == [(code, payer, str(amount)) for code, payer, _, amount in SEPTEMBER]
-    assert all(reference.is_valid(i["reference"]) for i in document["invoices"])
+    amounts = [
+        (d["number"], d["child_code"], d["payer"], d["payer_id"], d["amount"])
+        for d in document["documents"]
+    ]
+    assert amounts == [(*rest, str(amount)) for *rest, amount in SEPTEMBER_DOCUMENTS]
+    assert all(reference.is_valid(d["reference"]) for d in document["documents"])
     assert [s["child_code"] for s in document["statements"]] == [1, 2, 3, 4]
+    ljubljana = document["documents"][4]
+    assert [(e["child_code"], e["amount"]) for e in ljubljana["entries"]] == [
+        (1, "235.00"),
+        (2, "115.00"),
+        (4, "168.40"),
+    ]
 
     raw = (out / "statements-2026-09.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM for Excel
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""), delimiter=";"))
-    assert rows[0][:3] == ["Invoice", "Reference", "Issued on"]
-    assert rows[1][0] == "2026-00001"
+    assert rows[0][:3] == ["Document", "Number", "Reference"]
+    assert rows[1][:2] == ["invoice", "2026-000001"]
     assert rows[1][-1] == "265,00"  # decimal comma
     assert "\r\n" in raw.decode("utf-8-sig")
+
+    lists = (out / "lists-2026-09.csv").read_bytes().decode("utf-8-sig")
+    entries = list(csv.reader(io.StringIO(lists, newline=""), delimiter=";"))
+    assert entries[0][:2] == ["Document", "Number"]
+    assert [(r[1], r[5], r[7], r[-1]) for r in entries[1:]] == [
+        ("2026-000005", "1", "Ana Novak", "235,00"),
+        ("2026-000005", "2", "Ana Novak", "115,00"),
+        ("2026-000005", "4", "Marko Horvat", "168,40"),
+        ("2026-000006", "3", "Marko Horvat", "325,00"),
+    ]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "lists-2026-09.csv",
+        "statements-2026-09.csv",
+        "statements-2026-09.json",
+    ]
 
 
 def test_the_csv_header_is_slovenian_by_default(database: Path, tmp_path: Path) -> None:
     result = run("--db", str(database), "--month", "2026-09", "--out", str(tmp_path / "o"))
     assert result.exit_code == 0, result.output
-    assert "8 računov, skupaj 1795,45 EUR" in result.stdout
+    assert "6 računov, 0 dobropisov, skupaj 1795,45 EUR" in result.stdout
     text = (tmp_path / "o" / "statements-2026-09.csv").read_text(encoding="utf-8-sig")
-    assert text.startswith("Račun;Sklic;Datum izdaje;Mesec;Otrok;Plačnik")
+    assert text.startswith("Dokument;Številka;Sklic;Datum izdaje;Mesec;Otrok;Plačnik")
     assert ";starši;" in text
+    assert text.splitlines()[1].startswith("račun;2026-000001;")
 
 
 def test_a_closed_month_is_refused_with_a_bilingual_message(database: Path, tmp_path: Path) -> None:
@@ -189,7 +214,7 @@ def test_bill_on_postgresql(tmp_path: Path, request: pytest.FixtureRequest) -> N
         )
         assert result.exit_code == 0, result.output
         document = json.loads((tmp_path / "o" / "statements-2026-09.json").read_text("utf-8"))
-        assert [i["reference"][:2] for i in document["invoices"]] == ["RF"] * 8
+        assert [d["reference"][:2] for d in document["documents"]] == ["RF"] * 6
     finally:
         opened.close()
 

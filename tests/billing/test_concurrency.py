@@ -6,8 +6,8 @@ the store; SQLite: the write lock taken with a zero busy timeout; PostgreSQL:
 an advisory transaction lock).  The SQL unique constraint on (organisation,
 month) backs the claim up; it is tested with two connections.
 
-A crash after the run, its invoices and its numbers were written, but before
-the commit, leaves nothing behind.
+A crash after the run, its documents, its numbers and its fingerprints were
+written, but before the commit, leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from tests.billing._world import ORG, SEPTEMBER, organisation
+from tests.billing._world import ORG, SEPTEMBER_DOCUMENTS, organisation
 from tests.billing.conftest import Opened
 
 from szo_core.billing import BillingResult, BillingRun, BillingStorage, run_billing
@@ -61,10 +61,10 @@ def test_two_runs_at_once_one_wins_the_other_gets_a_clear_error(
     assert "teče" in caught.value.message("sl")
     winner = outcome["first"]
     assert isinstance(winner, BillingResult), winner
-    assert len(winner.invoices) == len(SEPTEMBER)
+    assert len(winner.documents) == len(SEPTEMBER_DOCUMENTS)
     with store.unit_of_work() as uow:
         assert [run.id for run in uow.billing.runs(ORG)] == ["2026-09"]
-        assert [i.serial for i in uow.billing.invoices_of_year(ORG, 2026)] == list(range(1, 9))
+        assert [i.serial for i in uow.billing.invoices_of_year(ORG, 2026)] == list(range(1, 7))
 
 
 def test_the_month_is_unique_per_organisation_across_connections(sql_opened: Opened) -> None:
@@ -112,19 +112,21 @@ def _nothing_stored(store: BillingStorage) -> None:
         assert uow.billing.last_serial(ORG, 2026) == 0
         assert uow.billing.billed(ORG, Month(2000, 1), Month(2100, 1)) == ()
         assert uow.billing.run_decisions(ORG, "2026-09") == ()
+        assert uow.billing.fingerprints(ORG, Month(2000, 1), Month(2100, 1)) == {}
 
 
-@pytest.mark.parametrize("method", ["add_invoices", "add_billed", "set_last_serial"])
+@pytest.mark.parametrize(
+    "method", ["add_invoices", "add_billed", "add_fingerprints", "set_last_serial"]
+)
 def test_a_crash_midway_leaves_nothing_half_written(store: BillingStorage, method: str) -> None:
     with pytest.raises(Crash):
         run_billing(organisation(), SEP, CrashingStore(store, method), issued_on=SEP.last)
     _nothing_stored(store)
     # No number was consumed: the next run starts again at 1 and bills what a clean run does.
     result = run_billing(organisation(), SEP, store, issued_on=SEP.last)
-    assert [i.serial for i in result.invoices] == list(range(1, 9))
-    assert [(i.child_code, str(i.payer), i.payer_id, i.amount) for i in result.invoices] == list(
-        SEPTEMBER
-    )
+    assert [
+        (d.number, d.child_code, str(d.payer), d.payer_id, d.amount) for d in result.documents
+    ] == list(SEPTEMBER_DOCUMENTS)
 
 
 def test_a_crash_while_computing_leaves_nothing(store: BillingStorage) -> None:
@@ -143,5 +145,5 @@ def test_a_crash_in_a_rerun_keeps_the_previous_open_run(store: BillingStorage) -
         run_billing(organisation(), SEP, CrashingStore(store, "add_invoices"), issued_on=SEP.last)
     with store.unit_of_work() as uow:
         assert uow.billing.find_run(ORG, SEP) == first.run
-        assert uow.billing.invoices(ORG, first.run.id) == first.invoices
-        assert uow.billing.last_serial(ORG, 2026) == 8
+        assert uow.billing.invoices(ORG, first.run.id) == first.documents
+        assert uow.billing.last_serial(ORG, 2026) == 6

@@ -11,11 +11,12 @@ from decimal import Decimal
 
 import attrs
 import pytest
-from tests.billing._world import ORG, SEPTEMBER, decision, organisation
+from tests.billing._world import ORG, SEPTEMBER, SEPTEMBER_DOCUMENTS, decision, organisation
 
 from szo_core.billing import (
     BillingResult,
     BillingStorage,
+    DocumentKind,
     ReferenceScheme,
     RunStatus,
     close_run,
@@ -24,7 +25,6 @@ from szo_core.billing import (
 )
 from szo_core.calendar import Month
 from szo_core.errors import BillingConflict, BillingError, RecordLockedError
-from szo_core.fees import PayerKind
 from szo_core.ids import reference
 
 SEP, OCT, NOV, DEC = Month(2026, 9), Month(2026, 10), Month(2026, 11), Month(2026, 12)
@@ -35,32 +35,69 @@ def bill(store: BillingStorage, month: Month, **changes: object) -> BillingResul
     return run_billing(organisation(**changes), month, store, issued_on=month.last)
 
 
-def bill_and_close(store: BillingStorage, month: Month) -> BillingResult:
-    result = bill(store, month)
+def bill_and_close(store: BillingStorage, month: Month, **changes: object) -> BillingResult:
+    result = bill(store, month, **changes)
     close_run(ORG, month, store, closed_on=month.last)
     return result
 
 
-def summary(result: BillingResult) -> list[tuple[int, str, str, Decimal]]:
-    return [(i.child_code, str(i.payer), i.payer_id, i.amount) for i in result.invoices]
+def summary(result: BillingResult) -> list[tuple[str | None, int | None, str, str, Decimal]]:
+    return [(d.number, d.child_code, str(d.payer), d.payer_id, d.amount) for d in result.documents]
 
 
-# -- invoices, numbers, references, totals ---------------------------------------------------
+def per_child_and_payer(result: BillingResult) -> dict[tuple[int, str, str], Decimal]:
+    """What the documents bill per child and payer (the lists' entries for the municipalities)."""
+    found: dict[tuple[int, str, str], Decimal] = defaultdict(Decimal)
+    for document in result.documents:
+        if document.child_code is not None:
+            found[(document.child_code, str(document.payer), document.payer_id)] += document.amount
+        for entry in document.entries:
+            found[(entry.child_code, str(document.payer), document.payer_id)] += entry.amount
+    return dict(found)
 
 
-def test_september_invoices_match_the_hand_derived_amounts(store: BillingStorage) -> None:
+# -- documents, numbers, references, totals --------------------------------------------------
+
+
+def test_september_documents_match_the_hand_derived_amounts(store: BillingStorage) -> None:
     result = bill(store, SEP)
-    assert summary(result) == list(SEPTEMBER)
-    assert [i.number for i in result.invoices] == [f"2026-{n:05d}" for n in range(1, 9)]
+    assert summary(result) == list(SEPTEMBER_DOCUMENTS)
+    assert per_child_and_payer(result) == {(c, p, i): a for c, p, i, a in SEPTEMBER}
+    assert [d.kind for d in result.documents] == [DocumentKind.INVOICE] * 6
     assert result.run.status is RunStatus.OPEN
-    assert result.run.invoice_count == 8
+    assert (result.run.invoice_count, result.run.credit_note_count) == (6, 0)
     assert result.run.total == sum(amount for *_, amount in SEPTEMBER)
 
 
-def test_invoices_are_stored_as_returned(store: BillingStorage) -> None:
+def test_each_municipality_gets_one_invoice_with_its_list_of_children(
+    store: BillingStorage,
+) -> None:
+    result = bill(store, SEP)
+    ljubljana = next(d for d in result.documents if d.payer_id == "r-61")
+    # Children 1, 2 and 4 live in Ljubljana (61); 3 in Maribor (r-70, its own invoice).
+    assert [
+        (e.child_code, e.month, e.days, e.days_in_month, e.price, e.coefficient, e.amount)
+        for e in ljubljana.entries
+    ] == [
+        (1, SEP, 22, 22, Decimal("500.00"), Decimal("0.53"), Decimal("235.00")),
+        (2, SEP, 22, 22, Decimal("500.00"), Decimal("0.77"), Decimal("115.00")),
+        (4, SEP, 13, 22, Decimal("500.00"), Decimal("0.43"), Decimal("168.40")),
+    ]
+    # The applicant: the child's applicant, else its payer (g-1 pays for 1), else the first
+    # linked guardian (g-1 for 2, g-2 for 4).
+    assert [(e.child_name, e.applicant) for e in ljubljana.entries] == [
+        ("Otrok1 Kovač", "Ana Novak"),
+        ("Otrok2 Kovač", "Ana Novak"),
+        ("Otrok4 Kovač", "Marko Horvat"),
+    ]
+    assert [(line.kind, line.amount) for line in ljubljana.lines] == [("list", Decimal("518.40"))]
+    assert ljubljana.amount == sum(e.amount for e in ljubljana.entries)
+
+
+def test_documents_are_stored_as_returned(store: BillingStorage) -> None:
     result = bill(store, SEP)
     with store.unit_of_work() as uow:
-        assert uow.billing.invoices(ORG, result.run.id) == result.invoices
+        assert uow.billing.invoices(ORG, result.run.id) == result.documents
         assert uow.billing.find_run(ORG, SEP) == result.run
 
 
@@ -72,8 +109,8 @@ def test_numbers_are_gap_free_per_organisation_and_year(store: BillingStorage) -
     assert [i.serial for i in numbered_2026] == list(range(1, len(numbered_2026) + 1))
     assert [i.serial for i in numbered_2027] == list(range(1, len(numbered_2027) + 1))
     # Every run continues where the previous one of the year stopped; January starts again.
-    assert [r.invoices[0].serial for r in results] == [1, 9, 17, 25, 1]
-    assert len(numbered_2026) == 4 * 8
+    assert [r.documents[0].serial for r in results] == [1, 7, 13, 19, 1]
+    assert len(numbered_2026) == 4 * 6
 
 
 def test_another_organisation_has_its_own_numbers(store: BillingStorage) -> None:
@@ -82,7 +119,7 @@ def test_another_organisation_has_its_own_numbers(store: BillingStorage) -> None
     add_world(store, "vrtec-luna")
     bill(store, SEP)
     other = run_billing(organisation("vrtec-luna"), SEP, store, issued_on=SEP.last)
-    assert [i.serial for i in other.invoices] == list(range(1, 9))
+    assert [i.serial for i in other.documents] == list(range(1, 7))
 
 
 @pytest.mark.parametrize("scheme", list(ReferenceScheme))
@@ -93,32 +130,29 @@ def test_references_validate_and_identify_the_invoice(
     refs = [i.reference for i in result.invoices]
     assert len(set(refs)) == len(refs)
     for invoice in result.invoices:
+        assert invoice.reference is not None
+        assert invoice.serial is not None
         assert reference.validate(invoice.reference) == invoice.reference
         assert invoice.reference.startswith(str(scheme))
+        code = invoice.child_code or 0
         if scheme is ReferenceScheme.SI12:
-            assert parse_si12(invoice.reference) == (invoice.child_code, 26, invoice.serial)
+            assert parse_si12(invoice.reference) == (code, 6, invoice.serial)
         else:
-            assert invoice.reference[4:] == f"2026{invoice.serial:06d}{invoice.child_code:05d}"
+            assert invoice.reference[4:] == f"2026{invoice.serial:06d}{code:05d}"
 
 
 def test_totals_equal_the_statements(store: BillingStorage) -> None:
     result = bill(store, SEP)
     assert [s.child_code for s in result.statements] == [1, 2, 3, 4]
-    per_payer: dict[tuple[int, PayerKind, str], Decimal] = defaultdict(Decimal)
-    for invoice in result.invoices:
-        assert invoice.amount == sum(line.amount for line in invoice.lines)
-        per_payer[(invoice.child_code, invoice.payer, invoice.payer_id)] += invoice.amount
+    for document in result.documents:
+        assert document.amount == sum(line.amount for line in document.lines)
+        if document.entries:
+            assert document.amount == sum(e.amount for e in document.entries)
+    billed = per_child_and_payer(result)
     for statement in result.statements:
-        invoiced = [v for (code, *_), v in per_payer.items() if code == statement.child_code]
-        assert sum(invoiced) == statement.total
         for (payer, payer_id), amount in statement.payer_totals().items():
-            assert per_payer.get((statement.child_code, payer, payer_id), Decimal(0)) == amount
-
-
-def test_one_invoice_per_payer_per_child(store: BillingStorage) -> None:
-    result = bill(store, SEP)
-    keys = [(i.child_code, i.payer, i.payer_id) for i in result.invoices]
-    assert len(keys) == len(set(keys))
+            assert billed.pop((statement.child_code, str(payer), payer_id)) == amount
+    assert billed == {}
 
 
 def test_progress_is_reported_for_every_child(store: BillingStorage) -> None:
@@ -155,6 +189,40 @@ def test_closing_locks_the_decisions_the_run_used(store: BillingStorage) -> None
         assert caught.value.code == "decision.locked"
         with pytest.raises(RecordLockedError):
             uow.decisions.remove(uow.decisions.get(ORG, "d-4"))
+
+
+def test_closing_locks_the_prices_in_force_through_the_month(store: BillingStorage) -> None:
+    from szo_core.model import ProgramPrice
+
+    bill(store, SEP)
+    with store.unit_of_work() as uow:  # an open run locks no price yet
+        assert uow.price_locks.locked_through(ORG, "I") is None
+    close_run(ORG, SEP, store, closed_on=date(2026, 10, 3))
+    with store.unit_of_work() as uow:
+        assert uow.price_locks.locked_through(ORG, "I") == SEP.last
+        program = uow.programs.get(ORG, "I")
+        edited = attrs.evolve(
+            program, prices=(attrs.evolve(program.prices[0], monthly=Decimal("520.00")),)
+        )
+        with pytest.raises(RecordLockedError) as caught:
+            uow.programs.update(edited)
+        assert caught.value.code == "program.price.locked"
+    with store.unit_of_work() as uow:  # a new dated price after the closed month is fine
+        program = uow.programs.get(ORG, "I")
+        new = ProgramPrice(
+            valid_from=date(2026, 10, 1), monthly=Decimal("520.00"), food_per_day=Decimal("2.50")
+        )
+        uow.programs.update(attrs.evolve(program, prices=(*program.prices, new)))
+        uow.commit()
+
+
+def test_billing_and_closing_in_one_transaction(store: BillingStorage) -> None:
+    result = run_billing(organisation(), SEP, store, issued_on=SEP.last, closed_on=SEP.last)
+    assert result.run.status is RunStatus.CLOSED
+    with store.unit_of_work() as uow:
+        assert uow.billing.find_run(ORG, SEP) == result.run
+        assert uow.decision_locks.locked_by(ORG, "d-1") == "2026-09"
+        assert uow.price_locks.locked_through(ORG, "I") == SEP.last
 
 
 def test_closing_twice_or_without_a_run_is_refused(store: BillingStorage) -> None:
@@ -204,19 +272,31 @@ def test_a_superseded_decision_is_corrected_in_the_next_run_once(store: BillingS
         ("parents", SEP, Decimal("-90.00")),
         ("municipality", SEP, Decimal("90.00")),
     ]
-    first = {(i.child_code, str(i.payer)): i for i in october.invoices}
-    parents = first[(1, "parents")]
+    parents = next(d for d in october.documents if d.child_code == 1)
     assert [(ln.kind, ln.amount, ln.original_month) for ln in parents.lines] == [
         ("share", Decimal("175.00"), None),
         ("correction", Decimal("-90.00"), SEP),
     ]
     assert parents.amount == Decimal("85.00")
-    assert first[(1, "municipality")].amount == Decimal("415.00")  # 325.00 + 90.00
     assert "09/2026" in parents.lines[1].description
+    # The correction names the invoice it corrects: child 1's September invoice.
+    assert [(c.month, c.number) for c in parents.corrects] == [(SEP, "2026-000001")]
+    ljubljana = next(d for d in october.documents if d.payer_id == "r-61")
+    # October's list: 325.00 (child 1 at 0.35) + 115.00 + 285.00 (child 4, a whole month
+    # at 0.43: 500 − 215.00) = 725.00; then September's correction: +90.00 for child 1.
+    assert [(ln.kind, ln.original_month, ln.amount) for ln in ljubljana.lines] == [
+        ("list", None, Decimal("725.00")),
+        ("correction", SEP, Decimal("90.00")),
+    ]
+    corrected = [e for e in ljubljana.entries if e.correction]
+    assert [(e.child_code, e.month, e.billed, e.due, e.amount) for e in corrected] == [
+        (1, SEP, Decimal("235.00"), Decimal("325.00"), Decimal("90.00"))
+    ]
+    assert [(c.month, c.number) for c in ljubljana.corrects] == [(SEP, "2026-000005")]
     # The next run finds nothing more to correct.
     november = bill(store, NOV)
     assert november.corrections == ()
-    assert all(not line.is_correction for i in november.invoices for line in i.lines)
+    assert all(not line.is_correction for d in november.documents for line in d.lines)
 
 
 def test_a_second_change_is_corrected_against_the_first_correction(store: BillingStorage) -> None:
@@ -251,17 +331,17 @@ def test_rerunning_an_open_month_gives_the_same_result(store: BillingStorage) ->
     second = bill(store, OCT)
     assert second == first
     with store.unit_of_work() as uow:
-        assert uow.billing.last_serial(ORG, 2026) == 16
-        assert len(uow.billing.invoices_of_year(ORG, 2026)) == 16
+        assert uow.billing.last_serial(ORG, 2026) == 12
+        assert len(uow.billing.invoices_of_year(ORG, 2026)) == 12
 
 
-def test_a_rerun_with_fewer_invoices_gives_the_numbers_back(store: BillingStorage) -> None:
+def test_a_rerun_with_fewer_documents_gives_the_numbers_back(store: BillingStorage) -> None:
     bill(store, SEP)
     with store.unit_of_work() as uow:
         uow.children.update(attrs.evolve(uow.children.get(ORG, 4), inactive=True))
         uow.commit()
     again = bill(store, SEP)
-    assert [i.serial for i in again.invoices] == list(range(1, 7))
+    assert [i.serial for i in again.documents] == list(range(1, 6))
     with store.unit_of_work() as uow:
-        assert uow.billing.last_serial(ORG, 2026) == 6
-        assert [i.serial for i in uow.billing.invoices_of_year(ORG, 2026)] == list(range(1, 7))
+        assert uow.billing.last_serial(ORG, 2026) == 5
+        assert [i.serial for i in uow.billing.invoices_of_year(ORG, 2026)] == list(range(1, 6))

@@ -23,6 +23,7 @@ from szo_core.cli import main
 from szo_core.demo.run import DATABASE_NAME, run_demo
 from szo_core.demo.sample import ORGANISATION_ID, generate
 from szo_core.errors import RecordLockedError
+from szo_core.ids import reference
 from szo_core.payments import sepa
 
 OFFICIAL_XSD = Path("/work/shared/xsd/pain.008.001.02.xsd")
@@ -103,10 +104,35 @@ def check_totals(out: Path, summary: dict) -> None:
             (out / name / f"statements-{name}.json").read_text(encoding="utf-8")
         )
         invoiced: dict[str, Decimal] = {}
-        for invoice in statements["invoices"]:
-            lines = sum((Decimal(line["amount"]) for line in invoice["lines"]), Decimal(0))
-            assert lines == Decimal(invoice["amount"])
-            invoiced[invoice["payer"]] = invoiced.get(invoice["payer"], Decimal(0)) + lines
+        documents = statements["documents"]
+        for document in documents:
+            lines = sum((Decimal(line["amount"]) for line in document["lines"]), Decimal(0))
+            assert lines == Decimal(document["amount"])
+            if document["entries"]:  # a municipality's list, or the state's claim
+                assert document["child_code"] is None
+                listed = sum((Decimal(e["amount"]) for e in document["entries"]), Decimal(0))
+                assert listed == lines
+            if document["kind"] == "credit_note":
+                assert lines < 0
+                assert document["reference"] is None
+                assert document["number"].startswith("D")
+            elif document["kind"] == "claim":
+                assert document["payer"] == "state"
+                assert document["number"] is None
+            elif lines > 0:
+                assert reference.is_valid(document["reference"])
+            else:  # 0.00, kept for the record without a number
+                assert (document["number"], document["reference"]) == (None, None)
+            invoiced[document["payer"]] = invoiced.get(document["payer"], Decimal(0)) + lines
+        # One document per municipality and one claim for the state, not one per child.
+        lists = [(d["payer"], d["payer_id"]) for d in documents if d["child_code"] is None]
+        assert len(lists) == len(set(lists))
+        assert sum(1 for payer, _ in lists if payer == "state") <= 1
+        assert month["municipal_invoices"] == sum(1 for p, _ in lists if p != "state")
+        numbered = [d["number"] for d in documents if d["kind"] == "invoice" and d["number"]]
+        assert len(set(numbered)) == len(numbered) == month["invoices"] - month["nothing_to_pay"]
+        credit_notes = [d for d in documents if d["kind"] == "credit_note"]
+        assert month["credit_notes"]["count"] == len(credit_notes)
         assert {k: Decimal(v) for k, v in month["invoiced"].items() if Decimal(v)} == {
             k: v for k, v in invoiced.items() if v
         }
@@ -126,7 +152,7 @@ def check_totals(out: Path, summary: dict) -> None:
             1 for s in statements["statements"] if s["days_enrolled"] > 0
         )
         assert month["corrections"] == len(statements["corrections"])
-        # The accountant's CSV: UTF-8 with BOM, ';', decimal comma; it adds up too.
+        # The accountant's CSVs: UTF-8 with BOM, ';', decimal comma; they add up too.
         raw = (out / name / f"statements-{name}.csv").read_bytes()
         assert raw.startswith(b"\xef\xbb\xbf")
         rows = list(csv.reader(raw.decode("utf-8-sig").splitlines(), delimiter=";"))
@@ -134,12 +160,22 @@ def check_totals(out: Path, summary: dict) -> None:
         assert sum(Decimal(r[column].replace(",", ".")) for r in rows[1:]) == Decimal(
             month["total"]
         )
-        # Payments: every parents' invoice is paid by a slip or a debit, or is listed.
+        raw = (out / name / f"lists-{name}.csv").read_bytes()
+        rows = list(csv.reader(raw.decode("utf-8-sig").splitlines(), delimiter=";"))
+        column = rows[0].index("Znesek")
+        listed = sum(Decimal(r[column].replace(",", ".")) for r in rows[1:])
+        assert listed == sum((Decimal(d["amount"]) for d in documents if d["entries"]), Decimal(0))
+        # Payments: every parents' invoice with something to pay is paid by a slip or a
+        # debit, or is listed as held back; credit notes and 0.00 invoices never are.
         payments = json.loads((out / name / "payments.json").read_text(encoding="utf-8"))
         paid = {n for i in payments["instructions"] for n in i["invoices"]}
         held = {n for p in payments["held_back"] for n in p["invoices"]}
-        parents = {i["number"] for i in statements["invoices"] if i["payer"] == "parents"}
-        assert paid | held == parents
+        to_pay = {
+            d["number"]
+            for d in documents
+            if d["payer"] == "parents" and d["kind"] == "invoice" and Decimal(d["amount"]) > 0
+        }
+        assert paid | held == to_pay
         assert not paid & held
 
 
@@ -216,6 +252,25 @@ def test_running_twice_gives_byte_identical_files(small: tuple[Path, str], tmp_p
     assert _hashes(again) == before
     _demo(again, *SMALL)  # the same folder again: the database starts fresh
     assert _hashes(again) == before
+
+
+@pytest.mark.slow
+def test_every_process_writes_the_same_files(small: tuple[Path, str], tmp_path: Path) -> None:
+    """The database holds fingerprints: they must not depend on the salted ``hash()``."""
+    out, _ = small
+    szo = Path(sys.executable).parent / "szo"
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        folder = tmp_path / f"seed{seed}"
+        done = subprocess.run(
+            [str(szo), "demo", "--out", str(folder), *SMALL],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        assert _hashes(folder) == _hashes(out)
 
 
 def test_another_seed_gives_other_files(small: tuple[Path, str], tmp_path: Path) -> None:
@@ -305,6 +360,9 @@ def test_full_default_run_like_run_demo(tmp_path: Path) -> None:
     assert [m["month"] for m in summary["months"]] == ["2026-09", "2026-10"]
     assert "Time taken:" in done.stdout
     assert summary["months"][1]["corrections"] > 0
+    # A late decision of the first class refunds more than the second month's fee.
+    assert summary["months"][1]["credit_notes"]["count"] > 0
+    assert all(m["municipal_invoices"] > 0 and m["claim"]["count"] > 0 for m in summary["months"])
     check_sepa(out, summary)
     check_qr(out, summary)
     check_totals(out, summary)

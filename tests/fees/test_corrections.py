@@ -109,3 +109,46 @@ def test_correction_line_explains_itself(build) -> None:
         "poračun 2026-09 (parents 101): due 175.00, billed 265.00, difference -90.00; decisions d-2"
     )
     assert line.to_record()["amount"] == Decimal("-90.00")
+
+
+def test_a_month_never_billed_is_billed_in_full_when_named(build) -> None:
+    # A late record: nothing was billed for September; naming it bills it in full
+    # (0.35 × 500 = 175.00 for the parents, the rest 325.00 for the municipality).
+    inputs = {SEP: build.inputs(build.decision("0.35"))}
+    assert corrections(OCT, build.child(), (), inputs, RULES) == ()
+    lines = corrections(OCT, build.child(), (), inputs, RULES, months=[SEP])
+    assert [(x.payer, x.billed, x.due, x.amount) for x in lines] == [
+        (P, Decimal("0.00"), Decimal("175.00"), Decimal("175.00")),
+        (M, Decimal("0.00"), Decimal("325.00"), Decimal("325.00")),
+    ]
+
+
+def test_only_the_months_named_are_recomputed(build) -> None:
+    # August and September were billed at 0.53; the inputs now say 0.35 for both, but only
+    # September is named (August's inputs did not change): August is left alone.
+    now = build.inputs(build.decision("0.35"))
+    seen: list[Month] = []
+
+    def recompute(month: Month):  # type: ignore[no-untyped-def]
+        seen.append(month)
+        return now
+
+    rows = billed(AUG, "265.00", "235.00") + billed(SEP, "265.00", "235.00")
+    lines = corrections(OCT, build.child(), rows, recompute, RULES, months=[SEP])
+    assert seen == [SEP]
+    assert {x.original_month for x in lines} == {SEP}
+
+
+def test_differences_compare_statements_computed_elsewhere(build) -> None:
+    from szo_core.fees import compute
+    from szo_core.fees.corrections import differences
+
+    statement = compute(SEP, build.child(), build.inputs(build.decision("0.35")), RULES)
+    lines = differences(OCT, 101, billed(SEP, "265.00", "235.00"), {SEP: statement})
+    assert [(x.payer, x.amount) for x in lines] == [
+        (P, Decimal("-90.00")),
+        (M, Decimal("90.00")),
+    ]
+    # The same from amounts already summed per month and payer.
+    summed = {SEP: {(P, "101"): Decimal("265.00"), (M, "SI-061"): Decimal("235.00")}}
+    assert differences(OCT, 101, summed, {SEP: statement}) == lines

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -9,11 +10,13 @@ import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from tests._roundtrip import assert_roundtrip
 
 from szo_core.errors import ConfigurationError, InvalidComponent
 from szo_core.ids import davcna, emso, iban
 from szo_core.ids.emso import Sex
 from szo_core.model import (
+    MAX_COEFFICIENT,
     Absence,
     Child,
     Decision,
@@ -26,10 +29,13 @@ from szo_core.model import (
     PayerKind,
     PaymentMethod,
     Program,
+    ProgramKind,
     ProgramPrice,
     Regresor,
     Reservation,
     ReservationKind,
+    ResidenceChange,
+    TaxpayerChange,
 )
 from szo_core.testing import records
 
@@ -276,3 +282,276 @@ def test_reservation_period_is_calendar_range() -> None:
     assert r.period.end == date(2025, 8, 15)
     assert r.covers(date(2025, 8, 15))
     assert not r.covers(date(2025, 8, 16))
+
+
+# --- the billing year: exit date, dated residence and tax status ------------------------
+
+
+@given(st.dates(date(2020, 1, 1), date(2030, 12, 31)), st.integers(-400, 400))
+def test_exit_never_before_enrollment(enrolled: date, days: int) -> None:
+    exit_date = enrolled + timedelta(days=days)
+
+    def make() -> Child:
+        return Child(organisation_id="o", code=1, enrollment_date=enrolled, exit_date=exit_date)
+
+    if days >= 0:  # the same day is one day of attendance
+        assert make().exit_date == exit_date
+        return
+    with pytest.raises(InvalidComponent) as err:
+        make()
+    assert err.value.code == "child.exit.before_enrollment"
+    assert err.value.where == "exit_date"
+    assert err.value.sl == "Datum izpisa ne sme biti pred datumom vpisa."
+    assert err.value.en == "The exit date cannot be before the enrollment date."
+    assert isinstance(err.value, ValueError)
+
+
+def test_exit_before_enrollment_is_refused_by_evolve_too() -> None:
+    child = Child(organisation_id="o", code=1, enrollment_date=date(2025, 9, 1))
+    with pytest.raises(InvalidComponent, match=r"child\.exit\.before_enrollment"):
+        attrs.evolve(child, exit_date=date(2025, 8, 31))
+    with pytest.raises(InvalidComponent, match=r"child\.exit\.before_enrollment"):
+        attrs.evolve(child, exit_date=date(2025, 12, 31), enrollment_date=date(2026, 1, 1))
+    # either date alone may be missing
+    assert attrs.evolve(child, enrollment_date=None, exit_date=date(2020, 1, 1)).exit_date
+    assert Child(organisation_id="o", code=1, exit_date=date(2020, 1, 1)).enrollment_date is None
+
+
+def _last_on_or_before(
+    history: tuple[ResidenceChange, ...] | tuple[TaxpayerChange, ...], day: date
+) -> ResidenceChange | TaxpayerChange | None:
+    started = [entry for entry in history if entry.valid_from <= day]
+    return started[-1] if started else None
+
+
+@given(records.children(), st.dates(date(1999, 1, 1), date(2100, 12, 31)))
+def test_the_value_on_a_day_is_the_last_change_on_or_before_it(child: Child, day: date) -> None:
+    move = _last_on_or_before(child.residence_changes, day)
+    if move is None:
+        expected = (child.municipality_code, child.regresor_id)
+    else:
+        assert isinstance(move, ResidenceChange)
+        expected = (move.municipality_code, move.regresor_id)
+    assert child.residence_on(day) == expected
+    assert child.municipality_on(day) == expected[0]
+    assert child.regresor_on(day) == expected[1]
+    change = _last_on_or_before(child.taxpayer_changes, day)
+    assert isinstance(change, TaxpayerChange | None)
+    assert child.taxpayers_on(day) == (
+        child.parents_taxpayers if change is None else change.taxpayers
+    )
+
+
+@given(records.children(), records.residence_changes(min_size=1))
+def test_change_applies_from_its_day_and_the_day_before_keeps_the_old_value(
+    child: Child, moves: tuple[ResidenceChange, ...]
+) -> None:
+    child = attrs.evolve(child, residence_changes=moves)
+    for before, move in zip((None, *moves), moves, strict=False):
+        assert child.residence_on(move.valid_from) == (move.municipality_code, move.regresor_id)
+        eve = move.valid_from - timedelta(days=1)
+        if before is None:
+            assert child.residence_on(eve) == (child.municipality_code, child.regresor_id)
+        else:
+            assert child.residence_on(eve) == (before.municipality_code, before.regresor_id)
+
+
+@given(
+    records.children(),
+    st.dates(date(1999, 1, 1), date(2100, 12, 31)),
+    st.integers(0, 800),
+)
+def test_fact_changes_between_are_the_days_a_dated_fact_starts(
+    child: Child, first: date, length: int
+) -> None:
+    last = first + timedelta(days=length)
+    days = child.fact_changes_between(first, last)
+    assert list(days) == sorted(set(days))
+    assert all(first < day <= last for day in days)
+    starts = {
+        entry.valid_from
+        for history in (child.groups, child.residence_changes, child.taxpayer_changes)
+        for entry in history
+    }
+    assert set(days) == {day for day in starts if first < day <= last}
+    # Between two consecutive change days (and the ends) nothing changes: splitting the
+    # period there gives parts in which every dated fact has one value.
+    bounds = [first, *days, last + timedelta(days=1)]
+    for start, stop in itertools.pairwise(bounds):
+        probe = stop - timedelta(days=1)
+        assert child.residence_on(start) == child.residence_on(probe)
+        assert child.taxpayers_on(start) == child.taxpayers_on(probe)
+        assert child.group_on(start) == child.group_on(probe)
+
+
+def test_dated_facts_hand_example() -> None:
+    # A family moves from Ljubljana (61) to Maribor (70) on 15 October and becomes
+    # non-taxpayers from 1 March; the first entries are the plain fields.
+    child = Child(
+        organisation_id="o",
+        code=1,
+        municipality_code=61,
+        regresor_id="r-61",
+        groups=(GroupAssignment(valid_from=date(2025, 9, 1), group_code="A", program_code="I"),),
+    )
+    child = child.with_residence_change(
+        ResidenceChange(valid_from=date(2025, 10, 15), municipality_code=70, regresor_id="r-70")
+    ).with_taxpayer_change(TaxpayerChange(valid_from=date(2026, 3, 1), taxpayers=False))
+    assert child.residence_on(date(2025, 10, 14)) == (61, "r-61")
+    assert child.residence_on(date(2025, 10, 15)) == (70, "r-70")
+    assert child.municipality_code == 61  # the first entry is unchanged
+    assert [child.taxpayers_on(date(2026, m, 1)) for m in (2, 3)] == [True, False]
+    assert child.fact_changes_between(date(2025, 10, 1), date(2025, 10, 31)) == (
+        date(2025, 10, 15),
+    )
+    # the first day of the period is not a change inside it; the last day is
+    assert child.fact_changes_between(date(2025, 10, 15), date(2026, 3, 1)) == (date(2026, 3, 1),)
+    assert child.fact_changes_between(date(2025, 8, 1), date(2025, 9, 30)) == (date(2025, 9, 1),)
+    # a change on a day that already has one replaces it
+    again = child.with_residence_change(
+        ResidenceChange(valid_from=date(2025, 10, 15), municipality_code=62)
+    )
+    assert again.residence_changes == (
+        ResidenceChange(valid_from=date(2025, 10, 15), municipality_code=62),
+    )
+    assert again.with_taxpayer_change(
+        TaxpayerChange(valid_from=date(2026, 3, 1), taxpayers=True)
+    ).taxpayer_changes == (TaxpayerChange(valid_from=date(2026, 3, 1), taxpayers=True),)
+
+
+@pytest.mark.parametrize(
+    ("field", "entries", "code", "sl", "en"),
+    [
+        (
+            "residence_changes",
+            (
+                ResidenceChange(valid_from=date(2025, 10, 1), municipality_code=61),
+                ResidenceChange(valid_from=date(2025, 9, 1), municipality_code=62),
+            ),
+            "child.residence.order",
+            "Spremembe prebivališča morajo biti urejene po datumu, brez ponovitev.",
+            "Residence changes must be sorted by date, without repeats.",
+        ),
+        (
+            "residence_changes",
+            (
+                ResidenceChange(valid_from=date(2025, 9, 1), municipality_code=61),
+                ResidenceChange(valid_from=date(2025, 9, 1), municipality_code=62),
+            ),
+            "child.residence.order",
+            "Spremembe prebivališča morajo biti urejene po datumu, brez ponovitev.",
+            "Residence changes must be sorted by date, without repeats.",
+        ),
+        (
+            "taxpayer_changes",
+            (
+                TaxpayerChange(valid_from=date(2026, 3, 1), taxpayers=False),
+                TaxpayerChange(valid_from=date(2026, 1, 1), taxpayers=True),
+            ),
+            "child.taxpayer.order",
+            "Spremembe davčnega statusa morajo biti urejene po datumu, brez ponovitev.",
+            "Tax status changes must be sorted by date, without repeats.",
+        ),
+    ],
+)
+def test_histories_must_be_sorted_without_repeats(
+    field: str, entries: tuple[object, ...], code: str, sl: str, en: str
+) -> None:
+    with pytest.raises(InvalidComponent) as err:
+        Child(organisation_id="o", code=1, **{field: entries})  # type: ignore[arg-type]
+    assert (err.value.code, err.value.where, err.value.sl, err.value.en) == (code, field, sl, en)
+    # a list is accepted and stored as a tuple
+    ordered = Child(organisation_id="o", code=1, **{field: list(reversed(entries[:1]))})  # type: ignore[arg-type]
+    assert type(getattr(ordered, field)) is tuple
+
+
+def test_dated_changes_check_their_fields() -> None:
+    with pytest.raises(TypeError):
+        ResidenceChange(valid_from="2025-10-01", municipality_code=61)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        ResidenceChange(valid_from=date(2025, 10, 1), municipality_code="61")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        TaxpayerChange(valid_from=date(2026, 3, 1), taxpayers=1)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        Child(organisation_id="o", code=1, residence_changes=(date(2025, 1, 1),))  # type: ignore[arg-type]
+
+
+# --- program kinds, the coefficient cap, temporary exit ---------------------------------
+
+
+@pytest.mark.parametrize("kind", [ProgramKind.DEVELOPMENTAL_UNIT, ProgramKind.PRIVATE])
+def test_developmental_unit_and_private_program_need_a_reference(kind: ProgramKind) -> None:
+    program = Program(organisation_id="o", code="RO", kind=kind, reference_program="I")
+    assert program.reference_program == "I"
+    for missing in (None, ""):
+        with pytest.raises(InvalidComponent) as err:
+            Program(organisation_id="o", code="RO", kind=kind, reference_program=missing)
+        assert err.value.code == "program.reference.missing"
+        assert err.value.where == "reference_program"
+        assert err.value.sl == (
+            "Razvojni oddelek in zasebni program potrebujeta primerjalni program."
+        )
+        assert (
+            err.value.en == "A developmental unit or a private program needs a reference program."
+        )
+    with pytest.raises(InvalidComponent) as err:
+        Program(organisation_id="o", code="RO", kind=kind, reference_program="RO")
+    assert err.value.code == "program.reference.self"
+    assert err.value.en == "A program cannot be its own reference program."
+    assert err.value.sl == "Program ne more biti sam sebi primerjalni program."
+
+
+def test_regular_program_has_no_reference_and_kinds_are_enum_members() -> None:
+    assert Program(organisation_id="o", code="I").kind is ProgramKind.REGULAR
+    with pytest.raises(InvalidComponent) as err:
+        Program(organisation_id="o", code="I", reference_program="II")
+    assert err.value.code == "program.reference.unexpected"
+    assert err.value.sl == "Redni program nima primerjalnega programa."
+    assert err.value.en == "A regular program has no reference program."
+    with pytest.raises(TypeError):
+        Program(organisation_id="o", code="I", kind="regular")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        Program(
+            organisation_id="o",
+            code="RO",
+            kind=ProgramKind.PRIVATE,
+            reference_program=1,  # type: ignore[arg-type]
+        )
+    assert [k.value for k in ProgramKind] == ["regular", "developmental_unit", "private"]
+
+
+def test_max_coefficient_is_the_top_class_and_the_bound_is_inclusive() -> None:
+    assert Decimal("0.77") == MAX_COEFFICIENT
+    assert isinstance(MAX_COEFFICIENT, Decimal)
+
+    def decision(coefficient: Decimal) -> Decision:
+        return Decision(
+            organisation_id="o",
+            id="d",
+            child_code=1,
+            number="x",
+            coefficient=coefficient,
+            valid_from=date(2025, 1, 1),
+        )
+
+    assert decision(MAX_COEFFICIENT).coefficient == Decimal("0.77")
+    assert decision(Decimal("0.770")).coefficient == MAX_COEFFICIENT
+    for above in (Decimal("0.7701"), Decimal("0.78"), Decimal("1.00")):
+        with pytest.raises(InvalidComponent) as err:
+            decision(above)
+        assert err.value.code == "decision.coefficient.range"
+        assert "0,77" in err.value.sl
+        assert "0.77" in err.value.en
+
+
+def test_temporary_exit_is_a_reservation_kind() -> None:
+    assert ReservationKind("temporary_exit") is ReservationKind.TEMPORARY_EXIT
+    reservation = Reservation(
+        organisation_id="o",
+        id="r",
+        child_code=1,
+        kind=ReservationKind.TEMPORARY_EXIT,
+        start=date(2026, 1, 1),
+        end=date(2026, 2, 28),
+    )
+    assert assert_roundtrip(reservation).kind is ReservationKind.TEMPORARY_EXIT

@@ -18,6 +18,8 @@ from szo_core.model import (
     Program,
     Regresor,
     Reservation,
+    ResidenceChange,
+    TaxpayerChange,
 )
 from szo_core.serialization import make_converter
 from szo_core.testing import records
@@ -32,6 +34,8 @@ CASES = [
     (Reservation, records.reservations()),
     (Absence, records.absences()),
     (PaymentGroup, records.payment_groups()),
+    (ResidenceChange, records.residence_changes(min_size=1).map(lambda t: t[-1])),
+    (TaxpayerChange, records.taxpayer_changes(min_size=1).map(lambda t: t[-1])),
 ]
 
 
@@ -56,3 +60,10 @@ def test_child_data_is_plain_json(child: Child) -> None:
     json.dumps(data)
     assert isinstance(data["code"], int)
     assert data["sex"] in (None, "M", "F")
+
+
+@given(records.programs())
+def test_program_kind_is_plain_json(program: Program) -> None:
+    data = make_converter().unstructure(program)
+    assert type(data["kind"]) is str
+    assert json.loads(json.dumps(data))["kind"] == program.kind.value

@@ -23,6 +23,8 @@ from szo_core.model import (
     Party,
     Payer,
     PaymentMethod,
+    Regresor,
+    ResidenceChange,
 )
 from szo_core.registry import (
     Issue,
@@ -265,13 +267,6 @@ def test_group_member_uses_the_groups_payer_and_instrument() -> None:
             "Spol ni vpisan; ime se konča na -a, zato je verjetno ženski.",
             "The sex is not entered; the first name ends in -a, so it is probably female.",
         ),
-        (
-            {"enrollment_date": date(2025, 9, 1), "exit_date": date(2025, 8, 31)},
-            "exit_date.before_enrollment",
-            "exit_date",
-            "Datum izpisa je pred datumom vpisa.",
-            "The exit date is before the enrollment date.",
-        ),
     ],
 )
 def test_each_warning(changes: dict[str, object], code: str, field: str, sl: str, en: str) -> None:
@@ -410,3 +405,104 @@ def test_validation_never_raises_and_never_echoes_numbers(child: Child, g: Guard
 
 def test_other_party_payer_needs_no_guardian_link() -> None:
     assert validate_child(valid_child(payer=Payer.other(Party(name="Dedek")))).ok
+
+
+# -- dated residence ----------------------------------------------------------------------
+
+OCTOBER = date(2026, 10, 1)
+
+
+def moved(*moves: ResidenceChange, **changes: object) -> Child:
+    return valid_child(residence_changes=moves, **changes)
+
+
+def regresor(key: str, organisation_id: str = "org") -> Regresor:
+    return Regresor(organisation_id=organisation_id, id=key, name=key)
+
+
+@pytest.mark.parametrize(
+    ("move", "code", "field", "sl", "en"),
+    [
+        (
+            ResidenceChange(valid_from=OCTOBER, municipality_code=999),
+            "municipality.unknown",
+            "residence_changes[1].municipality_code",
+            "Selitev od 01. 10. 2026: Občine s šifro 999 ni v registru občin.",
+            "Move from 2026-10-01: There is no municipality with code 999 in the register.",
+        ),
+        (
+            ResidenceChange(valid_from=OCTOBER, municipality_code=None),
+            "municipality.missing",
+            "residence_changes[1].municipality_code",
+            "Selitev od 01. 10. 2026: Občina stalnega prebivališča manjka "
+            "(plača razliko do cene programa).",
+            "Move from 2026-10-01: The municipality of residence is missing "
+            "(it pays the rest of the price).",
+        ),
+    ],
+)
+def test_each_move_is_checked_like_the_first_residence(
+    move: ResidenceChange, code: str, field: str, sl: str, en: str
+) -> None:
+    first = ResidenceChange(valid_from=date(2025, 9, 1), municipality_code=62)
+    report = validate_child(moved(first, move))
+    (issue,) = report.errors
+    assert (issue.code, issue.where.record, issue.where.key, issue.where.field) == (
+        code,
+        "child",
+        "101",
+        field,
+    )
+    assert (issue.sl, issue.en) == (sl, en)
+    assert issue.message("en") == f"{en} (child 101: {field})"
+
+
+def test_known_moves_have_no_issues_and_schools_need_no_municipality() -> None:
+    moves = (
+        ResidenceChange(valid_from=date(2025, 9, 1), municipality_code=62, regresor_id="r-62"),
+        ResidenceChange(valid_from=OCTOBER, municipality_code=61),
+    )
+    assert validate_child(moved(*moves), regresors=[regresor("r-62")]).issues == ()
+    school = RegistryConfig(organisation_kind=OrganisationKind.SCHOOL)
+    unknown = ResidenceChange(valid_from=OCTOBER, municipality_code=None)
+    assert validate_child(moved(unknown), config=school).ok
+    assert not validate_child(moved(unknown)).ok
+
+
+def test_regresors_are_checked_when_given() -> None:
+    child = moved(
+        ResidenceChange(valid_from=OCTOBER, municipality_code=62, regresor_id="r-62"),
+        regresor_id="r-61",
+    )
+    assert validate_child(child).ok  # nothing to check against
+    assert validate_child(child, regresors=[regresor("r-61"), regresor("r-62")]).ok
+    # another organisation's regresor with the same id does not count
+    report = validate_child(child, regresors=[regresor("r-61"), regresor("r-62", "other")])
+    (issue,) = report.errors
+    assert (issue.code, issue.where.field) == (
+        "regresor.unknown",
+        "residence_changes[0].regresor_id",
+    )
+    assert (
+        issue.sl == "Selitev od 01. 10. 2026: Plačnika razlike (regresorja) r-62 ni med regresorji."
+    )
+    assert issue.en == "Move from 2026-10-01: The regresor r-62 is not among the regresors."
+    (first,) = validate_child(child, regresors=[regresor("r-62")]).errors
+    assert (first.code, first.where.field) == ("regresor.unknown", "regresor_id")
+    assert first.en == "The regresor r-61 is not among the regresors."
+    assert first.sl == "Plačnika razlike (regresorja) r-61 ni med regresorji."
+
+
+def test_registry_checks_every_childs_moves_against_the_regresors() -> None:
+    a = moved(ResidenceChange(valid_from=OCTOBER, municipality_code=62, regresor_id="r-62"))
+    b = moved(
+        ResidenceChange(valid_from=date(2025, 9, 1), municipality_code=145),
+        ResidenceChange(valid_from=OCTOBER, municipality_code=61, regresor_id="gone"),
+        code=102,
+    )
+    report = validate_registry([a, b], regresors=[regresor("r-62")])
+    assert [(i.code, i.where.key, i.where.field) for i in report.errors] == [
+        ("municipality.unknown", "102", "residence_changes[0].municipality_code"),
+        ("regresor.unknown", "102", "residence_changes[1].regresor_id"),
+    ]
+    assert validate_registry([a, b]).codes() == ("municipality.unknown",)

@@ -449,6 +449,143 @@ def test_removing_a_child_removes_its_groups_and_links(backend: Backend) -> None
         assert uow.children.get(ORG, 1).groups == ()
 
 
+# -- dated facts and program kinds ------------------------------------------------------
+
+
+def _moving_child() -> Child:
+    return (
+        month_child(ORG, 1)
+        .with_residence_change(
+            ResidenceChange(valid_from=date(2025, 10, 1), municipality_code=62, regresor_id="r-62")
+        )
+        .with_residence_change(
+            ResidenceChange(valid_from=date(2026, 2, 15), municipality_code=None)
+        )
+        .with_taxpayer_change(TaxpayerChange(valid_from=date(2025, 11, 1), taxpayers=False))
+        .with_taxpayer_change(TaxpayerChange(valid_from=date(2026, 1, 1), taxpayers=True))
+    )
+
+
+def _regresor_62() -> Regresor:
+    return Regresor(organisation_id=ORG, id="r-62", name="Občina 62", municipality_code=62)
+
+
+def test_histories_round_trip_update_and_go_with_the_child(backend: Backend) -> None:
+    child = _moving_child()
+    with backend.store.unit_of_work() as uow:
+        add(uow, *base_records(), _regresor_62(), child)
+        uow.commit()
+    with backend.store.unit_of_work() as uow:
+        stored = uow.children.get(ORG, 1)
+        assert stored == child
+        assert stored.residence_on(date(2025, 9, 30)) == (None, "r-61")
+        assert stored.residence_on(date(2025, 10, 1)) == (62, "r-62")
+        assert stored.residence_on(date(2026, 2, 15)) == (None, None)
+        assert [stored.taxpayers_on(date(2025, m, 1)) for m in (10, 11, 12)] == [True, False, False]
+        assert uow.load_month(ORG, Month(2025, 11)).children[1].child == child
+        assert uow.load_period(ORG, Month(2025, 9), Month(2026, 2)).children[1].child == child
+    # an update replaces the histories: one move dropped, one added, tax status back to none
+    edited = attrs.evolve(
+        child,
+        residence_changes=(
+            child.residence_changes[0],
+            ResidenceChange(valid_from=date(2026, 3, 1), municipality_code=61, regresor_id="r-61"),
+        ),
+        taxpayer_changes=(),
+    )
+    with backend.store.unit_of_work() as uow:
+        updated = uow.children.update(edited)
+        uow.commit()
+    with backend.store.unit_of_work() as uow:
+        assert uow.children.get(ORG, 1) == updated == attrs.evolve(edited, version=1)
+        assert uow.children.for_organisation(ORG) == (updated,)
+        uow.children.remove(updated)
+        uow.commit()
+    with backend.store.unit_of_work() as uow:
+        uow.children.add(month_child(ORG, 1))  # the old histories went with the child
+        uow.commit()
+    with backend.store.unit_of_work() as uow:
+        again = uow.children.get(ORG, 1)
+        assert again.residence_changes == ()
+        assert again.taxpayer_changes == ()
+
+
+def test_a_residence_change_needs_its_regresor(backend: Backend) -> None:
+    with backend.store.unit_of_work() as uow:
+        add(uow, *base_records(), _moving_child())  # r-62 is missing
+        with pytest.raises(StorageError) as err:
+            uow.commit()
+        assert err.value.code == "storage.reference"
+    with backend.store.unit_of_work() as uow:
+        assert uow.children.for_organisation(ORG) == ()
+        add(uow, *base_records(), _regresor_62(), _moving_child())
+        uow.commit()
+    with backend.store.unit_of_work() as uow:
+        uow.regresors.remove(uow.regresors.get(ORG, "r-62"))  # only a move refers to it
+        with pytest.raises(StorageError) as err:
+            uow.commit()
+        assert err.value.code == "storage.reference"
+    with backend.store.unit_of_work() as uow:
+        assert uow.regresors.find(ORG, "r-62") is not None
+
+
+def _unit(reference: str = "I") -> Program:
+    return Program(
+        organisation_id=ORG,
+        code="RO",
+        name="Razvojni oddelek",
+        kind=ProgramKind.DEVELOPMENTAL_UNIT,
+        reference_program=reference,
+        prices=(price(date(2025, 9, 1), "1450.00", "2.80"),),
+    )
+
+
+def test_program_kind_and_reference_round_trip(backend: Backend) -> None:
+    private = Program(
+        organisation_id=ORG, code="ZAS", kind=ProgramKind.PRIVATE, reference_program="I"
+    )
+    with backend.store.unit_of_work() as uow:
+        add(uow, _unit(), private, *base_records())  # added before the program it names
+        uow.commit()
+    with backend.store.unit_of_work() as uow:
+        assert uow.programs.get(ORG, "RO") == _unit()
+        assert uow.programs.get(ORG, "ZAS") == private
+        assert uow.programs.get(ORG, "I").kind is ProgramKind.REGULAR
+        loaded = uow.load_month(ORG, Month(2025, 9)).programs
+        assert loaded["RO"] == _unit()
+        assert loaded["I"].reference_program is None
+        # back to a regular program: the reference goes
+        regular = uow.programs.update(
+            attrs.evolve(private, kind=ProgramKind.REGULAR, reference_program=None)
+        )
+        uow.commit()
+    with backend.store.unit_of_work() as uow:
+        assert uow.programs.get(ORG, "ZAS") == regular
+        assert regular.reference_program is None
+
+
+def test_a_reference_program_must_exist_and_stay(backend: Backend) -> None:
+    with backend.store.unit_of_work() as uow:
+        uow.programs.add(_unit("nope"))
+        with pytest.raises(StorageError) as err:
+            uow.commit()
+        assert err.value.code == "storage.reference"
+    with backend.store.unit_of_work() as uow:
+        assert uow.programs.for_organisation(ORG) == ()
+        add(uow, _priced_program(), _unit())  # nothing else refers to I
+        uow.commit()
+    with backend.store.unit_of_work() as uow:
+        uow.programs.remove(uow.programs.get(ORG, "I"))  # the unit still refers to it
+        with pytest.raises(StorageError) as err:
+            uow.commit()
+        assert err.value.code == "storage.reference"
+    with backend.store.unit_of_work() as uow:
+        uow.programs.remove(uow.programs.get(ORG, "RO"))  # the referring program may go
+        uow.commit()
+    with backend.store.unit_of_work() as uow:
+        assert sorted(p.code for p in uow.programs.for_organisation(ORG)) == ["I"]
+
+
 # -- decision locks -------------------------------------------------------------------
 
 

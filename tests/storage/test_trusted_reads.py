@@ -24,7 +24,7 @@ from tests.storage._world import Record, key_of, references, repository, store_w
 
 from szo_core.adapters.sql import _rows, tables
 from szo_core.calendar import Month
-from szo_core.model import Absence, Child, Decision, Guardian, Reservation
+from szo_core.model import Absence, Child, Decision, Guardian, Program, ProgramKind, Reservation
 from szo_core.testing import records as rs
 
 SQL_EXAMPLES = 40
@@ -146,6 +146,48 @@ def test_month_read_equals_the_validated_records(
     assert len(data.guardians) == len(needed)
     for guardian in needed:
         assert_faithful(data.guardians[guardian.id], guardian)
+
+
+@st.composite
+def _dated_children(draw: st.DrawFn) -> Child:
+    """A random child enrolled in March 2025 with at least one move and one tax change."""
+    return attrs.evolve(
+        draw(rs.children()),
+        enrollment_date=date(2024, 9, 1),
+        exit_date=None,
+        residence_changes=draw(rs.residence_changes(min_size=1)),
+        taxpayer_changes=draw(rs.taxpayer_changes(min_size=1)),
+    )
+
+
+@given(child=_dated_children(), program=rs.programs())
+@sql_settings
+def test_dated_facts_and_program_kinds_read_back_faithfully(
+    sql_backend: Backend, child: Child, program: Program
+) -> None:
+    # The histories and the kinds come back as their own types (a ResidenceChange with
+    # an int code or None, a bool tax status, a ProgramKind member), through every read.
+    sql_backend.reset()
+    with sql_backend.store.unit_of_work() as uow:
+        store_with_references(uow, child, program)
+        uow.commit()
+    with sql_backend.store.unit_of_work() as uow:
+        reads = [
+            uow.children.get(child.organisation_id, child.code),
+            uow.load_month(child.organisation_id, MONTH).children[child.code].child,
+            uow.load_period(child.organisation_id, Month(2025, 1), Month(2025, 6))
+            .children[child.code]
+            .child,
+        ]
+        programs = [
+            uow.programs.get(program.organisation_id, program.code),
+            uow.load_month(program.organisation_id, MONTH).programs[program.code],
+        ]
+    for read in reads:
+        assert_faithful(read, child)
+    for read in programs:
+        assert_faithful(read, program)
+        assert type(read.kind) is ProgramKind
 
 
 @pytest.mark.parametrize(

@@ -3,8 +3,8 @@
 :class:`MemoryBillingStore` is a :class:`~szo_core.adapters.memory.MemoryStore`
 whose units of work also have ``billing`` (a
 :class:`~szo_core.billing.ports.BillingRepository`) in the same overlay: runs,
-invoices, the invoice counter, billed amounts and used decisions are committed
-and rolled back together with every other record.  Claims
+documents, the number series, billed amounts, fingerprints and used decisions
+are committed and rolled back together with every other record.  Claims
 (:meth:`MemoryBillingRepository.claim`) live in the store and end when the
 unit of work commits or rolls back.
 
@@ -24,14 +24,14 @@ unit of work commits or rolls back.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 import attrs
 
 from szo_core.adapters._common import conflict, duplicate, not_found
 from szo_core.adapters.memory import MemoryStore, MemoryTable, MemoryUnitOfWork
-from szo_core.billing.records import BilledEntry, BillingRun, Invoice
+from szo_core.billing.records import BilledEntry, BillingRun, DocumentKind, Fingerprint, Invoice
 from szo_core.calendar import Month
 from szo_core.errors import BillingConflict
 
@@ -78,16 +78,23 @@ class MemoryBillingStore(MemoryStore):
 
 
 class MemoryBillingRepository:
-    """Billing runs, invoices and billed amounts in a unit of work's overlay."""
+    """Billing runs, documents, billed amounts and fingerprints in a unit of work's overlay.
+
+    What a run writes is kept per run (one table row per run and kind of
+    record), so removing a run removes one row of each and a query reads only
+    the runs of the months it asks for.
+    """
 
     def __init__(self, uow: MemoryBillingUnitOfWork, store: MemoryBillingStore) -> None:
         self._uow = uow
         self._store = store
         self._runs: MemoryTable[BillingRun] = uow.table("billing_runs")
-        self._counters: MemoryTable[int] = uow.table("invoice_counters")
-        self._invoices: MemoryTable[Invoice] = uow.table("invoices")
-        self._billed: MemoryTable[BilledEntry] = uow.table("billed")
-        self._decisions: MemoryTable[str] = uow.table("billing_run_decisions")
+        self._counters: MemoryTable[int] = uow.table("billing_counters")
+        self._numbers: MemoryTable[str] = uow.table("billing_numbers")
+        self._documents: MemoryTable[tuple[Invoice, ...]] = uow.table("billing_documents")
+        self._billed: MemoryTable[tuple[BilledEntry, ...]] = uow.table("billed")
+        self._prints: MemoryTable[tuple[Fingerprint, ...]] = uow.table("billing_fingerprints")
+        self._decisions: MemoryTable[tuple[str, ...]] = uow.table("billing_run_decisions")
 
     def claim(self, organisation_id: str, month: Month) -> None:
         """Reserve the organisation's billing for this unit of work."""
@@ -97,6 +104,10 @@ class MemoryBillingRepository:
         """Every run of the organisation, ordered by month."""
         found = [r for _, r in self._runs.items() if r.organisation_id == organisation_id]
         return tuple(sorted(found, key=lambda r: r.month))
+
+    def _run_ids(self, organisation_id: str, since: Month | None = None) -> list[str]:
+        """Ids of the organisation's runs of ``since`` or later, in month order."""
+        return [r.id for r in self.runs(organisation_id) if since is None or r.month >= since]
 
     def find_run(self, organisation_id: str, month: Month) -> BillingRun | None:
         """The run of ``month``, or None."""
@@ -132,101 +143,161 @@ class MemoryBillingRepository:
         key = self._current(run)
         self._runs.delete(key)
         org, run_id = run.organisation_id, run.id
+        for document in self._documents.get((org, run_id)) or ():
+            if document.serial is not None:
+                self._numbers.delete((org, (str(document.kind), document.year, document.serial)))
         table: MemoryTable[Any]
-        for table in (self._invoices, self._billed, self._decisions):
-            doomed = [
-                k
-                for k, value in table.items()
-                if isinstance(k, tuple) and k[0] == org and _run_of(value, k) == run_id
-            ]
-            for k in doomed:
-                table.delete(k)
+        for table in (self._documents, self._billed, self._prints, self._decisions):
+            if table.get((org, run_id)) is not None:
+                table.delete((org, run_id))
 
-    def last_serial(self, organisation_id: str, year: int) -> int:
-        """The last invoice serial used in ``year`` (0 when none)."""
-        return self._counters.get((organisation_id, year)) or 0
+    def _append(
+        self, table: MemoryTable[tuple[Any, ...]], key: tuple[str, str], new: list[Any]
+    ) -> None:
+        if not new:
+            return
+        found = table.get(key)
+        if found is None:
+            table.insert(key, tuple(new))
+        else:
+            table.replace(key, (*found, *new))
 
-    def set_last_serial(self, organisation_id: str, year: int, serial: int) -> None:
-        """Set the last invoice serial used in ``year``."""
-        key = (organisation_id, year)
+    def last_serial(
+        self, organisation_id: str, year: int, series: DocumentKind = DocumentKind.INVOICE
+    ) -> int:
+        """The last serial used in ``year`` in ``series`` (0 when none)."""
+        return self._counters.get((organisation_id, (str(series), year))) or 0
+
+    def set_last_serial(
+        self,
+        organisation_id: str,
+        year: int,
+        serial: int,
+        series: DocumentKind = DocumentKind.INVOICE,
+    ) -> None:
+        """Set the last serial used in ``year`` in ``series``."""
+        key = (organisation_id, (str(series), year))
         if self._counters.get(key) is None:
             self._counters.insert(key, serial)
         else:
             self._counters.replace(key, serial)
 
-    def add_invoices(self, invoices: Iterable[Invoice]) -> None:
-        """Store new invoices; a number that is taken raises ``storage.duplicate``."""
-        for invoice in invoices:
-            key = (invoice.organisation_id, (invoice.year, invoice.serial))
-            if self._invoices.get(key) is not None:
-                raise duplicate("invoices", invoice.organisation_id, invoice.number)
-            self._invoices.insert(key, invoice)
+    def add_invoices(self, documents: Iterable[Invoice]) -> None:
+        """Store new documents; a number or position that is taken raises ``storage.duplicate``."""
+        per_run: dict[tuple[str, str], list[Invoice]] = {}
+        for document in documents:
+            org = document.organisation_id
+            if document.serial is not None:
+                number = (org, (str(document.kind), document.year, document.serial))
+                if self._numbers.get(number) is not None:
+                    raise duplicate("invoices", org, document.number)
+                self._numbers.insert(number, document.run_id)
+            per_run.setdefault((org, document.run_id), []).append(document)
+        for key, batch in per_run.items():
+            taken = {d.position for d in self._documents.get(key) or ()}
+            for document in batch:
+                if document.position in taken:
+                    raise duplicate("invoices", key[0], (document.run_id, document.position))
+                taken.add(document.position)
+            self._append(self._documents, key, batch)
 
     def invoices(self, organisation_id: str, run_id: str) -> tuple[Invoice, ...]:
-        """The invoices of a run, in number order."""
-        found = [
-            i
-            for _, i in self._invoices.items()
-            if i.organisation_id == organisation_id and i.run_id == run_id
-        ]
-        return tuple(sorted(found, key=lambda i: (i.year, i.serial)))
+        """The documents of a run, in position order."""
+        found = self._documents.get((organisation_id, run_id)) or ()
+        return tuple(sorted(found, key=lambda d: d.position))
 
-    def invoices_of_year(self, organisation_id: str, year: int) -> tuple[Invoice, ...]:
-        """Every invoice numbered in ``year``, in number order."""
+    def invoices_of_year(
+        self, organisation_id: str, year: int, series: DocumentKind = DocumentKind.INVOICE
+    ) -> tuple[Invoice, ...]:
+        """Every document numbered in ``year`` in ``series``, in number order."""
         found = [
-            i
-            for _, i in self._invoices.items()
-            if i.organisation_id == organisation_id and i.year == year
+            d
+            for run_id in self._run_ids(organisation_id)
+            for d in self._documents.get((organisation_id, run_id)) or ()
+            if d.year == year and d.kind is series and d.serial is not None
         ]
-        return tuple(sorted(found, key=lambda i: i.serial))
+        return tuple(sorted(found, key=lambda d: d.serial or 0))
 
     def add_billed(self, entries: Iterable[BilledEntry]) -> None:
         """Store what a run billed."""
+        per_run: dict[tuple[str, str], list[BilledEntry]] = {}
         for e in entries:
-            key = (
-                e.organisation_id,
-                (e.run_id, e.child_code, str(e.month), str(e.payer), e.payer_id),
-            )
-            if self._billed.get(key) is not None:
-                raise duplicate("billed", e.organisation_id, key[1])
-            self._billed.insert(key, e)
+            per_run.setdefault((e.organisation_id, e.run_id), []).append(e)
+        for key, batch in per_run.items():
+            seen = {_billed_key(e) for e in self._billed.get(key) or ()}
+            for e in batch:
+                if _billed_key(e) in seen:
+                    raise duplicate("billed", key[0], _billed_key(e))
+                seen.add(_billed_key(e))
+            self._append(self._billed, key, batch)
 
-    def billed(self, organisation_id: str, since: Month, before: Month) -> tuple[BilledEntry, ...]:
-        """Entries for months ``since`` <= month < ``before``."""
+    def billed(
+        self,
+        organisation_id: str,
+        since: Month,
+        before: Month,
+        *,
+        children: Collection[int] | None = None,
+    ) -> tuple[BilledEntry, ...]:
+        """Entries for months ``since`` <= month < ``before`` (of ``children``, if given)."""
+        wanted = None if children is None else set(children)
+        low, high = _index(since), _index(before)
         found = [
             e
-            for _, e in self._billed.items()
-            if e.organisation_id == organisation_id and since <= e.month < before
+            for run_id in self._run_ids(organisation_id, since)
+            for e in self._billed.get((organisation_id, run_id)) or ()
+            if low <= _index(e.month) < high and (wanted is None or e.child_code in wanted)
         ]
         return tuple(
             sorted(found, key=lambda e: (e.child_code, e.month, e.payer, e.payer_id, e.billed_in))
         )
 
+    def add_fingerprints(self, fingerprints: Iterable[Fingerprint]) -> None:
+        """Store the fingerprints a run computed."""
+        per_run: dict[tuple[str, str], list[Fingerprint]] = {}
+        for f in fingerprints:
+            per_run.setdefault((f.organisation_id, f.run_id), []).append(f)
+        for key, batch in per_run.items():
+            seen = {(f.child_code, f.month) for f in self._prints.get(key) or ()}
+            for f in batch:
+                if (f.child_code, f.month) in seen:
+                    raise duplicate("billing_fingerprints", key[0], (f.child_code, str(f.month)))
+                seen.add((f.child_code, f.month))
+            self._append(self._prints, key, batch)
+
+    def fingerprints(
+        self, organisation_id: str, since: Month, before: Month
+    ) -> dict[tuple[int, Month], str]:
+        """The current fingerprint of each child's month (the latest run's)."""
+        found: dict[tuple[int, Month], str] = {}
+        low, high = _index(since), _index(before)
+        for run_id in self._run_ids(organisation_id, since):
+            for f in self._prints.get((organisation_id, run_id)) or ():
+                if low <= _index(f.month) < high:
+                    found[(f.child_code, f.month)] = f.digest
+        return found
+
     def add_run_decisions(
         self, organisation_id: str, run_id: str, decision_ids: Iterable[str]
     ) -> None:
         """Record the decisions a run used."""
-        for decision_id in dict.fromkeys(decision_ids):
-            key = (organisation_id, (run_id, decision_id))
-            if self._decisions.get(key) is None:
-                self._decisions.insert(key, decision_id)
+        key = (organisation_id, run_id)
+        have = self._decisions.get(key) or ()
+        new = [d for d in dict.fromkeys(decision_ids) if d not in have]
+        self._append(self._decisions, key, new)
 
     def run_decisions(self, organisation_id: str, run_id: str) -> tuple[str, ...]:
         """The decisions a run used, sorted."""
-        return tuple(
-            sorted(
-                value
-                for key, value in self._decisions.items()
-                if isinstance(key, tuple) and key[0] == organisation_id and key[1][0] == run_id
-            )
-        )
+        return tuple(sorted(self._decisions.get((organisation_id, run_id)) or ()))
 
 
-def _run_of(value: object, key: tuple[object, ...]) -> str | None:
-    if isinstance(value, Invoice | BilledEntry):
-        return value.run_id
-    inner = key[1]
-    return str(inner[0]) if isinstance(inner, tuple) else None
+def _index(month: Month) -> int:
+    """A month as one number (comparing two ints is much cheaper than two Months)."""
+    return month.year * 12 + month.month
+
+
+def _billed_key(e: BilledEntry) -> tuple[int, str, str, str]:
+    return (e.child_code, str(e.month), str(e.payer), e.payer_id)
 
 
 class MemoryBillingUnitOfWork(MemoryUnitOfWork):

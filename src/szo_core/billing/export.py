@@ -1,11 +1,15 @@
-"""Write a billing run to files: JSON for programs, CSV for the accountant.
+"""Write a billing run to files: JSON for programs, CSVs for the accountant.
 
-:func:`write_json` writes the whole result: the run, every invoice with its
-lines, every fee statement with the formula of each line, and the corrections.
-Amounts are strings (``"265.00"``), dates ISO 8601, so nothing is lost.
+:func:`write_json` writes the whole result: the run, every document (invoices,
+credit notes, the state's claim) with its lines, lists of children and what it
+corrects, every fee statement with the formula of each line, and the
+corrections.  Amounts are strings (``"265.00"``), dates ISO 8601, so nothing is
+lost.
 
-:func:`write_csv` writes one row per invoice line, in the format Slovenian
-Excel opens with a double click:
+:func:`write_csv` writes one row per document line and :func:`write_lists_csv`
+one row per entry of the municipalities' lists of children (seznam za občino)
+and of the state's claim, in the format Slovenian Excel opens with a double
+click:
 
 * encoding UTF-8 **with BOM** (without it Excel reads č, š, ž as two characters);
 * separator ``;`` (the list separator of the Slovenian locale, where ``,`` is
@@ -14,6 +18,11 @@ Excel opens with a double click:
 * dates ISO (``2026-09-30``), which Excel reads as dates in every locale;
 * lines end with CRLF; the header is in the chosen language.
 
+Every writer goes through :func:`write_bytes`: the bytes go to a temporary
+file beside the target (created with the mode a new file gets, under the
+umask), are flushed to disk, and the file is renamed over the target.  A full
+disk or a kill leaves the target as it was (or absent), never truncated.
+
 >>> from decimal import Decimal
 >>> _amount(Decimal("-1234.50"))
 '-1234,50'
@@ -21,21 +30,40 @@ Excel opens with a double click:
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
+import itertools
 import json
+import os
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import IO
 
-from szo_core.billing.records import BillingResult, Invoice, InvoiceLine
+from szo_core.billing.records import BillingResult, DocumentKind, Invoice, InvoiceLine, ListEntry
 from szo_core.calendar import Month
 from szo_core.errors import Language
 
-__all__ = ["CSV_COLUMNS", "result_document", "statement_rows", "write_csv", "write_json"]
+__all__ = [
+    "CSV_COLUMNS",
+    "LIST_COLUMNS",
+    "json_bytes",
+    "list_rows",
+    "open_atomic",
+    "result_document",
+    "statement_rows",
+    "write_bytes",
+    "write_csv",
+    "write_json",
+    "write_lists_csv",
+]
 
 CSV_COLUMNS: dict[Language, tuple[str, ...]] = {
     "sl": (
-        "Račun",
+        "Dokument",
+        "Številka",
         "Sklic",
         "Datum izdaje",
         "Mesec",
@@ -50,7 +78,8 @@ CSV_COLUMNS: dict[Language, tuple[str, ...]] = {
         "Znesek",
     ),
     "en": (
-        "Invoice",
+        "Document",
+        "Number",
         "Reference",
         "Issued on",
         "Month",
@@ -65,7 +94,49 @@ CSV_COLUMNS: dict[Language, tuple[str, ...]] = {
         "Amount",
     ),
 }
-"""The CSV header in Slovenian and English."""
+"""The statements CSV header in Slovenian and English (one row per document line)."""
+
+LIST_COLUMNS: dict[Language, tuple[str, ...]] = {
+    "sl": (
+        "Dokument",
+        "Številka",
+        "Plačnik",
+        "Šifra plačnika",
+        "Mesec obračuna",
+        "Otrok",
+        "Ime otroka",
+        "Vlagatelj",
+        "Za mesec",
+        "Poračun",
+        "Dni",
+        "Dni v mesecu",
+        "Cena",
+        "Delež staršev",
+        "Obračunano",
+        "Pravilno",
+        "Znesek",
+    ),
+    "en": (
+        "Document",
+        "Number",
+        "Payer",
+        "Payer id",
+        "Billed in",
+        "Child",
+        "Child name",
+        "Applicant",
+        "For month",
+        "Correction",
+        "Days",
+        "Days in month",
+        "Price",
+        "Parents' coefficient",
+        "Billed",
+        "Due",
+        "Amount",
+    ),
+}
+"""The lists CSV header (one row per child entry of a municipality's list or the state's claim)."""
 
 _PAYER_SL = {
     "parents": "starši",
@@ -73,10 +144,90 @@ _PAYER_SL = {
     "municipality": "občina",
     "other_municipality": "druga občina",
 }
+_KIND_SL = {
+    DocumentKind.INVOICE: "račun",
+    DocumentKind.CREDIT_NOTE: "dobropis",
+    DocumentKind.CLAIM: "zahtevek",
+}
+_YES_NO = {"sl": ("da", "ne"), "en": ("yes", "no")}
+_temporary = itertools.count()
 
 
-def _amount(value: Decimal) -> str:
-    return f"{value:.2f}".replace(".", ",")
+# --------------------------------------------------------------------------- writing files
+
+
+@contextlib.contextmanager
+def open_atomic(path: Path) -> Iterator[IO[bytes]]:
+    """Open a temporary file beside ``path`` for writing; rename it over ``path`` on success.
+
+    The temporary file is created with mode ``0o666`` less the umask (the mode
+    any new file gets), flushed and synced to disk before the rename; on an
+    error (a full disk) it is removed and ``path`` is left as it was.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     with open_atomic(Path(tmp) / "a.txt") as handle:
+    ...         _ = handle.write(b"hello")
+    ...     sorted(p.name for p in Path(tmp).iterdir())
+    ['a.txt']
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    while True:
+        temporary = path.with_name(f".{path.name}.{os.getpid()}-{next(_temporary)}.tmp")
+        try:
+            descriptor = os.open(temporary, flags, 0o666)
+            break
+        except FileExistsError:  # left by a killed process with the same id
+            temporary.unlink()
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
+        raise
+    _sync_folder(path.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (POSIX; a no-op where folders cannot be opened)."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
+
+
+def write_bytes(path: Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` through a temporary file beside it (see :func:`open_atomic`).
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     write_bytes(Path(tmp) / "a.txt", b"hello").read_bytes()
+    b'hello'
+    """
+    with open_atomic(path) as handle:
+        handle.write(data)
+    return path
+
+
+# --------------------------------------------------------------------------- CSV
+
+
+def _amount(value: Decimal | None) -> str:
+    return "" if value is None else f"{value:.2f}".replace(".", ",")
+
+
+def _decimal(value: Decimal | None) -> str:
+    return "" if value is None else str(value).replace(".", ",")
 
 
 def _day(value: date | None) -> str:
@@ -87,15 +238,24 @@ def _month(value: Month | None) -> str:
     return "" if value is None else str(value)
 
 
-def _row(invoice: Invoice, line: InvoiceLine, lang: Language) -> list[str]:
+def _payer(invoice: Invoice, lang: Language) -> str:
     payer = str(invoice.payer)
+    return _PAYER_SL.get(payer, payer) if lang == "sl" else payer
+
+
+def _kind(invoice: Invoice, lang: Language) -> str:
+    return _KIND_SL[invoice.kind] if lang == "sl" else str(invoice.kind)
+
+
+def _row(invoice: Invoice, line: InvoiceLine, lang: Language) -> list[str]:
     return [
-        invoice.number,
-        invoice.reference,
+        _kind(invoice, lang),
+        invoice.number or "",
+        invoice.reference or "",
         invoice.issued_on.isoformat(),
         str(invoice.month),
-        str(invoice.child_code),
-        _PAYER_SL.get(payer, payer) if lang == "sl" else payer,
+        "" if invoice.child_code is None else str(invoice.child_code),
+        _payer(invoice, lang),
         invoice.payer_id,
         line.kind,
         line.description,
@@ -107,42 +267,90 @@ def _row(invoice: Invoice, line: InvoiceLine, lang: Language) -> list[str]:
 
 
 def statement_rows(result: BillingResult, lang: Language = "sl") -> list[list[str]]:
-    """The CSV rows (header first): one per invoice line.
+    """The statements CSV rows (header first): one per document line.
 
     Example:
-        >>> from datetime import date
         >>> from szo_core.billing.records import BillingRun
         >>> run = BillingRun(organisation_id="o", id="2026-09", month=Month(2026, 9),
         ...                  issued_on=date(2026, 10, 1))
-        >>> header, *lines = statement_rows(BillingResult(run=run, invoices=(),
+        >>> header, *lines = statement_rows(BillingResult(run=run, documents=(),
         ...                                                statements=()), "en")
         >>> " | ".join(header[:3]), len(lines)
-        ('Invoice | Reference | Issued on', 0)
+        ('Document | Number | Reference', 0)
     """
     rows = [list(CSV_COLUMNS[lang])]
-    for invoice in result.invoices:
+    for invoice in result.documents:
         rows.extend(_row(invoice, line, lang) for line in invoice.lines)
     return rows
+
+
+def _entry_row(invoice: Invoice, entry: ListEntry, lang: Language) -> list[str]:
+    yes, no = _YES_NO[lang]
+    return [
+        _kind(invoice, lang),
+        invoice.number or "",
+        _payer(invoice, lang),
+        invoice.payer_id,
+        str(invoice.month),
+        str(entry.child_code),
+        entry.child_name,
+        entry.applicant,
+        str(entry.month),
+        yes if entry.correction else no,
+        str(entry.days),
+        str(entry.days_in_month),
+        _amount(entry.price),
+        _decimal(entry.coefficient),
+        _amount(entry.billed),
+        _amount(entry.due),
+        _amount(entry.amount),
+    ]
+
+
+def list_rows(result: BillingResult, lang: Language = "sl") -> list[list[str]]:
+    """The lists CSV rows (header first): one per child entry of each list.
+
+    Example:
+        >>> from szo_core.billing.records import BillingRun
+        >>> run = BillingRun(organisation_id="o", id="2026-09", month=Month(2026, 9),
+        ...                  issued_on=date(2026, 10, 1))
+        >>> list_rows(BillingResult(run=run, documents=(), statements=()), "en")[0][:2]
+        ['Document', 'Number']
+    """
+    rows = [list(LIST_COLUMNS[lang])]
+    for invoice in result.documents:
+        rows.extend(_entry_row(invoice, entry, lang) for entry in invoice.entries)
+    return rows
+
+
+def _csv_bytes(rows: list[list[str]]) -> bytes:
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerows(rows)
+    return buffer.getvalue().encode("utf-8-sig")
 
 
 def write_csv(result: BillingResult, path: Path, lang: Language = "sl") -> Path:
     r"""Write :func:`statement_rows` to ``path`` (UTF-8 with BOM, ``;``, decimal comma).
 
     >>> import tempfile
-    >>> from datetime import date
     >>> from szo_core.billing.records import BillingRun
     >>> run = BillingRun(organisation_id="o", id="2026-09", month=Month(2026, 9),
     ...                  issued_on=date(2026, 10, 1))
     >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     out = write_csv(BillingResult(run=run, invoices=(), statements=()),
+    ...     out = write_csv(BillingResult(run=run, documents=(), statements=()),
     ...                     Path(tmp) / "x.csv")
     ...     out.read_bytes()[:3]
     b'\xef\xbb\xbf'
     """
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
-        writer.writerows(statement_rows(result, lang))
-    return path
+    return write_bytes(path, _csv_bytes(statement_rows(result, lang)))
+
+
+def write_lists_csv(result: BillingResult, path: Path, lang: Language = "sl") -> Path:
+    """Write :func:`list_rows` to ``path`` (the same CSV format as :func:`write_csv`)."""
+    return write_bytes(path, _csv_bytes(list_rows(result, lang)))
+
+
+# --------------------------------------------------------------------------- JSON
 
 
 def _jsonable(value: object) -> object:
@@ -171,8 +379,26 @@ def _line(line: InvoiceLine) -> dict[str, object]:
     }
 
 
-def _invoice(invoice: Invoice) -> dict[str, object]:
+def _entry(entry: ListEntry) -> dict[str, object]:
     return {
+        "child_code": entry.child_code,
+        "child_name": entry.child_name,
+        "applicant": entry.applicant,
+        "month": entry.month,
+        "correction": entry.correction,
+        "days": entry.days,
+        "days_in_month": entry.days_in_month,
+        "price": entry.price,
+        "coefficient": entry.coefficient,
+        "billed": entry.billed,
+        "due": entry.due,
+        "amount": entry.amount,
+    }
+
+
+def _document(invoice: Invoice) -> dict[str, object]:
+    return {
+        "kind": str(invoice.kind),
         "number": invoice.number,
         "reference": invoice.reference,
         "issued_on": invoice.issued_on,
@@ -182,6 +408,8 @@ def _invoice(invoice: Invoice) -> dict[str, object]:
         "payer_id": invoice.payer_id,
         "amount": invoice.amount,
         "lines": [_line(line) for line in invoice.lines],
+        "entries": [_entry(entry) for entry in invoice.entries],
+        "corrects": [{"month": c.month, "number": c.number} for c in invoice.corrects],
     }
 
 
@@ -189,14 +417,13 @@ def result_document(result: BillingResult) -> dict[str, object]:
     """The whole result as JSON-ready data (strings, numbers, lists, dicts).
 
     Example:
-        >>> from datetime import date
         >>> from szo_core.billing.records import BillingRun
         >>> run = BillingRun(organisation_id="o", id="2026-09", month=Month(2026, 9),
         ...                  issued_on=date(2026, 10, 1))
-        >>> document = result_document(BillingResult(run=run, invoices=(), statements=()))
+        >>> document = result_document(BillingResult(run=run, documents=(), statements=()))
         >>> document.get("run")
         {'id': '2026-09', 'status': 'open', 'issued_on': '2026-10-01', 'closed_on': None, \
-'invoice_count': 0, 'total': '0.00'}
+'invoice_count': 0, 'credit_note_count': 0, 'total': '0.00'}
     """
     run = result.run
     document: dict[str, object] = {
@@ -208,9 +435,10 @@ def result_document(result: BillingResult) -> dict[str, object]:
             "issued_on": run.issued_on,
             "closed_on": run.closed_on,
             "invoice_count": run.invoice_count,
+            "credit_note_count": run.credit_note_count,
             "total": run.total,
         },
-        "invoices": [_invoice(i) for i in result.invoices],
+        "documents": [_document(d) for d in result.documents],
         "statements": [
             {
                 "child_code": s.child_code,
@@ -228,20 +456,22 @@ def result_document(result: BillingResult) -> dict[str, object]:
     return converted
 
 
+def json_bytes(result: BillingResult) -> bytes:
+    """The bytes :func:`write_json` writes (UTF-8, indented, keys in a fixed order)."""
+    return (json.dumps(result_document(result), ensure_ascii=False, indent=2) + "\n").encode()
+
+
 def write_json(result: BillingResult, path: Path) -> Path:
     """Write :func:`result_document` to ``path`` (UTF-8, indented, keys in a fixed order).
 
     >>> import tempfile
-    >>> from datetime import date
     >>> from szo_core.billing.records import BillingRun
     >>> run = BillingRun(organisation_id="o", id="2026-09", month=Month(2026, 9),
     ...                  issued_on=date(2026, 10, 1))
     >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     out = write_json(BillingResult(run=run, invoices=(), statements=()),
+    ...     out = write_json(BillingResult(run=run, documents=(), statements=()),
     ...                      Path(tmp) / "x.json")
     ...     json.loads(out.read_text(encoding="utf-8"))["month"]
     '2026-09'
     """
-    text = json.dumps(result_document(result), ensure_ascii=False, indent=2)
-    path.write_text(text + "\n", encoding="utf-8")
-    return path
+    return write_bytes(path, json_bytes(result))

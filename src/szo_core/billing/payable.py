@@ -1,8 +1,11 @@
 """Hand invoices to the payment step: :class:`~szo_core.payments.instructions.PayableInvoice`.
 
-:func:`payable_invoices` converts the parents' invoices of a run (regresors and
-the state are invoiced by e-invoice, not by UPN or direct debit) into the
-payment step's records, resolving who pays from the child record:
+:func:`payable_invoices` converts the parents' invoices of a run that have
+something to pay (an invoice, amount > 0) into the payment step's records.
+Credit notes (dobropisi) never get a slip or a debit, nor do 0.00 invoices
+kept for the record; municipalities are invoiced by e-invoice and the state
+collects its claim, not by UPN or direct debit.  Who pays comes from the child
+record:
 
 * the payer is the child's :class:`~szo_core.model.Payer` (a guardian, the
   child, another party); with none given, the first linked guardian, else the
@@ -82,22 +85,31 @@ def _mandate(child: Child, name: str) -> pay.Mandate | None:
 def payable_invoices(
     invoices: Iterable[Invoice], data: MonthData
 ) -> tuple[pay.PayableInvoice, ...]:
-    """Convert the parents' invoices to the payment step's records (see the module docs).
+    """Convert the parents' payable invoices to the payment step's records (see the module docs).
 
     Args:
-        invoices: Invoices of a run (other payers' are skipped).
+        invoices: Documents of a run; only the parents' invoices with an amount
+            above 0.00 are converted (:attr:`~szo_core.billing.Invoice.is_payable`).
         data: The billed month's records (:meth:`szo_core.ports.UnitOfWork.load_month`).
 
     Raises:
         BillingError: ``billing.payable.child`` when an invoice's child is not in
-            ``data``, ``billing.payable.guardian`` when its paying guardian is not.
+            ``data``, ``billing.payable.guardian`` when its paying guardian is not,
+            ``billing.payable.unnumbered`` for an invoice to pay without a number.
     """
     resolved = resolve_payment_groups(cm.child for cm in data.children.values())
     by_code = {child.code: child for child in resolved.children}
     out: list[pay.PayableInvoice] = []
     for invoice in invoices:
-        if invoice.payer is not PayerKind.PARENTS:
+        if invoice.payer is not PayerKind.PARENTS or not invoice.is_payable:
             continue
+        if invoice.number is None or invoice.reference is None or invoice.child_code is None:
+            raise BillingError(
+                "billing.payable.unnumbered",
+                sl="Račun za plačilo nima številke, sklica ali otroka.",
+                en="An invoice to pay has no number, reference or child.",
+                where=f"invoice {invoice.run_id}/{invoice.position}",
+            )
         child = by_code.get(invoice.child_code)
         if child is None:
             raise BillingError(

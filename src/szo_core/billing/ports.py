@@ -2,8 +2,8 @@
 
 A :class:`BillingStorage` hands out :class:`BillingUnitOfWork` s: the usual unit
 of work plus a :class:`BillingRepository` (``uow.billing``) on the same
-transaction, so a run's invoices, invoice numbers, billed amounts and the run
-itself are committed together or not at all.
+transaction, so a run's documents, their numbers, billed amounts, fingerprints
+and the run itself are committed together or not at all.
 
 Two adapters implement it: :class:`szo_core.adapters.memory_billing.MemoryBillingStore`
 and :class:`szo_core.adapters.sql.billing.SqlBillingStore`.
@@ -17,10 +17,12 @@ The rules every adapter keeps:
 * one run per organisation and month (:meth:`~BillingRepository.add_run`
   raises ``storage.duplicate``; the SQL adapter has a unique constraint).
 * :meth:`~BillingRepository.remove_run` removes an open run with everything it
-  wrote (invoices, billed entries, used decisions).
-* the invoice counter (:meth:`~BillingRepository.last_serial`,
-  :meth:`~BillingRepository.set_last_serial`) changes with the transaction, so
-  a rollback gives the numbers back.
+  wrote (documents, billed entries, fingerprints, used decisions); the
+  fingerprints of earlier runs are then current again.
+* one counter per series (invoices, credit notes), organisation and year
+  (:meth:`~BillingRepository.last_serial`, :meth:`~BillingRepository.set_last_serial`)
+  changes with the transaction, so a rollback gives the numbers back; a number
+  is unique in its series and year.
 
 >>> from szo_core.adapters.memory_billing import MemoryBillingStore
 >>> store: BillingStorage = MemoryBillingStore()
@@ -31,10 +33,10 @@ The rules every adapter keeps:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Protocol
 
-from szo_core.billing.records import BilledEntry, BillingRun, Invoice
+from szo_core.billing.records import BilledEntry, BillingRun, DocumentKind, Fingerprint, Invoice
 from szo_core.calendar import Month
 from szo_core.ports import UnitOfWork
 
@@ -42,7 +44,7 @@ __all__ = ["BillingRepository", "BillingStorage", "BillingUnitOfWork"]
 
 
 class BillingRepository(Protocol):
-    """Billing runs, their invoices, the invoice counter and billed amounts.
+    """Billing runs, their documents, the number series, billed amounts and fingerprints.
 
     >>> from szo_core.adapters.memory_billing import MemoryBillingStore
     >>> with MemoryBillingStore().unit_of_work() as uow:
@@ -87,7 +89,10 @@ class BillingRepository(Protocol):
         ...
 
     def remove_run(self, run: BillingRun) -> None:
-        """Remove an open run with its invoices, billed entries and used decisions.
+        """Remove an open run with everything it wrote.
+
+        Its documents, billed entries, fingerprints and used decisions go with
+        it, so the fingerprints an earlier run wrote are current again.
 
         Raises:
             NotFound: There is no such run.
@@ -95,36 +100,71 @@ class BillingRepository(Protocol):
         """
         ...
 
-    def last_serial(self, organisation_id: str, year: int) -> int:
-        """The last invoice serial used in ``year`` (0 when none)."""
+    def last_serial(
+        self, organisation_id: str, year: int, series: DocumentKind = DocumentKind.INVOICE
+    ) -> int:
+        """The last serial used in ``year`` in ``series`` (0 when none)."""
         ...
 
-    def set_last_serial(self, organisation_id: str, year: int, serial: int) -> None:
-        """Set the last invoice serial used in ``year``."""
+    def set_last_serial(
+        self,
+        organisation_id: str,
+        year: int,
+        serial: int,
+        series: DocumentKind = DocumentKind.INVOICE,
+    ) -> None:
+        """Set the last serial used in ``year`` in ``series``."""
         ...
 
-    def add_invoices(self, invoices: Iterable[Invoice]) -> None:
-        """Store new invoices (with their lines).
+    def add_invoices(self, documents: Iterable[Invoice]) -> None:
+        """Store new documents (with their lines, lists and what they correct).
 
         Raises:
-            StorageError: ``storage.duplicate`` when a number is taken.
+            StorageError: ``storage.duplicate`` when a number is taken in its
+                series and year, or a run's position is taken.
         """
         ...
 
     def invoices(self, organisation_id: str, run_id: str) -> tuple[Invoice, ...]:
-        """The invoices of a run, in number order."""
+        """The documents of a run, in position order."""
         ...
 
-    def invoices_of_year(self, organisation_id: str, year: int) -> tuple[Invoice, ...]:
-        """Every invoice numbered in ``year``, in number order."""
+    def invoices_of_year(
+        self, organisation_id: str, year: int, series: DocumentKind = DocumentKind.INVOICE
+    ) -> tuple[Invoice, ...]:
+        """Every document numbered in ``year`` in ``series``, in number order."""
         ...
 
     def add_billed(self, entries: Iterable[BilledEntry]) -> None:
         """Store what a run billed."""
         ...
 
-    def billed(self, organisation_id: str, since: Month, before: Month) -> tuple[BilledEntry, ...]:
-        """Entries for months ``since`` <= month < ``before``, by child, month, payer."""
+    def billed(
+        self,
+        organisation_id: str,
+        since: Month,
+        before: Month,
+        *,
+        children: Collection[int] | None = None,
+    ) -> tuple[BilledEntry, ...]:
+        """Entries for months ``since`` <= month < ``before``, by child, month, payer.
+
+        ``children`` limits them to those children (None: every child).
+        """
+        ...
+
+    def add_fingerprints(self, fingerprints: Iterable[Fingerprint]) -> None:
+        """Store the fingerprints a run computed (one per run, child and month)."""
+        ...
+
+    def fingerprints(
+        self, organisation_id: str, since: Month, before: Month
+    ) -> dict[tuple[int, Month], str]:
+        """The current fingerprint of each child's month ``since`` <= month < ``before``.
+
+        The current one is the one the latest run (by month) wrote.  Keyed by
+        ``(child code, month)``.
+        """
         ...
 
     def add_run_decisions(

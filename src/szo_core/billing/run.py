@@ -1,4 +1,4 @@
-"""Billing runs: load a month, compute every child, add corrections, issue invoices.
+"""Billing runs: load the window, compute every child, add corrections, issue documents.
 
 :func:`run_billing` is a thin use case over the ports.  In **one** unit of work:
 
@@ -8,25 +8,38 @@
    month before the latest run cannot be billed (``billing.later_run``; bill
    the difference as a correction instead), and an earlier run must be closed
    first (``billing.open_earlier_run``).  An open run of the same month is
-   replaced, giving back its invoice numbers;
-2. it loads the month with :meth:`~szo_core.ports.UnitOfWork.load_month` (one
-   call) and computes every child that is not ``inactive`` with
-   :func:`szo_core.fees.compute`, reporting ``progress(done, total)``;
-3. it recomputes the earlier months billed within
-   :attr:`~szo_core.billing.BillingOrganisation.correction_months` (one
-   ``load_month`` per month) and adds the differences as corrections
-   (:func:`szo_core.fees.corrections`: due now less everything billed for the
-   month so far, earlier corrections included, so nothing is corrected twice);
-4. it issues one invoice per payer per child (payers whose lines are all zero
-   get none), numbered gap-free per organisation and year in the order child
-   code, payer kind, payer id, each with its payment reference
-   (:mod:`szo_core.billing.references`), and stores what was billed per child,
-   month and payer, and the decisions used;
-5. it commits.  Any error before the commit rolls everything back: no run, no
-   invoice, no invoice number is left behind.
+   replaced, giving back its numbers;
+2. it loads the correction window and the month with **one**
+   :meth:`~szo_core.ports.UnitOfWork.load_period` call (the months within
+   :attr:`~szo_core.billing.BillingOrganisation.correction_months` that have a
+   run, through the billed month) and reads it month by month
+   (:class:`~szo_core.billing.window.Window`);
+3. it finds the earlier months that are owed a correction: for every child
+   with a month in the window, active or not, whose **fingerprint** (a digest
+   of the month's inputs, :mod:`~szo_core.billing.fingerprint`) differs from
+   the one stored when the month was last computed; and every month an active
+   child is enrolled in but was never billed for (a late record).  Only those
+   are recomputed;
+4. it computes every child of the month that is not ``inactive`` with
+   :func:`szo_core.fees.compute`, and the months found in 3, reporting
+   ``progress(done, total)``; the differences are billed as corrections naming
+   the month (:func:`szo_core.fees.corrections.differences`: due now less
+   everything billed for the month so far, earlier corrections included, so
+   nothing is corrected twice);
+5. it issues the documents (:mod:`~szo_core.billing.documents`): one per child
+   for the parents, one per municipality with its list of children, one claim
+   for the state; a negative amount is a credit note in its own number series;
+   a 0.00 document takes no number.  It stores them with what was billed per
+   child, month and payer, the fingerprints, and the decisions used;
+6. with ``closed_on`` it also closes the run (see :func:`close_run`), and with
+   ``stage`` it first hands the result to the caller to write its files
+   beside their target (``szo bill`` moves them into place after the commit);
+7. it commits.  Any error before the commit rolls everything back: no run, no
+   document, no number is left behind.
 
-:func:`close_run` closes the month's run and locks the decisions it used
-(editing one afterwards raises :class:`~szo_core.errors.RecordLockedError`).
+:func:`close_run` closes the month's run, locks the decisions it used (editing
+one afterwards raises :class:`~szo_core.errors.RecordLockedError`) and the
+program prices in force through the month's last day.
 
 Example (in memory; ``docs/billing.md`` has a longer one):
     >>> from datetime import date
@@ -47,33 +60,36 @@ Example (in memory; ``docs/billing.md`` has a longer one):
     ...     uow.commit()
     >>> org = BillingOrganisation(id="o", rules=FeeRules(host_municipality=61))
     >>> result = run_billing(org, Month(2026, 9), store, issued_on=date(2026, 10, 2))
-    >>> [(i.number, str(i.payer), i.amount) for i in result.invoices]  # 0.77 × 500.00; the rest
-    [('2026-00001', 'parents', Decimal('385.00')),
-     ('2026-00002', 'municipality', Decimal('115.00'))]
+    >>> [(d.number, str(d.payer), d.amount) for d in result.documents]  # 0.77 × 500.00; the rest
+    [('2026-000001', 'parents', Decimal('385.00')),
+     ('2026-000002', 'municipality', Decimal('115.00'))]
     >>> close_run("o", Month(2026, 9), store, closed_on=date(2026, 10, 3)).status
     <RunStatus.CLOSED: 'closed'>
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
 import attrs
 
+from szo_core._gc import collector_paused
+from szo_core.billing.documents import ChildBill, issue
+from szo_core.billing.fingerprint import ABSENT, INACTIVE, Fingerprinter
 from szo_core.billing.ports import BillingStorage, BillingUnitOfWork
 from szo_core.billing.records import (
-    CORRECTION,
     BilledEntry,
     BillingOrganisation,
     BillingResult,
     BillingRun,
-    Invoice,
-    InvoiceLine,
+    DocumentKind,
+    FilesState,
+    Fingerprint,
     RunStatus,
 )
-from szo_core.billing.references import invoice_reference
+from szo_core.billing.window import Window, sibling_facts
 from szo_core.calendar import Month
 from szo_core.errors import (
     BillingConflict,
@@ -87,21 +103,31 @@ from szo_core.fees import (
     ExitRule,
     FeeInputs,
     FeeStatement,
-    PayerKind,
     SiblingInfo,
     compute,
-    corrections,
 )
+from szo_core.fees.corrections import differences
 from szo_core.model import Child
 from szo_core.ports import ChildMonth, MonthData
 
-__all__ = ["Progress", "close_run", "fee_inputs", "run_billing", "sibling_orders"]
+__all__ = [
+    "Progress",
+    "Stage",
+    "close_run",
+    "fee_inputs",
+    "mark_files_written",
+    "run_billing",
+    "sibling_orders",
+]
 
 Progress = Callable[[int, int], None]
 """A progress callback: ``progress(done, total)``, children computed so far."""
 
+Stage = Callable[[BillingResult], str]
+"""Writes a result's files beside their target before the commit; returns their digest."""
+
 _ZERO = Decimal("0.00")
-_RANK = {kind: i for i, kind in enumerate(PayerKind)}
+_SERIES = (DocumentKind.INVOICE, DocumentKind.CREDIT_NOTE)
 
 
 def sibling_orders(data: MonthData) -> dict[int, SiblingInfo]:
@@ -128,46 +154,7 @@ def sibling_orders(data: MonthData) -> dict[int, SiblingInfo]:
     >>> orders[1].enrolled_order, orders[2].enrolled_order, orders[2].family_order
     (1, 2, 3)
     """
-    first = data.month.first
-    parent: dict[int, int] = {code: code for code in data.children}
-
-    def root(code: int) -> int:
-        while parent[code] != code:
-            parent[code] = parent[parent[code]]
-            code = parent[code]
-        return code
-
-    by_guardian: dict[str, int] = {}
-    for code, entry in data.children.items():
-        for link in entry.child.guardians:
-            other = by_guardian.setdefault(link.guardian_id, code)
-            parent[root(code)] = root(other)
-    families: dict[int, list[Child]] = {}
-    for code, entry in data.children.items():
-        families.setdefault(root(code), []).append(entry.child)
-
-    def attends_on_first(child: Child) -> bool:
-        start, end = child.enrollment_date, child.exit_date
-        return (
-            not child.inactive
-            and start is not None
-            and start <= first
-            and (end is None or end >= first)
-        )
-
-    def age_key(child: Child) -> tuple[date, int]:
-        return (child.birth_date or date.max, child.code)
-
-    orders: dict[int, SiblingInfo] = {}
-    for members in families.values():
-        present = [c for c in members if attends_on_first(c)]
-        for child in members:
-            key = age_key(child)
-            # its place among the siblings present on the 1st, itself counted once
-            enrolled = 1 + sum(1 for c in present if c.code != child.code and age_key(c) < key)
-            family = max(enrolled, child.family_order or 0)
-            orders[child.code] = SiblingInfo(enrolled_order=enrolled, family_order=family)
-    return orders
+    return sibling_facts((entry.child for entry in data.children.values()), data.month.first)
 
 
 def fee_inputs(
@@ -223,10 +210,12 @@ def _closed(organisation_id: str, month: Month) -> BillingConflict:
     )
 
 
-def _check_month(uow: BillingUnitOfWork, organisation_id: str, month: Month) -> BillingRun | None:
+def _check_month(
+    runs: Iterable[BillingRun], organisation_id: str, month: Month
+) -> BillingRun | None:
     """Apply the ordering rules; return the open run of ``month`` to replace, if any."""
     same: BillingRun | None = None
-    for run in uow.billing.runs(organisation_id):
+    for run in runs:
         if run.month == month:
             if run.is_closed:
                 raise _closed(organisation_id, month)
@@ -255,82 +244,24 @@ def _check_month(uow: BillingUnitOfWork, organisation_id: str, month: Month) -> 
 
 
 def _give_back(uow: BillingUnitOfWork, run: BillingRun) -> None:
-    """Remove an open run and give its invoice numbers back (they are the last ones)."""
-    invoices = uow.billing.invoices(run.organisation_id, run.id)
-    for year in sorted({i.year for i in invoices}):
-        serials = sorted(i.serial for i in invoices if i.year == year)
-        last = uow.billing.last_serial(run.organisation_id, year)
-        if serials[-1] != last or serials != list(range(serials[0], last + 1)):
-            raise _error(
-                "billing.numbers_in_use",
-                sl="Številk računov odprtega obračuna ni mogoče vrniti, ker so bile izdane "
-                "poznejše številke.",
-                en="The open run's invoice numbers cannot be given back: later numbers "
-                "were issued.",
-                where=f"billing {run.organisation_id}/{run.month}",
-            )
-        uow.billing.set_last_serial(run.organisation_id, year, serials[0] - 1)
+    """Remove an open run and give its numbers back (they are the last ones of each series)."""
+    documents = uow.billing.invoices(run.organisation_id, run.id)
+    for series in _SERIES:
+        numbered = [d for d in documents if d.kind is series and d.serial is not None]
+        for year in sorted({d.year for d in numbered}):
+            serials = sorted(d.serial for d in numbered if d.year == year and d.serial)
+            last = uow.billing.last_serial(run.organisation_id, year, series)
+            if serials[-1] != last or serials != list(range(serials[0], last + 1)):
+                raise _error(
+                    "billing.numbers_in_use",
+                    sl="Številk dokumentov odprtega obračuna ni mogoče vrniti, ker so bile "
+                    "izdane poznejše številke.",
+                    en="The open run's document numbers cannot be given back: later numbers "
+                    "were issued.",
+                    where=f"billing {run.organisation_id}/{run.month}",
+                )
+            uow.billing.set_last_serial(run.organisation_id, year, serials[0] - 1, series)
     uow.billing.remove_run(run)
-
-
-def _payer_key(payer: PayerKind, payer_id: str) -> tuple[int, str]:
-    return (_RANK[payer], payer_id)
-
-
-def _fee_lines(statement: FeeStatement) -> dict[tuple[PayerKind, str], list[InvoiceLine]]:
-    out: dict[tuple[PayerKind, str], list[InvoiceLine]] = {}
-    for line in statement.lines:
-        out.setdefault((line.payer, line.payer_id), []).append(
-            InvoiceLine(
-                kind=str(line.kind),
-                description=f"{line.describe('sl')} {_month_label(statement.month)}",
-                amount=line.amount,
-                start=line.start,
-                end=line.end,
-                decision_ids=(line.decision_id,) if line.decision_id else (),
-            )
-        )
-    return out
-
-
-def _correction_line(line: CorrectionLine) -> InvoiceLine:
-    return InvoiceLine(
-        kind=CORRECTION,
-        description=(
-            f"poračun {_month_label(line.original_month)}: obračunano {line.billed}, "
-            f"pravilno {line.due}"
-        ),
-        amount=line.amount,
-        original_month=line.original_month,
-        decision_ids=line.decision_ids,
-    )
-
-
-@attrs.define
-class _ChildBill:
-    """What one child is billed in the run (before numbering)."""
-
-    code: int
-    statement: FeeStatement | None
-    corrections: tuple[CorrectionLine, ...]
-
-
-def _correction_inputs(
-    uow: BillingUnitOfWork,
-    organisation: BillingOrganisation,
-    month: Month,
-) -> tuple[dict[int, list[BilledEntry]], dict[Month, MonthData]]:
-    if organisation.correction_months == 0:
-        return {}, {}
-    entries = uow.billing.billed(organisation.id, month - organisation.correction_months, month)
-    per_child: dict[int, list[BilledEntry]] = {}
-    for entry in entries:
-        per_child.setdefault(entry.child_code, []).append(entry)
-    months = sorted({entry.month for entry in entries})
-    return per_child, {
-        m: uow.load_month(organisation.id, m, left_since=_left_since(organisation, m))
-        for m in months
-    }
 
 
 def _left_since(organisation: BillingOrganisation, month: Month) -> date | None:
@@ -345,121 +276,190 @@ def _left_since(organisation: BillingOrganisation, month: Month) -> date | None:
     return None
 
 
-def _child_record(
-    code: int, current: MonthData, past: Mapping[Month, MonthData], uow: BillingUnitOfWork
-) -> Child | None:
-    if code in current.children:
-        return current.children[code].child
-    for data in past.values():
-        if code in data.children:
-            return data.children[code].child
-    return uow.children.find(current.organisation_id, code)
+def _window_months(
+    organisation: BillingOrganisation, runs: Iterable[BillingRun], month: Month
+) -> list[Month]:
+    """The earlier months owed corrections: those with a run within the correction window."""
+    back = organisation.correction_months
+    if back == 0:
+        return []
+    return sorted(r.month for r in runs if r.month < month and month - r.month <= back)
 
 
-def _bill_child(
+def _load(
+    uow: BillingUnitOfWork, organisation: BillingOrganisation, first: Month, month: Month
+) -> Window:
+    """Read the window and the month with one call."""
+
+    def since(m: Month) -> date | None:
+        return _left_since(organisation, m)
+
+    if first == month:
+        data = uow.load_month(organisation.id, month, left_since=since(month))
+    else:
+        data = uow.load_period(organisation.id, first, month, left_since=since(first))
+    return Window(data, since)
+
+
+@attrs.define
+class _Plan:
+    """Which children's months a run computes, and the fingerprints it writes."""
+
+    current: list[int] = attrs.field(factory=list)
+    recompute: dict[int, list[Month]] = attrs.field(factory=dict)
+    prints: list[tuple[int, Month, str]] = attrs.field(factory=list)
+    others: dict[int, Child] = attrs.field(factory=dict)
+
+
+def _plan(
+    uow: BillingUnitOfWork,
     organisation: BillingOrganisation,
     month: Month,
-    child: Child,
-    data: MonthData,
-    billed: list[BilledEntry],
-    past: Mapping[Month, MonthData],
-    orders: Mapping[Month, Mapping[int, SiblingInfo]],
-) -> _ChildBill:
-    rules = organisation.rules
-    statement: FeeStatement | None = None
-    child_month = data.children.get(child.code)
-    if child_month is not None and not child.inactive:
-        statement = compute(month, child, fee_inputs(data, child_month, orders[month]), rules)
-        left = child.exit_date is not None and child.exit_date < month.first
-        if left and not statement.lines:
-            statement = None  # loaded for a possible late exit notice; owes nothing
-    found: tuple[CorrectionLine, ...] = ()
-    if billed:
+    earlier: Sequence[Month],
+    window: Window,
+    prints: Fingerprinter,
+) -> _Plan:
+    """Find the month's children and the earlier months whose inputs changed or are owed."""
+    plan = _Plan()
+    for code in window.codes(month):
+        child = window.child(code)
+        assert child is not None
+        if child.inactive:
+            plan.prints.append((code, month, INACTIVE))  # enrolled, deliberately not billed
+        else:
+            plan.current.append(code)
+    if not earlier:
+        return plan
+    org = organisation.id
+    stored = uow.billing.fingerprints(org, earlier[0], month)
+    with_prints = {m for _code, m in stored}
+    legacy = [m for m in earlier if m not in with_prints]
+    legacy_billed: set[tuple[int, Month]] = set()
+    if legacy:  # months billed before fingerprints were kept: recompute what they billed
+        wanted = set(legacy)
+        for entry in uow.billing.billed(org, legacy[0], legacy[-1].next()):
+            if entry.month in wanted:
+                legacy_billed.add((entry.child_code, entry.month))
+    candidates = (
+        set(window.data.children) | {c for c, _m in stored} | {c for c, _m in legacy_billed}
+    )
+    for code in sorted(candidates):
+        child = window.child(code)
+        # the earlier months to look at, with what was stored for each
+        looked: list[tuple[Month, str | None]] = []
+        for m in earlier:
+            was = stored.get((code, m))
+            if was is None:
+                # owed: enrolled, active, never computed (a late record); only in months
+                # whose run kept fingerprints (an older run did not record whom it skipped)
+                owed = (
+                    m in with_prints
+                    and child is not None
+                    and not child.inactive
+                    and window.enrolled(code, m)
+                )
+                if not owed and (code, m) not in legacy_billed:
+                    continue
+            elif was == INACTIVE:
+                continue  # the child was not billed for it on purpose
+            looked.append((m, was))
+        if not looked:
+            continue
+        months = [m for m, _was in looked]
+        now = [ABSENT] * len(months) if child is None else window.digests(code, months, prints)
+        changed = [(m, d) for (m, was), d in zip(looked, now, strict=True) if d != was]
+        if not changed:
+            continue
+        if child is None:
+            found = plan.others.get(code) or uow.children.find(org, code)
+            if found is None:
+                continue  # the child record is gone: nothing can be recomputed
+            plan.others[code] = found
+        plan.recompute[code] = [m for m, _d in changed]
+        plan.prints.extend((code, m, d) for m, d in changed)
+    return plan
 
-        def recompute(past_month: Month) -> FeeInputs:
-            past_data = past[past_month]
-            entry = past_data.children.get(child.code)
-            if entry is None:
-                return FeeInputs(programs=tuple(past_data.programs.values()))
-            return fee_inputs(past_data, entry, orders[past_month])
 
-        found = corrections(month, child, (e.billed_amount() for e in billed), recompute, rules)
-    return _ChildBill(code=child.code, statement=statement, corrections=found)
+def _child_error(code: int, exc: FeeRuleError) -> BillingError:
+    return _error(
+        "billing.child",
+        sl=f"Obračun otroka {code} ni mogoč: {exc.sl}",
+        en=f"Child {code} cannot be billed: {exc.en}",
+        where=f"child {code}",
+    )
 
 
-def _invoices_for(
+def _compute_bills(
     organisation: BillingOrganisation,
-    run: BillingRun,
-    bills: Iterable[_ChildBill],
-    first_serial: int,
-) -> tuple[list[Invoice], list[BilledEntry], set[str]]:
-    invoices: list[Invoice] = []
-    entries: list[BilledEntry] = []
+    month: Month,
+    window: Window,
+    plan: _Plan,
+    billed: Mapping[int, Sequence[BilledEntry]],
+    prints: Fingerprinter,
+    progress: Progress | None,
+) -> list[ChildBill]:
+    rules = organisation.rules
+    current = set(plan.current)
+    codes = sorted(current | set(plan.recompute))
+    total = len(codes)
+    if progress is not None:
+        progress(0, total)
+    bills: list[ChildBill] = []
+    for done, code in enumerate(codes, start=1):
+        child = window.child(code) or plan.others[code]
+        try:
+            statement: FeeStatement | None = None
+            if code in current:
+                inputs = window.inputs(code, month)
+                statement = compute(month, child, inputs, rules)
+                plan.prints.append((code, month, prints.digest(month, child, inputs)))
+                left = child.exit_date is not None and child.exit_date < month.first
+                if left and not statement.lines:
+                    statement = None  # loaded for a possible late exit notice; owes nothing
+            found: tuple[CorrectionLine, ...] = ()
+            recomputed: dict[Month, FeeStatement] = {}
+            months = plan.recompute.get(code)
+            if months:
+                recomputed = {m: compute(m, child, window.inputs(code, m), rules) for m in months}
+                was = [entry.billed_amount() for entry in billed.get(code, ())]
+                found = differences(month, code, was, recomputed)
+        except FeeRuleError as exc:
+            raise _child_error(code, exc) from exc
+        if statement is not None or found:
+            bills.append(
+                ChildBill(
+                    child=child,
+                    statement=statement,
+                    corrections=found,
+                    recomputed=recomputed,
+                    billed=tuple(billed.get(code, ())),
+                )
+            )
+        if progress is not None:
+            progress(done, total)
+    return bills
+
+
+def _used_decisions(bills: Iterable[ChildBill]) -> list[str]:
     used: set[str] = set()
-    serial = first_serial
-    month = run.month
     for bill in bills:
-        lines: dict[tuple[PayerKind, str], list[InvoiceLine]] = {}
         if bill.statement is not None:
-            lines = _fee_lines(bill.statement)
-            for (payer, payer_id), amount in bill.statement.payer_totals().items():
-                entries.append(
-                    BilledEntry(
-                        organisation_id=organisation.id,
-                        run_id=run.id,
-                        child_code=bill.code,
-                        month=month,
-                        payer=payer,
-                        payer_id=payer_id,
-                        amount=amount,
-                        billed_in=month,
-                    )
-                )
-        for correction in bill.corrections:
-            lines.setdefault((correction.payer, correction.payer_id), []).append(
-                _correction_line(correction)
-            )
-            entries.append(
-                BilledEntry(
-                    organisation_id=organisation.id,
-                    run_id=run.id,
-                    child_code=bill.code,
-                    month=correction.original_month,
-                    payer=correction.payer,
-                    payer_id=correction.payer_id,
-                    amount=correction.amount,
-                    billed_in=month,
-                )
-            )
-        for payer, payer_id in sorted(lines, key=lambda k: _payer_key(*k)):
-            payer_lines = tuple(lines[(payer, payer_id)])
-            if not any(line.amount for line in payer_lines):
-                continue
-            for line in payer_lines:
-                used.update(line.decision_ids)
-            invoices.append(
-                Invoice(
-                    organisation_id=organisation.id,
-                    run_id=run.id,
-                    month=month,
-                    year=month.year,
-                    serial=serial,
-                    child_code=bill.code,
-                    payer=payer,
-                    payer_id=payer_id,
-                    amount=sum((line.amount for line in payer_lines), _ZERO),
-                    reference=invoice_reference(
-                        organisation.reference_scheme,
-                        child_code=bill.code,
-                        year=month.year,
-                        serial=serial,
-                    ),
-                    issued_on=run.issued_on,
-                    lines=payer_lines,
-                )
-            )
-            serial += 1
-    return invoices, entries, used
+            used.update(line.decision_id for line in bill.statement.lines if line.decision_id)
+        for line in bill.corrections:
+            used.update(line.decision_ids)
+    return sorted(used)
+
+
+def _lock_month(uow: BillingUnitOfWork, organisation_id: str, run: BillingRun) -> None:
+    """Lock what a closed month used: its decisions and the prices in force through it."""
+    used = [
+        decision_id
+        for decision_id in uow.billing.run_decisions(organisation_id, run.id)
+        if uow.decisions.find(organisation_id, decision_id) is not None
+    ]
+    uow.decision_locks.lock(organisation_id, used, run.id)
+    programs = [p.code for p in uow.programs.for_organisation(organisation_id)]
+    uow.price_locks.lock(organisation_id, programs, run.month.last, run.id)
 
 
 def _bill(
@@ -468,60 +468,58 @@ def _bill(
     month: Month,
     issued_on: date,
     progress: Progress | None,
+    closed_on: date | None,
+    stage: Stage | None,
 ) -> BillingResult:
     org = organisation.id
     uow.billing.claim(org, month)
-    previous = _check_month(uow, org, month)
+    runs = uow.billing.runs(org)
+    previous = _check_month(runs, org, month)
     if previous is not None:
         _give_back(uow, previous)
-    left_since = _left_since(organisation, month)
-    data = uow.load_month(org, month, left_since=left_since)
-    billed, past = _correction_inputs(uow, organisation, month)
-    orders = {m: sibling_orders(d) for m, d in {**past, month: data}.items()}
-    codes = sorted(
-        {code for code, cm in data.children.items() if not cm.child.inactive} | set(billed)
-    )
-    total = len(codes)
-    if progress is not None:
-        progress(0, total)
-    bills: list[_ChildBill] = []
-    for done, code in enumerate(codes, start=1):
-        child = _child_record(code, data, past, uow)
-        if child is not None and not child.inactive:
-            try:
-                bills.append(
-                    _bill_child(
-                        organisation, month, child, data, billed.get(code, []), past, orders
-                    )
-                )
-            except FeeRuleError as exc:
-                raise _error(
-                    "billing.child",
-                    sl=f"Obračun otroka {code} ni mogoč: {exc.sl}",
-                    en=f"Child {code} cannot be billed: {exc.en}",
-                    where=f"child {code}",
-                ) from exc
-        if progress is not None:
-            progress(done, total)
+    earlier = _window_months(organisation, runs, month)
+    window = _load(uow, organisation, earlier[0] if earlier else month, month)
+    prints = Fingerprinter(organisation.rules, window.data.programs)
+    plan = _plan(uow, organisation, month, earlier, window, prints)
+    per_child: dict[int, list[BilledEntry]] = {}
+    if plan.recompute:
+        for entry in uow.billing.billed(org, earlier[0], month, children=plan.recompute):
+            per_child.setdefault(entry.child_code, []).append(entry)
+    bills = _compute_bills(organisation, month, window, plan, per_child, prints, progress)
     run = BillingRun(organisation_id=org, id=str(month), month=month, issued_on=issued_on)
-    first = uow.billing.last_serial(org, month.year) + 1
-    invoices, entries, used = _invoices_for(organisation, run, bills, first)
+    first = {series: uow.billing.last_serial(org, month.year, series) + 1 for series in _SERIES}
+    issued = issue(organisation, run, bills, window.data.guardians, first)
+    documents = issued.documents
     run = attrs.evolve(
         run,
-        invoice_count=len(invoices),
-        total=sum((i.amount for i in invoices), _ZERO),
+        invoice_count=sum(1 for d in documents if d.kind is DocumentKind.INVOICE),
+        credit_note_count=sum(1 for d in documents if d.kind is DocumentKind.CREDIT_NOTE),
+        total=sum((d.amount for d in documents), _ZERO),
     )
+    if closed_on is not None:
+        run = attrs.evolve(run, status=RunStatus.CLOSED, closed_on=closed_on)
+    result = BillingResult(
+        run=run,
+        documents=documents,
+        statements=tuple(b.statement for b in bills if b.statement is not None),
+        corrections=tuple(line for b in bills for line in b.corrections),
+    )
+    if stage is not None:
+        run = attrs.evolve(run, files=FilesState.STAGED, files_digest=stage(result))
+        result = attrs.evolve(result, run=run)
     uow.billing.add_run(run)
-    uow.billing.add_invoices(invoices)
-    uow.billing.add_billed(entries)
-    uow.billing.add_run_decisions(org, run.id, sorted(used))
-    if invoices:
-        uow.billing.set_last_serial(org, month.year, invoices[-1].serial)
-    statements = tuple(b.statement for b in bills if b.statement is not None)
-    found = tuple(line for b in bills for line in b.corrections)
-    return BillingResult(
-        run=run, invoices=tuple(invoices), statements=statements, corrections=found
+    uow.billing.add_invoices(documents)
+    uow.billing.add_billed(issued.entries)
+    uow.billing.add_fingerprints(
+        Fingerprint(organisation_id=org, run_id=run.id, child_code=code, month=m, digest=digest)
+        for code, m, digest in plan.prints
     )
+    uow.billing.add_run_decisions(org, run.id, _used_decisions(bills))
+    for series, serial in issued.last_serials.items():
+        uow.billing.set_last_serial(org, month.year, serial, series)
+    if closed_on is not None:
+        _lock_month(uow, org, run)
+    return result
 
 
 def _as_conflict(exc: StorageError, organisation_id: str, month: Month) -> BillingConflict:
@@ -543,6 +541,9 @@ def run_billing(
     *,
     issued_on: date,
     progress: Progress | None = None,
+    closed_on: date | None = None,
+    stage: Stage | None = None,
+    pause_collector: bool = True,
 ) -> BillingResult:
     """Bill ``month`` for ``organisation`` (see the module docs for the steps).
 
@@ -550,12 +551,26 @@ def run_billing(
         organisation: Who is billed, with the fee rules and reference scheme.
         month: The month to bill.
         ports: The storage (:class:`~szo_core.billing.ports.BillingStorage`).
-        issued_on: The issue date of the invoices.
+        issued_on: The issue date of the documents.
         progress: Called as ``progress(done, total)`` before the first child and
             after each one.
+        closed_on: Also close the run on this day, in the same transaction
+            (as :func:`close_run` would).
+        stage: Called with the result before the commit, to write its files
+            beside their target; returns their digest, stored in the run with
+            :attr:`~szo_core.billing.FilesState.STAGED` (see :func:`mark_files_written`).
+        pause_collector: Pause Python's cyclic garbage collector while the run
+            computes and builds its documents (the default), as
+            :func:`~szo_core.fees.compute_month` does: the records built hold no
+            reference cycles, and with the collector on, the growing heap
+            triggers full collections that walk every object of the process
+            again (about 40 % of a run in ``benchmarks/bench_billing.py``).  The
+            pause is process-wide and ends with the run, also on an error;
+            ``progress`` and ``stage`` are called during it.  False leaves the
+            collector alone.
 
     Returns:
-        The open run, its invoices, the statements and the corrections.
+        The run, its documents, the statements and the corrections.
 
     Raises:
         BillingConflict: ``billing.in_progress`` (another run is going on),
@@ -577,7 +592,8 @@ def run_billing(
         )
     with ports.unit_of_work() as uow:
         try:
-            result = _bill(uow, organisation, month, issued_on, progress)
+            with collector_paused(pause_collector):
+                result = _bill(uow, organisation, month, issued_on, progress, closed_on, stage)
             uow.commit()
         except ConcurrencyConflict as exc:
             raise _as_conflict(exc, organisation.id, month) from None
@@ -588,10 +604,23 @@ def run_billing(
     return result
 
 
+def _no_run(organisation_id: str, month: Month) -> BillingError:
+    return _error(
+        "billing.no_run",
+        sl=f"Za {_month_label(month)} ni obračuna.",
+        en=f"There is no billing run for {month}.",
+        where=f"billing {organisation_id}/{month}",
+    )
+
+
 def close_run(
     organisation_id: str, month: Month, ports: BillingStorage, *, closed_on: date
 ) -> BillingRun:
-    """Close the open run of ``month`` and lock the decisions it used.
+    """Close the open run of ``month``; lock the decisions it used and the prices in force.
+
+    Every program of the organisation is locked through the month's last day:
+    its price entries in force up to that day can no longer change
+    (:class:`~szo_core.ports.PriceLocks`); a new price is a new dated entry.
 
     Args:
         organisation_id: The organisation.
@@ -613,20 +642,10 @@ def close_run(
             uow.billing.claim(organisation_id, month)
             run = uow.billing.find_run(organisation_id, month)
             if run is None:
-                raise _error(
-                    "billing.no_run",
-                    sl=f"Za {_month_label(month)} ni obračuna.",
-                    en=f"There is no billing run for {month}.",
-                    where=f"billing {organisation_id}/{month}",
-                )
+                raise _no_run(organisation_id, month)
             if run.is_closed:
                 raise _closed(organisation_id, month)
-            used = [
-                decision_id
-                for decision_id in uow.billing.run_decisions(organisation_id, run.id)
-                if uow.decisions.find(organisation_id, decision_id) is not None
-            ]
-            uow.decision_locks.lock(organisation_id, used, run.id)
+            _lock_month(uow, organisation_id, run)
             closed = uow.billing.update_run(
                 attrs.evolve(run, status=RunStatus.CLOSED, closed_on=closed_on)
             )
@@ -634,3 +653,41 @@ def close_run(
         except ConcurrencyConflict as exc:
             raise _as_conflict(exc, organisation_id, month) from None
     return closed
+
+
+def mark_files_written(
+    organisation_id: str, month: Month, ports: BillingStorage, *, digest: str
+) -> BillingRun:
+    """Record that the staged files of ``month``'s run are in place.
+
+    Args:
+        organisation_id: The organisation.
+        month: The run's month.
+        ports: The storage.
+        digest: The digest the files were staged with; a run staged with
+            another digest (a later run of the month) is left as it is.
+
+    Returns:
+        The run as stored.
+
+    Raises:
+        BillingError: ``billing.no_run`` when the month has no run.
+
+    >>> from szo_core.adapters.memory_billing import MemoryBillingStore
+    >>> mark_files_written("o", Month(2026, 9), MemoryBillingStore(), digest="x")
+    Traceback (most recent call last):
+    ...
+    szo_core.errors.BillingError: billing.no_run: ...
+    """
+    with ports.unit_of_work() as uow:
+        try:
+            run = uow.billing.find_run(organisation_id, month)
+            if run is None:
+                raise _no_run(organisation_id, month)
+            if run.files is not FilesState.STAGED or run.files_digest != digest:
+                return run
+            written = uow.billing.update_run(attrs.evolve(run, files=FilesState.WRITTEN))
+            uow.commit()
+        except ConcurrencyConflict as exc:
+            raise _as_conflict(exc, organisation_id, month) from None
+    return written

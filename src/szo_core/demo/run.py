@@ -5,18 +5,24 @@
 1. builds the sample kindergarten (:func:`szo_core.demo.sample.generate`) and
    stores it in a **fresh** SQLite file, ``szo-demo.sqlite``;
 2. bills the first month (:func:`szo_core.billing.run_billing`) and closes it,
-   which locks the decisions the run used;
+   which locks the decisions and prices the run used;
 3. enters the late decisions, each superseding a decision the closed run used
-   (a locked decision is never edited);
-4. bills and closes the second month: its invoices carry the corrections
+   (a locked decision is never edited); some lower the parents' share a lot, so
+   their refund exceeds the month's fee and the parents get a credit note;
+4. bills and closes the second month: its documents carry the corrections
    (poračun) for the first month;
 5. writes, for each month, into a folder named after it (``2026-09/``):
 
-   * ``statements-<YYYY-MM>.json`` and ``.csv``: the run, its invoices and fee
-     statements (:func:`szo_core.billing.write_json` and
-     :func:`~szo_core.billing.write_csv`; the CSV opens in Slovenian Excel);
-   * ``payments.json``: the payment instructions (merged per payment group) and
-     the invoices held back, with why;
+   * ``statements-<YYYY-MM>.json`` and ``.csv``: the run, its documents
+     (the parents' invoices and credit notes, one invoice per municipality with
+     its list of children, the state's claim) and fee statements
+     (:func:`szo_core.billing.write_json` and :func:`~szo_core.billing.write_csv`;
+     the CSV opens in Slovenian Excel);
+   * ``lists-<YYYY-MM>.csv``: the municipalities' lists of children (seznam za
+     občino) and the state's claim, one row per child and month
+     (:func:`~szo_core.billing.write_lists_csv`);
+   * ``payments.json``: the payment instructions (merged per payment group) for
+     the invoices with something to pay, and the invoices held back, with why;
    * ``upn/<id>.txt`` and ``upn/<id>.png``: the UPN QR payload (ISO 8859-2
      bytes) and its QR symbol for each slip payer;
    * ``sepa-<YYYY-MM>.xml``: the pain.008.001.02 file for the direct-debit
@@ -26,7 +32,8 @@
 
 Every file is a function of the arguments: message ids, creation times, issue,
 due and collection dates are derived from the month, never from the clock, so
-two runs with the same arguments write byte-identical files.  The caller (the
+two runs with the same arguments write byte-identical files.  Each is written
+beside its target and renamed (:func:`szo_core.billing.write_bytes`).  The caller (the
 ``szo demo`` command) measures and prints the time taken; no file holds it.
 
 >>> import tempfile
@@ -54,12 +61,16 @@ from szo_core.billing import (
     BillingOrganisation,
     BillingResult,
     BillingStorage,
-    close_run,
+    DocumentKind,
+    ZeroInvoices,
     payable_invoices,
     run_billing,
+    write_bytes,
     write_csv,
     write_json,
+    write_lists_csv,
 )
+from szo_core.billing.export import open_atomic
 from szo_core.calendar import Month, WorkingCalendar
 from szo_core.demo.sample import (
     DEFAULT_CHILDREN,
@@ -97,7 +108,6 @@ DemoProgress = Callable[[str, int, int], None]
 
 _ZERO: Final = Decimal("0.00")
 _MONTH_DIR = re.compile(r"\d{4}-\d{2}")
-_ZERO_TOTAL: Final = "instructions.zero_total"
 
 
 @attrs.frozen(kw_only=True)
@@ -123,16 +133,22 @@ class MonthSummary:
     Attributes:
         month: The month.
         children_billed: Children with a fee statement (enrolled on a billing day).
-        invoices: Invoices issued (one per payer per child, corrections included).
-        invoiced: The invoices' sum per kind of payer.
+        invoices: Invoices issued (one per child for the parents, one per
+            municipality; 0.00 ones kept unnumbered included).
+        invoiced: Every document's sum per kind of payer (credit notes and
+            the state's claim included).
         corrections: How many correction lines (poračun) the run billed.
         corrected: The corrections' sum per kind of payer.
+        credit_notes: The parents' and municipalities' credit notes (dobropisi),
+            with their sum (negative).
+        municipal_invoices: Invoices to municipalities, one each with its list.
+        claim: The state's claim: how many children's entries, and its sum.
         slips: Payment instructions paid with a UPN slip (QR code written).
         direct_debits: Payment instructions collected by SEPA direct debit.
-        nothing_to_pay: Parents' invoices that add up to zero (a sibling the
-            state pays for in full): no slip and no debit.
-        held_back: Parents' invoices that got no instruction for another reason
-            (a credit after corrections, for example), with their sum.
+        nothing_to_pay: Parents' invoices of 0.00 (a sibling the state pays for
+            in full), kept unnumbered: no slip and no debit.
+        held_back: Parents' invoices to pay that got no instruction (a missing
+            mandate, for example), with their sum.
         files: The files written for the month, relative to the output folder.
 
     >>> MonthSummary(month=Month(2026, 9), children_billed=0, invoices=0).total
@@ -145,6 +161,9 @@ class MonthSummary:
     invoiced: tuple[tuple[PayerKind, Decimal], ...] = ()
     corrections: int = 0
     corrected: tuple[tuple[PayerKind, Decimal], ...] = ()
+    credit_notes: PaymentTotals = PaymentTotals()
+    municipal_invoices: int = 0
+    claim: PaymentTotals = PaymentTotals()
     slips: PaymentTotals = PaymentTotals()
     direct_debits: PaymentTotals = PaymentTotals()
     nothing_to_pay: int = 0
@@ -166,6 +185,9 @@ class MonthSummary:
             "total": str(self.total),
             "corrections": self.corrections,
             "corrected": {str(kind): str(amount) for kind, amount in self.corrected},
+            "credit_notes": self.credit_notes.to_document(),
+            "municipal_invoices": self.municipal_invoices,
+            "claim": self.claim.to_document(),
             "slips": self.slips.to_document(),
             "direct_debits": self.direct_debits.to_document(),
             "nothing_to_pay": self.nothing_to_pay,
@@ -228,6 +250,11 @@ class DemoSummary:
             corrected = ", ".join(f"{kind} {amount}" for kind, amount in m.corrected if amount)
             out.append(
                 f"  corrections: {m.corrections} lines" + (f" ({corrected})" if corrected else "")
+            )
+            out.append(
+                f"  credit notes: {m.credit_notes.count} ({m.credit_notes.amount} EUR), "
+                f"municipal invoices: {m.municipal_invoices}, state claim: "
+                f"{m.claim.count} entries ({m.claim.amount} EUR)"
             )
             out.append(
                 f"  UPN slips: {m.slips.count} ({m.slips.amount} EUR), direct debits: "
@@ -366,9 +393,9 @@ def _write_slips(
         symbol = upn.qr(order)
         target.mkdir(exist_ok=True)
         payload = target / f"{instruction.instruction_id}.txt"
-        payload.write_bytes(symbol.payload)
+        write_bytes(payload, symbol.payload)
         image = target / f"{instruction.instruction_id}.png"
-        image.write_bytes(symbol.png())
+        write_bytes(image, symbol.png())
         written += [payload, image]
         report(done, total)
     return written
@@ -400,7 +427,8 @@ def _write_debits(
         creditor=creditor,
         transactions=[sepa.debit_from_instruction(i, collection_date=due) for i in instructions],
     )
-    sepa.write_pain008(batch, path)
+    with open_atomic(path) as handle:
+        sepa.write_pain008(batch, handle, spool_dir=path.parent)
     return [path]
 
 
@@ -456,9 +484,9 @@ def _bill_month(
         if progress is not None:
             progress(f"billing {month}", done, total)
 
-    result = run_billing(organisation, month, store, issued_on=issued, progress=report)
-    close_run(organisation.id, month, store, closed_on=issued)
-    return result
+    return run_billing(
+        organisation, month, store, issued_on=issued, progress=report, closed_on=issued
+    )
 
 
 def _write_month(
@@ -476,10 +504,11 @@ def _write_month(
     written = [
         write_json(result, folder / f"statements-{month}.json"),
         write_csv(result, folder / f"statements-{month}.csv"),
+        write_lists_csv(result, folder / f"lists-{month}.csv"),
     ]
     with store.unit_of_work() as uow:
         data = uow.load_month(sample.kindergarten.id, month)
-    payable = payable_invoices(result.invoices, data)
+    payable = payable_invoices(result.documents, data)
     built = pay.build_instructions(payable, period=month)
     slips = [i for i in built.instructions if i.method is pay.PaymentMethod.SLIP]
     debits = [i for i in built.instructions if i.method is pay.PaymentMethod.DIRECT_DEBIT]
@@ -500,19 +529,36 @@ def _write_month(
         "instructions": [_instruction_document(i) for i in built.instructions],
         "held_back": [_problem_document(p) for p in built.problems],
     }
-    payments.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    write_bytes(payments, (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode())
     written.append(payments)
     if progress is not None:
         progress(f"payments {month}", len(slips) + 1, len(slips) + 1)
-    zero = {n for p in built.problems if p.code == _ZERO_TOTAL for n in p.invoice_numbers}
-    held = {n for p in built.problems for n in p.invoice_numbers} - zero
+    held = {n for p in built.problems for n in p.invoice_numbers}
+    zero = [
+        d
+        for d in result.invoices
+        if d.payer is PayerKind.PARENTS and d.amount == 0 and d.number is None
+    ]
+    credit_notes = result.credit_notes
+    claim = result.claim
     return MonthSummary(
         month=month,
         children_billed=sum(1 for s in result.statements if s.days_enrolled > 0),
         invoices=len(result.invoices),
-        invoiced=_by_kind((i.payer, i.amount) for i in result.invoices),
+        invoiced=_by_kind((d.payer, d.amount) for d in result.documents),
         corrections=len(result.corrections),
         corrected=_by_kind((c.payer, c.amount) for c in result.corrections),
+        credit_notes=PaymentTotals(
+            count=len(credit_notes), amount=sum((d.amount for d in credit_notes), _ZERO)
+        ),
+        municipal_invoices=sum(
+            1
+            for d in result.documents
+            if d.kind is DocumentKind.INVOICE and d.child_code is None and d.number is not None
+        ),
+        claim=PaymentTotals()
+        if claim is None
+        else PaymentTotals(count=len(claim.entries), amount=claim.amount),
         slips=_totals(slips),
         direct_debits=_totals(debits),
         nothing_to_pay=len(zero),
@@ -534,7 +580,9 @@ def _bill_and_write(
     progress: DemoProgress | None,
 ) -> list[MonthSummary]:
     _store_records(store, sample)
-    organisation = BillingOrganisation(id=sample.kindergarten.id, rules=sample.rules)
+    organisation = BillingOrganisation(
+        id=sample.kindergarten.id, rules=sample.rules, zero_invoices=ZeroInvoices.UNNUMBERED
+    )
     calendar = sample.rules.calendar
     first, second = sample.months
     months: list[MonthSummary] = []
@@ -591,5 +639,5 @@ def run_demo(
         files=tuple(files),
     )
     text = json.dumps(summary.to_document(), ensure_ascii=False, indent=2)
-    (out / SUMMARY_NAME).write_text(text + "\n", encoding="utf-8")
+    write_bytes(out / SUMMARY_NAME, (text + "\n").encode())
     return summary

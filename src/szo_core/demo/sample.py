@@ -720,9 +720,19 @@ class _Builder:
             and self._billed_in_first(code)
         ]
         wanted = max(1, self.count // 100)
+        paying = 0  # decisions with something to pay (above the first class) seen so far
         for old in rng.sample(candidates, min(wanted, len(candidates))):
             old_class = old.payment_class or 9
-            new_class = old_class - 1 if old_class > 1 else 3
+            # The first of every three that pay something moves to the first class
+            # (nothing to pay): the refund for the first month exceeds the second
+            # month's fee, and the parents get a credit note (dobropis).  The others
+            # move one class down (the first class up to the third).
+            if old_class > 1:
+                paying += 1
+            if old_class > 1 and paying % 3 == 1:
+                new_class = 1
+            else:
+                new_class = old_class - 1 if old_class > 1 else 3
             issued = self.second.first + timedelta(days=rng.randint(1, 6))
             replacement = attrs.evolve(
                 old,

@@ -6,7 +6,10 @@ the old one).  :func:`corrections` recomputes each past month that was billed
 with the records now in force, compares each payer's amount due with what was
 billed for that month (the original bill **plus any corrections already
 billed** for it), and returns one :class:`CorrectionLine` per payer and month
-whose amounts differ, to be billed in the current month.
+whose amounts differ, to be billed in the current month.  ``months=`` narrows
+the recomputation to the months whose inputs changed, and names months nothing
+was billed for yet (a late record), which are then billed in full.
+:func:`differences` is the comparison alone, for statements computed elsewhere.
 
 Because earlier corrections count as billed, nothing is corrected twice, and
 calling it again with the same inputs gives the same lines (it is pure and
@@ -36,6 +39,15 @@ idempotent).  A storage layer records the lines it bills as new
 ...                     FeeRules(host_municipality=61))
 >>> [(str(x.payer), x.amount) for x in lines]  # 0.35 × 500 = 175.00: 90.00 back
 [('parents', Decimal('-90.00')), ('municipality', Decimal('90.00'))]
+
+A late record: the child was entered after September was billed, so nothing
+was billed for it; ``months=`` names September and it is billed in full:
+
+>>> late = corrections(Month(2026, 10), child, (), {Month(2026, 9): inputs},
+...                    FeeRules(host_municipality=61), months=[Month(2026, 9)])
+>>> [(str(x.payer), x.billed, x.due) for x in late]
+[('parents', Decimal('0.00'), Decimal('175.00')),
+ ('municipality', Decimal('0.00'), Decimal('325.00'))]
 """
 
 from __future__ import annotations
@@ -50,10 +62,10 @@ from szo_core.errors import FeeRuleError
 from szo_core.fees.engine import compute
 from szo_core.fees.inputs import FeeInputs
 from szo_core.fees.rules import FeeRules
-from szo_core.fees.statement import PayerKind
+from szo_core.fees.statement import FeeStatement, PayerKind
 from szo_core.model import Child
 
-__all__ = ["BilledAmount", "CorrectionLine", "Recompute", "corrections"]
+__all__ = ["BilledAmount", "CorrectionLine", "Recompute", "corrections", "differences"]
 
 _ZERO = Decimal("0.00")
 _RANK = {kind: i for i, kind in enumerate(PayerKind)}
@@ -168,25 +180,32 @@ def corrections(
     billed: Iterable[BilledAmount],
     recompute: Recompute,
     rules: FeeRules,
+    *,
+    months: Iterable[Month] | None = None,
 ) -> tuple[CorrectionLine, ...]:
     """The correction lines for ``child`` to bill in ``current_month``.
 
-    Every month before ``current_month`` that appears in ``billed`` is
-    recomputed with :func:`~szo_core.fees.compute` and the inputs ``recompute``
-    gives for it (the decisions now in force, superseded ones included so the
-    engine can drop them).  For each payer of that month, the difference
-    between what is due now and what was billed (original bill plus earlier
-    corrections) becomes one line; a payer who is due nothing now but was
-    billed gets the full amount back, and a new payer gets the full amount.
+    Every month to recompute (by default, every month before ``current_month``
+    that appears in ``billed``) is computed with :func:`~szo_core.fees.compute`
+    and the inputs ``recompute`` gives for it (the decisions now in force,
+    superseded ones included so the engine can drop them).  For each payer of
+    that month, the difference between what is due now and what was billed
+    (original bill plus earlier corrections) becomes one line; a payer who is
+    due nothing now but was billed gets the full amount back, and a new payer
+    gets the full amount.
 
     Args:
-        current_month: The month being billed now; later months in ``billed`` are ignored.
+        current_month: The month being billed now; later months are ignored.
         child: The child record.
         billed: Amounts billed so far for this child, per month and payer,
             including corrections already billed (their ``month`` is the
             original month).
         recompute: The inputs for a past month, as a callable or a mapping.
         rules: The fee configuration.
+        months: The months to recompute.  A month here that nothing was billed
+            for (a late record: the child was entered after the month was
+            billed) is billed in full (billed 0.00); a billed month left out is
+            not recomputed (its inputs did not change).  None: every billed month.
 
     Returns:
         Lines ordered by original month, then payer kind and id; none when
@@ -194,10 +213,23 @@ def corrections(
 
     Raises:
         szo_core.errors.FeeRuleError: ``fees.corrections.no_inputs`` when a
-            mapping has no inputs for a billed month.
+            mapping has no inputs for a month to recompute.
 
-    See the module example.
+    See the module examples.
     """
+    per_month = _billed_per_month(current_month, billed)
+    wanted = sorted(per_month) if months is None else sorted(set(months))
+    statements = {
+        month: compute(month, child, _inputs_for(recompute, month), rules)
+        for month in wanted
+        if month < current_month
+    }
+    return differences(current_month, child.code, per_month, statements)
+
+
+def _billed_per_month(
+    current_month: Month, billed: Iterable[BilledAmount]
+) -> dict[Month, dict[tuple[PayerKind, str], Decimal]]:
     per_month: dict[Month, dict[tuple[PayerKind, str], Decimal]] = {}
     for entry in billed:
         if entry.month >= current_month:
@@ -205,10 +237,44 @@ def corrections(
         payers = per_month.setdefault(entry.month, {})
         key = (entry.payer, entry.payer_id)
         payers[key] = payers.get(key, _ZERO) + entry.amount
+    return per_month
+
+
+def differences(
+    current_month: Month,
+    child_code: int,
+    billed: Mapping[Month, Mapping[tuple[PayerKind, str], Decimal]] | Iterable[BilledAmount],
+    statements: Mapping[Month, FeeStatement],
+) -> tuple[CorrectionLine, ...]:
+    """The correction lines between what was billed and the recomputed ``statements``.
+
+    The pure half of :func:`corrections`, for a caller that computed the
+    statements itself (a billing run keeps them for its lists).  Only the
+    months in ``statements`` before ``current_month`` are compared.
+
+    Args:
+        current_month: The month being billed now.
+        child_code: The child.
+        billed: What was billed so far, as :class:`BilledAmount` s or already
+            summed per month and ``(payer kind, payer id)``.
+        statements: The recomputed statement of each month to correct.
+
+    >>> from szo_core.fees.statement import FeeStatement
+    >>> empty = FeeStatement(month=Month(2026, 9), child_code=7, days_in_month=22,
+    ...     days_enrolled=0, price=Decimal(0), food_deduction=Decimal(0),
+    ...     total=Decimal("0.00"), lines=())
+    >>> was = [BilledAmount(month=Month(2026, 9), payer=PayerKind.PARENTS, payer_id="7",
+    ...                     amount=Decimal("265.00"))]
+    >>> [x.amount for x in differences(Month(2026, 10), 7, was, {Month(2026, 9): empty})]
+    [Decimal('-265.00')]
+    """
+    per_month = billed if isinstance(billed, Mapping) else _billed_per_month(current_month, billed)
     result: list[CorrectionLine] = []
-    for month in sorted(per_month):
-        was = per_month[month]
-        statement = compute(month, child, _inputs_for(recompute, month), rules)
+    for month in sorted(statements):
+        if month >= current_month:
+            continue
+        statement = statements[month]
+        was = per_month.get(month, {})
         due = statement.payer_totals()
         decision_ids = tuple(
             dict.fromkeys(line.decision_id for line in statement.lines if line.decision_id)
@@ -221,7 +287,7 @@ def corrections(
                     CorrectionLine(
                         month=current_month,
                         original_month=month,
-                        child_code=child.code,
+                        child_code=child_code,
                         payer=key[0],
                         payer_id=key[1],
                         billed=before,

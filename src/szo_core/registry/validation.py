@@ -21,6 +21,7 @@ code                            when
 ``iban.invalid``                an IBAN (mandate, e-invoice, guardian) is not valid
 ``municipality.missing``        a kindergarten child has no municipality of residence
 ``municipality.unknown``        the municipality code is not in the register
+``regresor.unknown``            the regresor is not among the regresors given
 ``payer.missing``               a child that pays alone has no payer
 ``payer.not_guardian``          the payer is a guardian not linked to the child
 ``applicant.not_guardian``      the applicant is a guardian not linked to the child
@@ -37,9 +38,16 @@ code                            when
 ``payment_group.payer_differs`` a member's own payer is not the lead's
 ==============================  ======================================================
 
+The three residence codes apply to the child's first residence (fields
+``municipality_code`` and ``regresor_id``) and to each dated move
+(``residence_changes[0].municipality_code`` ...), whose message starts with the
+day of the move.  ``regresor.unknown`` is checked only when the regresors are
+given (``regresors=``).
+
 Warnings (``report.warnings``): ``card_number.duplicate``,
 ``birth_date.emso_mismatch``, ``sex.emso_mismatch``, ``sex.suggested`` (no sex,
-first name ending in -a), ``exit_date.before_enrollment``.
+first name ending in -a).  An exit date before the enrollment date is refused by
+:class:`~szo_core.model.Child` itself (``child.exit.before_enrollment``).
 
 >>> from datetime import date
 >>> from szo_core.model import Child
@@ -53,7 +61,8 @@ The last name is missing. (child 1: last_name)
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
+from datetime import date
 
 import attrs
 
@@ -68,6 +77,7 @@ from szo_core.model import (
     Payer,
     PayerKind,
     PaymentMethod,
+    Regresor,
     municipality,
 )
 from szo_core.registry.codes import check_code
@@ -222,26 +232,61 @@ def _delivery(delivery: InvoiceDelivery, child: Child) -> Iterator[Issue]:
     yield from _iban(delivery.iban, _child_where(child, "delivery.iban"))
 
 
-def _municipality(child: Child, config: RegistryConfig) -> Iterator[Issue]:
-    if child.municipality_code is None:
+def _residence(
+    child: Child,
+    config: RegistryConfig,
+    regresor_ids: Collection[str] | None,
+    entry: tuple[int | None, str | None],
+    field: str = "",
+    since: date | None = None,
+) -> Iterator[Issue]:
+    """Check one residence: the child's first one, or the dated move at ``field``."""
+    code, regresor_id = entry
+    sl_when = "" if since is None else f"Selitev od {since:%d. %m. %Y}: "
+    en_when = "" if since is None else f"Move from {since.isoformat()}: "
+    if code is None:
         if config.organisation_kind is OrganisationKind.KINDERGARTEN:
             yield _issue(
                 "municipality.missing",
                 _E,
-                "Občina stalnega prebivališča manjka (plača razliko do cene programa).",
-                "The municipality of residence is missing (it pays the rest of the price).",
-                _child_where(child, "municipality_code"),
+                sl_when + "Občina stalnega prebivališča manjka (plača razliko do cene programa).",
+                en_when
+                + "The municipality of residence is missing (it pays the rest of the price).",
+                _child_where(child, field + "municipality_code"),
             )
-        return
-    try:
-        municipality(child.municipality_code)
-    except ValidationError:
+    else:
+        try:
+            municipality(code)
+        except ValidationError:
+            yield _issue(
+                "municipality.unknown",
+                _E,
+                sl_when + f"Občine s šifro {code} ni v registru občin.",
+                en_when + f"There is no municipality with code {code} in the register.",
+                _child_where(child, field + "municipality_code"),
+            )
+    if regresor_ids is not None and regresor_id is not None and regresor_id not in regresor_ids:
         yield _issue(
-            "municipality.unknown",
+            "regresor.unknown",
             _E,
-            f"Občine s šifro {child.municipality_code} ni v registru občin.",
-            f"There is no municipality with code {child.municipality_code} in the register.",
-            _child_where(child, "municipality_code"),
+            sl_when + f"Plačnika razlike (regresorja) {regresor_id} ni med regresorji.",
+            en_when + f"The regresor {regresor_id} is not among the regresors.",
+            _child_where(child, field + "regresor_id"),
+        )
+
+
+def _residences(
+    child: Child, config: RegistryConfig, regresor_ids: Collection[str] | None
+) -> Iterator[Issue]:
+    yield from _residence(child, config, regresor_ids, (child.municipality_code, child.regresor_id))
+    for index, move in enumerate(child.residence_changes):
+        yield from _residence(
+            child,
+            config,
+            regresor_ids,
+            (move.municipality_code, move.regresor_id),
+            f"residence_changes[{index}].",
+            move.valid_from,
         )
 
 
@@ -282,22 +327,9 @@ def _suggest_sex(child: Child) -> Iterator[Issue]:
     )
 
 
-def _dates(child: Child) -> Iterator[Issue]:
-    if (
-        child.enrollment_date is not None
-        and child.exit_date is not None
-        and child.exit_date < child.enrollment_date
-    ):
-        yield _issue(
-            "exit_date.before_enrollment",
-            _W,
-            "Datum izpisa je pred datumom vpisa.",
-            "The exit date is before the enrollment date.",
-            _child_where(child, "exit_date"),
-        )
-
-
-def _child_issues(child: Child, config: RegistryConfig) -> Iterator[Issue]:
+def _child_issues(
+    child: Child, config: RegistryConfig, regresor_ids: Collection[str] | None
+) -> Iterator[Issue]:
     try:
         check_code(child.code, config=config)
     except ValidationError:
@@ -314,7 +346,7 @@ def _child_issues(child: Child, config: RegistryConfig) -> Iterator[Issue]:
         yield from _address(child.temporary_address, _child_where(child, "temporary_address"))
     yield from _emso(child.emso, _child_where(child, "emso"))
     yield from _tax_number(child.tax_number, _child_where(child, "tax_number"))
-    yield from _municipality(child, config)
+    yield from _residences(child, config, regresor_ids)
     if not child.is_payment_group_member:
         # A member pays through its group: the lead's payer, instrument and delivery.
         if child.payer is None:
@@ -331,10 +363,20 @@ def _child_issues(child: Child, config: RegistryConfig) -> Iterator[Issue]:
     yield from _linked_guardian(child.applicant, child, "applicant", "Vlagatelj", "applicant")
     yield from _against_emso(child)
     yield from _suggest_sex(child)
-    yield from _dates(child)
 
 
-def validate_child(child: Child, *, config: RegistryConfig = _DEFAULT) -> ValidationReport:
+def _regresor_ids(child: Child, regresors: Iterable[Regresor] | None) -> set[str] | None:
+    if regresors is None:
+        return None
+    return {r.id for r in regresors if r.organisation_id == child.organisation_id}
+
+
+def validate_child(
+    child: Child,
+    *,
+    config: RegistryConfig = _DEFAULT,
+    regresors: Iterable[Regresor] | None = None,
+) -> ValidationReport:
     """Check one child record and return every error and warning.
 
     The checks that need other records (duplicates, payment groups) are in
@@ -343,8 +385,21 @@ def validate_child(child: Child, *, config: RegistryConfig = _DEFAULT) -> Valida
     Args:
         child: The record.
         config: The registry settings (code width, kind of organisation).
+        regresors: The organisation's regresors; when given, the child's
+            regresor and those of its moves must be among them
+            (``regresor.unknown``).
+
+    >>> from datetime import date
+    >>> from szo_core.model import ResidenceChange
+    >>> moved = Child(organisation_id="o", code=1, municipality_code=61, residence_changes=(
+    ...     ResidenceChange(valid_from=date(2026, 10, 1), municipality_code=999),))
+    >>> (issue,) = [i for i in validate_child(moved).errors if i.code == "municipality.unknown"]
+    >>> issue.where.field
+    'residence_changes[0].municipality_code'
+    >>> issue.en
+    'Move from 2026-10-01: There is no municipality with code 999 in the register.'
     """
-    return ValidationReport.of(_child_issues(child, config))
+    return ValidationReport.of(_child_issues(child, config, _regresor_ids(child, regresors)))
 
 
 def validate_guardian(guardian: Guardian) -> ValidationReport:
@@ -444,6 +499,7 @@ def validate_registry(
     *,
     guardians: Iterable[Guardian] = (),
     config: RegistryConfig = _DEFAULT,
+    regresors: Iterable[Regresor] | None = None,
 ) -> ValidationReport:
     """Check all records of an organisation, each one and across them.
 
@@ -451,6 +507,8 @@ def validate_registry(
         children: All children of the organisation.
         guardians: All guardians.
         config: The registry settings.
+        regresors: All regresors; when given, every child's regresors must be
+            among them (see :func:`validate_child`).
 
     Returns:
         Every error and warning: per record (as :func:`validate_child` and
@@ -463,9 +521,10 @@ def validate_registry(
     'The same card number is also used by child 2. (child 1: card_number)'
     """
     items = tuple(children)
+    known = None if regresors is None else tuple(regresors)
     report = ValidationReport()
     for child in items:
-        report += validate_child(child, config=config)
+        report += validate_child(child, config=config, regresors=known)
     for guardian in guardians:
         report += validate_guardian(guardian)
     report += ValidationReport.of(

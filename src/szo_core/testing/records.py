@@ -76,7 +76,9 @@ __all__ = [
     "programs",
     "regresors",
     "reservations",
+    "residence_changes",
     "tax_numbers",
+    "taxpayer_changes",
 ]
 
 _ALPHABET = "abcdefghijklmnoprstuvzčšžćđABCDEFGHIJKLMNOPRSTUVZČŠŽ0123456789 .-/,'"
@@ -258,23 +260,41 @@ def _assignments() -> st.SearchStrategy[tuple[GroupAssignment, ...]]:
     )
 
 
-def _residence_changes() -> st.SearchStrategy[tuple[ResidenceChange, ...]]:
+def residence_changes(
+    *, min_size: int = 0, max_size: int = 3
+) -> st.SearchStrategy[tuple[ResidenceChange, ...]]:
+    """A child's residence history: moves on distinct days, sorted, from 2000 on.
+
+    Municipality codes are 1 ... 213 or None; regresor ids are short ids or None.
+
+    Args:
+        min_size: The fewest changes.
+        max_size: The most changes.
+    """
     item = st.builds(
         ResidenceChange,
         valid_from=_dates(date(2000, 1, 1)),
         municipality_code=st.one_of(st.none(), st.integers(1, 213)),
         regresor_id=st.one_of(st.none(), _ids()),
     )
-    return st.lists(item, max_size=3, unique_by=lambda r: r.valid_from).map(
-        lambda items: tuple(sorted(items, key=lambda r: r.valid_from))
-    )
+    return st.lists(
+        item, min_size=min_size, max_size=max_size, unique_by=lambda r: r.valid_from
+    ).map(lambda items: tuple(sorted(items, key=lambda r: r.valid_from)))
 
 
-def _taxpayer_changes() -> st.SearchStrategy[tuple[TaxpayerChange, ...]]:
+def taxpayer_changes(
+    *, min_size: int = 0, max_size: int = 3
+) -> st.SearchStrategy[tuple[TaxpayerChange, ...]]:
+    """Changes of the parents' tax status on distinct days, sorted, from 2000 on.
+
+    Args:
+        min_size: The fewest changes.
+        max_size: The most changes.
+    """
     item = st.builds(TaxpayerChange, valid_from=_dates(date(2000, 1, 1)), taxpayers=st.booleans())
-    return st.lists(item, max_size=3, unique_by=lambda t: t.valid_from).map(
-        lambda items: tuple(sorted(items, key=lambda t: t.valid_from))
-    )
+    return st.lists(
+        item, min_size=min_size, max_size=max_size, unique_by=lambda t: t.valid_from
+    ).map(lambda items: tuple(sorted(items, key=lambda t: t.valid_from)))
 
 
 def _attendance() -> st.SearchStrategy[tuple[date | None, date | None]]:
@@ -325,7 +345,7 @@ def children(
         temporary_address=st.one_of(st.none(), addresses()),
         municipality_code=st.one_of(st.none(), st.integers(1, 213)),
         regresor_id=st.one_of(st.none(), _ids()),
-        residence_changes=_residence_changes(),
+        residence_changes=residence_changes(),
         groups=_assignments(),
         adapted_program=st.booleans(),
         special_needs=st.booleans(),
@@ -338,7 +358,7 @@ def children(
         attendance=_attendance(),
         exit_notice_on=st.one_of(st.none(), _dates()),
         parents_taxpayers=st.booleans(),
-        taxpayer_changes=_taxpayer_changes(),
+        taxpayer_changes=taxpayer_changes(),
         family_order=st.one_of(st.none(), st.integers(1, 12)),
         newcomer=st.booleans(),
         went_to_other_kindergarten=st.booleans(),

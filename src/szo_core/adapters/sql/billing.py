@@ -1,20 +1,29 @@
 """SQL billing storage: :mod:`szo_core.billing.ports` on SQLite and PostgreSQL.
 
-Five tables join :data:`szo_core.adapters.sql.metadata` (created by the
-migration ``0002_billing``):
+These tables join :data:`szo_core.adapters.sql.metadata` (created by the
+migrations ``0002_billing`` and ``0005_billing_year``):
 
 * ``szo_billing_run``: one row per organisation and month (primary key
   ``(organisation_id, id)`` and a **unique constraint on
-  ``(organisation_id, month)``**), with a ``version`` for optimistic updates;
-* ``szo_invoice`` (primary key ``(organisation_id, year, serial)``, so an
-  invoice number cannot be issued twice) and ``szo_invoice_line``;
-* ``szo_invoice_counter``: the last serial per organisation and year, updated
-  in the run's transaction (a rollback gives the numbers back);
-* ``szo_billed``: what each run billed per child, month and payer;
+  ``(organisation_id, month)``**), with a ``version`` for optimistic updates
+  and the state of its output files;
+* ``szo_billing_document`` (primary key ``(organisation_id, run_id,
+  position)``, and a **unique constraint on ``(organisation_id, kind, year,
+  serial)``**, so a number cannot be issued twice in its series; unnumbered
+  documents have no serial), ``szo_billing_document_line`` and
+  ``szo_billing_document_entry`` (the lists of children);
+* ``szo_billing_counter``: the last serial per organisation, series and year,
+  updated in the run's transaction (a rollback gives the numbers back);
+* ``szo_billed``: what each run billed per child, month and payer, with the
+  number of the document that carried it;
+* ``szo_billing_fingerprint``: the fingerprint of each child's month each run
+  computed;
 * ``szo_billing_run_decision``: the decisions a run used.
 
-Invoices, billed amounts and used decisions belong to their run (``ON DELETE
-CASCADE``).  Months are stored as ``YYYY-MM`` text, which sorts like months.
+Documents, billed amounts, fingerprints and used decisions belong to their run
+(``ON DELETE CASCADE``), so removing an open run brings back the fingerprints
+of the runs before it.  Months are stored as ``YYYY-MM`` text, which sorts
+like months, and so do run ids.
 
 Concurrency: :meth:`SqlBillingRepository.claim` takes, on PostgreSQL, a
 transaction-scoped advisory lock on the organisation
@@ -22,7 +31,7 @@ transaction-scoped advisory lock on the organisation
 :class:`~szo_core.errors.BillingConflict` at once instead of waiting); on
 SQLite it takes the database's write lock with a zero busy timeout (SQLite has
 one writer at a time, so any concurrent billing run of the file conflicts).
-The unique constraint backs both up: of two runs that got past the claim, the
+The unique constraints back both up: of two runs that got past the claim, the
 second to commit fails.
 
 >>> from datetime import date
@@ -41,12 +50,13 @@ second to commit fails.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Collection, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import attrs
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     ColumnElement,
     Date,
@@ -75,29 +85,44 @@ from szo_core.adapters.sql.uow import SqlStore, SqlUnitOfWork
 from szo_core.billing.records import (
     BilledEntry,
     BillingRun,
+    CorrectedDocument,
+    DocumentKind,
+    FilesState,
+    Fingerprint,
     Invoice,
     InvoiceLine,
+    ListEntry,
     RunStatus,
 )
 from szo_core.calendar import Month
 from szo_core.fees import PayerKind
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine, RowMapping
+    from sqlalchemy import Engine
 
 __all__ = [
     "SqlBillingRepository",
     "SqlBillingStore",
     "SqlBillingUnitOfWork",
     "billed",
+    "billing_counter",
+    "billing_fingerprint",
     "billing_run",
     "billing_run_decision",
-    "invoice",
-    "invoice_counter",
-    "invoice_line",
+    "document",
+    "document_entry",
+    "document_line",
 ]
 
 _RUN_FK = (["organisation_id", "run_id"], ["szo_billing_run.organisation_id", "szo_billing_run.id"])
+_DOCUMENT_FK = (
+    ["organisation_id", "run_id", "position"],
+    [
+        "szo_billing_document.organisation_id",
+        "szo_billing_document.run_id",
+        "szo_billing_document.position",
+    ],
+)
 
 billing_run = Table(
     "szo_billing_run",
@@ -111,45 +136,53 @@ billing_run = Table(
     Column("total", ExactDecimal, nullable=False),
     Column("closed_on", Date, nullable=True),
     Column("version", BigInteger, nullable=False),
+    Column("credit_note_count", Integer, nullable=False, server_default="0"),
+    Column("files_state", Text, nullable=False, server_default="none"),
+    Column("files_digest", Text, nullable=True),
     UniqueConstraint("organisation_id", "month"),
 )
 """Billing runs (:class:`~szo_core.billing.BillingRun`): one per organisation and month."""
 
-invoice_counter = Table(
-    "szo_invoice_counter",
+billing_counter = Table(
+    "szo_billing_counter",
     metadata,
     Column("organisation_id", Text, primary_key=True),
+    Column("series", Text, primary_key=True),
     Column("year", Integer, primary_key=True, autoincrement=False),
     Column("last_serial", BigInteger, nullable=False),
 )
-"""The last invoice serial used per organisation and year."""
+"""The last serial used per organisation, series (invoices, credit notes) and year."""
 
-invoice = Table(
-    "szo_invoice",
+document = Table(
+    "szo_billing_document",
     metadata,
     Column("organisation_id", Text, primary_key=True),
-    Column("year", Integer, primary_key=True, autoincrement=False),
-    Column("serial", BigInteger, primary_key=True, autoincrement=False),
-    Column("run_id", Text, nullable=False),
+    Column("run_id", Text, primary_key=True),
+    Column("position", Integer, primary_key=True, autoincrement=False),
+    Column("kind", Text, nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("serial", BigInteger, nullable=True),
+    Column("number", Text, nullable=True),
     Column("month", Text, nullable=False),
-    Column("child_code", BigInteger, nullable=False),
+    Column("child_code", BigInteger, nullable=True),
     Column("payer_kind", Text, nullable=False),
     Column("payer_id", Text, nullable=False),
     Column("amount", ExactDecimal, nullable=False),
-    Column("reference", Text, nullable=False),
+    Column("reference", Text, nullable=True),
     Column("issued_on", Date, nullable=False),
+    Column("corrects", Text, nullable=False),
     ForeignKeyConstraint(*_RUN_FK, ondelete="CASCADE"),
-    Index(None, "organisation_id", "run_id"),
+    UniqueConstraint("organisation_id", "kind", "year", "serial"),
 )
-"""Invoices (:class:`~szo_core.billing.Invoice`), keyed by number."""
+"""Documents (:class:`~szo_core.billing.Invoice`): invoices, credit notes, the state's claim."""
 
-invoice_line = Table(
-    "szo_invoice_line",
+document_line = Table(
+    "szo_billing_document_line",
     metadata,
     Column("organisation_id", Text, primary_key=True),
-    Column("year", Integer, primary_key=True, autoincrement=False),
-    Column("serial", BigInteger, primary_key=True, autoincrement=False),
+    Column("run_id", Text, primary_key=True),
     Column("position", Integer, primary_key=True, autoincrement=False),
+    Column("line", Integer, primary_key=True, autoincrement=False),
     Column("kind", Text, nullable=False),
     Column("description", Text, nullable=False),
     Column("amount", ExactDecimal, nullable=False),
@@ -157,13 +190,32 @@ invoice_line = Table(
     Column("end_date", Date, nullable=True),
     Column("original_month", Text, nullable=True),
     Column("decision_ids", Text, nullable=False),
-    ForeignKeyConstraint(
-        ["organisation_id", "year", "serial"],
-        ["szo_invoice.organisation_id", "szo_invoice.year", "szo_invoice.serial"],
-        ondelete="CASCADE",
-    ),
+    ForeignKeyConstraint(*_DOCUMENT_FK, ondelete="CASCADE"),
 )
-"""Invoice lines, in order (owned by ``szo_invoice``)."""
+"""Document lines, in order (owned by ``szo_billing_document``)."""
+
+document_entry = Table(
+    "szo_billing_document_entry",
+    metadata,
+    Column("organisation_id", Text, primary_key=True),
+    Column("run_id", Text, primary_key=True),
+    Column("position", Integer, primary_key=True, autoincrement=False),
+    Column("entry", Integer, primary_key=True, autoincrement=False),
+    Column("child_code", BigInteger, nullable=False),
+    Column("child_name", Text, nullable=False),
+    Column("applicant", Text, nullable=False),
+    Column("month", Text, nullable=False),
+    Column("correction", Boolean, nullable=False),
+    Column("days", Integer, nullable=False),
+    Column("days_in_month", Integer, nullable=False),
+    Column("price", ExactDecimal, nullable=True),
+    Column("coefficient", ExactDecimal, nullable=True),
+    Column("billed", ExactDecimal, nullable=True),
+    Column("due", ExactDecimal, nullable=True),
+    Column("amount", ExactDecimal, nullable=False),
+    ForeignKeyConstraint(*_DOCUMENT_FK, ondelete="CASCADE"),
+)
+"""The lists of children of the municipalities' documents and the state's claim."""
 
 billed = Table(
     "szo_billed",
@@ -176,10 +228,24 @@ billed = Table(
     Column("payer_id", Text, primary_key=True),
     Column("amount", ExactDecimal, nullable=False),
     Column("billed_in", Text, nullable=False),
+    Column("document", Text, nullable=True),
     ForeignKeyConstraint(*_RUN_FK, ondelete="CASCADE"),
     Index(None, "organisation_id", "month"),
 )
 """What each run billed per child, month and payer (:class:`~szo_core.billing.BilledEntry`)."""
+
+billing_fingerprint = Table(
+    "szo_billing_fingerprint",
+    metadata,
+    Column("organisation_id", Text, primary_key=True),
+    Column("run_id", Text, primary_key=True),
+    Column("child_code", BigInteger, primary_key=True, autoincrement=False),
+    Column("month", Text, primary_key=True),
+    Column("digest", Text, nullable=False),
+    ForeignKeyConstraint(*_RUN_FK, ondelete="CASCADE"),
+    Index(None, "organisation_id", "month"),
+)
+"""Each run's fingerprint of each child's month (:class:`~szo_core.billing.Fingerprint`)."""
 
 billing_run_decision = Table(
     "szo_billing_run_decision",
@@ -192,6 +258,7 @@ billing_run_decision = Table(
 """The decisions each run used (locked when the run is closed)."""
 
 _SQLITE_BUSY = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED (extended codes masked to their base)
+_CHUNK = 500  # child codes per IN list
 
 
 def _run_row(run: BillingRun) -> dict[str, object]:
@@ -205,46 +272,111 @@ def _run_row(run: BillingRun) -> dict[str, object]:
         "total": run.total,
         "closed_on": run.closed_on,
         "version": run.version,
+        "credit_note_count": run.credit_note_count,
+        "files_state": str(run.files),
+        "files_digest": run.files_digest,
     }
 
 
-def _run_from(row: RowMapping) -> BillingRun:
+_RUN_COLUMNS = tuple(
+    billing_run.c[name]
+    for name in (
+        "organisation_id",
+        "id",
+        "month",
+        "status",
+        "issued_on",
+        "invoice_count",
+        "total",
+        "closed_on",
+        "version",
+        "credit_note_count",
+        "files_state",
+        "files_digest",
+    )
+)
+
+
+def _run_from(row: Sequence[Any]) -> BillingRun:
+    (
+        org,
+        run_id,
+        month,
+        status,
+        issued_on,
+        count,
+        total,
+        closed_on,
+        version,
+        credits,
+        files,
+        digest,
+    ) = row
     return BillingRun(
-        organisation_id=row["organisation_id"],
-        id=row["id"],
-        month=Month.parse(row["month"]),
-        status=RunStatus(row["status"]),
-        issued_on=row["issued_on"],
-        invoice_count=row["invoice_count"],
-        total=row["total"],
-        closed_on=row["closed_on"],
-        version=row["version"],
+        organisation_id=org,
+        id=run_id,
+        month=Month.parse(month),
+        status=RunStatus(status),
+        issued_on=issued_on,
+        invoice_count=count,
+        total=total,
+        closed_on=closed_on,
+        version=version,
+        credit_note_count=credits,
+        files=FilesState(files),
+        files_digest=digest,
     )
 
 
-def _invoice_row(i: Invoice) -> dict[str, object]:
+def _document_row(d: Invoice) -> dict[str, object]:
     return {
-        "organisation_id": i.organisation_id,
-        "year": i.year,
-        "serial": i.serial,
-        "run_id": i.run_id,
-        "month": str(i.month),
-        "child_code": i.child_code,
-        "payer_kind": str(i.payer),
-        "payer_id": i.payer_id,
-        "amount": i.amount,
-        "reference": i.reference,
-        "issued_on": i.issued_on,
+        "organisation_id": d.organisation_id,
+        "run_id": d.run_id,
+        "position": d.position,
+        "kind": str(d.kind),
+        "year": d.year,
+        "serial": d.serial,
+        "number": d.number,
+        "month": str(d.month),
+        "child_code": d.child_code,
+        "payer_kind": str(d.payer),
+        "payer_id": d.payer_id,
+        "amount": d.amount,
+        "reference": d.reference,
+        "issued_on": d.issued_on,
+        "corrects": json.dumps([[str(c.month), c.number] for c in d.corrects]),
     }
 
 
-def _line_rows(i: Invoice) -> list[dict[str, object]]:
+_DOCUMENT_COLUMNS = tuple(
+    document.c[name]
+    for name in (
+        "organisation_id",
+        "run_id",
+        "position",
+        "kind",
+        "year",
+        "serial",
+        "number",
+        "month",
+        "child_code",
+        "payer_kind",
+        "payer_id",
+        "amount",
+        "reference",
+        "issued_on",
+        "corrects",
+    )
+)
+
+
+def _line_rows(d: Invoice) -> list[dict[str, object]]:
     return [
         {
-            "organisation_id": i.organisation_id,
-            "year": i.year,
-            "serial": i.serial,
-            "position": position,
+            "organisation_id": d.organisation_id,
+            "run_id": d.run_id,
+            "position": d.position,
+            "line": number,
             "kind": line.kind,
             "description": line.description,
             "amount": line.amount,
@@ -253,37 +385,128 @@ def _line_rows(i: Invoice) -> list[dict[str, object]]:
             "original_month": None if line.original_month is None else str(line.original_month),
             "decision_ids": json.dumps(list(line.decision_ids)),
         }
-        for position, line in enumerate(i.lines)
+        for number, line in enumerate(d.lines)
     ]
 
 
-def _line_from(row: RowMapping) -> InvoiceLine:
-    original = row["original_month"]
+_LINE_COLUMNS = tuple(
+    document_line.c[name]
+    for name in (
+        "run_id",
+        "position",
+        "kind",
+        "description",
+        "amount",
+        "start_date",
+        "end_date",
+        "original_month",
+        "decision_ids",
+    )
+)
+
+
+def _line_from(row: Sequence[Any]) -> InvoiceLine:
+    _run, _position, kind, description, amount, start, end, original, decisions = row
     return InvoiceLine(
-        kind=row["kind"],
-        description=row["description"],
-        amount=row["amount"],
-        start=row["start_date"],
-        end=row["end_date"],
+        kind=kind,
+        description=description,
+        amount=amount,
+        start=start,
+        end=end,
         original_month=None if original is None else Month.parse(original),
-        decision_ids=tuple(json.loads(row["decision_ids"])),
+        decision_ids=tuple(json.loads(decisions)),
     )
 
 
-def _invoice_from(row: RowMapping, lines: Sequence[InvoiceLine]) -> Invoice:
+def _entry_rows(d: Invoice) -> list[dict[str, object]]:
+    return [
+        {
+            "organisation_id": d.organisation_id,
+            "run_id": d.run_id,
+            "position": d.position,
+            "entry": number,
+            "child_code": e.child_code,
+            "child_name": e.child_name,
+            "applicant": e.applicant,
+            "month": str(e.month),
+            "correction": e.correction,
+            "days": e.days,
+            "days_in_month": e.days_in_month,
+            "price": e.price,
+            "coefficient": e.coefficient,
+            "billed": e.billed,
+            "due": e.due,
+            "amount": e.amount,
+        }
+        for number, e in enumerate(d.entries)
+    ]
+
+
+_ENTRY_COLUMNS = tuple(
+    document_entry.c[name]
+    for name in (
+        "run_id",
+        "position",
+        "child_code",
+        "child_name",
+        "applicant",
+        "month",
+        "correction",
+        "days",
+        "days_in_month",
+        "price",
+        "coefficient",
+        "billed",
+        "due",
+        "amount",
+    )
+)
+
+
+def _entry_from(row: Sequence[Any]) -> ListEntry:
+    (_run, _position, code, name, applicant, month, correction, days, in_month) = row[:9]
+    price, coefficient, was, due, amount = row[9:]
+    return ListEntry(
+        child_code=code,
+        child_name=name,
+        applicant=applicant,
+        month=Month.parse(month),
+        correction=bool(correction),
+        days=days,
+        days_in_month=in_month,
+        price=price,
+        coefficient=coefficient,
+        billed=was,
+        due=due,
+        amount=amount,
+    )
+
+
+def _document_from(
+    row: Sequence[Any], lines: Sequence[InvoiceLine], entries: Sequence[ListEntry]
+) -> Invoice:
+    (org, run_id, position, kind, year, serial, number, month, code) = row[:9]
+    payer, payer_id, amount, reference, issued_on, corrects = row[9:]
     return Invoice(
-        organisation_id=row["organisation_id"],
-        run_id=row["run_id"],
-        month=Month.parse(row["month"]),
-        year=row["year"],
-        serial=row["serial"],
-        child_code=row["child_code"],
-        payer=PayerKind(row["payer_kind"]),
-        payer_id=row["payer_id"],
-        amount=row["amount"],
-        reference=row["reference"],
-        issued_on=row["issued_on"],
+        organisation_id=org,
+        run_id=run_id,
+        position=position,
+        kind=DocumentKind(kind),
+        year=year,
+        serial=serial,
+        number=number,
+        month=Month.parse(month),
+        child_code=code,
+        payer=PayerKind(payer),
+        payer_id=payer_id,
+        amount=amount,
+        reference=reference,
+        issued_on=issued_on,
         lines=tuple(lines),
+        entries=tuple(entries),
+        corrects=tuple(
+            CorrectedDocument(month=Month.parse(m), number=n) for m, n in json.loads(corrects)
+        ),
     )
 
 
@@ -297,24 +520,49 @@ def _billed_row(e: BilledEntry) -> dict[str, object]:
         "payer_id": e.payer_id,
         "amount": e.amount,
         "billed_in": str(e.billed_in),
+        "document": e.document,
     }
 
 
-def _billed_from(row: RowMapping) -> BilledEntry:
+_BILLED_COLUMNS = tuple(
+    billed.c[name]
+    for name in (
+        "organisation_id",
+        "run_id",
+        "child_code",
+        "month",
+        "payer_kind",
+        "payer_id",
+        "amount",
+        "billed_in",
+        "document",
+    )
+)
+
+
+def _billed_from(row: Sequence[Any]) -> BilledEntry:
+    org, run_id, code, month, payer, payer_id, amount, billed_in, number = row
     return BilledEntry(
-        organisation_id=row["organisation_id"],
-        run_id=row["run_id"],
-        child_code=row["child_code"],
-        month=Month.parse(row["month"]),
-        payer=PayerKind(row["payer_kind"]),
-        payer_id=row["payer_id"],
-        amount=row["amount"],
-        billed_in=Month.parse(row["billed_in"]),
+        organisation_id=org,
+        run_id=run_id,
+        child_code=code,
+        month=Month.parse(month),
+        payer=PayerKind(payer),
+        payer_id=payer_id,
+        amount=amount,
+        billed_in=Month.parse(billed_in),
+        document=number,
     )
 
 
+def _chunks(codes: Collection[int]) -> Iterable[list[int]]:
+    ordered = sorted(codes)
+    for start in range(0, len(ordered), _CHUNK):
+        yield ordered[start : start + _CHUNK]
+
+
 class SqlBillingRepository:
-    """Billing runs, invoices and billed amounts on the unit of work's connection."""
+    """Billing runs, documents, billed amounts and fingerprints on the unit of work's connection."""
 
     def __init__(self, uow: SqlUnitOfWork) -> None:
         self._uow = uow
@@ -358,23 +606,23 @@ class SqlBillingRepository:
         """Every run of the organisation, ordered by month."""
         t = billing_run
         with self._uow.guard("billing_runs"):
-            rows = self._uow.connection.execute(
-                select(t).where(t.c.organisation_id == organisation_id).order_by(t.c.month)
-            ).mappings()
+            rows = self._uow.rows(
+                select(*_RUN_COLUMNS)
+                .where(t.c.organisation_id == organisation_id)
+                .order_by(t.c.month)
+            )
             return tuple(_run_from(row) for row in rows)
 
     def find_run(self, organisation_id: str, month: Month) -> BillingRun | None:
         """The run of ``month``, or None."""
         t = billing_run
         with self._uow.guard("billing_runs"):
-            row = (
-                self._uow.connection.execute(
-                    select(t).where(t.c.organisation_id == organisation_id, t.c.month == str(month))
+            rows = self._uow.rows(
+                select(*_RUN_COLUMNS).where(
+                    t.c.organisation_id == organisation_id, t.c.month == str(month)
                 )
-                .mappings()
-                .first()
             )
-        return None if row is None else _run_from(row)
+        return _run_from(rows[0]) if rows else None
 
     def add_run(self, run: BillingRun) -> BillingRun:
         """Store a new run; a second run of the month raises ``storage.duplicate``."""
@@ -413,78 +661,115 @@ class SqlBillingRepository:
         return attrs.evolve(run, version=run.version + 1)
 
     def remove_run(self, run: BillingRun) -> None:
-        """Remove the run; its invoices, billed entries and decisions go with it."""
+        """Remove the run; everything it wrote goes with it (``ON DELETE CASCADE``)."""
         with self._uow.guard("billing_runs"):
             result = self._uow.connection.execute(delete(billing_run).where(self._versioned(run)))
             if result.rowcount != 1:
                 self._missing_or_stale(run)
 
-    def last_serial(self, organisation_id: str, year: int) -> int:
-        """The last invoice serial used in ``year`` (0 when none)."""
-        t = invoice_counter
+    def last_serial(
+        self, organisation_id: str, year: int, series: DocumentKind = DocumentKind.INVOICE
+    ) -> int:
+        """The last serial used in ``year`` in ``series`` (0 when none)."""
+        t = billing_counter
         with self._uow.guard("invoice_counters"):
             found = self._uow.connection.execute(
                 select(t.c.last_serial).where(
-                    t.c.organisation_id == organisation_id, t.c.year == year
+                    t.c.organisation_id == organisation_id,
+                    t.c.series == str(series),
+                    t.c.year == year,
                 )
             ).scalar_one_or_none()
         return 0 if found is None else int(found)
 
-    def set_last_serial(self, organisation_id: str, year: int, serial: int) -> None:
-        """Set the last invoice serial used in ``year`` (insert or update)."""
+    def set_last_serial(
+        self,
+        organisation_id: str,
+        year: int,
+        serial: int,
+        series: DocumentKind = DocumentKind.INVOICE,
+    ) -> None:
+        """Set the last serial used in ``year`` in ``series`` (insert or update)."""
         conn = self._uow.connection
         dialect_insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-        stmt = dialect_insert(invoice_counter).values(
-            organisation_id=organisation_id, year=year, last_serial=serial
+        stmt = dialect_insert(billing_counter).values(
+            organisation_id=organisation_id, series=str(series), year=year, last_serial=serial
         )
         stmt = stmt.on_conflict_do_update(
-            index_elements=["organisation_id", "year"], set_={"last_serial": serial}
+            index_elements=["organisation_id", "series", "year"], set_={"last_serial": serial}
         )
         with self._uow.guard("invoice_counters"):
             conn.execute(stmt)
 
-    def add_invoices(self, invoices: Iterable[Invoice]) -> None:
-        """Store new invoices with their lines (one INSERT per table)."""
-        batch = list(invoices)
+    def add_invoices(self, documents: Iterable[Invoice]) -> None:
+        """Store new documents with their lines and lists (one INSERT per table)."""
+        batch = list(documents)
         if not batch:
             return
-        lines = [row for i in batch for row in _line_rows(i)]
+        lines = [row for d in batch for row in _line_rows(d)]
+        entries = [row for d in batch for row in _entry_rows(d)]
         with self._uow.guard("invoices"):
             conn = self._uow.connection
-            conn.execute(insert(invoice), [_invoice_row(i) for i in batch])
+            conn.execute(insert(document), [_document_row(d) for d in batch])
             if lines:
-                conn.execute(insert(invoice_line), lines)
+                conn.execute(insert(document_line), lines)
+            if entries:
+                conn.execute(insert(document_entry), entries)
 
-    def _load(self, where: ColumnElement[bool]) -> tuple[Invoice, ...]:
-        i, ln = invoice, invoice_line
-        conn = self._uow.connection
+    def _load(self, *where: ColumnElement[bool]) -> tuple[Invoice, ...]:
+        d, ln, en = document, document_line, document_entry
+        joined = and_(
+            ln.c.organisation_id == d.c.organisation_id,
+            ln.c.run_id == d.c.run_id,
+            ln.c.position == d.c.position,
+        )
+        joined_entries = and_(
+            en.c.organisation_id == d.c.organisation_id,
+            en.c.run_id == d.c.run_id,
+            en.c.position == d.c.position,
+        )
         with self._uow.guard("invoices"):
-            rows = conn.execute(select(i).where(where).order_by(i.c.year, i.c.serial)).mappings()
-            heads = list(rows)
-            joined = select(ln).join(
-                i,
-                and_(
-                    ln.c.organisation_id == i.c.organisation_id,
-                    ln.c.year == i.c.year,
-                    ln.c.serial == i.c.serial,
-                ),
+            heads = self._uow.rows(
+                select(*_DOCUMENT_COLUMNS).where(*where).order_by(d.c.run_id, d.c.position)
             )
-            lines: dict[tuple[int, int], list[InvoiceLine]] = {}
-            for row in conn.execute(joined.where(where).order_by(ln.c.position)).mappings():
-                lines.setdefault((row["year"], row["serial"]), []).append(_line_from(row))
-        return tuple(_invoice_from(h, lines.get((h["year"], h["serial"]), ())) for h in heads)
+            lines: dict[tuple[str, int], list[InvoiceLine]] = {}
+            for row in self._uow.rows(
+                select(*_LINE_COLUMNS)
+                .join(d, joined)
+                .where(*where)
+                .order_by(ln.c.run_id, ln.c.position, ln.c.line)
+            ):
+                lines.setdefault((row[0], row[1]), []).append(_line_from(row))
+            entries: dict[tuple[str, int], list[ListEntry]] = {}
+            for row in self._uow.rows(
+                select(*_ENTRY_COLUMNS)
+                .join(d, joined_entries)
+                .where(*where)
+                .order_by(en.c.run_id, en.c.position, en.c.entry)
+            ):
+                entries.setdefault((row[0], row[1]), []).append(_entry_from(row))
+        return tuple(
+            _document_from(h, lines.get((h[1], h[2]), ()), entries.get((h[1], h[2]), ()))
+            for h in heads
+        )
 
     def invoices(self, organisation_id: str, run_id: str) -> tuple[Invoice, ...]:
-        """The invoices of a run, in number order."""
+        """The documents of a run, in position order."""
         return self._load(
-            and_(invoice.c.organisation_id == organisation_id, invoice.c.run_id == run_id)
+            document.c.organisation_id == organisation_id, document.c.run_id == run_id
         )
 
-    def invoices_of_year(self, organisation_id: str, year: int) -> tuple[Invoice, ...]:
-        """Every invoice numbered in ``year``, in number order."""
-        return self._load(
-            and_(invoice.c.organisation_id == organisation_id, invoice.c.year == year)
+    def invoices_of_year(
+        self, organisation_id: str, year: int, series: DocumentKind = DocumentKind.INVOICE
+    ) -> tuple[Invoice, ...]:
+        """Every document numbered in ``year`` in ``series``, in number order."""
+        found = self._load(
+            document.c.organisation_id == organisation_id,
+            document.c.kind == str(series),
+            document.c.year == year,
+            document.c.serial.is_not(None),
         )
+        return tuple(sorted(found, key=lambda d: d.serial or 0))
 
     def add_billed(self, entries: Iterable[BilledEntry]) -> None:
         """Store what a run billed."""
@@ -493,21 +778,73 @@ class SqlBillingRepository:
             with self._uow.guard("billed"):
                 self._uow.connection.execute(insert(billed), rows)
 
-    def billed(self, organisation_id: str, since: Month, before: Month) -> tuple[BilledEntry, ...]:
-        """Entries for months ``since`` <= month < ``before``."""
+    def billed(
+        self,
+        organisation_id: str,
+        since: Month,
+        before: Month,
+        *,
+        children: Collection[int] | None = None,
+    ) -> tuple[BilledEntry, ...]:
+        """Entries for months ``since`` <= month < ``before`` (of ``children``, if given)."""
         t = billed
+        where = [
+            t.c.organisation_id == organisation_id,
+            t.c.month >= str(since),
+            t.c.month < str(before),
+        ]
+        groups: Iterable[list[int] | None] = [None] if children is None else _chunks(children)
+        found: list[BilledEntry] = []
         with self._uow.guard("billed"):
-            rows = self._uow.connection.execute(
-                select(t).where(
+            for codes in groups:
+                condition = where if codes is None else [*where, t.c.child_code.in_(codes)]
+                found.extend(
+                    _billed_from(row)
+                    for row in self._uow.rows(select(*_BILLED_COLUMNS).where(*condition))
+                )
+        return tuple(
+            sorted(found, key=lambda e: (e.child_code, e.month, e.payer, e.payer_id, e.billed_in))
+        )
+
+    def add_fingerprints(self, fingerprints: Iterable[Fingerprint]) -> None:
+        """Store the fingerprints a run computed."""
+        rows = [
+            {
+                "organisation_id": f.organisation_id,
+                "run_id": f.run_id,
+                "child_code": f.child_code,
+                "month": str(f.month),
+                "digest": f.digest,
+            }
+            for f in fingerprints
+        ]
+        if rows:
+            with self._uow.guard("billing_fingerprints"):
+                self._uow.connection.execute(insert(billing_fingerprint), rows)
+
+    def fingerprints(
+        self, organisation_id: str, since: Month, before: Month
+    ) -> dict[tuple[int, Month], str]:
+        """The current fingerprint of each child's month (the latest run's)."""
+        t = billing_fingerprint
+        months: dict[str, Month] = {}
+        found: dict[tuple[int, Month], str] = {}
+        with self._uow.guard("billing_fingerprints"):
+            rows = self._uow.rows(
+                select(t.c.child_code, t.c.month, t.c.digest)
+                .where(
                     t.c.organisation_id == organisation_id,
                     t.c.month >= str(since),
                     t.c.month < str(before),
                 )
-            ).mappings()
-            found = [_billed_from(row) for row in rows]
-        return tuple(
-            sorted(found, key=lambda e: (e.child_code, e.month, e.payer, e.payer_id, e.billed_in))
-        )
+                .order_by(t.c.run_id)
+            )
+        for code, month_text, digest in rows:
+            month = months.get(month_text)
+            if month is None:
+                month = months[month_text] = Month.parse(month_text)
+            found[(code, month)] = digest  # later runs come later and win
+        return found
 
     def add_run_decisions(
         self, organisation_id: str, run_id: str, decision_ids: Iterable[str]
