@@ -130,6 +130,26 @@ def test_each_part_of_the_month_follows_its_municipality(build) -> None:
     assert s.total == Decimal("442.50")
 
 
+def test_absences_follow_the_food_rule_of_their_municipality(build) -> None:
+    # moves 61 -> 85 on 16. 9. 2026; 85 deducts food without notice, 61 only with notice.
+    # An unannounced absence 14.-18. 9.: 14. and 15. (61) keep the price, 16.-18. (85) deduct
+    # 3 × 2.50 = 7.50.  61: parents 0.53 × 250 = 132.50, SI-061 0.47 × 250 = 117.50;
+    # 85: 250 − 7.50 = 242.50, parents 0.53 × 242.50 = 128.525.  Parents 261.025 -> 261.03;
+    # total 492.50; SI-085 492.50 − 261.03 − 117.50 = 113.97
+    child = attrs.evolve(
+        build.child(),
+        residence_changes=(ResidenceChange(valid_from=date(2026, 9, 16), municipality_code=85),),
+    )
+    absent = build.absence(date(2026, 9, 14), date(2026, 9, 18), None)
+    r = rules(MunicipalRules(municipality=85, food=FoodDeductionRule(requires_notice=False)))
+    s = compute(SEP, child, build.inputs(build.decision("0.53"), absences=(absent,)), r)
+    assert s.payer_totals() == {
+        (P, "101"): Decimal("261.03"),
+        (M, "SI-061"): Decimal("117.50"),
+        (OTHER, "SI-085"): Decimal("113.97"),
+    }
+
+
 def test_a_decision_regresor_still_wins_after_a_move(build) -> None:
     # the decision names regresor "R-9": both parts go to it, 0.47 × 250 each (as the host
     # municipality's payer kind, then as another municipality's)

@@ -19,7 +19,7 @@ Decimal('0.77')
 """
 
 from szo_core.fees.corrections import BilledAmount, CorrectionLine, corrections
-from szo_core.fees.engine import Progress, compute, compute_month
+from szo_core.fees.engine import Progress, compute, compute_month, last_charged_day
 from szo_core.fees.inputs import FeeInputs
 from szo_core.fees.proration import effective_exit, month_facts, prorate
 from szo_core.fees.rules import (
@@ -86,6 +86,7 @@ __all__ = [
     "corrections",
     "default_sibling_scale",
     "effective_exit",
+    "last_charged_day",
     "month_facts",
     "prorate",
     "statements_to_records",

@@ -97,7 +97,7 @@ from szo_core.model import (
 )
 from szo_core.money import CENT
 
-__all__ = ["Progress", "compute", "compute_month"]
+__all__ = ["Progress", "compute", "compute_month", "last_charged_day"]
 
 Progress = Callable[[int, int], None]
 """A progress callback: ``progress(done, total)``."""
@@ -866,8 +866,12 @@ class _Computation:
                 food_rule_text = _FOOD_RULE[food_rule.mode]
                 if food_capped:
                     note = _with_note(note, _DAILY_CAP)
-                if absent > food_extra and self.facts.food_only:
-                    closed_food = count_between(self.facts.food_only, lo, hi)
+                food_only = self.facts.food_only
+                if absent > food_extra and food_only:
+                    closed_food = sum(
+                        count_between(self.absent, d, d)
+                        for d in food_only[bisect_left(food_only, lo) : bisect_right(food_only, hi)]
+                    )
                     if closed_food:
                         note = _with_note(note, f"{closed_food} closure day(s): food only")
                 if parents_food:
