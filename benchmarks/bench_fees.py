@@ -1,14 +1,19 @@
 """Benchmark: one month of fees for 1,000, 10,000 and 100,000 children.
 
-Run: ``.venv/bin/python benchmarks/bench_fees.py [--sizes 1000,10000,100000] [--repeat 5]
-[--collector paused|on]``
+Run: ``./run bench fees [--sizes 1000,10000,100000] [--repeat 5] [--collector paused|on]
+[--plain]``
 
 The mix is realistic for a large kindergarten network in July (the month with the
 most special cases): about 85 % of children have a decision, 10 % change
 decision mid-month, 4 % have a superseded decision, 18 % are siblings (2nd or
 3rd), 12 % have a summer or sick reservation, 40 % have absences, 6 % enroll or
 leave mid-month, 12 % live in another municipality, and two municipalities have
-extra discounts and reservation schemes.
+extra discounts and reservation schemes.  The year's facts (issue 10) add, drawn
+from a second seeded generator so the mix above stays the same: 2 % of children
+move to another municipality mid-month, 1 % change tax status mid-month, 1 %
+attend a private kindergarten and 0.5 % a developmental unit, 1 % are on a
+temporary exit, and municipality 61 charges unannounced absences (ZVrt-H).
+``--plain`` leaves the year's facts out (the mix of the earlier measurements).
 
 Printed: for each size, the time to build the inputs (the named baseline: the
 records' own constructors with their validators), the engine's time
@@ -51,6 +56,8 @@ import tracemalloc
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+import attrs
+
 import szo_core.fees.engine as fee_engine
 from szo_core.calendar import Month
 from szo_core.fees import (
@@ -62,6 +69,7 @@ from szo_core.fees import (
     MunicipalRules,
     ReservationScheme,
     SiblingInfo,
+    UnannouncedAbsenceCharge,
     compute_month,
 )
 from szo_core.model import (
@@ -70,9 +78,12 @@ from szo_core.model import (
     Decision,
     GroupAssignment,
     Program,
+    ProgramKind,
     ProgramPrice,
     Reservation,
     ReservationKind,
+    ResidenceChange,
+    TaxpayerChange,
 )
 
 MONTH = Month(2026, 7)
@@ -101,7 +112,7 @@ PROGRAMS = tuple(
     )
 )
 
-RULES = FeeRules(
+RULES_PLAIN = FeeRules(
     host_municipality=61,
     municipalities=(
         MunicipalRules(
@@ -147,7 +158,128 @@ RULES = FeeRules(
 )
 
 
+# The year's facts: a private kindergarten (reference: the public program I) and a
+# developmental unit (reference: II), temporary exits and ZVrt-H charges in 61.
+YEAR_PROGRAMS = (
+    *PROGRAMS,
+    Program(
+        organisation_id=ORG,
+        code="PI",
+        prices=(
+            ProgramPrice(
+                valid_from=date(2025, 9, 1), monthly=Decimal("780.00"), food_per_day=Decimal("2.60")
+            ),
+        ),
+        kind=ProgramKind.PRIVATE,
+        reference_program="I",
+    ),
+    Program(
+        organisation_id=ORG,
+        code="RO",
+        prices=(
+            ProgramPrice(
+                valid_from=date(2025, 9, 1),
+                monthly=Decimal("1380.00"),
+                food_per_day=Decimal("2.60"),
+            ),
+        ),
+        kind=ProgramKind.DEVELOPMENTAL_UNIT,
+        reference_program="II",
+    ),
+)
+_HOST = RULES_PLAIN.municipal(61)
+RULES = attrs.evolve(
+    RULES_PLAIN,
+    municipalities=(
+        attrs.evolve(
+            _HOST,
+            reservations=(
+                *_HOST.reservations,
+                ReservationScheme(kinds=(ReservationKind.TEMPORARY_EXIT,), rate=Decimal("0.50")),
+            ),
+            unannounced=(
+                UnannouncedAbsenceCharge(
+                    valid_from=date(2026, 1, 1),
+                    food=Decimal("3.00"),
+                    daily=Decimal("23.50"),
+                    daily_by_program={"I": Decimal("30.18")},
+                ),
+            ),
+        ),
+        RULES_PLAIN.municipal(85),
+    ),
+)
+
+
+def rules() -> FeeRules:
+    """The rules of the mix: with the year's (temporary exits, ZVrt-H) unless ``--plain``."""
+    return RULES if YEAR else RULES_PLAIN
+
+
+def _year_facts(rnd: random.Random, child: Child, inputs: FeeInputs) -> tuple[Child, FeeInputs]:
+    """Add the year's facts to one child of the plain mix (a separate generator)."""
+    first = MONTH.first
+    u = rnd.random()
+    if u < 0.02:  # moves mid-month
+        child = attrs.evolve(
+            child,
+            residence_changes=(
+                ResidenceChange(
+                    valid_from=first + timedelta(rnd.randint(1, 29)),
+                    municipality_code=85 if child.municipality_code == 61 else 61,
+                ),
+            ),
+        )
+    elif u < 0.03:  # tax status changes mid-month
+        child = attrs.evolve(
+            child,
+            taxpayer_changes=(
+                TaxpayerChange(valid_from=first + timedelta(rnd.randint(1, 29)), taxpayers=False),
+            ),
+        )
+    v = rnd.random()
+    if v < 0.015:  # a private kindergarten (1 %) or a developmental unit (0.5 %)
+        code = "PI" if v < 0.01 else "RO"
+        child = attrs.evolve(
+            child,
+            groups=(
+                GroupAssignment(valid_from=date(2025, 9, 1), group_code="Z", program_code=code),
+            ),
+        )
+    reservations = inputs.reservations
+    if rnd.random() < 0.01:  # on a temporary exit since a day in May, June or July
+        start = first - timedelta(rnd.randint(0, 75))
+        reservations = (
+            *reservations,
+            Reservation(
+                organisation_id=ORG,
+                id=f"{child.code}-t",
+                child_code=child.code,
+                kind=ReservationKind.TEMPORARY_EXIT,
+                start=start,
+                end=start + timedelta(rnd.randint(30, 120)),
+            ),
+        )
+    if reservations is not inputs.reservations:
+        inputs = attrs.evolve(inputs, reservations=reservations)
+    return child, inputs
+
+
+YEAR = True
+"""Whether the mix has the year's facts (``--plain`` turns them off)."""
+
+
 def build_population(n: int, seed: int = 7) -> list[tuple[Child, FeeInputs]]:
+    """The children of the mix (with the year's facts unless ``YEAR`` is off)."""
+    if not YEAR:
+        return _plain_population(n, seed, PROGRAMS)
+    extra = random.Random(seed + 1)
+    return [_year_facts(extra, c, i) for c, i in _plain_population(n, seed, YEAR_PROGRAMS)]
+
+
+def _plain_population(
+    n: int, seed: int, programs: tuple[Program, ...]
+) -> list[tuple[Child, FeeInputs]]:
     rnd = random.Random(seed)
     first, last = MONTH.first, MONTH.last
     out: list[tuple[Child, FeeInputs]] = []
@@ -155,7 +287,9 @@ def build_population(n: int, seed: int = 7) -> list[tuple[Child, FeeInputs]]:
         r = rnd.random()
         enrolled = date(2025, 9, 1) if r > 0.03 else first + timedelta(rnd.randint(0, 29))
         exit_date = last - timedelta(rnd.randint(0, 25)) if rnd.random() < 0.03 else None
-        program = rnd.choice(PROGRAMS)
+        if exit_date is not None and exit_date < enrolled:  # refused by the model
+            exit_date = enrolled
+        program = rnd.choice(PROGRAMS)  # the three public programs
         child = Child(
             organisation_id=ORG,
             code=code,
@@ -251,7 +385,7 @@ def build_population(n: int, seed: int = 7) -> list[tuple[Child, FeeInputs]]:
             (
                 child,
                 FeeInputs(
-                    programs=PROGRAMS,
+                    programs=programs,
                     decisions=tuple(decisions),
                     reservations=tuple(reservations),
                     absences=tuple(absences),
@@ -305,7 +439,7 @@ class _Run:
         statements = compute_month(
             MONTH,
             population,
-            RULES,
+            rules(),
             progress=lambda done, total: marks.append(time.process_time()),
             every=chunk,
         )
@@ -329,7 +463,7 @@ def _retained_bytes(n: int = 1000) -> tuple[float, float]:
     population = build_population(n)
     gc.collect()
     inputs = tracemalloc.get_traced_memory()[0]
-    statements = compute_month(MONTH, population, RULES)
+    statements = compute_month(MONTH, population, rules())
     gc.collect()
     kept = tracemalloc.get_traced_memory()[0]
     tracemalloc.stop()
@@ -348,14 +482,19 @@ def main() -> None:
         default="paused",
         help="paused: compute_month as shipped; on: without its collector pause",
     )
+    parser.add_argument(
+        "--plain", action="store_true", help="the mix without the year's facts (issue 10)"
+    )
     args = parser.parse_args()
+    global YEAR
+    YEAR = not args.plain
     sizes = [int(x) for x in args.sizes.split(",")]
     fee_engine._PAUSE_COLLECTOR = args.collector == "paused"
-    compute_month(MONTH, build_population(50), RULES)  # warm the calendar and scale caches
+    compute_month(MONTH, build_population(50), rules())  # warm the calendar and scale caches
     clock = _CollectorClock()
     print(
         f"python {sys.version.split()[0]}, month {MONTH}, repeats {args.repeat} (20 below 100,000),"
-        f" collector {args.collector} in compute_month,"
+        f" collector {args.collector} in compute_month, mix {'plain' if args.plain else 'year'},"
         f" load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
     )
     print("times are CPU seconds of this process (process_time); wall time in brackets")

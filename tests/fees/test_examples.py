@@ -131,11 +131,16 @@ def test_calendar_days_and_whole_month(build) -> None:
     assert compute(SEP, child, inputs, whole).total == Decimal("500.00")
 
 
-def test_closure_days_lower_the_month(build) -> None:
-    # closed on 7. 9.: 21 working days; enrolled 14. 9.: 13/21; 500 × 13/21 = 309.5238… -> 309.52
+def test_closure_days_stay_in_the_month(build) -> None:
+    # closed on 7. 9. (the calendar's closure: not billed), enrolled 14. 9.: 13 of 22 days,
+    # the closure before the enrollment changes nothing: 500 × 13/22 = 295.4545… -> 295.45
+    # (it used to shrink the month to 21 days: 500 × 13/21 = 309.52)
     r = rules(calendar=WorkingCalendar(closures=[date(2026, 9, 7)]))
     s = compute(SEP, build.child(date(2026, 9, 14)), build.inputs(build.decision("0.53")), r)
-    assert (s.total, s.days_in_month) == (Decimal("309.52"), 21)
+    assert (s.total, s.days_in_month) == (Decimal("295.45"), 22)
+    # a whole month: 21 of 22 days billed, 500 × 21/22 = 477.2727… -> 477.27
+    s = compute(SEP, build.child(), build.inputs(build.decision("0.53")), r)
+    assert (s.total, s.days_enrolled, s.days_in_month) == (Decimal("477.27"), 21, 22)
 
 
 def test_half_up_rounding(build) -> None:
@@ -678,15 +683,17 @@ def test_explain_html_and_records(build) -> None:
 def test_food_deduction_never_exceeds_the_price_of_the_days(build) -> None:
     # A (mis)configured price of 50.00 with food at 30.00 a day: 3 announced days
     # would deduct 3 × 30.00 = 90.00 > 50.00, and the parents would get money back
-    # for a month their child attended.  The deduction is capped at the days' price:
-    # total 50.00 − 50.00 = 0.00; parents 0.53 × 0 = 0.00; municipality 0.00.
-    # (Found by the "parts sum exactly" property: parents once paid −0.12.)
+    # for a month their child attended.  The deduction is capped per day at the
+    # daily price 50/22 = 2.2727…: 3 × 2.2727… = 6.8181…; total 43.1818… -> 43.18;
+    # parents 0.53 × 43.1818… = 22.8863… -> 22.89; municipality 20.29.
+    # (Found by the "parts sum exactly" property: parents once paid −0.12; capping per
+    # segment instead of per day made a split month cost 0.02 more than the whole.)
     program = build.program(monthly="50.00", food="30.00")
     a = build.absence(ABSENT_FROM, ABSENT_TO, datetime(2026, 9, 7, 7, 30))
     inputs = build.inputs(build.decision("0.53"), program=program, absences=(a,))
     s = compute(SEP, build.child(), inputs, rules())
-    assert totals(s) == ("0.00", "0.00", "0.00", "0.00")
-    assert s.food_deduction == Decimal("50.00")
+    assert totals(s) == ("43.18", "22.89", "0.00", "20.29")
+    assert s.food_deduction.quantize(Decimal("0.0001")) == Decimal("6.8182")
     food = [x for x in s.lines if x.kind is LineKind.FOOD]
     assert food
-    assert all("capped at the price of the days" in x.note for x in food)
+    assert all("capped at the daily price" in x.note for x in food)

@@ -3,8 +3,9 @@
 * :func:`compute` (one child, one month) and :func:`compute_month` (a batch)
   return a :class:`FeeStatement` whose lines say who pays what and why.
 * :class:`FeeRules` and :class:`MunicipalRules` are the configuration (proration,
-  rounding, exit rule, food deduction, extra discounts, reservations); the dated
-  sibling scale is package data (:func:`default_sibling_scale`).
+  rounding, exit rule, closures, food deduction, extra discounts, reservations,
+  unannounced-absence charges); the dated sibling scale is package data
+  (:func:`default_sibling_scale`).
 * :func:`corrections` recomputes past months when a decision was superseded and
   returns the correction lines (poračun) for the current month.
 
@@ -18,11 +19,13 @@ Decimal('0.77')
 """
 
 from szo_core.fees.corrections import BilledAmount, CorrectionLine, corrections
-from szo_core.fees.engine import Progress, compute, compute_month
+from szo_core.fees.engine import Progress, compute, compute_month, last_charged_day
 from szo_core.fees.inputs import FeeInputs
 from szo_core.fees.proration import effective_exit, month_facts, prorate
 from szo_core.fees.rules import (
     ZUPJS_COEFFICIENTS,
+    Closure,
+    ClosureRule,
     DiscountKind,
     ExitRule,
     ExtraDiscount,
@@ -36,9 +39,11 @@ from szo_core.fees.rules import (
     ReservationBasis,
     ReservationScheme,
     RoundingPoint,
+    UnannouncedAbsenceCharge,
 )
 from szo_core.fees.siblings import SiblingEra, SiblingInfo, SiblingScale, default_sibling_scale
 from szo_core.fees.statement import (
+    ClosedDay,
     FeeLine,
     FeeStatement,
     LineKind,
@@ -49,6 +54,9 @@ from szo_core.fees.statement import (
 __all__ = [
     "ZUPJS_COEFFICIENTS",
     "BilledAmount",
+    "ClosedDay",
+    "Closure",
+    "ClosureRule",
     "CorrectionLine",
     "DiscountKind",
     "ExitRule",
@@ -72,11 +80,13 @@ __all__ = [
     "SiblingEra",
     "SiblingInfo",
     "SiblingScale",
+    "UnannouncedAbsenceCharge",
     "compute",
     "compute_month",
     "corrections",
     "default_sibling_scale",
     "effective_exit",
+    "last_charged_day",
     "month_facts",
     "prorate",
     "statements_to_records",

@@ -4,9 +4,9 @@
 decisions on reduced payment (all of them, superseded ones included: the engine
 picks those in force), the programs the child's groups name, reservations (the
 whole calendar year's, so yearly caps can be counted), absences, and the facts
-the model does not hold (siblings, whether the parents pay Slovenian income tax,
-when the exit was announced).  It is a plain frozen record without validators,
-so building 100,000 of them stays cheap.
+the model does not hold (siblings, when the exit was announced; whether the
+parents pay Slovenian income tax is now the child's dated fact).  It is a plain
+frozen record without validators, so building 100,000 of them stays cheap.
 
 >>> from datetime import date
 >>> from decimal import Decimal
@@ -51,6 +51,11 @@ class FeeInputs:
         siblings: The child's order among siblings on the first day of the month.
         taxpayer: False when the parents are not Slovenian income-tax payers
             (they pay the full price, :attr:`FeeRules.non_taxpayer_coefficient`).
+            Superseded by the child's dated status
+            (:attr:`~szo_core.model.Child.parents_taxpayers` and
+            :attr:`~szo_core.model.Child.taxpayer_changes`), which the engine reads
+            per day: a day is a non-taxpayer day when this is False *or* the
+            child's status says so.  Leave it at True.
         exit_notice_on: The day the exit (izpis) was announced, for
             ``ExitRule.NOTICE_BY_DAY``; the exit day itself when None.
     """

@@ -8,6 +8,11 @@ and Vasco do (``reference/fees.md`` §4).  The month is rounded once (SAOP's
 strike example: 485 € × 22/23 = 463.913… → 463.91); the daily-rate variant
 rounds the price per day first (eVaka).
 
+Closures (:class:`~szo_core.fees.Closure` in ``FeeRules.closures``, and the
+working calendar's own ``closures``) never shrink the month: the closed days
+stay in the denominator, and a day not billed is left out of the child's days
+(``MonthFacts.billing``), so the strike of 9. 3. 2022 bills 22 of 23 days.
+
 >>> from datetime import date
 >>> from decimal import Decimal
 >>> from szo_core.calendar import Month
@@ -16,6 +21,12 @@ rounds the price per day first (eVaka).
 >>> facts = month_facts(Month(2022, 3), rules)
 >>> facts.days_in_month
 23
+>>> from szo_core.fees.rules import Closure
+>>> strike = FeeRules(host_municipality=61,
+...     closures=(Closure(start=date(2022, 3, 9), end=date(2022, 3, 9), name="strike"),))
+>>> closed = month_facts(Month(2022, 3), strike)
+>>> closed.days_in_month, len(closed.billing), len(closed.closed)
+(23, 22, 1)
 >>> from szo_core.money import round_cents
 >>> exact = prorate(Decimal("485"), 22, facts.days_in_month, rules)
 >>> str(exact)[:12], round_cents(exact)
@@ -36,8 +47,16 @@ from typing import Final
 
 import attrs
 
-from szo_core.calendar import Month
-from szo_core.fees.rules import ExitRule, FeeRules, ProrationBasis, RoundingPoint
+from szo_core.calendar import Month, WorkingCalendar
+from szo_core.fees.rules import (
+    CALENDAR_CLOSURE_SOURCE,
+    Closure,
+    ClosureRule,
+    ExitRule,
+    FeeRules,
+    ProrationBasis,
+    RoundingPoint,
+)
 from szo_core.money import CENT
 
 __all__ = [
@@ -60,10 +79,15 @@ class MonthFacts:
         month: The month.
         first: Ordinal (``date.toordinal()``) of its first day.
         last: Ordinal of its last day.
-        working: Ordinals of its working days, sorted.
-        billing: Ordinals of its billing days (the working days, or every day
-            with ``ProrationBasis.CALENDAR_DAYS``), sorted.
-        days_in_month: ``len(billing)``.
+        working: Ordinals of its working days less the days not billed
+            (closures), sorted: the days absences and reservations count.
+        billing: Ordinals of the days a child can be billed (the working days,
+            or every day with ``ProrationBasis.CALENDAR_DAYS``, less the closed
+            days not billed), sorted.
+        days_in_month: The denominator of the proration: the billing days
+            *with* the closed days (a closure never shrinks the month).
+        food_only: Ordinals of the working days of ``FOOD_ONLY`` closures.
+        closed: ``(ordinal, closure)`` of every closed billing day, sorted.
     """
 
     month: Month
@@ -72,6 +96,8 @@ class MonthFacts:
     working: tuple[int, ...]
     billing: tuple[int, ...]
     days_in_month: int
+    food_only: tuple[int, ...] = ()
+    closed: tuple[tuple[int, Closure], ...] = ()
 
 
 def month_facts(month: Month, rules: FeeRules) -> MonthFacts:
@@ -88,21 +114,64 @@ def month_facts(month: Month, rules: FeeRules) -> MonthFacts:
     if isinstance(found, MonthFacts):
         return found
     first, last = month.first, month.last
-    working = tuple(d.toordinal() for d in rules.calendar.working_dates(first, last))
+    calendar = rules.calendar
+    if calendar.closures:
+        # the calendar's closures are closures, not holidays: the denominator keeps them
+        open_calendar = cache.get("open_calendar")
+        if not isinstance(open_calendar, WorkingCalendar):
+            open_calendar = cache["open_calendar"] = attrs.evolve(calendar, closures=())
+        calendar = open_calendar
+    working = tuple(d.toordinal() for d in calendar.working_dates(first, last))
     if rules.proration_basis is ProrationBasis.CALENDAR_DAYS:
         billing = tuple(range(first.toordinal(), last.toordinal() + 1))
     else:
         billing = working
+    closed = _closed_days(rules, first, last, billing)
+    food_only: tuple[int, ...] = ()
+    days_in_month = len(billing)
+    if closed:
+        not_billed = {day for day, c in closed if c.rule is ClosureRule.NOT_BILLED}
+        is_working = set(working)
+        food_only = tuple(
+            day for day, c in closed if c.rule is ClosureRule.FOOD_ONLY and day in is_working
+        )
+        if not_billed:
+            working = tuple(day for day in working if day not in not_billed)
+            billing = tuple(day for day in billing if day not in not_billed)
     facts = MonthFacts(
         month=month,
         first=first.toordinal(),
         last=last.toordinal(),
         working=working,
         billing=billing,
-        days_in_month=len(billing),
+        days_in_month=days_in_month,
+        food_only=food_only,
+        closed=closed,
     )
     cache[key] = facts
     return facts
+
+
+def _closed_days(
+    rules: FeeRules, first: date, last: date, billing: tuple[int, ...]
+) -> tuple[tuple[int, Closure], ...]:
+    """The closed billing days from ``first`` to ``last``: the rules' closures first."""
+    lo, hi = first.toordinal(), last.toordinal()
+    found: dict[int, Closure] = {}
+    for closure in rules.closures:
+        c_lo, c_hi = max(closure.start.toordinal(), lo), min(closure.end.toordinal(), hi)
+        for day in billing[bisect_left(billing, c_lo) : bisect_right(billing, c_hi)]:
+            found[day] = closure
+    calendar_closures = rules.calendar.closures
+    if calendar_closures:
+        in_billing = set(billing)
+        for closed_day in calendar_closures:
+            day = closed_day.toordinal()
+            if lo <= day <= hi and day in in_billing and day not in found:
+                found[day] = Closure(
+                    start=closed_day, end=closed_day, source=CALENDAR_CLOSURE_SOURCE
+                )
+    return tuple(sorted(found.items(), key=lambda item: item[0]))
 
 
 def count_between(ordinals: Sequence[int], start: int, end: int) -> int:

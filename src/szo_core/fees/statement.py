@@ -12,7 +12,7 @@ one formula, shown by :meth:`FeeLine.formula`::
     unrounded = coefficient × (price × days / days_in_month − food_days × food_per_day)
 
 (with ``price × days`` for a per-day line), except where the note says the
-amount was capped.
+amount was capped or absorbs the month's rounding difference.
 
 >>> from datetime import date
 >>> from decimal import Decimal
@@ -36,8 +36,16 @@ from typing import NamedTuple
 import attrs
 
 from szo_core.calendar import Month
+from szo_core.fees.rules import ClosureRule
 
-__all__ = ["FeeLine", "FeeStatement", "LineKind", "PayerKind", "statements_to_records"]
+__all__ = [
+    "ClosedDay",
+    "FeeLine",
+    "FeeStatement",
+    "LineKind",
+    "PayerKind",
+    "statements_to_records",
+]
 
 _ZERO = Decimal("0.00")
 
@@ -70,8 +78,13 @@ class LineKind(enum.StrEnum):
     """The reservation fee for reserved days (parents; the regresor's mirror line)."""
     RESERVATION_REST = "reservation_rest"
     """The price of reserved days less their food cost, paid by the regresor."""
+    UNANNOUNCED = "unannounced_absence"
+    """A charge for unannounced absence days (ZVrt-H), parents only, on top of the fee."""
+    PRIVATE_REST = "private_rest"
+    """A private kindergarten: the parents' rest of the private price (ZVrt Art. 34)."""
     ROUNDING = "rounding"
-    """The cent that makes the parts add up to the rounded total (regresor)."""
+    """The cent that makes the parts add up to the rounded total, only when no payer's
+    line can absorb it (normally the regresor's last share line does, with a note)."""
 
 
 _KIND_TEXT = {
@@ -81,6 +94,8 @@ _KIND_TEXT = {
     LineKind.DISCOUNT: ("extra municipal discount", "dodatno znižanje občine"),
     LineKind.RESERVATION: ("reservation fee", "rezervacija"),
     LineKind.RESERVATION_REST: ("reserved days: rest of the price", "rezervacija: razlika"),
+    LineKind.UNANNOUNCED: ("unannounced absence charge", "nenapovedana odsotnost"),
+    LineKind.PRIVATE_REST: ("rest of the private price", "razlika do cene zasebnega vrtca"),
     LineKind.ROUNDING: ("rounding difference", "razlika zaradi zaokroževanja"),
 }
 
@@ -207,6 +222,33 @@ class FeeLine(NamedTuple):
         }
 
 
+class ClosedDay(NamedTuple):
+    """A day the kindergarten was closed while the child was enrolled.
+
+    Attributes:
+        day: The closed day.
+        rule: How it was billed (:class:`~szo_core.fees.ClosureRule`).
+        name: What it was (``"strike"``).
+        source: The act or circular (``"WorkingCalendar.closures"`` for a day
+            closed in the working calendar).
+    """
+
+    day: date
+    rule: ClosureRule
+    name: str
+    source: str
+
+    def describe(self) -> str:
+        """``"09.03. strike: not billed (source)"``.
+
+        >>> ClosedDay(date(2022, 3, 9), ClosureRule.FOOD_ONLY, "strike", "MIZŠ").describe()
+        '09.03. strike: food_only (MIZŠ)'
+        """
+        name = self.name or "closure"
+        source = f" ({self.source})" if self.source else ""
+        return f"{self.day:%d.%m.} {name}: {self.rule}{source}"
+
+
 @attrs.frozen(kw_only=True)
 class FeeStatement:
     """One child's fee for one month, split between payers, with its reasons.
@@ -214,13 +256,18 @@ class FeeStatement:
     Attributes:
         month: The billed month.
         child_code: The child.
-        days_in_month: Billing days in the month (working days by default).
-        days_enrolled: Billing days the child was enrolled.
+        days_in_month: Billing days in the month (working days by default),
+            closed days included: the proration's denominator.
+        days_enrolled: Days billed: the billing days the child was enrolled,
+            less closed days not billed and days out (a temporary exit beyond
+            what is charged).
         price: The pro-rated price of the month, unrounded.
         food_deduction: The food cost of the absence days deducted, unrounded.
-        total: The rounded total, ``price − food_deduction`` half-up to cents;
-            the lines' amounts add up to it exactly.
+        total: The rounded total, ``price − food_deduction + charges`` half-up
+            to cents; the lines' amounts add up to it exactly.
         lines: The lines, in payer order.
+        charges: Unannounced-absence charges (ZVrt-H) on top of the fee, unrounded.
+        closures: The closed days while the child was enrolled (:class:`ClosedDay`).
 
     Example:
         >>> from datetime import date
@@ -243,6 +290,8 @@ class FeeStatement:
     food_deduction: Decimal
     total: Decimal
     lines: tuple[FeeLine, ...]
+    charges: Decimal = Decimal(0)
+    closures: tuple[ClosedDay, ...] = ()
 
     def totals(self) -> dict[PayerKind, Decimal]:
         """The amount each kind of payer owes (every kind present, zero if none).
@@ -299,10 +348,13 @@ class FeeStatement:
         if not self.lines:
             out.append("(no lines)")
             return "\n".join(out)
+        charges = f", charges {_fmt(self.charges)}" if self.charges else ""
         out.append(
-            f"Price {_fmt(self.price)}, food deducted {_fmt(self.food_deduction)},"
+            f"Price {_fmt(self.price)}, food deducted {_fmt(self.food_deduction)}{charges},"
             f" total {self.total}"
         )
+        if self.closures:
+            out.append("Closed: " + "; ".join(day.describe() for day in self.closures))
         for line in self.lines:
             where = (
                 f" [{line.decision_id or line.reservation_id}]"
@@ -352,8 +404,11 @@ class FeeStatement:
             f"<th style='text-align:right'>{esc(str(amount))}</th></tr>"
             for kind, amount in self.totals().items()
         )
+        caption = self._header()
+        if self.closures:
+            caption += ". Closed: " + "; ".join(day.describe() for day in self.closures)
         return (
-            f"<table><caption>{esc(self._header())}</caption>"
+            f"<table><caption>{esc(caption)}</caption>"
             f"<thead>{head}</thead><tbody>{''.join(rows)}</tbody>"
             f"<tfoot>{totals}</tfoot></table>"
         )
