@@ -99,7 +99,7 @@ def is_whole_cents(value: Decimal) -> bool:
     if exponent >= -2:
         return True
     # the digits past the cent must all be zero
-    return not any(digits[len(digits) + exponent + 2 :])
+    return not any(digits[max(0, len(digits) + exponent + 2) :])
 
 
 MoneyLike = Decimal | int | str
