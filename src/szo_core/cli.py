@@ -1,10 +1,15 @@
 """The ``szo`` command.
 
 ``szo check KIND VALUE`` validates one identifier, ``szo check KIND --file F``
-one per line of a UTF-8 text file (``-`` reads standard input).  A valid value
-is shown with its parsed fields, personal numbers masked; an invalid one with
-the error code and message.  Exit status: 0 when every value is valid, 1 when
-any is not, 2 for a usage problem (unknown kind, unreadable or non-UTF-8 file).
+one per line of a text file (``-`` reads standard input), read and reported line
+by line in constant memory.  A valid value is shown with its parsed fields,
+personal numbers masked; an invalid one with the error code and message.  A
+line longer than :data:`MAX_LINE` characters, or one that is not valid text in
+the file's encoding (``--encoding``: UTF-8 with or without a byte-order mark,
+UTF-16 with one, Windows-1250), is reported by its number, never echoed, and
+the check goes on.  Exit status: 0 when every value is valid, 1 when any line
+is not, 2 for a usage problem (unknown kind, unreadable file, UTF-16 without a
+byte-order mark).
 
 Messages are Slovenian unless ``--lang en`` (or ``SZO_LANG=en``) is given.
 Importing this module loads only click: each identifier module is imported
@@ -22,12 +27,15 @@ Examples:
 
 from __future__ import annotations
 
+import codecs
+import functools
 import importlib
+import io
+import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
-from pathlib import Path
-from typing import TYPE_CHECKING, Final, NoReturn
+from typing import IO, TYPE_CHECKING, Final, NoReturn
 
 import click
 
@@ -38,7 +46,7 @@ if TYPE_CHECKING:
 
     from szo_core.errors import Language
 
-__all__ = ["KINDS", "main"]
+__all__ = ["ENCODINGS", "KINDS", "MAX_LINE", "main"]
 
 _Fields = Sequence[tuple[str, str]]
 """A parsed value as (label, text) pairs, already in the chosen language."""
@@ -46,6 +54,7 @@ _Fields = Sequence[tuple[str, str]]
 _Checker = Callable[[str, "Language"], _Fields]
 
 
+@functools.cache
 def _ids(name: str) -> ModuleType:
     return importlib.import_module(f"szo_core.ids.{name}")
 
@@ -162,14 +171,76 @@ def _run_one(checker: _Checker, value: str, lang: Language) -> tuple[bool, _Fiel
         return False, f"{exc.code}: {exc.message(lang)}"
 
 
-def _read_lines(path: str, lang: Language) -> list[str]:
+MAX_LINE: Final = 1000
+"""The longest line ``szo check --file`` reads, in characters without the line end.
+
+A longer line is reported as too long (by its number) and skipped in chunks, so
+memory stays constant even for ``/dev/zero``.
+"""
+
+ENCODINGS: Final[dict[str, tuple[str, str]]] = {
+    "utf-8": ("utf-8", "UTF-8"),
+    "utf-16": ("utf-16", "UTF-16"),
+    "windows-1250": ("cp1250", "Windows-1250"),
+    "cp1250": ("cp1250", "Windows-1250"),
+}
+"""``--encoding`` names: the Python codec and the name shown in messages.
+
+UTF-8 is read with or without a byte-order mark; UTF-16 needs one (it tells the
+byte order).  A file that starts with a UTF-16 byte-order mark is read as UTF-16
+under the default ``utf-8`` too: those bytes can never begin UTF-8 text.
+"""
+
+_SKIP_CHUNK: Final = 1 << 16
+_MARK: Final = "\ud800"
+"""What an undecodable byte sequence becomes: a lone surrogate, which no strict
+decoder of the three encodings ever produces from valid bytes."""
+_MARK_HANDLER: Final = "szo_core.cli.mark_undecodable"
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _mark_undecodable(exc: UnicodeError) -> tuple[str, int]:
+    if isinstance(exc, UnicodeDecodeError):
+        return _MARK, exc.end
+    raise exc  # pragma: no cover - registered for decoding only
+
+
+def _register_mark() -> None:
+    # A named codec error handler is added to Python's registry; it changes no other
+    # handler or codec (the registry only maps this new name to this function).
     try:
-        raw = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
-    except FileNotFoundError:
+        codecs.lookup_error(_MARK_HANDLER)
+    except LookupError:
+        codecs.register_error(_MARK_HANDLER, _mark_undecodable)
+
+
+class _Prefixed(io.RawIOBase):
+    """A binary stream that yields ``prefix`` first, then the rest of ``stream``."""
+
+    def __init__(self, prefix: bytes, stream: IO[bytes]) -> None:
+        super().__init__()
+        self._prefix = prefix
+        self._stream = stream
+        self._read1: Callable[[int], bytes] = getattr(stream, "read1", stream.read)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        if self._prefix:
+            data, self._prefix = self._prefix[: len(buffer)], self._prefix[len(buffer) :]
+        else:
+            data = self._read1(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _cannot_read(path: str, lang: Language, exc: OSError) -> NoReturn:
+    if isinstance(exc, FileNotFoundError):
         _usage_error(_t(lang, f"Datoteka ne obstaja: {path}", f"No such file: {path}"))
-    except IsADirectoryError:
+    if isinstance(exc, IsADirectoryError):
         _usage_error(_t(lang, f"To je mapa, ne datoteka: {path}", f"Not a file: {path}"))
-    except PermissionError:
+    if isinstance(exc, PermissionError):
         _usage_error(
             _t(
                 lang,
@@ -177,22 +248,126 @@ def _read_lines(path: str, lang: Language) -> list[str]:
                 f"No permission to read: {path}",
             )
         )
-    except OSError:
-        _usage_error(
-            _t(lang, f"Datoteke ni mogoče prebrati: {path}", f"Cannot read the file: {path}")
-        )
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
+    _usage_error(_t(lang, f"Datoteke ni mogoče prebrati: {path}", f"Cannot read the file: {path}"))
+
+
+def _text_stream(
+    raw: IO[bytes], encoding: str, path: str, lang: Language
+) -> tuple[io.TextIOWrapper, str]:
+    """Decode ``raw`` as ``encoding`` (a UTF-16 byte-order mark wins); the encoding's name."""
+    head = b""
+    while len(head) < 3:
+        more = raw.read(3 - len(head))
+        if not more:
+            break
+        head += more
+    codec, label = ENCODINGS[encoding]
+    if codec in ("utf-8", "utf-16") and head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        codec = "utf-16-le" if head[:2] == codecs.BOM_UTF16_LE else "utf-16-be"
+        label = "UTF-16"
+        head = head[2:]
+    elif codec == "utf-16":
         _usage_error(
             _t(
                 lang,
-                f"Datoteka ni v kodiranju UTF-8 (vrstica {line}): {path}",
-                f"The file is not UTF-8 (line {line}): {path}",
+                f"Datoteka v UTF-16 se mora začeti z oznako vrstnega reda bajtov (BOM): {path}",
+                f"A UTF-16 file must start with a byte-order mark (BOM): {path}",
             )
         )
-    return text.splitlines()
+    elif codec == "utf-8" and head.startswith(codecs.BOM_UTF8):
+        head = head[3:]
+    _register_mark()
+    stream = io.TextIOWrapper(
+        io.BufferedReader(_Prefixed(head, raw)),
+        encoding=codec,
+        errors=_MARK_HANDLER,
+        newline=None,  # LF, CRLF and CR all end a line
+    )
+    return stream, label
+
+
+_Line = tuple[int, str | None]
+"""A line's number and its text; ``None`` for a line longer than :data:`MAX_LINE`."""
+
+
+def _lines(stream: io.TextIOWrapper, before_skip: Callable[[], None]) -> Iterator[_Line]:
+    """Yield each line, at most :data:`MAX_LINE` characters of it held at a time."""
+    number = 0
+    while True:
+        line = stream.readline(MAX_LINE + 1)
+        if not line:
+            return
+        number += 1
+        if len(line) <= MAX_LINE or line.endswith("\n"):
+            yield number, line
+            continue
+        yield number, None
+        before_skip()  # the report is seen now, even if the rest never ends (/dev/zero)
+        while True:
+            rest = stream.readline(_SKIP_CHUNK)
+            if not rest or rest.endswith("\n"):
+                break
+
+
+def _check_file(checker: _Checker, path: str, encoding: str, lang: Language) -> tuple[int, int]:
+    """Check and report each line of ``path``; return the counts of valid and invalid lines."""
+    try:
+        raw: IO[bytes] = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115
+    except OSError as exc:
+        _cannot_read(path, lang, exc)
+    out = sys.stdout  # buffered when not a terminal: no flush per line as click.echo does
+    error = _t(lang, "NAPAKA", "ERROR")
+    too_long = _t(
+        lang,
+        f"check.line_too_long: Vrstica je daljša od {MAX_LINE} znakov; ni preverjena.",
+        f"check.line_too_long: The line is longer than {MAX_LINE} characters; not checked.",
+    )
+    valid = invalid = 0
+    try:
+        stream, label = _text_stream(raw, encoding, path, lang)
+    except OSError as exc:
+        _close(raw, path)
+        _cannot_read(path, lang, exc)
+    except BaseException:  # a usage error: UTF-16 without a byte-order mark
+        _close(raw, path)
+        raise
+    not_text = _t(
+        lang,
+        f"check.encoding: Vrstica ni veljavno besedilo v kodiranju {label}; ni preverjena.",
+        f"check.encoding: The line is not valid {label} text; not checked.",
+    )
+    try:
+        for number, line in _lines(stream, out.flush):
+            if line is None:
+                invalid += 1
+                out.write(f"{number}: {error} {too_long}\n")
+                continue
+            item = line.strip()
+            if not item:
+                continue
+            if not item.isascii() and _SURROGATE.search(item):
+                invalid += 1
+                out.write(f"{number}: {error} {not_text}\n")
+                continue
+            _, result = _run_one(checker, item, lang)
+            if isinstance(result, str):
+                invalid += 1
+                out.write(f"{number}: {error} {result}\n")
+            else:
+                valid += 1
+                shown = "; ".join(f"{name}: {text}" for name, text in result)
+                out.write(f"{number}: OK  {shown}\n")
+    except OSError as exc:
+        _cannot_read(path, lang, exc)
+    finally:
+        out.flush()
+        _close(raw, path)
+    return valid, invalid
+
+
+def _close(raw: IO[bytes], path: str) -> None:
+    if path != "-":  # standard input stays open
+        raw.close()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -209,7 +384,14 @@ def main() -> None:
     "-f",
     "path",
     metavar="FILE",
-    help="Check every non-blank line of a UTF-8 file ('-' for standard input).",
+    help="Check every non-blank line of a text file ('-' for standard input).",
+)
+@click.option(
+    "--encoding",
+    type=click.Choice(list(ENCODINGS), case_sensitive=False),
+    default="utf-8",
+    show_default=True,
+    help="Encoding of --file: UTF-8 (a BOM is fine), UTF-16 (with a BOM) or Windows-1250.",
 )
 @click.option(
     "--lang",
@@ -219,12 +401,13 @@ def main() -> None:
     envvar="SZO_LANG",
     help="Language of the messages.",
 )
-def check(kind: str, value: str | None, path: str | None, lang: Language) -> None:
+def check(kind: str, value: str | None, path: str | None, encoding: str, lang: Language) -> None:
     """Check one VALUE, or every line of --file FILE, as an identifier of KIND.
 
     KIND is one of: emso, davcna (or tax-number), iban, trr, creditor-id, mandate,
-    reference.  Personal numbers are shown masked.  Exit status: 0 all valid,
-    1 some invalid, 2 usage error.
+    reference.  Personal numbers are shown masked.  Lines longer than 1000
+    characters or not valid in --encoding are reported and skipped.  Exit
+    status: 0 all valid, 1 some invalid, 2 usage error.
     """
     canonical = KINDS.get(kind.strip().lower().replace("_", "-"))
     if canonical is None:
@@ -257,18 +440,7 @@ def check(kind: str, value: str | None, path: str | None, lang: Language) -> Non
         click.get_current_context().exit(0 if ok else 1)
 
     assert path is not None
-    valid = invalid = 0
-    for number, line in enumerate(_read_lines(path, lang), start=1):
-        item = line.strip()
-        if not item:
-            continue
-        ok, result = _run_one(checker, item, lang)
-        if isinstance(result, str):
-            invalid += 1
-            click.echo(f"{number}: {_t(lang, 'NAPAKA', 'ERROR')} {result}")
-        else:
-            valid += 1
-            click.echo(f"{number}: OK  " + "; ".join(f"{label}: {text}" for label, text in result))
+    valid, invalid = _check_file(checker, path, encoding.lower(), lang)
     click.echo(
         _t(
             lang,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import codecs
 import subprocess
 import sys
+import time
 from datetime import date
 from pathlib import Path
 
@@ -13,7 +15,7 @@ from click.testing import CliRunner, Result
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from szo_core.cli import KINDS, main
+from szo_core.cli import KINDS, MAX_LINE, main
 from szo_core.errors import ValidationError
 from szo_core.ids import creditor_id, davcna, emso, iban, mandate, reference
 
@@ -223,13 +225,186 @@ def test_directory_instead_of_file(tmp_path: Path) -> None:
     assert "mapa" in result.output
 
 
-def test_non_utf8_file(tmp_path: Path) -> None:
+def test_non_utf8_line_is_reported_and_the_check_goes_on(tmp_path: Path) -> None:
     values = tmp_path / "values.txt"
-    values.write_bytes(f"{EMSO}\n".encode() + "Šolar\n".encode("cp1250"))
+    values.write_bytes(
+        f"{EMSO}\n".encode() + "Šolar\n".encode("cp1250") + f"{TAX}\n{EMSO}\n".encode()
+    )
     result = run("check", "emso", "--file", str(values), "--lang", "en")
-    assert result.exit_code == 2
-    assert "not UTF-8 (line 2)" in result.output
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0].startswith("1: OK")
+    assert lines[1] == "2: ERROR check.encoding: The line is not valid UTF-8 text; not checked."
+    assert lines[2].startswith("3: ERROR emso.")
+    assert lines[3].startswith("4: OK")
+    assert lines[4] == "2 valid, 2 invalid"
     assert EMSO not in result.output
+    slovenian = run("check", "emso", "--file", str(values))
+    assert "2: NAPAKA check.encoding: Vrstica ni veljavno besedilo v kodiranju UTF-8" in (
+        slovenian.output
+    )
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [b"\xff", b"\xc3", b"\xed\xa0\x80", b"\xf8\x88\x80\x80\x80", b"ok\xe2\x82"],
+)
+def test_every_kind_of_bad_utf8_is_one_reported_line(tmp_path: Path, bad: bytes) -> None:
+    values = tmp_path / "values.txt"
+    values.write_bytes(b"" + IBAN.encode() + b"\n" + bad + b"\n" + IBAN.encode())
+    result = run("check", "iban", "--file", str(values), "--lang", "en")
+    assert result.exit_code == 1
+    assert result.output.splitlines()[1].startswith("2: ERROR check.encoding")
+    assert result.output.splitlines()[-1] == "2 valid, 1 invalid"
+
+
+def test_too_long_line_is_reported_and_skipped(tmp_path: Path) -> None:
+    values = tmp_path / "values.txt"
+    exactly = " " * (MAX_LINE - len(TAX)) + TAX  # 1,000 characters: still read
+    values.write_text(
+        f"{TAX}\n{'1' * (MAX_LINE + 1)}\n{exactly}\n{'x' * 5_000_000}\n{TAX}\n{'2' * 2000}",
+        "utf-8",
+    )
+    result = run("check", "davcna", "--file", str(values), "--lang", "en")
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "1: OK  tax number: *****" + TAX[-3:],
+        "2: ERROR check.line_too_long: The line is longer than 1000 characters; not checked.",
+        "3: OK  tax number: *****" + TAX[-3:],
+        "4: ERROR check.line_too_long: The line is longer than 1000 characters; not checked.",
+        "5: OK  tax number: *****" + TAX[-3:],
+        "6: ERROR check.line_too_long: The line is longer than 1000 characters; not checked.",
+        "3 valid, 3 invalid",
+    ]
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("option", [["--encoding", "utf-16"], ["--encoding", "UTF-16"], []])
+def test_utf16_with_a_byte_order_mark(tmp_path: Path, codec: str, option: list[str]) -> None:
+    bom = codecs.BOM_UTF16_LE if codec == "utf-16-le" else codecs.BOM_UTF16_BE
+    values = tmp_path / "values.txt"
+    values.write_bytes(bom + f"{EMSO}\r\n{_corrupt(EMSO)}\r\n{EMSO}".encode(codec))
+    result = run("check", "emso", "--file", str(values), "--lang", "en", *option)
+    assert result.exit_code == 1, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("1: OK  EMŠO: **********")
+    assert lines[1].startswith("2: ERROR emso.checksum")
+    assert lines[3] == "2 valid, 1 invalid"
+
+
+def test_utf16_bad_line_and_missing_byte_order_mark(tmp_path: Path) -> None:
+    values = tmp_path / "values.txt"
+    lone = b"\x00\xd8"  # a high surrogate with no low one: not UTF-16
+    values.write_bytes(
+        codecs.BOM_UTF16_LE
+        + f"{TAX}\n".encode("utf-16-le")
+        + lone
+        + f"1\n{TAX}\n".encode("utf-16-le")
+    )
+    result = run("check", "davcna", "-f", str(values), "--lang", "en", "--encoding", "utf-16")
+    assert result.exit_code == 1
+    assert result.output.splitlines()[1] == (
+        "2: ERROR check.encoding: The line is not valid UTF-16 text; not checked."
+    )
+    assert result.output.splitlines()[-1] == "2 valid, 1 invalid"
+    values.write_bytes(f"{TAX}\n".encode("utf-16-le"))
+    missing = run("check", "davcna", "-f", str(values), "--lang", "en", "--encoding", "utf-16")
+    assert missing.exit_code == 2
+    assert "byte-order mark" in missing.output
+
+
+def test_windows_1250(tmp_path: Path) -> None:
+    values = tmp_path / "values.txt"
+    # a reference line with Š: decoded as text in Windows-1250, so the reference
+    # check reports it; 0x81 has no character in Windows-1250
+    values.write_bytes(REFERENCE.encode() + b"\r\n" + "SI12 Š1".encode("cp1250") + b"\r\n\x81\r\n")
+    result = run(
+        "check", "reference", "-f", str(values), "--lang", "en", "--encoding", "windows-1250"
+    )
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0].startswith("1: OK  model: SI08")
+    assert lines[1].startswith("2: ERROR reference.")
+    assert (
+        lines[2] == "3: ERROR check.encoding: The line is not valid Windows-1250 text; not checked."
+    )
+    assert run("check", "reference", "-f", str(values), "--encoding", "cp1250").exit_code == 1
+    as_utf8 = run("check", "reference", "-f", str(values), "--lang", "en")
+    assert as_utf8.output.splitlines()[1].startswith("2: ERROR check.encoding")
+
+
+def test_line_ends_lf_crlf_and_cr(tmp_path: Path) -> None:
+    values = tmp_path / "values.txt"
+    values.write_bytes(f"{TAX}\r{TAX}\r\n\n{TAX}\n".encode())
+    result = run("check", "davcna", "-f", str(values), "--lang", "en")
+    assert [line[:4] for line in result.output.splitlines()] == ["1: O", "2: O", "4: O", "3 va"]
+
+
+def test_unknown_encoding_is_a_usage_error(tmp_path: Path) -> None:
+    values = tmp_path / "values.txt"
+    values.write_text(TAX, "utf-8")
+    result = run("check", "davcna", "-f", str(values), "--encoding", "latin-9")
+    assert result.exit_code == 2
+
+
+def _rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0  # pragma: no cover - the process is gone
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero and /proc")
+def test_dev_zero_is_one_too_long_line_in_constant_memory() -> None:
+    code = "import sys; from szo_core.cli import main; main(sys.argv[1:])"
+    command = [sys.executable, "-c", code, "check", "emso", "--file", "/dev/zero", "--lang", "en"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        try:
+            assert process.stdout is not None
+            first = process.stdout.readline()  # flushed before the skip begins
+            assert first == (
+                b"1: ERROR check.line_too_long: The line is longer than 1000 characters; "
+                b"not checked.\n"
+            )
+            samples = []
+            for _ in range(20):  # two seconds: gigabytes of zeros are read meanwhile
+                time.sleep(0.1)
+                samples.append(_rss_kib(process.pid))
+            assert process.poll() is None  # still reading, as `cat` would
+        finally:
+            process.kill()
+    assert max(samples) < 100_000, samples  # KiB; it grew past 3 GB in 10 s before
+    assert max(samples) - samples[2] < 2_000, samples
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs /proc")
+def test_file_is_streamed_in_constant_memory(tmp_path: Path) -> None:
+    # the peak resident memory (VmHWM, which unlike ru_maxrss does not inherit the
+    # parent's peak through fork) of a child checking 20,000 and 300,000 short lines:
+    # reading the whole file and a list of its lines added ~20 MB at 300,000
+    code = (
+        "import sys; from pathlib import Path; from szo_core.cli import main\n"
+        "try:\n    main(sys.argv[1:])\n"
+        "finally:\n"
+        "    status = Path('/proc/self/status').read_text().splitlines()\n"
+        "    print([s for s in status if s.startswith('VmHWM:')][0], file=sys.stderr)\n"
+    )
+    peaks = []
+    for count in (20_000, 300_000):
+        values = tmp_path / f"values-{count}.txt"
+        # distinct short numbers, each refused at once (davcna.length)
+        values.write_bytes(b"".join(b"%d\n" % n for n in range(count)))
+        done = subprocess.run(
+            [sys.executable, "-c", code, "check", "davcna", "-f", str(values)],
+            capture_output=True,
+            check=False,
+        )
+        assert done.returncode == 1
+        assert done.stdout.endswith(f"veljavnih: 0, neveljavnih: {count}\n".encode())
+        peaks.append(int(done.stderr.split()[-2]))
+    assert peaks[1] - peaks[0] < 4_000, peaks  # KiB
 
 
 def test_value_and_file_together_or_neither(tmp_path: Path) -> None:

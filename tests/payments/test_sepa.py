@@ -6,7 +6,7 @@ import io
 import os
 import tracemalloc
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -23,6 +23,8 @@ from szo_core.errors import (
     InvalidComponent,
     InvalidFormat,
     InvalidLength,
+    InvalidType,
+    SzoError,
     ValidationError,
 )
 from szo_core.ids import iban as ids_iban
@@ -54,7 +56,7 @@ CREDITOR = Creditor(
     creditor_id="SI72ZZZ12345679",
     address=Address(street="Savinjska cesta 3", post_code="3310", town="Žalec"),
 )
-COLLECTION = date(2026, 10, 18)
+COLLECTION = date(2026, 10, 19)  # a Monday: a TARGET2 day
 
 
 def account(n: int) -> str:
@@ -130,21 +132,21 @@ def test_bundled_schemas_are_the_shared_copies() -> None:
 @VERSIONS
 def test_file_validates_and_totals_match(version: sepa.Pain008Version) -> None:
     txs = [debit(n) for n in range(25)]
-    txs.append(debit(99, collection_date=date(2026, 10, 19)))
+    txs.append(debit(99, collection_date=date(2026, 10, 20)))
     data = write(batch(txs), version)
     doc = assert_xsd_valid(data, version)
     p = ns(version)
     blocks = doc.findall(".//p:PmtInf", p)
-    # blocks: (18th, FRST) n = 0, 10, 20; (18th, RCUR) the 22 others; (19th, RCUR) n = 99
+    # blocks: (19th, FRST) n = 0, 10, 20; (19th, RCUR) the 22 others; (20th, RCUR) n = 99
     assert [b.findtext("p:PmtTpInf/p:SeqTp", namespaces=p) for b in blocks] == [
         "FRST",
         "RCUR",
         "RCUR",
     ]
     assert [b.findtext("p:ReqdColltnDt", namespaces=p) for b in blocks] == [
-        "2026-10-18",
-        "2026-10-18",
         "2026-10-19",
+        "2026-10-19",
+        "2026-10-20",
     ]
     total_count = 0
     total = Decimal(0)
@@ -467,7 +469,7 @@ def transactions(draw: st.DrawFn) -> list[DirectDebit]:
             DirectDebit(
                 end_to_end_id=f"E-{n}",
                 amount=draw(amounts),
-                collection_date=draw(st.sampled_from([COLLECTION, date(2026, 10, 20)])),
+                collection_date=draw(st.sampled_from([COLLECTION, date(2026, 10, 21)])),
                 remittance=remittance,
                 reference=ids_reference.make("SI12", str(n)) if structured else None,
                 purpose=draw(st.sampled_from([None, "EDUC", "LTCF"])),
@@ -561,12 +563,13 @@ def traced_peak(n: int, tmp_path: Path) -> tuple[int, int]:
 def test_memory_stays_flat(tmp_path: Path) -> None:
     # Peak Python-side allocations (tracemalloc) while writing and checking 5,000 and
     # 20,000 transactions.  A tree or a list of records would add ~1 KB per transaction
-    # (15 MB here); the streamed writer and checker add nothing that grows with the count.
-    # (Below ~5,000 the peak still rises to a plateau of ~2 MB: the garbage collector's
-    # thresholds, not the data.)
+    # (15 MB here).  The writer keeps only what the file-wide rules need: the set of
+    # end-to-end ids and the mandate -> sequence map, ~200 bytes a transaction (3 MB
+    # here); the checker keeps nothing that grows.  (Below ~5,000 the peak still rises
+    # to a plateau of ~2 MB: the garbage collector's thresholds, not the data.)
     small_write, small_check = traced_peak(5_000, tmp_path)
     large_write, large_check = traced_peak(20_000, tmp_path)
-    assert large_write < small_write + 500_000
+    assert large_write < small_write + 15_000 * 250
     assert large_check < small_check + 500_000
 
 
@@ -635,3 +638,419 @@ def test_debit_from_instruction() -> None:
     slip = attrs.evolve(instruction, mandate=None, method=PaymentMethod.SLIP)
     with pytest.raises(ConfigurationError):
         sepa.debit_from_instruction(slip, collection_date=COLLECTION)
+
+
+# ---------------------------------------------------------------- wrong input types
+
+
+def assert_nothing_written(b: object, tmp_path: Path) -> SzoError:
+    """Write ``b`` to a file object and to a path; both must fail and write nothing."""
+    out = io.BytesIO()
+    with pytest.raises(SzoError) as err:
+        write_pain008(b, out)  # type: ignore[arg-type]
+    assert out.getvalue() == b""
+    target = tmp_path / "sdd.xml"
+    with pytest.raises(SzoError):
+        write_pain008(b, target)  # type: ignore[arg-type]
+    assert list(tmp_path.iterdir()) == []
+    return err.value
+
+
+@pytest.mark.parametrize("transactions", [None, 5, "E2E-000001", b"x", 3.5, object()])
+def test_transactions_of_the_wrong_type(transactions: object, tmp_path: Path) -> None:
+    err = assert_nothing_written(batch(transactions), tmp_path)
+    assert isinstance(err, InvalidType)
+    assert isinstance(err, TypeError)
+    assert err.code == "sepa.transactions.type"
+    assert err.where == "transactions"
+    assert type(transactions).__name__ in err.en
+
+
+@pytest.mark.parametrize("item", [None, "E2E-1", 7, {"end_to_end_id": "E2E-1"}, CREDITOR])
+def test_a_transaction_of_the_wrong_type_is_named_by_index(item: object, tmp_path: Path) -> None:
+    err = assert_nothing_written(batch([debit(0), debit(1), item, debit(3)]), tmp_path)
+    assert isinstance(err, InvalidType)
+    assert err.code == "sepa.transaction.type"
+    assert err.where == "transakcija/transaction 2"
+    assert "DirectDebit" in err.en
+
+
+@pytest.mark.parametrize("value", [None, [debit(1)], CREDITOR, "VRTEC-2026-10"])
+def test_batch_of_the_wrong_type(value: object, tmp_path: Path) -> None:
+    err = assert_nothing_written(value, tmp_path)
+    assert isinstance(err, InvalidType)
+    assert err.code == "sepa.batch.type"
+
+
+def test_nested_records_of_the_wrong_type(tmp_path: Path) -> None:
+    cases: list[tuple[DirectDebitBatch, str, str]] = [
+        (batch([debit(1)], creditor="Vrtec"), "sepa.creditor.type", "creditor"),
+        (batch([debit(1, debtor_address="Čopova 7")]), "sepa.address.type", "debtor_address"),
+        (
+            batch([debit(1, mandate=attrs.evolve(debit(1).mandate, amendment="SMNDA"))]),
+            "sepa.amendment.type",
+            "mandate.amendment",
+        ),
+    ]
+    for b, code, field in cases:
+        err = assert_nothing_written(b, tmp_path)
+        assert isinstance(err, InvalidType), code
+        assert err.code == code
+        assert err.where is not None
+        assert err.where.endswith(field)
+    err = assert_nothing_written(batch([debit(1, purpose=["EDUC"])]), tmp_path)
+    assert err.code == "sepa.purpose"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "kind", "code"),
+    [
+        ({"max_days_ahead": "30"}, InvalidType, "sepa.max_days_ahead.type"),
+        ({"max_days_ahead": True}, InvalidType, "sepa.max_days_ahead.type"),
+        ({"max_days_ahead": -1}, ConfigurationError, "sepa.max_days_ahead"),
+        ({"pre_notification_days": None}, InvalidType, "sepa.pre_notification_days.type"),
+        ({"used_message_ids": "VRTEC-2026-10-OLD"}, InvalidType, "sepa.used_message_ids.type"),
+        ({"used_message_ids": 5}, InvalidType, "sepa.used_message_ids.type"),
+    ],
+)
+def test_arguments_of_the_wrong_type(arguments: dict[str, object], kind: type, code: str) -> None:
+    out = io.BytesIO()
+    with pytest.raises(kind) as err:
+        write_pain008(batch([debit(1)]), out, **arguments)  # type: ignore[arg-type]
+    assert err.value.code == code
+    assert out.getvalue() == b""
+
+
+JUNK = st.one_of(
+    st.none(),
+    st.integers(),
+    st.floats(),
+    st.booleans(),
+    st.binary(max_size=5),
+    st.text(max_size=5),
+    st.just(["x"]),
+    st.just({"x": 1}),
+    st.just(object()),
+    st.just(date(2026, 10, 19)),
+    st.just(datetime(2026, 10, 19, 8, 0)),
+    st.just(Decimal("NaN")),
+)
+DEBIT_FIELDS = [f.name for f in attrs.fields(DirectDebit)]
+MANDATE_FIELDS = [f.name for f in attrs.fields(Mandate)]
+
+
+@settings(max_examples=300)
+@given(
+    st.sampled_from(["debit", "mandate"]),
+    st.data(),
+    JUNK,
+)
+def test_junk_in_any_field_gives_a_szo_error(where: str, data: st.DataObject, junk: object) -> None:
+    tx = debit(1)
+    if where == "debit":
+        field = data.draw(st.sampled_from(DEBIT_FIELDS))
+        object.__setattr__(tx, field, junk)  # past the converters, as a careless caller could
+    else:
+        field = data.draw(st.sampled_from(MANDATE_FIELDS))
+        mandate = debit(1).mandate
+        object.__setattr__(mandate, field, junk)
+        object.__setattr__(tx, "mandate", mandate)
+    out = io.BytesIO()
+    caught: SzoError | None = None
+    try:
+        write_pain008(batch([debit(0), tx]), out)
+    except SzoError as err:  # anything else (TypeError, AttributeError) fails the test
+        caught = err
+    if caught is None:  # a junk value that happens to be acceptable (None where optional)
+        assert_xsd_valid(out.getvalue(), "pain.008.001.02")
+        return
+    assert caught.code
+    assert out.getvalue() == b""
+    assert account(1) not in str(caught)
+    assert account(1) not in repr(caught)
+
+
+# ---------------------------------------------------------------- no IBAN in repr()
+
+
+def middle(iban: str) -> str:
+    """The digits the masked form hides (the bank and most of the account)."""
+    return iban[4:-4]
+
+
+def test_repr_of_what_the_writer_builds_shows_no_iban(monkeypatch: pytest.MonkeyPatch) -> None:
+    amendment = MandateAmendment(original_debtor_iban=account(77))
+    txs = [
+        debit(1),
+        debit(2, mandate=attrs.evolve(debit(2).mandate, amendment=amendment)),
+        debit(3, debtor_address=Address(street="Čopova 7", post_code="1000", town="Ljubljana")),
+    ]
+    seen: list[str] = []
+    real_add = sepa._Spool.add
+    real_assemble = sepa._assemble
+
+    def spy_add(self: sepa._Spool, values: sepa._Tx, element: etree._Element) -> None:
+        seen.extend((repr(values), str(values), repr(element), repr(self)))
+        real_add(self, values, element)
+
+    def spy_assemble(*args: object) -> sepa.WriteSummary:
+        seen.extend(repr(arg) for arg in args if not isinstance(arg, io.BytesIO))
+        summary = real_assemble(*args)  # type: ignore[arg-type]
+        seen.append(repr(summary))
+        return summary
+
+    monkeypatch.setattr(sepa._Spool, "add", spy_add)
+    monkeypatch.setattr(sepa, "_assemble", spy_assemble)
+    write(batch(txs))
+    assert len(seen) >= 12
+    text = "\n".join(seen)
+    assert "_Tx(key=" in text
+    assert "_Header(message_id=" in text
+    assert "SI56 **** **** ***" in text  # the masked form is there ...
+    for number in (account(1), account(2), account(3), account(77), CREDITOR.iban):
+        compact = number.replace(" ", "")
+        assert compact not in text  # ... and never the number
+        assert middle(compact) not in text
+
+
+def test_traceback_locals_show_no_iban() -> None:
+    import traceback
+
+    txs = [debit(0), debit(1), debit(2, amount=Decimal("0.00"))]
+    with pytest.raises(ValidationError) as err:
+        write(batch(txs))
+    shown = "".join(
+        traceback.TracebackException.from_exception(err.value, capture_locals=True).format()
+    )
+    assert "values = _Tx(" in shown  # the previous transaction is a local of the pass
+    for number in (account(0), account(1), CREDITOR.iban.replace(" ", "")):
+        assert number not in shown
+        assert middle(number) not in shown
+
+
+# ---------------------------------------------------------------- rules a bank enforces
+
+
+def rule_error(txs: list[DirectDebit], **arguments: object) -> ValidationError:
+    out = io.BytesIO()
+    with pytest.raises(ValidationError) as err:
+        write_pain008(batch(txs), out, **arguments)  # type: ignore[arg-type]
+    assert out.getvalue() == b""
+    for tx in txs:
+        assert tx.mandate.debtor_iban not in str(err.value)
+        assert middle(tx.mandate.debtor_iban) not in err.value.message("en")
+    return err.value
+
+
+def test_duplicate_end_to_end_id() -> None:
+    err = rule_error([debit(0), debit(1), debit(2, end_to_end_id="E2E-000000")])
+    assert isinstance(err, InvalidComponent)
+    assert err.code == "sepa.duplicate_end_to_end_id"
+    assert err.where == "transakcija/transaction 2 (E2E-000000): end_to_end_id"
+    assert "unique" in err.en
+    assert "edinstvena" in err.sl
+
+
+def test_one_sequence_type_per_mandate() -> None:
+    first = debit(10)  # FRST
+    again = debit(11, mandate=attrs.evolve(first.mandate, sequence=SequenceType.RECURRING))
+    err = rule_error([first, debit(1), again])
+    assert err.code == "sepa.mandate_sequence_conflict"
+    assert err.where == "transakcija/transaction 2 (E2E-000011): mandate.sequence"
+    assert "FRST" in err.en
+    assert "RCUR" in err.en
+    one_off = debit(12, mandate=attrs.evolve(debit(1).mandate, sequence=SequenceType.ONE_OFF))
+    assert rule_error([debit(1), one_off]).code == "sepa.mandate_sequence_conflict"
+
+
+def test_one_mandate_twice_with_the_same_sequence_type_is_fine() -> None:
+    later = debit(2, mandate=debit(1).mandate, collection_date=date(2026, 10, 26))
+    data = write(batch([debit(1), later]))
+    assert_xsd_valid(data, "pain.008.001.02")
+    assert data.count(b"<MndtId>VRT-000001</MndtId>") == 2
+
+
+def test_file_wide_rule_errors_leave_the_target_untouched(tmp_path: Path) -> None:
+    target = tmp_path / "sdd.xml"
+    write_pain008(batch([debit(n) for n in range(1, 30)]), target)
+    good = target.read_bytes()
+    broken = [*(debit(n) for n in range(1, 30)), debit(30, end_to_end_id="E2E-000001")]
+    with pytest.raises(InvalidComponent):
+        write_pain008(batch(broken), target)
+    assert target.read_bytes() == good
+    assert sorted(os.listdir(tmp_path)) == ["sdd.xml"]
+
+
+# the batch is created on Saturday 2026-10-10; 30 days later is Monday 2026-11-09
+@pytest.mark.parametrize(
+    ("collection", "created", "code", "offered"),
+    [
+        (date(2026, 10, 9), None, "sepa.collection_date_past", "2026-10-12"),
+        (date(2026, 10, 17), None, "sepa.collection_date_closed", "2026-10-19"),  # Saturday
+        (date(2026, 10, 18), None, "sepa.collection_date_closed", "2026-10-19"),  # Sunday
+        (date(2026, 11, 10), None, "sepa.collection_date_too_far", "2026-11-09"),
+        (date(2027, 3, 26), datetime(2027, 3, 1, 9), "sepa.collection_date_closed", "2027-03-30"),
+        (date(2027, 3, 29), datetime(2027, 3, 1, 9), "sepa.collection_date_closed", "2027-03-30"),
+        (date(2026, 5, 1), datetime(2026, 4, 20, 9), "sepa.collection_date_closed", "2026-05-04"),
+        (date(2026, 12, 25), datetime(2026, 12, 1, 9), "sepa.collection_date_closed", "2026-12-28"),
+        (date(2026, 12, 26), datetime(2026, 12, 1, 9), "sepa.collection_date_closed", "2026-12-28"),
+        (date(2027, 1, 1), datetime(2026, 12, 20, 9), "sepa.collection_date_closed", "2027-01-04"),
+    ],
+)
+def test_collection_date_rules_offer_a_valid_date(
+    collection: date, created: datetime | None, code: str, offered: str
+) -> None:
+    changes = {"created_at": created} if created else {}
+    fine = sepa.next_target_day((created or datetime(2026, 10, 10)).date() + timedelta(days=3))
+    txs = [debit(0, collection_date=fine), debit(1, collection_date=collection)]
+    out = io.BytesIO()
+    with pytest.raises(InvalidComponent) as err:
+        write_pain008(batch(txs, **changes), out)
+    assert err.value.code == code
+    assert err.value.where == "transakcija/transaction 1 (E2E-000001): collection_date"
+    assert offered in err.value.en
+    assert offered in err.value.sl
+    assert str(collection) in err.value.en
+    assert out.getvalue() == b""
+
+
+def test_collection_date_limits_are_parameters() -> None:
+    today = debit(1, collection_date=date(2026, 10, 12))
+    created_monday = datetime(2026, 10, 12, 8, 0)
+    assert write_pain008(batch([today], created_at=created_monday), io.BytesIO()).transactions == 1
+    far = debit(1, collection_date=date(2027, 6, 1))
+    with pytest.raises(InvalidComponent):
+        write(batch([far]))
+    assert write_pain008(batch([far]), io.BytesIO(), max_days_ahead=None).transactions == 1
+    assert write_pain008(batch([far]), io.BytesIO(), max_days_ahead=234).transactions == 1
+    with pytest.raises(InvalidComponent) as err:
+        write_pain008(batch([far]), io.BytesIO(), max_days_ahead=233)
+    assert "233 days" in err.value.en
+    assert "2027-05-31" in err.value.en
+    with pytest.raises(InvalidComponent) as err:  # Saturday + 1 day: no TARGET2 day in reach
+        write_pain008(batch([debit(1)]), io.BytesIO(), max_days_ahead=1)
+    assert "no TARGET2 day" in err.value.en
+
+
+def test_target_days_against_the_ecb_calendar_of_the_holidays_package() -> None:
+    import holidays
+
+    closed = holidays.financial_holidays("XECB", years=range(2002, 2101))
+    day = date(2002, 1, 1)
+    while day.year <= 2100:
+        expected = day.weekday() < 5 and day not in closed
+        assert sepa.is_target_day(day) is expected, day
+        day += timedelta(days=1)
+
+
+def test_target_days_by_hand() -> None:
+    # Easter Sunday 2024-03-31, 2025-04-20, 2026-04-05 (from the church calendar)
+    for easter in (date(2024, 3, 31), date(2025, 4, 20), date(2026, 4, 5)):
+        assert not sepa.is_target_day(easter - timedelta(days=2))  # Good Friday
+        assert not sepa.is_target_day(easter + timedelta(days=1))  # Easter Monday
+        assert sepa.is_target_day(easter - timedelta(days=3))  # Maundy Thursday
+        assert sepa.next_target_day(easter - timedelta(days=2)) == easter + timedelta(days=2)
+    # Slovenian holidays that are TARGET2 days: Statehood Day, All Saints', Prešeren Day
+    for day in (date(2026, 6, 25), date(2026, 2, 9), date(2027, 11, 1)):
+        assert sepa.is_target_day(day)
+    assert sepa.next_target_day(date(2026, 12, 24)) == date(2026, 12, 24)
+    assert sepa.next_target_day(date(2026, 12, 25)) == date(2026, 12, 28)
+    with pytest.raises(InvalidType):
+        sepa.is_target_day(datetime(2026, 10, 19, 8, 0))  # type: ignore[arg-type]
+    with pytest.raises(InvalidType):
+        sepa.next_target_day("2026-10-19")  # type: ignore[arg-type]
+
+
+def test_pre_notification_short_is_a_warning_with_the_date() -> None:
+    txs = [
+        debit(0, notified_on=date(2026, 10, 5)),  # 14 days before: fine
+        debit(1, notified_on=date(2026, 10, 12)),  # 7 days before: warning
+        debit(2),  # not known: no warning
+        debit(3, notified_on=date(2026, 10, 20)),  # after the collection: warning
+    ]
+    out = io.BytesIO()
+    summary = write_pain008(batch(txs), out)
+    assert summary.transactions == 4
+    assert_xsd_valid(out.getvalue(), "pain.008.001.02")
+    assert [w.transaction for w in summary.warnings] == [1, 3]
+    first, second = summary.warnings
+    assert first.code == "sepa.pre_notification_short"
+    assert first.end_to_end_id == "E2E-000001"
+    assert first.where == "transakcija/transaction 1 (E2E-000001): notified_on"
+    assert first.suggested_date == date(2026, 10, 26)
+    for text in ("2026-10-12", "7 days", "2026-10-26"):
+        assert text in first.en
+    assert "2026-10-12" in first.sl
+    assert "14 dni" in first.sl
+    assert first.message("en").endswith("(transakcija/transaction 1 (E2E-000001): notified_on)")
+    assert str(first).startswith("sepa.pre_notification_short: Plačnik")
+    assert second.suggested_date == date(2026, 11, 3)  # 20 Oct + 14 = 3 Nov, a Tuesday
+    assert "-1 days" in second.en
+    for warning in summary.warnings:
+        for tx in txs:
+            assert middle(tx.mandate.debtor_iban) not in repr(warning)
+    # the period is a parameter; the file is the same with or without warnings
+    relaxed = io.BytesIO()
+    assert write_pain008(batch(txs), relaxed, pre_notification_days=7).warnings[0].transaction == 3
+    assert relaxed.getvalue() == out.getvalue()
+    with pytest.raises(InvalidFormat) as err:
+        write(batch([debit(1, notified_on=datetime(2026, 10, 1, 8, 0))]))
+    assert err.value.code == "sepa.date"
+
+
+def test_pre_notification_suggestion_is_a_target_day() -> None:
+    # notified 10 Dec: 14 days later is 24 Dec (Thursday): fine as a suggestion
+    tx = debit(1, collection_date=date(2026, 12, 21), notified_on=date(2026, 12, 10))
+    summary = write_pain008(batch([tx], created_at=datetime(2026, 12, 1, 8)), io.BytesIO())
+    assert summary.warnings[0].suggested_date == date(2026, 12, 24)
+    # notified 11 Dec: 25 Dec, then the 26th and the weekend are closed: 28 Dec
+    tx = debit(1, collection_date=date(2026, 12, 21), notified_on=date(2026, 12, 11))
+    summary = write_pain008(batch([tx], created_at=datetime(2026, 12, 1, 8)), io.BytesIO())
+    assert summary.warnings[0].suggested_date == date(2026, 12, 28)
+
+
+def test_register_of_used_message_ids() -> None:
+    with pytest.raises(InvalidComponent) as err:
+        write_pain008(batch([debit(1)]), io.BytesIO(), used_message_ids={"VRTEC-2026-10"})
+    assert err.value.code == "sepa.duplicate_message_id"
+    assert err.value.where == "message_id"
+    used = {"VRTEC-2026-09", "VRTEC-2026-08"}
+    assert write_pain008(batch([debit(1)]), io.BytesIO(), used_message_ids=used).transactions == 1
+    assert used == {"VRTEC-2026-09", "VRTEC-2026-08"}  # read, never changed
+
+    class Register:  # any container, e.g. a lookup in the creditor's database
+        def __init__(self) -> None:
+            self.asked: list[object] = []
+
+        def __contains__(self, item: object) -> bool:
+            self.asked.append(item)
+            return item == "VRTEC-2026-10"
+
+    register = Register()
+    with pytest.raises(InvalidComponent):
+        write_pain008(batch([debit(1)]), io.BytesIO(), used_message_ids=register)
+    assert register.asked == ["VRTEC-2026-10"]
+
+
+def test_debit_from_instruction_carries_the_notification_day() -> None:
+    instruction = PaymentInstruction(
+        instruction_id="F7-202609",
+        payer_id="P-1",
+        payer_name="Špela Žagar",
+        payer_address=None,
+        period=Month(2026, 9),
+        amount=Decimal("200.75"),
+        reference="RF77F7202609",
+        method=PaymentMethod.DIRECT_DEBIT,
+        mandate=debit(1).mandate,
+        invoice_numbers=("1",),
+        child_codes=("A",),
+        group_id="F7",
+        description="Plačilo 2026-09",
+    )
+    notified = date(2026, 10, 5)
+    made = sepa.debit_from_instruction(
+        instruction, collection_date=COLLECTION, notified_on=notified
+    )
+    assert made.notified_on == notified
+    assert write_pain008(batch([made]), io.BytesIO()).warnings == ()

@@ -45,6 +45,26 @@ transaction by index and end-to-end id, and the field):
   collection, the EPC rule since 2016).  The creditor's BIC is needed: given or
   from the registry (``sepa.creditor_bic``).
 
+Rules a bank or UJP enforces on the file as a whole, checked in the same pass
+(the only state that grows with the file is the set of end-to-end ids and the
+mandate → sequence-type map):
+
+* **unique end-to-end ids** in the file (``sepa.duplicate_end_to_end_id``);
+* **one sequence type per mandate** in the file: a mandate cannot be both FRST
+  and RCUR (``sepa.mandate_sequence_conflict``);
+* **collection dates**: not before the day the file is created
+  (``sepa.collection_date_past``), a TARGET2 day: not a Saturday, Sunday,
+  1 January, Good Friday, Easter Monday, 1 May, 25 or 26 December
+  (``sepa.collection_date_closed``, see :func:`is_target_day`), and at most
+  ``max_days_ahead`` days after the creation day (30 by default, as UJP
+  accepts; ``sepa.collection_date_too_far``).  Each message offers a valid date;
+* **message id**: not one of ``used_message_ids`` when the caller passes its
+  register (``sepa.duplicate_message_id``); the writer only reads the register;
+* **pre-notification**: a transaction whose payer was notified on
+  ``notified_on`` less than ``pre_notification_days`` (14) days before the
+  collection is written, with a :class:`SepaWarning`
+  (``sepa.pre_notification_short``) in :attr:`WriteSummary.warnings`.
+
 Other choices: ``ChrgBr`` is ``SLEV``; ``AmdmntInd`` is always written (``false``
 when the mandate did not change); a transaction carries either a structured
 reference (``Strd/CdtrRefInf`` with type ``SCOR``) or one unstructured line
@@ -64,7 +84,7 @@ Example:
     ...                     bic="BSLJSI2X", creditor_id="SI72ZZZ12345679")
     >>> debit = DirectDebit(
     ...     end_to_end_id="F7-202609", amount=Decimal("200.75"),
-    ...     collection_date=date(2026, 10, 18), reference="RF77F7202609",
+    ...     collection_date=date(2026, 10, 19), reference="RF77F7202609",
     ...     mandate=Mandate(mandate_id="00555-00028", signature_date=date(2025, 8, 20),
     ...                     debtor_name="Špela Žagar", debtor_iban="SI56020170014356205"))
     >>> batch = DirectDebitBatch(message_id="VRTEC-2026-10", creditor=creditor,
@@ -78,6 +98,8 @@ Example:
     True
     >>> validate(out.getvalue()).transactions
     1
+    >>> summary.warnings
+    ()
 """
 
 from __future__ import annotations
@@ -88,8 +110,8 @@ import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Callable, Iterable
-from datetime import date, datetime
+from collections.abc import Callable, Container, Iterable, Iterator
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
@@ -105,6 +127,8 @@ from szo_core.errors import (
     InvalidComponent,
     InvalidFormat,
     InvalidLength,
+    InvalidType,
+    Language,
     SzoError,
     ValidationError,
 )
@@ -132,8 +156,11 @@ __all__ = [
     "Pain008Version",
     "PaymentInformationSummary",
     "SchemaCheck",
+    "SepaWarning",
     "WriteSummary",
     "debit_from_instruction",
+    "is_target_day",
+    "next_target_day",
     "transliterate",
     "validate",
     "write_pain008",
@@ -200,6 +227,88 @@ def transliterate(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def _easter(year: int) -> date:
+    """Easter Sunday of ``year`` (Gregorian; the Meeus/Jones/Butcher algorithm)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (b - (b + 8) // 25 + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    weekday = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * weekday) // 451
+    month, day = divmod(h + weekday - 7 * m + 114, 31)
+    return date(year, month, day + 1)
+
+
+@lru_cache(maxsize=64)
+def _target_closed(year: int) -> frozenset[date]:
+    easter = _easter(year)
+    return frozenset(
+        (
+            date(year, 1, 1),
+            easter - timedelta(days=2),  # Good Friday
+            easter + timedelta(days=1),  # Easter Monday
+            date(year, 5, 1),
+            date(year, 12, 25),
+            date(year, 12, 26),
+        )
+    )
+
+
+def _plain_day(value: object, where: str) -> date:
+    if not isinstance(value, date) or isinstance(value, datetime):
+        raise InvalidType(
+            "sepa.date_type",
+            sl=f"Vrednost mora biti datum (date), ne {type(value).__name__}.",
+            en=f"The value must be a date, not {type(value).__name__}.",
+            where=where,
+        )
+    return value
+
+
+def is_target_day(day: date) -> bool:
+    """True if ``day`` is a TARGET2 business day, on which a SEPA collection can settle.
+
+    TARGET2 (T2 since 2023) is closed on Saturdays, Sundays, 1 January, Good
+    Friday, Easter Monday, 1 May, 25 and 26 December: the calendar of the ECB
+    since 2002.  Easter is computed, so any year works.  Slovenian holidays
+    (25 June, 1 November, ...) are TARGET2 days.
+
+    Raises:
+        szo_core.errors.InvalidType: ``sepa.date_type`` if ``day`` is not a
+            :class:`~datetime.date` (a ``datetime`` is refused too).
+
+    Example:
+        >>> from datetime import date
+        >>> is_target_day(date(2026, 4, 3)), is_target_day(date(2026, 6, 25))
+        (False, True)
+    """
+    day = _plain_day(day, "day")
+    return day.weekday() < 5 and day not in _target_closed(day.year)
+
+
+def next_target_day(day: date) -> date:
+    """The first TARGET2 business day on or after ``day`` (see :func:`is_target_day`).
+
+    Example:
+        >>> from datetime import date
+        >>> next_target_day(date(2026, 4, 3))  # Good Friday, then the weekend and Easter Monday
+        datetime.date(2026, 4, 7)
+        >>> next_target_day(date(2026, 10, 19))
+        datetime.date(2026, 10, 19)
+    """
+    day = _plain_day(day, "day")
+    while not is_target_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+def _previous_target_day(day: date) -> date:
+    while not is_target_day(day):
+        day -= timedelta(days=1)
+    return day
+
+
 @attrs.frozen(kw_only=True)
 class Creditor:
     """The creditor (*prejemnik plačila*): the institution collecting the debits.
@@ -259,6 +368,10 @@ class DirectDebit:
     reference: str | None = None
     remittance: str | None = attrs.field(default=None, validator=_one_remittance)
     purpose: str | None = None
+    notified_on: date | None = None
+    """The day the payer was notified of this collection (the pre-notification,
+    for example the invoice's date); when given, a collection sooner than the
+    pre-notification period after it is written with a warning."""
 
 
 @attrs.frozen(kw_only=True)
@@ -309,6 +422,41 @@ class PaymentInformationSummary:
 
 
 @attrs.frozen(kw_only=True)
+class SepaWarning:
+    """Something written to the file that a rule advises against (a bank accepts it).
+
+    Like an error it has a stable ``code``, a Slovenian and an English text and
+    ``where`` (the transaction by index and end-to-end id); ``transaction`` and
+    ``end_to_end_id`` name it for programs, and ``suggested_date`` is a date
+    that would satisfy the rule.  No IBAN or other personal number is in it.
+
+    Example:
+        >>> from datetime import date
+        >>> warning = SepaWarning(
+        ...     code="sepa.pre_notification_short", sl="Prekratko obvestilo.",
+        ...     en="The pre-notification is too short.", where="transakcija/transaction 0",
+        ...     transaction=0, end_to_end_id="E-1", suggested_date=date(2026, 10, 26))
+        >>> warning.message("en")
+        'The pre-notification is too short. (transakcija/transaction 0)'
+    """
+
+    code: str
+    sl: str
+    en: str
+    where: str
+    transaction: int
+    end_to_end_id: str
+    suggested_date: date | None = None
+
+    def message(self, language: Language = "sl") -> str:
+        """The text in ``language`` (Slovenian by default), followed by ``where``."""
+        return f"{self.sl if language == 'sl' else self.en} ({self.where})"
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message('sl')}"
+
+
+@attrs.frozen(kw_only=True)
 class WriteSummary:
     """What :func:`write_pain008` wrote: the totals of the header and of each block.
 
@@ -323,6 +471,8 @@ class WriteSummary:
     transactions: int
     control_sum: Decimal
     payment_information: tuple[PaymentInformationSummary, ...]
+    warnings: tuple[SepaWarning, ...] = ()
+    """What a bank accepts but the rules advise against, in transaction order."""
 
 
 @attrs.frozen(kw_only=True)
@@ -357,6 +507,26 @@ class _Tx(NamedTuple):
     reference: str | None
     remittance: str | None
     purpose: str | None
+
+    def __repr__(self) -> str:  # tracebacks with locals show it: no IBAN in it
+        return _masked_repr(self, {"iban": iban_repr, "amendment": _amendment_repr})
+
+
+def _masked_repr(values: tuple[object, ...], masks: dict[str, Callable[[object], str]]) -> str:
+    """A NamedTuple's ``repr()`` with the fields in ``masks`` shown by their function."""
+    fields: tuple[str, ...] = getattr(values, "_fields", ())
+    shown = (
+        f"{name}={masks.get(name, repr)(value)}" for name, value in zip(fields, values, strict=True)
+    )
+    return f"{type(values).__name__}({', '.join(shown)})"
+
+
+def _amendment_repr(value: object) -> str:
+    if not isinstance(value, tuple) or len(value) != 5:
+        return repr(value)
+    parts = [repr(part) for part in value]
+    parts[3] = iban_repr(value[3])  # the original debtor IBAN
+    return f"({', '.join(parts)})"
 
 
 def _label(index: int, e2e: object) -> str:
@@ -448,9 +618,21 @@ def _plain_date(value: object, where: str) -> date:
     return value
 
 
+def _wrong_type(code: str, expected: str, value: object, where: str) -> InvalidType:
+    kind = type(value).__name__
+    return InvalidType(
+        code,
+        sl=f"Vrednost mora biti {expected}, ne {kind}.",
+        en=f"The value must be a {expected}, not {kind}.",
+        where=where,
+    )
+
+
 def _address(value: Address | None, where: str) -> tuple[str, str, str, str] | None:
     if value is None:
         return None
+    if not isinstance(value, Address):
+        raise _wrong_type("sepa.address.type", "Address", value, where)
     country = value.country
     if not isinstance(country, str) or not _COUNTRY.fullmatch(country):
         raise InvalidComponent(
@@ -509,18 +691,179 @@ def _check_id(check: Callable[[str], str], value: object, where: str) -> str:
         raise type(exc)(exc.code, sl=exc.sl, en=exc.en, where=where) from None
 
 
-class _Context(NamedTuple):
-    version: Pain008Version
-    creditor_id: str
-    bics: dict[str, str | None]
-    dates: dict[date, str]
-    """ISO forms of the dates seen: a file has few distinct dates."""
+class _Context:
+    """The state of one pass: the settings, small caches and what the file-wide rules remember.
+
+    ``end_to_end_ids`` (a set) and ``mandates`` (mandate id → its sequence type)
+    are the only state that grows with the file, about 200 bytes a transaction,
+    besides the warnings.  ``repr()`` shows counts, never the ids.
+    """
+
+    __slots__ = (
+        "bics",
+        "created",
+        "creditor_id",
+        "dates",
+        "end_to_end_ids",
+        "good_days",
+        "horizon",
+        "mandates",
+        "max_days_ahead",
+        "notice_days",
+        "version",
+        "warnings",
+    )
+
+    def __init__(
+        self,
+        version: Pain008Version,
+        creditor_id: str,
+        bics: dict[str, str | None],
+        *,
+        created: date,
+        max_days_ahead: int | None,
+        notice_days: int,
+    ) -> None:
+        self.version: Pain008Version = version
+        self.creditor_id = creditor_id
+        self.bics = bics
+        self.dates: dict[date, str] = {}
+        """ISO forms of the dates seen: a file has few distinct dates."""
+        self.good_days: set[date] = set()
+        """Collection dates that passed the date rules."""
+        self.created = created
+        self.max_days_ahead = max_days_ahead
+        self.horizon = None if max_days_ahead is None else created + timedelta(max_days_ahead)
+        self.notice_days = notice_days
+        self.end_to_end_ids: set[str] = set()
+        self.mandates: dict[str, SequenceType] = {}
+        self.warnings: list[SepaWarning] = []
+
+    def __repr__(self) -> str:
+        return (
+            f"_Context(version={self.version!r}, transactions={len(self.end_to_end_ids)}, "
+            f"mandates={len(self.mandates)}, warnings={len(self.warnings)})"
+        )
 
     def iso(self, value: date) -> str:
         text = self.dates.get(value)
         if text is None:
             text = self.dates[value] = value.isoformat()
         return text
+
+    def collection_day(self, when: date) -> str:
+        """The ISO form of a collection date after the date rules (checked once per date)."""
+        if when not in self.good_days:
+            self._check_day(when)
+            self.good_days.add(when)
+        return self.iso(when)
+
+    def _check_day(self, when: date) -> None:
+        created = self.created
+        if when < created:
+            offer = next_target_day(created)
+            raise InvalidComponent(
+                "sepa.collection_date_past",
+                sl=f"Datum obremenitve {when} je pred dnem nastanka datoteke ({created}); "
+                f"prvi veljavni datum je {offer}.",
+                en=f"The collection date {when} is before the day the file is created "
+                f"({created}); the first valid date is {offer}.",
+                where="collection_date",
+            )
+        if not is_target_day(when):
+            offer = next_target_day(when)
+            why_sl, why_en = _closed_reason(when)
+            raise InvalidComponent(
+                "sepa.collection_date_closed",
+                sl=f"Datum obremenitve {when} ni delovni dan TARGET2 ({why_sl}); "
+                f"prvi naslednji veljavni datum je {offer}.",
+                en=f"The collection date {when} is not a TARGET2 business day ({why_en}); "
+                f"the next valid date is {offer}.",
+                where="collection_date",
+            )
+        if self.horizon is not None and when > self.horizon:
+            latest = _previous_target_day(self.horizon)
+            if latest >= created:
+                offer_sl = f"zadnji veljavni datum je {latest}"
+                offer_en = f"the last valid date is {latest}"
+            else:  # a limit of a day or two over a weekend: no TARGET2 day at all
+                offer_sl = "do meje ni nobenega dneva TARGET2"
+                offer_en = "there is no TARGET2 day within the limit"
+            raise InvalidComponent(
+                "sepa.collection_date_too_far",
+                sl=f"Datum obremenitve {when} je več kot {self.max_days_ahead} dni po dnevu "
+                f"nastanka datoteke ({created}); {offer_sl}.",
+                en=f"The collection date {when} is more than {self.max_days_ahead} days after "
+                f"the day the file is created ({created}); {offer_en}.",
+                where="collection_date",
+            )
+
+    def register(self, e2e: str, mandate_id: str, sequence: SequenceType) -> None:
+        """Remember the transaction's ids; refuse a repeated end-to-end id or a second sequence."""
+        seen_ids = self.end_to_end_ids
+        if e2e in seen_ids:
+            raise InvalidComponent(
+                "sepa.duplicate_end_to_end_id",
+                sl="Oznaka end-to-end je v datoteki že pri eni od prejšnjih transakcij; "
+                "v datoteki mora biti edinstvena.",
+                en="The end-to-end id is already used by an earlier transaction; it must be "
+                "unique in the file.",
+                where="end_to_end_id",
+            )
+        seen_ids.add(e2e)
+        seen = self.mandates.setdefault(mandate_id, sequence)
+        if seen is not sequence:
+            raise InvalidComponent(
+                "sepa.mandate_sequence_conflict",
+                sl=f"Soglasje je v datoteki že z vrsto zaporedja {seen.value}, tu pa "
+                f"{sequence.value}; v eni datoteki ima soglasje le eno vrsto zaporedja.",
+                en=f"The mandate is already in the file with the sequence type {seen.value}, "
+                f"here {sequence.value}; a mandate has one sequence type per file.",
+                where="mandate.sequence",
+            )
+
+    def pre_notification(self, index: int, e2e: str, notified: date, when: date) -> None:
+        """Add a warning when the payer was notified less than the period before ``when``."""
+        days = (when - notified).days
+        if days >= self.notice_days:
+            return
+        earliest = next_target_day(max(notified + timedelta(self.notice_days), when))
+        label = _label(index, e2e)
+        self.warnings.append(
+            SepaWarning(
+                code="sepa.pre_notification_short",
+                sl=f"Plačnik je bil o obremenitvi {when} obveščen {notified}, {days} dni prej; "
+                f"predpisanih je vsaj {self.notice_days} dni, torej obremenitev najprej "
+                f"{earliest}.",
+                en=f"The payer was notified on {notified} of the collection on {when}, {days} "
+                f"days before; at least {self.notice_days} days are required, so the earliest "
+                f"collection is {earliest}.",
+                where=f"{label}: notified_on",
+                transaction=index,
+                end_to_end_id=e2e,
+                suggested_date=earliest,
+            )
+        )
+
+
+def _closed_reason(day: date) -> tuple[str, str]:
+    """Why TARGET2 is closed on ``day``, in Slovenian and English."""
+    if day.weekday() == 5:
+        return "sobota", "a Saturday"
+    if day.weekday() == 6:
+        return "nedelja", "a Sunday"
+    easter = _easter(day.year)
+    names = {
+        (1, 1): ("novo leto", "New Year's Day"),
+        (5, 1): ("praznik dela", "Labour Day"),
+        (12, 25): ("božič", "Christmas Day"),
+        (12, 26): ("26. december", "26 December"),
+    }
+    if day == easter - timedelta(days=2):
+        return "veliki petek", "Good Friday"
+    if day == easter + timedelta(days=1):
+        return "velikonočni ponedeljek", "Easter Monday"
+    return names[(day.month, day.day)]
 
 
 def _amendment(
@@ -575,27 +918,28 @@ def _amendment(
     )
 
 
-def _prepare(tx: DirectDebit, index: int, context: _Context) -> _Tx:
+def _prepare(tx: object, index: int, context: _Context) -> _Tx:
     """Check one transaction and return the strings to write.
 
     Errors name the transaction (index and end-to-end id) and the field.
     """
+    if not isinstance(tx, DirectDebit):
+        kind = type(tx).__name__
+        raise InvalidType(
+            "sepa.transaction.type",
+            sl=f"Transakcija mora biti DirectDebit, ne {kind}.",
+            en=f"A transaction must be a DirectDebit, not {kind}.",
+            where=_label(index, None),
+        )
     try:
-        return _checked(tx, context)
+        return _checked(tx, index, context)
     except SzoError as exc:
-        label = _label(index, getattr(tx, "end_to_end_id", None))
+        label = _label(index, tx.end_to_end_id)
         where = f"{label}: {exc.where}" if exc.where else label
         raise type(exc)(exc.code, sl=exc.sl, en=exc.en, where=where) from None
 
 
-def _checked(tx: DirectDebit, context: _Context) -> _Tx:
-    if not isinstance(tx, DirectDebit):
-        raise InvalidFormat(
-            "sepa.type",
-            sl="Transakcija mora biti DirectDebit.",
-            en="A transaction must be a DirectDebit.",
-            where="transaction",
-        )
+def _checked(tx: DirectDebit, index: int, context: _Context) -> _Tx:
     e2e = _identifier(tx.end_to_end_id, "end_to_end_id")
     cents = _cents(tx.amount, "amount")
     when = _plain_date(tx.collection_date, "collection_date")
@@ -626,6 +970,10 @@ def _checked(tx: DirectDebit, context: _Context) -> _Tx:
     iban = _check_id(_iban.validate, mandate.debtor_iban, "debtor_iban")
     amendment = None
     if mandate.amendment is not None:
+        if not isinstance(mandate.amendment, MandateAmendment):
+            raise _wrong_type(
+                "sepa.amendment.type", "MandateAmendment", mandate.amendment, "mandate.amendment"
+            )
         amendment = _amendment(mandate.amendment, mandate_id, context, "mandate.amendment")
     bic = _bic(mandate.debtor_bic, context.version, "debtor_bic")
     if bic is None and context.version == "pain.008.001.02":
@@ -637,24 +985,32 @@ def _checked(tx: DirectDebit, context: _Context) -> _Tx:
     if tx.remittance is not None:
         remittance = _text(tx.remittance, _TEXT_MAX, "remittance", required=False) or None
     purpose = tx.purpose
-    if purpose is not None and purpose not in PURPOSE_CODES:
+    if purpose is not None and (not isinstance(purpose, str) or purpose not in PURPOSE_CODES):
         raise InvalidComponent(
             "sepa.purpose",
             sl="Koda namena ni na seznamu kod namena.",
             en="The purpose code is not in the list of purpose codes.",
             where="purpose",
         )
+    address = _address(tx.debtor_address, "debtor_address")
+    name = _text(mandate.debtor_name, _NAME_MAX, "debtor_name")
+    # the file-wide rules, once the transaction itself is sound
+    day = context.collection_day(when)
+    if tx.notified_on is not None:
+        notified = _plain_date(tx.notified_on, "notified_on")
+        context.pre_notification(index, e2e, notified, when)
+    context.register(e2e, mandate_id, mandate.sequence)
     return _Tx(
-        key=(context.iso(when), mandate.sequence),
+        key=(day, mandate.sequence),
         e2e=e2e,
         cents=cents,
         mandate_id=mandate_id,
         signature_date=context.iso(signed),
         amendment=amendment,
         bic=bic,
-        name=_text(mandate.debtor_name, _NAME_MAX, "debtor_name"),
+        name=name,
         iban=iban,
-        address=_address(tx.debtor_address, "debtor_address"),
+        address=address,
         reference=reference,
         remittance=remittance,
         purpose=purpose,
@@ -671,6 +1027,9 @@ class _Header(NamedTuple):
     creditor_bic: str
     creditor_id: str
 
+    def __repr__(self) -> str:
+        return _masked_repr(self, {"creditor_iban": iban_repr})
+
 
 def _header(
     batch: DirectDebitBatch, version: Pain008Version, bics: dict[str, str | None]
@@ -685,6 +1044,8 @@ def _header(
             where="created_at",
         )
     creditor = batch.creditor
+    if not isinstance(creditor, Creditor):
+        raise _wrong_type("sepa.creditor.type", "Creditor", creditor, "creditor")
     iban = _check_id(_iban.validate, creditor.iban, "creditor.iban")
     bic = _bic(creditor.bic, version, "creditor.bic") or _known_bic(iban, bics)
     if bic is None or not _BIC[version].fullmatch(bic):
@@ -946,12 +1307,15 @@ class _Spool:
 
 
 def _spool(
-    batch: DirectDebitBatch, context: _Context, directory: str | None, stack: contextlib.ExitStack
+    transactions: Iterator[object],
+    context: _Context,
+    directory: str | None,
+    stack: contextlib.ExitStack,
 ) -> dict[tuple[str, str], _Spool]:
     """The single pass: check each transaction and serialise it into its block's spool."""
     writer = _Writer(context.version)
     spools: dict[tuple[str, str], _Spool] = {}
-    for index, tx in enumerate(batch.transactions):
+    for index, tx in enumerate(transactions):
         values = _prepare(tx, index, context)
         spool = spools.get(values.key)
         if spool is None:
@@ -969,6 +1333,7 @@ def _assemble(
     version: Pain008Version,
     header: _Header,
     spools: dict[tuple[str, str], _Spool],
+    warnings: tuple[SepaWarning, ...],
 ) -> WriteSummary:
     total_count = sum(spool.count for spool in spools.values())
     total_cents = sum(spool.cents for spool in spools.values())
@@ -1001,7 +1366,69 @@ def _assemble(
         transactions=total_count,
         control_sum=Decimal(_amount(total_cents)),
         payment_information=tuple(summaries),
+        warnings=warnings,
     )
+
+
+def _transactions(batch: DirectDebitBatch) -> Iterator[object]:
+    """The iterator over the batch's transactions, or a clear error for a wrong type."""
+    transactions: object = batch.transactions
+    if not isinstance(transactions, str | bytes | bytearray | memoryview):
+        try:
+            found: Iterator[object] = iter(transactions)  # type: ignore[call-overload]
+        except TypeError:
+            pass
+        else:
+            return found
+    kind = type(transactions).__name__
+    raise InvalidType(
+        "sepa.transactions.type",
+        sl=f"Transakcije morajo biti zaporedje (seznam, generator) DirectDebit, ne {kind}.",
+        en="The transactions must be an iterable (a list, a generator) of DirectDebit, "
+        f"not {kind}.",
+        where="transactions",
+    )
+
+
+def _days(value: object, where: str, *, optional: bool) -> int | None:
+    if value is None and optional:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        kind = type(value).__name__
+        raise InvalidType(
+            f"sepa.{where}.type",
+            sl=f"Število dni mora biti celo število, ne {kind}.",
+            en=f"The number of days must be an int, not {kind}.",
+            where=where,
+        )
+    if value < 0:
+        raise ConfigurationError(
+            f"sepa.{where}",
+            sl="Število dni ne sme biti negativno.",
+            en="The number of days must not be negative.",
+            where=where,
+        )
+    return value
+
+
+def _check_message_id(message_id: str, used: Container[str] | None) -> None:
+    if used is None:
+        return
+    if isinstance(used, str | bytes) or not isinstance(used, Container):
+        kind = type(used).__name__
+        raise InvalidType(
+            "sepa.used_message_ids.type",
+            sl=f"Register oznak sporočil mora biti množica (set) ali vsebnik, ne {kind}.",
+            en=f"The register of message ids must be a set or another container, not {kind}.",
+            where="used_message_ids",
+        )
+    if message_id in used:
+        raise InvalidComponent(
+            "sepa.duplicate_message_id",
+            sl="Oznaka sporočila je že bila uporabljena v drugi datoteki tega prejemnika.",
+            en="The message id was already used in another file of this creditor.",
+            where="message_id",
+        )
 
 
 def write_pain008(
@@ -1010,6 +1437,9 @@ def write_pain008(
     version: Pain008Version = "pain.008.001.02",
     *,
     spool_dir: str | os.PathLike[str] | None = None,
+    max_days_ahead: int | None = 30,
+    pre_notification_days: int = 14,
+    used_message_ids: Container[str] | None = None,
 ) -> WriteSummary:
     """Check every transaction, then stream the pain.008 message to ``out``.
 
@@ -1022,15 +1452,29 @@ def write_pain008(
         spool_dir: Where the blocks are spooled while the transactions are
             read; by default beside ``out`` when it is a path, else the system's
             temporary directory.
+        max_days_ahead: The latest collection date, in days after the day of
+            ``batch.created_at`` (30, as UJP accepts); ``None`` for no limit.
+        pre_notification_days: The days a payer must have been told before a
+            collection (14 by the rulebook and UJP); a transaction with
+            ``notified_on`` later than that gives a warning, not an error.
+        used_message_ids: The creditor's register of message ids already sent
+            (a set, or any container such as a database lookup).  The writer
+            only reads it; add ``batch.message_id`` once the file is submitted.
+            ``None`` (the default) leaves the check to the caller.
 
     Returns:
-        The totals written, per block and for the message.
+        The totals written, per block and for the message, and the warnings.
 
     Raises:
         szo_core.errors.ValidationError: a transaction or the header breaks a
-            rule; ``where`` names it.  Nothing has been written to ``out``.
+            rule; ``where`` names it (by index and end-to-end id).  Nothing has
+            been written to ``out``.
+        szo_core.errors.InvalidType: ``batch`` is not a ``DirectDebitBatch``,
+            its transactions are not an iterable of ``DirectDebit`` (``where``
+            names the index), or an argument has the wrong type.  Nothing has
+            been written.
         szo_core.errors.ConfigurationError: a bad version, no transactions, no
-            creditor BIC.
+            creditor BIC, a negative number of days.
 
     Example:
         >>> from datetime import datetime
@@ -1042,6 +1486,10 @@ def write_pain008(
         Traceback (most recent call last):
         ...
         szo_core.errors.ConfigurationError: sepa.no_transactions: ...
+        >>> write_pain008(batch, io.BytesIO(), used_message_ids={"M-1"})
+        Traceback (most recent call last):
+        ...
+        szo_core.errors.InvalidComponent: sepa.duplicate_message_id: ...
     """
     if version not in VERSIONS:
         raise ConfigurationError(
@@ -1050,13 +1498,27 @@ def write_pain008(
             en="The supported versions are pain.008.001.02 and pain.008.001.08.",
             where="version",
         )
+    if not isinstance(batch, DirectDebitBatch):
+        raise _wrong_type("sepa.batch.type", "DirectDebitBatch", batch, "batch")
+    horizon = _days(max_days_ahead, "max_days_ahead", optional=True)
+    notice = _days(pre_notification_days, "pre_notification_days", optional=False)
+    assert notice is not None
     bics: dict[str, str | None] = {}
     header = _header(batch, version, bics)
-    context = _Context(version=version, creditor_id=header.creditor_id, bics=bics, dates={})
+    _check_message_id(header.message_id, used_message_ids)
+    transactions = _transactions(batch)
+    context = _Context(
+        version,
+        header.creditor_id,
+        bics,
+        created=batch.created_at.date(),
+        max_days_ahead=horizon,
+        notice_days=notice,
+    )
     target = Path(out) if isinstance(out, str | os.PathLike) else None
     directory = spool_dir if spool_dir is not None else target.parent if target else None
     with contextlib.ExitStack() as stack:
-        spools = _spool(batch, context, None if directory is None else str(directory), stack)
+        spools = _spool(transactions, context, None if directory is None else str(directory), stack)
         if not spools:
             raise ConfigurationError(
                 "sepa.no_transactions",
@@ -1064,12 +1526,13 @@ def write_pain008(
                 en="The message has no transactions.",
                 where="transactions",
             )
+        warnings = tuple(context.warnings)
         if target is None:
             assert not isinstance(out, str | os.PathLike)
-            return _assemble(out, batch, version, header, spools)
+            return _assemble(out, batch, version, header, spools, warnings)
         # beside the target, then renamed: never a truncated file; a new file's mode
         with atomic_write(target) as handle:
-            return _assemble(handle, batch, version, header, spools)
+            return _assemble(handle, batch, version, header, spools, warnings)
 
 
 def debit_from_instruction(
@@ -1078,6 +1541,7 @@ def debit_from_instruction(
     collection_date: date,
     purpose: str | None = None,
     structured: bool = True,
+    notified_on: date | None = None,
 ) -> DirectDebit:
     """Turn a direct-debit payment instruction into a :class:`DirectDebit`.
 
@@ -1085,7 +1549,9 @@ def debit_from_instruction(
     the debtor's address is the payer's.  With ``structured=True`` the
     instruction's reference travels as a structured creditor reference;
     otherwise the description goes as one unstructured line, shortened to 140
-    characters by :func:`szo_core.payments.shorten`.
+    characters by :func:`szo_core.payments.shorten`.  ``notified_on`` is the
+    day the payer was told of the collection (usually the invoice's date); the
+    writer warns when it is less than the pre-notification period before.
 
     Raises:
         szo_core.errors.ConfigurationError: ``sepa.not_direct_debit`` if the
@@ -1124,6 +1590,7 @@ def debit_from_instruction(
         reference=instruction.reference if structured else None,
         remittance=None if structured else shorten(instruction.description, _TEXT_MAX),
         purpose=purpose,
+        notified_on=notified_on,
     )
 
 
