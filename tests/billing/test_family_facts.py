@@ -18,7 +18,7 @@ from szo_core.adapters.memory_billing import MemoryBillingStore
 from szo_core.billing import run_billing, sibling_orders
 from szo_core.calendar import Month
 from szo_core.fees import PayerKind
-from szo_core.model import GuardianKind, GuardianLink
+from szo_core.model import GuardianKind, GuardianLink, TaxpayerChange
 from szo_core.ports import ChildMonth, MonthData
 
 SEP = Month(2026, 9)
@@ -47,6 +47,23 @@ def test_parents_who_are_not_taxpayers_pay_the_full_price() -> None:
     s = _statement(store, 1)
     assert s.total_for(PayerKind.PARENTS) == Decimal("500.00")
     assert s.total_for(PayerKind.MUNICIPALITY) == Decimal("0.00")
+
+
+def test_parents_who_become_taxpayers_pay_their_share_from_that_day() -> None:
+    # Not taxpayers at first, taxpayers from 16 September (a dated change): the first
+    # 11 working days (1-15 Sept) at 1.00 × 500 × 11/22 = 250.00, the other 11 at the
+    # decision's 0.53 × 500 × 11/22 = 132.50: the parents pay 382.50 in all.
+    store = _store()
+    with store.unit_of_work() as uow:
+        one = uow.children.get(ORG, 1)
+        changed = attrs.evolve(one, parents_taxpayers=False).with_taxpayer_change(
+            TaxpayerChange(valid_from=date(2026, 9, 16), taxpayers=True)
+        )
+        uow.children.update(changed)
+        uow.commit()
+    s = _statement(store, 1)
+    assert s.total_for(PayerKind.PARENTS) == Decimal("382.50")
+    assert s.total_for(PayerKind.MUNICIPALITY) == Decimal("117.50")
 
 
 def test_a_younger_enrolled_sibling_found_through_a_guardian_is_free() -> None:

@@ -169,15 +169,17 @@ def fee_inputs(
     the month.  Sibling facts come from :func:`sibling_orders` (pass its result
     when building inputs for many children, so it is computed once); the
     decision's own ``sibling_order`` still takes precedence in the engine.  The
-    child record gives whether the parents are Slovenian income-tax payers and
-    the day the exit was announced.
+    child record gives the day the exit was announced; whether the parents are
+    Slovenian income-tax payers is read by the engine from the child's dated
+    status (:meth:`~szo_core.model.Child.taxpayers_on`), so ``FeeInputs.taxpayer``
+    is left at its default.
 
     >>> from szo_core.model import Child
     >>> data = MonthData(organisation_id="o", month=Month(2026, 9))
     >>> child = Child(organisation_id="o", code=1, parents_taxpayers=False)
     >>> inputs = fee_inputs(data, ChildMonth(child=child))
     >>> inputs.decisions, inputs.taxpayer, inputs.siblings.enrolled_order
-    ((), False, 1)
+    ((), True, 1)
     """
     child = child_month.child
     if siblings is None:
@@ -188,7 +190,6 @@ def fee_inputs(
         reservations=child_month.reservations,
         absences=child_month.absences,
         siblings=siblings.get(child.code, SiblingInfo()),
-        taxpayer=child.parents_taxpayers,
         exit_notice_on=child.exit_notice_on,
     )
 

@@ -267,7 +267,6 @@ class Window:
             reservations=part.reservations,
             absences=part.absences,
             siblings=self.siblings(month).get(code, _NO_SIBLINGS),
-            taxpayer=child.parents_taxpayers,
             exit_notice_on=child.exit_notice_on,
         )
 
