@@ -307,7 +307,7 @@ def _registered_issuer_rules(fields: list[str]) -> None:
 
 def _fields(order: UpnOrder, *, shorten_to_fit: bool) -> list[str]:
     code = order.purpose_code
-    if code not in PURPOSE_CODES:
+    if not isinstance(code, str) or code not in PURPOSE_CODES:
         raise InvalidComponent(
             "upn.purpose_code",
             sl="Koda namena ni na seznamu kod namena ZBS.",
