@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 
+import attrs
 import psycopg
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -22,6 +23,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     event,
+    insert,
     inspect,
     select,
     text,
@@ -33,6 +35,7 @@ from tests.storage._world import ORG, add, base_records, month_child, month_worl
 from szo_core.adapters.sql import (
     HEAD_REVISION,
     SqlStore,
+    _rows,
     current_revision,
     metadata,
     migrate,
@@ -41,7 +44,16 @@ from szo_core.adapters.sql import (
 from szo_core.adapters.sql.migrations import VERSION_TABLE
 from szo_core.calendar import Month
 from szo_core.errors import ConfigurationError, StorageError
-from szo_core.model import Child, Guardian, Program, ResidenceChange, TaxpayerChange
+from szo_core.model import (
+    Child,
+    Group,
+    Guardian,
+    Program,
+    ProgramKind,
+    Regresor,
+    ResidenceChange,
+    TaxpayerChange,
+)
 
 fixture_settings = settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 
@@ -383,3 +395,54 @@ def test_migrations_go_down_and_up_again(sql_backend: Backend) -> None:
     ]
     assert migrate(engine) == HEAD_REVISION
     assert {t.name for t in metadata.sorted_tables} <= set(inspect(engine).get_table_names())
+
+
+def test_migration_0004_keeps_existing_data_as_the_first_entry(sql_backend: Backend) -> None:
+    # A database at 0003 with a program and a child (written with 0003's columns only),
+    # migrated to 0004: the program is regular and unlocked, the child has no dated
+    # changes and its municipality, regresor and tax status are what they were.
+    engine = _engine(sql_backend)
+    assert migrate(engine, "0003_child_family") == "0003_child_family"
+    child = attrs.evolve(
+        month_child(ORG, 1), municipality_code=61, parents_taxpayers=False, guardians=()
+    )
+    with engine.begin() as conn:
+        conn.execute(
+            insert(tables.regresor),
+            [_rows.regresor_row(Regresor(organisation_id=ORG, id="r-61", name="MOL"))],
+        )
+        conn.execute(
+            insert(tables.program),
+            [{"organisation_id": ORG, "code": "I", "name": "1. starostno obdobje", "version": 3}],
+        )
+        conn.execute(
+            insert(tables.group),
+            [_rows.group_row(Group(organisation_id=ORG, code="A1", program_code="I"))],
+        )
+        conn.execute(insert(tables.child), [_rows.child_row(child)])
+        conn.execute(insert(tables.child_group), _rows.child_group_rows(child))
+    assert migrate(engine) == HEAD_REVISION
+    with sql_backend.store.unit_of_work() as uow:
+        program = uow.programs.get(ORG, "I")
+        assert (program.kind, program.reference_program, program.version) == (
+            ProgramKind.REGULAR,
+            None,
+            3,
+        )
+        assert uow.price_locks.locked_through(ORG, "I") is None
+        stored = uow.children.get(ORG, 1)
+        assert stored == child
+        assert (stored.residence_changes, stored.taxpayer_changes) == ((), ())
+        assert stored.residence_on(date(2030, 1, 1)) == (61, "r-61")
+        assert stored.taxpayers_on(date(2030, 1, 1)) is False
+        # and the new tables work on the migrated database
+        uow.price_locks.lock(ORG, ["I"], date(2025, 9, 30), "run")
+        uow.children.update(
+            stored.with_residence_change(
+                ResidenceChange(valid_from=date(2026, 1, 1), municipality_code=70)
+            )
+        )
+        uow.commit()
+    with sql_backend.store.unit_of_work() as uow:
+        assert uow.children.get(ORG, 1).municipality_on(date(2026, 1, 1)) == 70
+        assert uow.price_locks.locked_through(ORG, "I") == date(2025, 9, 30)
