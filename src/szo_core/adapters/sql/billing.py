@@ -582,8 +582,12 @@ class SqlBillingRepository:
             return
         busy = False
         with self._uow.guard("billing_runs"):
-            timeout = conn.exec_driver_sql("PRAGMA busy_timeout").scalar_one()
-            conn.exec_driver_sql("PRAGMA busy_timeout = 0")
+            # The PRAGMAs go to the sqlite3 connection itself, so that they do not
+            # begin the transaction: its BEGIN IMMEDIATE must not wait either.
+            raw = conn.connection.driver_connection
+            assert raw is not None
+            timeout = raw.execute("PRAGMA busy_timeout").fetchone()[0]
+            raw.execute("PRAGMA busy_timeout = 0")
             try:
                 # A write that changes nothing: it takes the write lock now or fails.
                 conn.execute(
@@ -597,7 +601,7 @@ class SqlBillingRepository:
                     raise
                 busy = True
             finally:
-                conn.exec_driver_sql(f"PRAGMA busy_timeout = {int(timeout)}")
+                raw.execute(f"PRAGMA busy_timeout = {int(timeout)}")
         if busy:
             self._uow.rollback()
             raise in_progress(organisation_id, month)
@@ -878,8 +882,8 @@ class SqlBillingUnitOfWork(SqlUnitOfWork):
     0
     """
 
-    def __init__(self, engine: Engine) -> None:
-        super().__init__(engine)
+    def __init__(self, engine: Engine, *, immediate: bool = False) -> None:
+        super().__init__(engine, immediate=immediate)
         self.billing = SqlBillingRepository(self)
 
 
@@ -900,9 +904,9 @@ class SqlBillingStore(SqlStore):
             run_migrations(engine)
         return cls(engine)
 
-    def unit_of_work(self) -> SqlBillingUnitOfWork:
-        """Return a new unit of work with ``billing``."""
-        return SqlBillingUnitOfWork(self.engine)
+    def unit_of_work(self, *, immediate: bool = False) -> SqlBillingUnitOfWork:
+        """Return a new unit of work with ``billing`` (``immediate``: see :class:`SqlStore`)."""
+        return SqlBillingUnitOfWork(self.engine, immediate=immediate)
 
     def organisations(self) -> tuple[str, ...]:
         """The organisations that have children in the database, sorted.

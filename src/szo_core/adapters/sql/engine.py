@@ -36,13 +36,13 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import StaticPool
 
-from szo_core.errors import ConfigurationError
+from szo_core.errors import ConfigurationError, StorageError
 
 if TYPE_CHECKING:
     from sqlalchemy.pool import ConnectionPoolEntry
@@ -123,6 +123,34 @@ def is_memory_sqlite(url: URL) -> bool:
     return url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
 
 
+_SQLITE_CORRUPT: Final = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB
+
+
+def corrupt_database() -> StorageError:
+    """The database file is damaged or is not a database (``storage.corrupt``)."""
+    return StorageError(
+        "storage.corrupt",
+        sl=(
+            "Datoteka baze je poškodovana ali ni baza SQLite; obnovite jo iz varnostne "
+            "kopije (ali preverite s PRAGMA integrity_check)."
+        ),
+        en=(
+            "The database file is damaged or is not a SQLite database; restore it from a "
+            "backup (or check it with PRAGMA integrity_check)."
+        ),
+        where="database",
+    )
+
+
+def is_corrupt(exc: BaseException) -> bool:
+    """True if ``exc`` (a driver error, or one SQLAlchemy wraps) says the file is damaged."""
+    orig = getattr(exc, "orig", exc)
+    if isinstance(orig, UnicodeDecodeError):
+        return True
+    code = getattr(orig, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF in _SQLITE_CORRUPT
+
+
 def _sqlite_on_connect(
     wal: bool,
 ) -> Callable[[sqlite3.Connection, ConnectionPoolEntry], None]:
@@ -136,14 +164,26 @@ def _sqlite_on_connect(
             if wal:
                 cursor.execute("PRAGMA journal_mode=WAL")
                 cursor.execute("PRAGMA synchronous=NORMAL")
+        except (sqlite3.DatabaseError, UnicodeDecodeError):
+            # a damaged file: SQLite's message may hold the damaged bytes (and fail
+            # to decode), so none of it is passed on
+            raise corrupt_database() from None
         finally:
             cursor.close()
 
     return on_connect
 
 
+IMMEDIATE: Final = "szo_immediate"
+"""Execution option of a SQLite connection whose transactions begin with the write lock."""
+
+
 def _sqlite_begin(conn: Connection) -> None:
-    conn.exec_driver_sql("BEGIN")
+    # A deferred transaction that has read cannot upgrade to writing while another
+    # writer is active (SQLITE_BUSY at once, a retryable ConcurrencyConflict); one
+    # that begins IMMEDIATE takes the write lock first, waiting up to the busy timeout.
+    immediate = conn.get_execution_options().get(IMMEDIATE, False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def make_engine(url: DatabaseUrl, *, echo: bool = False) -> Engine:

@@ -27,7 +27,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from szo_core.adapters._common import storage_failed
-from szo_core.adapters.sql.engine import DatabaseUrl, make_engine
+from szo_core.adapters.sql.engine import DatabaseUrl, corrupt_database, is_corrupt, make_engine
 from szo_core.adapters.sql.migrations import VERSION_TABLE
 
 __all__ = ["HEAD_REVISION", "MIGRATIONS_DIR", "alembic_config", "current_revision", "migrate"]
@@ -90,6 +90,8 @@ def migrate(url: DatabaseUrl | Engine, revision: str = "head") -> str | None:
                 command.upgrade(config, target)
         return current_revision(engine)
     except SQLAlchemyError as exc:
+        if is_corrupt(exc):
+            raise corrupt_database() from None
         raise storage_failed("storage.migration", "migrations", type(exc).__name__) from None
     finally:
         if own:

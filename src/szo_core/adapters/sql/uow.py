@@ -56,7 +56,13 @@ from szo_core._gc import collector_paused
 from szo_core.adapters._common import by_start, check_period, storage_failed
 from szo_core.adapters.sql import _rows, tables
 from szo_core.adapters.sql._rows import Row
-from szo_core.adapters.sql.engine import DatabaseUrl, make_engine
+from szo_core.adapters.sql.engine import (
+    IMMEDIATE,
+    DatabaseUrl,
+    corrupt_database,
+    is_corrupt,
+    make_engine,
+)
 from szo_core.adapters.sql.repositories import (
     ChildRecordRepository,
     SqlChildRepository,
@@ -75,7 +81,7 @@ from szo_core.ports import ChildMonth, MonthData
 
 __all__ = ["SqlStore", "SqlUnitOfWork"]
 
-_SQLITE_BUSY_SNAPSHOT = 517
+_SQLITE_BUSY = {5, 6}  # SQLITE_BUSY (and BUSY_SNAPSHOT ...), SQLITE_LOCKED: masked to the base
 _PG_RETRYABLE = {"40001", "40P01"}  # serialization failure, deadlock
 _DUPLICATE = {"23505", "SQLITE_CONSTRAINT_PRIMARYKEY", "SQLITE_CONSTRAINT_UNIQUE"}
 _REFERENCE = {"23503", "SQLITE_CONSTRAINT_FOREIGNKEY"}
@@ -94,6 +100,8 @@ _new_child_month = trusted_factory(ChildMonth, "child", "decisions", "reservatio
 
 def _translate(exc: Exception, kind: str) -> StorageError:
     """Turn a SQLAlchemy/driver error into a StorageError that carries no values."""
+    if is_corrupt(exc):
+        return corrupt_database()
     orig = getattr(exc, "orig", None) if isinstance(exc, SQLAlchemyError) else exc
     sqlstate: str | None = getattr(orig, "sqlstate", None)
     sqlite_name: str | None = getattr(orig, "sqlite_errorname", None)
@@ -110,7 +118,8 @@ def _translate(exc: Exception, kind: str) -> StorageError:
         )
         if part
     )
-    if sqlstate in _PG_RETRYABLE or sqlite_code == _SQLITE_BUSY_SNAPSHOT:
+    busy = sqlite_code is not None and sqlite_code & 0xFF in _SQLITE_BUSY
+    if sqlstate in _PG_RETRYABLE or busy:
         return ConcurrencyConflict(
             "storage.conflict",
             sl="Podatke je medtem spremenil nekdo drug; ponovite delo z novimi podatki.",
@@ -146,8 +155,9 @@ class SqlUnitOfWork:
     0
     """
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, immediate: bool = False) -> None:
         self._engine = engine
+        self._immediate = immediate
         self._conn: Connection | None = None
         # psycopg returns every column type of the schema as the records hold it.
         self._driver_rows = engine.dialect.name == "postgresql"
@@ -210,6 +220,8 @@ class SqlUnitOfWork:
                 conn = self._engine.connect()
                 if conn.dialect.name == "postgresql":
                     conn = conn.execution_options(isolation_level="REPEATABLE READ")
+                elif self._immediate:
+                    conn = conn.execution_options(**{IMMEDIATE: True})
             except SQLAlchemyError as exc:
                 raise _translate(exc, "connect") from None
             self._conn = conn
@@ -269,13 +281,17 @@ class SqlUnitOfWork:
     def guard(self, kind: str) -> Iterator[None]:
         """Run statements; on a driver error roll back and raise a StorageError.
 
+        The error names the kind of error only, never its arguments: a driver's
+        message may quote the values (a ``UnicodeEncodeError`` holds the whole
+        text it could not encode).
+
         Args:
             kind: What is being stored (``"children"``), named in the error.
         """
         driver_error: type[Exception] = self._engine.dialect.loaded_dbapi.Error
         try:
             yield
-        except (SQLAlchemyError, driver_error) as exc:
+        except (SQLAlchemyError, driver_error, UnicodeError) as exc:
             self.rollback()
             raise _translate(exc, kind) from None
 
@@ -531,9 +547,24 @@ class SqlStore:
             run_migrations(engine)
         return cls(engine)
 
-    def unit_of_work(self) -> SqlUnitOfWork:
-        """Return a new unit of work (use it in a ``with`` block)."""
-        return SqlUnitOfWork(self.engine)
+    def unit_of_work(self, *, immediate: bool = False) -> SqlUnitOfWork:
+        """Return a new unit of work (use it in a ``with`` block).
+
+        Args:
+            immediate: On SQLite, begin the transaction with the write lock
+                (``BEGIN IMMEDIATE``): for a unit of work that will write, so that
+                it waits for another writer (up to the 30 s busy timeout) instead
+                of failing when it starts writing after it has read.  Without it,
+                such a unit of work gets a retryable
+                :class:`~szo_core.errors.ConcurrencyConflict` when another process
+                writes at the same time; redo the work.  Ignored on PostgreSQL.
+
+        >>> store = SqlStore.open(":memory:")
+        >>> with store.unit_of_work(immediate=True) as uow:
+        ...     uow.groups.for_organisation("org")
+        ()
+        """
+        return SqlUnitOfWork(self.engine, immediate=immediate)
 
     def dispose(self) -> None:
         """Close every pooled connection."""
