@@ -82,6 +82,9 @@ def _issued_on(text: str | None, lang: Language) -> date:
         )
 
 
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
 def _open(db: str, lang: Language) -> SqlBillingStore:
     from sqlalchemy.exc import SQLAlchemyError
 
@@ -102,16 +105,31 @@ def _open(db: str, lang: Language) -> SqlBillingStore:
                 "Baza v pomnilniku je prazna; podajte pot do datoteke ali naslov PostgreSQL.",
                 "An in-memory database is empty; give a file path or a PostgreSQL URL.",
             )
-        if not Path(str(url.database)).is_file():
+        path = Path(str(url.database))
+        if not path.is_file():
             _fail(
                 lang,
                 EXIT_USAGE,
                 f"Baza ne obstaja: {url.database}",
                 f"No such database: {url.database}",
             )
+        # Look before opening: SQLite would turn an empty or foreign file into a database.
+        with path.open("rb") as handle:
+            header = handle.read(len(_SQLITE_HEADER))
+        if header != _SQLITE_HEADER:
+            _fail(
+                lang,
+                EXIT_USAGE,
+                f"Datoteka ni baza SQLite (je prazna ali kaj drugega): {url.database}",
+                f"The file is not a SQLite database (it is empty or something else): "
+                f"{url.database}",
+            )
     store = SqlBillingStore.open(url, migrate=False)
     try:
         revision = current_revision(store.engine)
+    except SzoError as exc:
+        store.dispose()
+        _fail(lang, EXIT_USAGE, exc.message("sl"), exc.message("en"))
     except SQLAlchemyError:
         store.dispose()
         _fail(
@@ -139,9 +157,17 @@ def _open(db: str, lang: Language) -> SqlBillingStore:
 def _organisation(  # noqa: RET503 - _fail never returns
     store: SqlBillingStore, given: str | None, lang: Language
 ) -> str:
-    if given is not None:
-        return given
     found = store.organisations()
+    if given is not None:
+        if given not in found:
+            _fail(
+                lang,
+                EXIT_USAGE,
+                f"Organizacije {given} v bazi ni (v bazi: {', '.join(found) or 'nobene'}).",
+                f"There is no organisation {given} in the database "
+                f"(it holds: {', '.join(found) or 'none'}).",
+            )
+        return given
     if len(found) == 1:
         return found[0]
     if not found:

@@ -155,10 +155,33 @@ def test_a_missing_database_is_refused(tmp_path: Path) -> None:
 
 def test_a_database_without_szo_tables_is_refused(tmp_path: Path) -> None:
     other = tmp_path / "other.sqlite"
-    sqlite3.connect(other).close()
+    with sqlite3.connect(other) as db:
+        db.execute("CREATE TABLE notes (text TEXT)")
     result = run("--db", str(other), "--month", "2026-09", "--out", str(tmp_path), "--lang", "en")
     assert result.exit_code == EXIT_USAGE
     assert "no szo_core tables" in result.stderr
+
+
+@pytest.mark.parametrize("content", [b"", b"name;code\nAna;1\n"])
+def test_an_empty_or_foreign_file_is_refused_and_left_alone(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "empty.sqlite"
+    path.write_bytes(content)
+    result = run("--db", str(path), "--month", "2026-09", "--out", str(tmp_path), "--lang", "en")
+    assert result.exit_code == EXIT_USAGE
+    assert "not a SQLite database" in result.stderr
+    assert path.read_bytes() == content  # not turned into a database
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.sqlite"]
+
+
+def test_an_unknown_organisation_is_named(database: Path, tmp_path: Path) -> None:
+    result = run(
+        "--db", str(database), "--month", "2026-09", "--out", str(tmp_path / "o"),
+        "--org", "nope", "--lang", "en",
+    )  # fmt: skip
+    assert result.exit_code == EXIT_USAGE
+    assert "There is no organisation nope" in result.stderr
+    assert "vrtec-sonce" in result.stderr
+    assert "no child is enrolled" not in result.stderr
 
 
 def test_an_unreachable_postgresql_is_refused(tmp_path: Path) -> None:
