@@ -290,7 +290,7 @@ def _bill(
 
     from szo_core.billing import BillingOrganisation, BillingResult, ReferenceScheme, run_billing
     from szo_core.billing.files import StagedFiles, file_names, publish, stage
-    from szo_core.errors import BillingConflict, SzoError
+    from szo_core.errors import BillingConflict, DeliveryError, SzoError
     from szo_core.fees import FeeRules
 
     org = _organisation(store, organisation, lang)
@@ -356,15 +356,16 @@ def _bill(
             )
     except BillingConflict as exc:
         _fail(lang, EXIT_CONFLICT, exc.message("sl"), exc.message("en"))
-    except SzoError as exc:
-        _fail(lang, EXIT_BILLING_FAILED, exc.message("sl"), exc.message("en"))
-    except OSError as exc:
+    except (DeliveryError, OSError) as exc:
+        why = exc.code if isinstance(exc, DeliveryError) else type(exc).__name__
         _fail(
             lang,
             EXIT_BILLING_FAILED,
-            f"Datotek ni mogoče zapisati v {out} ({type(exc).__name__}); obračun ni shranjen.",
-            f"Cannot write the files to {out} ({type(exc).__name__}); the run was not stored.",
+            f"Datotek ni mogoče zapisati v {out} ({why}); obračun ni shranjen.",
+            f"Cannot write the files to {out} ({why}); the run was not stored.",
         )
+    except SzoError as exc:
+        _fail(lang, EXIT_BILLING_FAILED, exc.message("sl"), exc.message("en"))
     try:
         written = publish(staged[-1], out, store)
     except (OSError, SzoError) as exc:

@@ -26,15 +26,15 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import itertools
 import os
-import secrets
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
 from szo_core.errors import DeliveryError
 
-__all__ = ["atomic_write", "write_failed"]
+__all__ = ["atomic_write", "write_bytes", "write_failed"]
 
 
 def write_failed(target: Path | str, exc: OSError) -> DeliveryError:
@@ -48,13 +48,20 @@ def write_failed(target: Path | str, exc: OSError) -> DeliveryError:
     )
 
 
+_counter = itertools.count()
+
+
 @contextlib.contextmanager
 def atomic_write(target: Path | str, *, fsync: bool = True) -> Iterator[BinaryIO]:
     """Open a binary handle whose bytes replace ``target`` only when the block ends well.
 
+    The temporary file is ``.<name>.<pid>-<n>.tmp`` beside the target (one left by
+    a killed process with the same id is replaced); after the rename the folder
+    is synced too, so the rename survives a power cut (POSIX).
+
     Args:
         target: The file to write.
-        fsync: Flush the bytes to the disk before the rename (default True).
+        fsync: Flush the bytes and the rename to the disk (default True).
 
     Raises:
         szo_core.errors.DeliveryError: ``file.write_failed`` for an ``OSError``
@@ -63,10 +70,16 @@ def atomic_write(target: Path | str, *, fsync: bool = True) -> Iterator[BinaryIO
             target is unchanged and the temporary file is gone.
     """
     path = Path(target)
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     try:
-        # os.open applies the umask to 0o666, as creating the file directly would
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        while True:
+            temporary = path.with_name(f".{path.name}.{os.getpid()}-{next(_counter)}.tmp")
+            try:
+                # os.open applies the umask to 0o666, as creating the file directly would
+                descriptor = os.open(temporary, flags, 0o666)
+                break
+            except FileExistsError:  # left by a killed process with the same id
+                temporary.unlink()
     except OSError as exc:
         raise write_failed(path, exc) from None
     try:
@@ -84,3 +97,32 @@ def atomic_write(target: Path | str, *, fsync: bool = True) -> Iterator[BinaryIO
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+    if fsync:
+        _sync_folder(path.parent)
+
+
+def write_bytes(target: Path | str, data: bytes) -> Path:
+    """Write ``data`` to ``target`` with :func:`atomic_write`; return the path.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     write_bytes(Path(tmp) / "a.txt", b"hello").read_bytes()
+    b'hello'
+    """
+    with atomic_write(target) as handle:
+        handle.write(data)
+    return Path(target)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (POSIX; a no-op where folders cannot be opened)."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)

@@ -18,10 +18,12 @@ click:
 * dates ISO (``2026-09-30``), which Excel reads as dates in every locale;
 * lines end with CRLF; the header is in the chosen language.
 
-Every writer goes through :func:`write_bytes`: the bytes go to a temporary
-file beside the target (created with the mode a new file gets, under the
-umask), are flushed to disk, and the file is renamed over the target.  A full
-disk or a kill leaves the target as it was (or absent), never truncated.
+Every writer goes through :func:`write_bytes` (:mod:`szo_core._files`, shared
+with the payment files): the bytes go to a temporary file beside the target
+(created with the mode a new file gets, under the umask), are flushed to disk,
+and the file is renamed over the target.  A full disk or a kill leaves the
+target as it was (or absent), never truncated; an ``OSError`` becomes
+:class:`~szo_core.errors.DeliveryError` ``file.write_failed``.
 
 >>> from decimal import Decimal
 >>> _amount(Decimal("-1234.50"))
@@ -30,18 +32,14 @@ disk or a kill leaves the target as it was (or absent), never truncated.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
-import itertools
 import json
-import os
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import IO
 
+from szo_core._files import atomic_write, write_bytes
 from szo_core.billing.records import BillingResult, DocumentKind, Invoice, InvoiceLine, ListEntry
 from szo_core.calendar import Month
 from szo_core.errors import Language
@@ -150,73 +148,13 @@ _KIND_SL = {
     DocumentKind.CLAIM: "zahtevek",
 }
 _YES_NO = {"sl": ("da", "ne"), "en": ("yes", "no")}
-_temporary = itertools.count()
 
 
 # --------------------------------------------------------------------------- writing files
 
 
-@contextlib.contextmanager
-def open_atomic(path: Path) -> Iterator[IO[bytes]]:
-    """Open a temporary file beside ``path`` for writing; rename it over ``path`` on success.
-
-    The temporary file is created with mode ``0o666`` less the umask (the mode
-    any new file gets), flushed and synced to disk before the rename; on an
-    error (a full disk) it is removed and ``path`` is left as it was.
-
-    >>> import tempfile
-    >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     with open_atomic(Path(tmp) / "a.txt") as handle:
-    ...         _ = handle.write(b"hello")
-    ...     sorted(p.name for p in Path(tmp).iterdir())
-    ['a.txt']
-    """
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    while True:
-        temporary = path.with_name(f".{path.name}.{os.getpid()}-{next(_temporary)}.tmp")
-        try:
-            descriptor = os.open(temporary, flags, 0o666)
-            break
-        except FileExistsError:  # left by a killed process with the same id
-            temporary.unlink()
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            temporary.unlink()
-        raise
-    _sync_folder(path.parent)
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make a rename in ``folder`` durable (POSIX; a no-op where folders cannot be opened)."""
-    try:
-        descriptor = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass
-    finally:
-        os.close(descriptor)
-
-
-def write_bytes(path: Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` through a temporary file beside it (see :func:`open_atomic`).
-
-    >>> import tempfile
-    >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     write_bytes(Path(tmp) / "a.txt", b"hello").read_bytes()
-    b'hello'
-    """
-    with open_atomic(path) as handle:
-        handle.write(data)
-    return path
+open_atomic = atomic_write
+"""The shared atomic writer (:func:`szo_core._files.atomic_write`), under its billing name."""
 
 
 # --------------------------------------------------------------------------- CSV

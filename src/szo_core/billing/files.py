@@ -142,8 +142,9 @@ def stage(result: BillingResult, out: Path, lang: Language = "sl") -> StagedFile
     """Write the run's files into its staging folder (replacing a stale one).
 
     Raises:
-        OSError: A file could not be written (the disk is full ...); the
-            staging folder may be left behind, never a file in ``out``.
+        szo_core.errors.DeliveryError: ``file.write_failed``: a file could not be
+            written (the disk is full ...); the staging folder may be left
+            behind, never a file in ``out``.
     """
     month = result.run.month
     folder = staging_folder(out, month)
