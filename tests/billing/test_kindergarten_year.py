@@ -20,14 +20,22 @@ that point, to the cent.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
 import attrs
 import pytest
 from tests.billing._world import ORG, child, decision, organisation
-from tests.billing.test_year import CHANGES, NEVER_BILLED, YEAR, Change, _add
+from tests.billing.test_year import (
+    CHANGES,
+    YEAR,
+    Change,
+    _add,
+    billed_now,
+    documents_per_payer,
+    due_now,
+    payer_totals,
+)
 
 from szo_core.billing import (
     BillingOrganisation,
@@ -134,48 +142,6 @@ MORE: dict[Month, tuple[Change, ...]] = {
     Month(2027, 6): (_add(child(ORG, 11, enrolled=date(2027, 3, 1))),),  # late, over the strike
 }
 
-Key = tuple[int, Month, str, str]
-
-
-def _billed(store: BillingStorage) -> dict[Key, Decimal]:
-    with store.unit_of_work() as uow:
-        entries = uow.billing.billed(ORG, Month(2000, 1), Month(2100, 1))
-    found: dict[Key, Decimal] = defaultdict(Decimal)
-    for e in entries:
-        found[(e.child_code, e.month, str(e.payer), e.payer_id)] += e.amount
-    return {k: v for k, v in found.items() if v}
-
-
-def _due(store: BillingStorage, months: tuple[Month, ...], rules: FeeRules) -> dict[Key, Decimal]:
-    found: dict[Key, Decimal] = {}
-    for month in months:
-        with store.unit_of_work() as uow:
-            data = uow.load_month(ORG, month)
-        for code, entry in data.children.items():
-            if code in NEVER_BILLED:
-                continue
-            statement = compute(month, entry.child, fee_inputs(data, entry), rules)
-            for (payer, payer_id), amount in statement.payer_totals().items():
-                if amount:
-                    found[(code, month, str(payer), payer_id)] = amount
-    return found
-
-
-def _per_payer(keys: dict[Key, Decimal]) -> dict[str, Decimal]:
-    found: dict[str, Decimal] = defaultdict(Decimal)
-    for (_code, _month, payer, payer_id), amount in keys.items():
-        found[f"{payer}:{payer_id}"] += amount
-    return {k: v for k, v in found.items() if v}
-
-
-def _documents_per_payer(store: BillingStorage, months: tuple[Month, ...]) -> dict[str, Decimal]:
-    found: dict[str, Decimal] = defaultdict(Decimal)
-    with store.unit_of_work() as uow:
-        for month in months:
-            for document in uow.billing.invoices(ORG, str(month)):
-                found[f"{document.payer}:{document.payer_id}"] += document.amount
-    return {k: v for k, v in found.items() if v}
-
 
 def test_a_year_of_a_kindergarten(store: BillingStorage) -> None:
     kinds: set[DocumentKind] = set()
@@ -191,9 +157,9 @@ def test_a_year_of_a_kindergarten(store: BillingStorage) -> None:
             line_kinds.update(line.kind for line in statement.lines)
             closed_days += len(statement.closures)
         done = YEAR[:number]
-        due = _due(store, done, org.rules)
-        assert _billed(store) == due, month
-        assert _documents_per_payer(store, done) == _per_payer(due), month
+        due = due_now(store, done, org.rules)
+        assert billed_now(store) == due, month
+        assert documents_per_payer(store, done) == payer_totals(due), month
     # the year had what it was meant to have
     assert kinds == set(DocumentKind)
     assert LineKind.PRIVATE_REST in line_kinds

@@ -28,7 +28,7 @@ from tests.billing._world import ORG, add_world, child, decision, organisation
 from szo_core.adapters.memory_billing import MemoryBillingStore
 from szo_core.billing import BillingStorage, DocumentKind, fee_inputs, run_billing
 from szo_core.calendar import Month
-from szo_core.fees import PayerKind, compute
+from szo_core.fees import FeeRules, PayerKind, compute
 from szo_core.model import (
     Guardian,
     GuardianKind,
@@ -53,9 +53,11 @@ def billed_now(store: BillingStorage) -> dict[Key, Decimal]:
     return {k: v for k, v in found.items() if v}
 
 
-def due_now(store: BillingStorage, months: tuple[Month, ...]) -> dict[Key, Decimal]:
+def due_now(
+    store: BillingStorage, months: tuple[Month, ...], rules: FeeRules | None = None
+) -> dict[Key, Decimal]:
     """A fresh recomputation of ``months`` with the records as they are, one load_month each."""
-    rules = organisation().rules
+    rules = organisation().rules if rules is None else rules
     found: dict[Key, Decimal] = {}
     for month in months:
         with store.unit_of_work() as uow:
