@@ -33,11 +33,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from szo_core import ids, model
+from szo_core.billing import ReferenceScheme, invoice_reference, parse_si12
 from szo_core.calendar import DateRange, Month
 from szo_core.errors import SzoError
 from szo_core.money import allocate, format_eur, round_cents, to_decimal
 from szo_core.payments.instructions import Address, PayableInvoice, PaymentMethod
 from szo_core.payments.upn import UpnOrder, payload
+from szo_core.serialization import from_json, structure, unstructure
 from szo_core.testing import strategies as ids_st
 
 # --- what a hostile caller passes -----------------------------------------------------
@@ -316,3 +318,33 @@ def _field_of_a_record(draw: st.DrawFn) -> tuple[object, str]:
 def test_record_fields(target: tuple[object, str], value: object) -> None:
     base, field = target
     _call(attrs.evolve, base, **{field: value})
+
+
+# --- billing references and serialization ------------------------------------------------
+
+
+@given(
+    scheme=st.one_of(st.sampled_from(ReferenceScheme), anything),
+    code=st.one_of(st.none(), st.integers(-10, 10**12), anything),
+    year=st.one_of(st.integers(-10, 10**5), anything),
+    serial=st.one_of(st.integers(-10, 10**9), anything),
+    text=anything,
+)
+def test_invoice_references(
+    scheme: object, code: object, year: object, serial: object, text: object
+) -> None:
+    _call(invoice_reference, scheme, child_code=code, year=year, serial=serial)
+    _call(parse_si12, text)
+
+
+@given(
+    target=_field_of_a_record(),
+    value=st.one_of(anything, st.dictionaries(st.text(max_size=5), anything, max_size=3)),
+)
+def test_structuring_hostile_data(target: tuple[object, str], value: object) -> None:
+    base, field = target
+    data = unstructure(base)
+    assert isinstance(data, dict)
+    data[field] = value  # a JSON document someone edited by hand
+    _call(structure, data, type(base))
+    _call(from_json, value if isinstance(value, str | bytes) else "{", type(base))

@@ -50,7 +50,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from szo_core.billing.records import ReferenceScheme
-from szo_core.errors import BillingError
+from szo_core.errors import BillingError, ConfigurationError, InvalidType
 from szo_core.ids import reference
 
 __all__ = ["MAX_SERIAL", "Si12Parts", "invoice_reference", "parse_si12"]
@@ -116,7 +116,31 @@ def invoice_reference(
     ...
     szo_core.errors.BillingError: billing.reference.too_long: ...
     """
+    if not isinstance(scheme, str) or scheme not in ReferenceScheme.__members__.values():
+        raise ConfigurationError(
+            "billing.reference.scheme",
+            sl="Vrsta sklica mora biti SI12 ali RF.",
+            en="The reference scheme must be SI12 or RF.",
+            where="scheme",
+        )
     scheme = ReferenceScheme(scheme)
+    for name, value in (("child_code", child_code), ("year", year), ("serial", serial)):
+        if (value is not None or name != "child_code") and (
+            isinstance(value, bool) or not isinstance(value, int)
+        ):
+            raise InvalidType(
+                "billing.reference.type",
+                sl=f"{name} mora biti celo število.",
+                en=f"{name} must be a whole number.",
+                where=name,
+            )
+    if not 1 <= year <= 9999:
+        raise ConfigurationError(
+            "billing.reference.year",
+            sl="Leto mora biti od 1 do 9999.",
+            en="The year must be from 1 to 9999.",
+            where="year",
+        )
     code = 0 if child_code is None else child_code
     if child_code is not None and child_code < 1:
         raise _too_long(
