@@ -89,7 +89,7 @@ from szo_core.billing.records import (
     Fingerprint,
     RunStatus,
 )
-from szo_core.billing.window import Window, sibling_facts
+from szo_core.billing.window import Window, child_inputs, sibling_facts
 from szo_core.calendar import Month
 from szo_core.errors import (
     BillingConflict,
@@ -184,13 +184,13 @@ def fee_inputs(
     child = child_month.child
     if siblings is None:
         siblings = sibling_orders(data)
-    return FeeInputs(
-        programs=tuple(data.programs.values()),
-        decisions=child_month.decisions,
-        reservations=child_month.reservations,
-        absences=child_month.absences,
-        siblings=siblings.get(child.code, SiblingInfo()),
-        exit_notice_on=child.exit_notice_on,
+    return child_inputs(
+        tuple(data.programs.values()),
+        child,
+        child_month.decisions,
+        child_month.reservations,
+        child_month.absences,
+        siblings.get(child.code, SiblingInfo()),
     )
 
 

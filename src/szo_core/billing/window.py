@@ -37,7 +37,7 @@ import attrs
 from szo_core.billing.fingerprint import Fingerprinter
 from szo_core.calendar import Month
 from szo_core.fees import FeeInputs, SiblingInfo
-from szo_core.model import Absence, Child, Decision, Reservation
+from szo_core.model import Absence, Child, Decision, Program, Reservation
 from szo_core.ports import ChildMonth, MonthData
 
 __all__ = ["Family", "Window", "families", "orders_on", "sibling_facts"]
@@ -169,6 +169,29 @@ class _Slice:
     absences: tuple[Absence, ...]
 
 
+def child_inputs(
+    programs: tuple[Program, ...],
+    child: Child,
+    decisions: tuple[Decision, ...],
+    reservations: tuple[Reservation, ...],
+    absences: tuple[Absence, ...],
+    siblings: SiblingInfo,
+) -> FeeInputs:
+    """The fee engine's inputs for one child's month: the one place billing builds them.
+
+    The parents' tax status is not passed: the engine reads the child's dated
+    status (:meth:`~szo_core.model.Child.taxpayers_on`).
+    """
+    return FeeInputs(
+        programs=programs,
+        decisions=decisions,
+        reservations=reservations,
+        absences=absences,
+        siblings=siblings,
+        exit_notice_on=child.exit_notice_on,
+    )
+
+
 class Window:
     """One loaded period, read month by month (see the module docs).
 
@@ -260,14 +283,13 @@ class Window:
         if entry is None:
             return FeeInputs(programs=programs)
         part = self._slice(entry, month)
-        child = entry.child
-        return FeeInputs(
-            programs=programs,
-            decisions=part.decisions,
-            reservations=part.reservations,
-            absences=part.absences,
-            siblings=self.siblings(month).get(code, _NO_SIBLINGS),
-            exit_notice_on=child.exit_notice_on,
+        return child_inputs(
+            programs,
+            entry.child,
+            part.decisions,
+            part.reservations,
+            part.absences,
+            self.siblings(month).get(code, _NO_SIBLINGS),
         )
 
     def digest(self, code: int, month: Month, prints: Fingerprinter) -> str:
