@@ -13,11 +13,11 @@ from click.testing import CliRunner, Result
 from tests.billing._world import ORG, SEPTEMBER_DOCUMENTS, add_world
 from tests.billing.conftest import Opened
 
-from szo_core._cli_bill import EXIT_CONFLICT, EXIT_USAGE
-from szo_core._cli_common import plural_sl
 from szo_core.adapters.sql import migrate
 from szo_core.adapters.sql.billing import SqlBillingStore
 from szo_core.cli import main
+from szo_core.cli._common import plural_sl
+from szo_core.cli.bill import EXIT_CONFLICT, EXIT_USAGE
 from szo_core.ids import reference
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 import subprocess
 import sys
 import time
@@ -438,3 +439,20 @@ def test_importing_the_cli_loads_no_identifier_module() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+def test_python_dash_m_runs_the_cli() -> None:
+    """``python -m szo_core`` is the ``szo`` command, under that name."""
+    done = subprocess.run(
+        [sys.executable, "-m", "szo_core", "check", "davcna", "12345679", "--lang", "en"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["OK", "  tax number: *****679"]
+    usage = subprocess.run(
+        [sys.executable, "-m", "szo_core", "--help"], capture_output=True, text=True, check=True
+    )
+    assert usage.stdout.startswith("Usage: szo ")
+    assert {"check", "bill", "demo"} <= set(re.findall(r"^  (\w+)", usage.stdout, re.M))

@@ -29,9 +29,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from szo_core._cli_common import EXIT_USAGE
-from szo_core._cli_common import fail as _fail
-from szo_core._cli_common import parse_month as _month
+from szo_core.cli._common import EXIT_USAGE
+from szo_core.cli._common import fail as _fail
+from szo_core.cli._common import parse_month as _month
 
 if TYPE_CHECKING:
     from szo_core.demo.run import DemoProgress

@@ -48,10 +48,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from szo_core._cli_common import EXIT_USAGE, plural_sl
-from szo_core._cli_common import fail as _fail
-from szo_core._cli_common import parse_month as _month
-from szo_core._cli_common import tr as _t
+from szo_core.cli._common import EXIT_USAGE, plural_sl
+from szo_core.cli._common import fail as _fail
+from szo_core.cli._common import parse_month as _month
+from szo_core.cli._common import tr as _t
 
 if TYPE_CHECKING:
     from szo_core.adapters.sql.billing import SqlBillingStore

@@ -1,4 +1,4 @@
-"""The ``szo`` command.
+"""``szo check``: validate identifiers, one or a file of them.
 
 ``szo check KIND VALUE`` validates one identifier, ``szo check KIND --file F``
 one per line of a text file (``-`` reads standard input), read and reported line
@@ -17,6 +17,7 @@ when a check needs it.
 
 Examples:
     >>> from click.testing import CliRunner
+    >>> from szo_core.cli import main
     >>> result = CliRunner().invoke(main, ["check", "davcna", "12345679", "--lang", "en"])
     >>> result.exit_code
     0
@@ -39,14 +40,14 @@ from typing import IO, TYPE_CHECKING, Final, NoReturn
 
 import click
 
-from szo_core._cli_common import tr as _t
+from szo_core.cli._common import tr as _t
 
 if TYPE_CHECKING:
     from types import ModuleType
 
     from szo_core.errors import Language
 
-__all__ = ["ENCODINGS", "KINDS", "MAX_LINE", "main"]
+__all__ = ["ENCODINGS", "KINDS", "MAX_LINE", "check"]
 
 _Fields = Sequence[tuple[str, str]]
 """A parsed value as (label, text) pairs, already in the chosen language."""
@@ -195,7 +196,7 @@ _SKIP_CHUNK: Final = 1 << 16
 _MARK: Final = "\ud800"
 """What an undecodable byte sequence becomes: a lone surrogate, which no strict
 decoder of the three encodings ever produces from valid bytes."""
-_MARK_HANDLER: Final = "szo_core.cli.mark_undecodable"
+_MARK_HANDLER: Final = "szo_core.cli.check.mark_undecodable"
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -370,13 +371,7 @@ def _close(raw: IO[bytes], path: str) -> None:
         raw.close()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="szo_core", prog_name="szo")
-def main() -> None:
-    """szo: tools for Slovenian back offices (szo_core)."""
-
-
-@main.command("check")
+@click.command("check")
 @click.argument("kind", metavar="KIND")
 @click.argument("value", required=False, metavar="[VALUE]")
 @click.option(
@@ -449,7 +444,3 @@ def check(kind: str, value: str | None, path: str | None, encoding: str, lang: L
         )
     )
     click.get_current_context().exit(1 if invalid else 0)
-
-
-main.add_command(importlib.import_module("szo_core._cli_bill").bill)
-main.add_command(importlib.import_module("szo_core._cli_demo").demo)

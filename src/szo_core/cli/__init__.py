@@ -1,0 +1,41 @@
+"""The ``szo`` command: one click group, one module per command.
+
+======================  ==============================================
+``szo check``           validate identifiers (:mod:`szo_core.cli.check`)
+``szo bill``            bill a month on your database (:mod:`szo_core.cli.bill`)
+``szo demo``            bill a sample kindergarten (:mod:`szo_core.cli.demo`)
+======================  ==============================================
+
+``python -m szo_core`` runs the same group.  Importing this package loads only
+click: every command imports what it needs when it runs.
+
+Examples:
+    >>> from click.testing import CliRunner
+    >>> result = CliRunner().invoke(main, ["check", "davcna", "12345679", "--lang", "en"])
+    >>> result.exit_code
+    0
+    >>> print(result.output, end="")
+    OK
+      tax number: *****679
+"""
+
+from __future__ import annotations
+
+import click
+
+from szo_core.cli.bill import bill
+from szo_core.cli.check import ENCODINGS, KINDS, MAX_LINE, check
+from szo_core.cli.demo import demo
+
+__all__ = ["ENCODINGS", "KINDS", "MAX_LINE", "main"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="szo_core", prog_name="szo")
+def main() -> None:
+    """szo: tools for Slovenian back offices (szo_core)."""
+
+
+main.add_command(check)
+main.add_command(bill)
+main.add_command(demo)
