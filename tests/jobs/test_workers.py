@@ -105,8 +105,20 @@ def test_three_workers_one_killed_every_organisation_billed_once(
 
         queued = CliRunner().invoke(
             main,
-            ["bill", "--all", "--db", pg_url, "--month", MONTH_TEXT, "--out", str(out)]
-            + ["--issued-on", "2026-10-02", "--lang", "en"],
+            [
+                "bill",
+                "--all",
+                "--db",
+                pg_url,
+                "--month",
+                MONTH_TEXT,
+                "--out",
+                str(out),
+                "--issued-on",
+                "2026-10-02",
+                "--lang",
+                "en",
+            ],
         )
         assert queued.exit_code == 0, queued.output
         assert f"Queued for {MONTH_TEXT}: {ORGANISATIONS} billing jobs" in queued.output

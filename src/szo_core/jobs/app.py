@@ -98,7 +98,7 @@ class WorkerSettings:
         stalled_after: A worker whose last heartbeat is older than this many
             seconds is taken for dead, and its jobs are retried.
         check_every: Seconds between two stalled-job checks (1 to 59 runs the
-            check on a seconds schedule; 60 and more every minute).
+            check on a seconds schedule; 60 and more in whole minutes).
 
     >>> WorkerSettings(heartbeat=10, stalled_after=5)
     Traceback (most recent call last):
@@ -137,7 +137,8 @@ class WorkerSettings:
         """
         if self.check_every < 60:
             return f"* * * * * */{self.check_every}"
-        return f"*/{self.check_every // 60} * * * *"
+        minutes = self.check_every // 60
+        return "* * * * *" if minutes == 1 else f"*/{minutes} * * * *"
 
 
 _stores: dict[str, SqlBillingStore] = {}
