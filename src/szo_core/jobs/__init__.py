@@ -32,6 +32,7 @@ The guide is ``docs/scale.md``.
 
 from szo_core.jobs.app import (
     BILL_TASK,
+    MAINTENANCE_QUEUE,
     RETRY_TASK,
     Deferred,
     WorkerSettings,
@@ -46,6 +47,7 @@ from szo_core.jobs.schema import apply_schema, conninfo, has_schema
 
 __all__ = [
     "BILL_TASK",
+    "MAINTENANCE_QUEUE",
     "RETRY_TASK",
     "BillJob",
     "BillReport",

@@ -56,6 +56,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BILL_TASK",
     "BUSY_RETRY",
+    "MAINTENANCE_QUEUE",
     "RETRY_TASK",
     "Deferred",
     "WorkerSettings",
@@ -70,6 +71,8 @@ BILL_TASK = "szo.bill_organisation"
 """The billing task's name in ``procrastinate_jobs.task_name``."""
 RETRY_TASK = "szo.retry_stalled_jobs"
 """The periodic task that puts the jobs of dead workers back in the queue."""
+MAINTENANCE_QUEUE = "szo_maintenance"
+"""The queue of the stalled-job check (workers listen to every queue by default)."""
 BUSY_RETRY = (10, 30)
 """A job that finds the organisation being billed elsewhere: up to 10 attempts, 30 s apart."""
 
@@ -227,6 +230,7 @@ def make_app(url: str, settings: WorkerSettings | None = None) -> procrastinate.
     @app.task(
         name=RETRY_TASK,
         pass_context=True,
+        queue=MAINTENANCE_QUEUE,
         queueing_lock=RETRY_TASK,
         lock=RETRY_TASK,
         priority=_RETRY_PRIORITY,
@@ -241,6 +245,7 @@ def make_app(url: str, settings: WorkerSettings | None = None) -> procrastinate.
             await manager.retry_job(job)
             retried += 1
             _log.warning("retrying job %s of a stalled worker (%s)", job.id, job.task_name)
+        await manager.delete_old_jobs(nb_hours=1, queue=MAINTENANCE_QUEUE)
         return retried
 
     return app
