@@ -4,6 +4,7 @@
 ``szo check``           validate identifiers (:mod:`szo_core.cli.check`)
 ``szo bill``            bill a month on your database (:mod:`szo_core.cli.bill`)
 ``szo demo``            bill a sample kindergarten (:mod:`szo_core.cli.demo`)
+``szo worker``          bill queued organisations (:mod:`szo_core.cli.worker`)
 ======================  ==============================================
 
 ``python -m szo_core`` runs the same group.  Importing this package loads only
@@ -26,6 +27,7 @@ import click
 from szo_core.cli.bill import bill
 from szo_core.cli.check import ENCODINGS, KINDS, MAX_LINE, check
 from szo_core.cli.demo import demo
+from szo_core.cli.worker import worker
 
 __all__ = ["ENCODINGS", "KINDS", "MAX_LINE", "main"]
 
@@ -39,3 +41,4 @@ def main() -> None:
 main.add_command(check)
 main.add_command(bill)
 main.add_command(demo)
+main.add_command(worker)

@@ -215,6 +215,12 @@ def _host_municipality(data: MonthData) -> int | None:
 @click.option("--issued-on", metavar="YYYY-MM-DD", help="Issue date (default: today).")
 @click.option("--close", is_flag=True, help="Close the month after billing it.")
 @click.option(
+    "--all",
+    "all_organisations",
+    is_flag=True,
+    help="Queue one job per organisation for `szo worker` (PostgreSQL, the jobs extra).",
+)
+@click.option(
     "--lang",
     type=click.Choice(["sl", "en"]),
     default="sl",
@@ -232,6 +238,7 @@ def bill(
     issued_on: str | None,
     close: bool,
     lang: Language,
+    all_organisations: bool = False,
 ) -> None:
     """Bill one month on a database and write its statements (JSON and CSV) to --out.
 
@@ -239,6 +246,22 @@ def bill(
     """
     month = _month(month_text, lang)
     issue_date = _issued_on(issued_on, lang)
+    if all_organisations:  # many organisations on workers: szo_core.cli.worker
+        from szo_core.cli.worker import bill_all
+
+        if organisation is not None:
+            _fail(lang, EXIT_USAGE, "--all in --org se izključujeta.", "--all excludes --org.")
+        bill_all(
+            db,
+            month,
+            out,
+            issued_on=issue_date,
+            close=close,
+            reference=reference,
+            host_municipality=host_municipality,
+            lang=lang,
+        )
+        return
     store = _open(db, lang)
     try:
         _bill(
