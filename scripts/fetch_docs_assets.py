@@ -29,9 +29,7 @@ from pathlib import Path
 
 MERMAID_VERSION = "11.17.2"
 # The npm registry's integrity of the tarball (sha512 of mermaid-11.17.2.tgz).
-MERMAID_INTEGRITY = (
-    "sha512-V6K3C8EBdEsPFZXSKMJe6ppQOENxuHARr9GvHX4hh47lAbhMRD9qf4oEK7LoaRQxULMa80/qt5gHO73aCleBBg=="
-)
+MERMAID_INTEGRITY = "sha512-V6K3C8EBdEsPFZXSKMJe6ppQOENxuHARr9GvHX4hh47lAbhMRD9qf4oEK7LoaRQxULMa80/qt5gHO73aCleBBg=="  # noqa: E501
 MEMBER = "package/dist/mermaid.min.js"
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -189,9 +189,7 @@ def _fence_doctests(lines: list[str]) -> Iterator[tuple[str, bool]]:
             yield f"{pad}```", True
             continue
         # Inside an Examples section the doctest lines are griffe's; never convert them.
-        in_example_code = examples_indent is not None and line.lstrip().startswith(
-            (">>>", "...")
-        )
+        in_example_code = examples_indent is not None and line.lstrip().startswith((">>>", "..."))
         yield line, in_example_code
         i += 1
 
