@@ -61,7 +61,8 @@ def test_defaults_and_compact_forms() -> None:
     assert org.creditor_id == creditor_id.make(TAX)
     assert (org.debit_day, org.purpose_code, org.reference_scheme) == (18, "EDUC", "SI12")
     assert org.invoice_series == InvoiceSeries(invoice_prefix="", credit_note_prefix="D")
-    assert org.host_municipality is None and org.collects_debits
+    assert org.host_municipality is None
+    assert org.collects_debits
 
 
 def test_a_unit_keeps_its_ten_digits() -> None:

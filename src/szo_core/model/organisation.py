@@ -32,8 +32,8 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Callable
-from typing import Any, Final, TypeVar
+from collections.abc import Callable, Iterable
+from typing import Any, Final, TypeVar, cast
 
 import attrs
 from stdnum.exceptions import ValidationError as _StdnumError
@@ -123,18 +123,26 @@ def _identifier(check: Callable[[str], str]) -> v.Validator:
     return run
 
 
-def _compact(compact: Callable[[str], str]) -> Callable[[object], object]:
-    """A converter to the compact form; a value it cannot read is left for the validator."""
+def _compact_with(compact: Callable[[str], str], value: object) -> Any:
+    """``compact(value)``; a value it cannot read is left as it is, for the validator."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return compact(value)
+    except ValidationError:
+        return value
 
-    def convert(value: object) -> object:
-        if not isinstance(value, str):
-            return value
-        try:
-            return compact(value)
-        except ValidationError:
-            return value
 
-    return convert
+def _compact_iban(value: str) -> str:
+    return cast(str, _compact_with(_iban.compact, value))
+
+
+def _compact_tax_number(value: str) -> str:
+    return cast(str, _compact_with(_davcna.compact, value))
+
+
+def _compact_creditor_id(value: str) -> str:
+    return cast(str, _compact_with(_creditor_id.compact, value))
 
 
 def _bic(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
@@ -166,7 +174,7 @@ class BankAccount:
     """
 
     iban: str = attrs.field(
-        converter=_compact(_iban.compact),
+        converter=_compact_iban,
         validator=v.and_(v.instance_of(str), _identifier(_iban.validate)),
         repr=iban_repr,
     )
@@ -322,24 +330,36 @@ def _optional_creditor_id(value: str) -> str:
     return _creditor_id.validate(value) if value else value
 
 
-def _enum(cls: type[E]) -> Callable[[object], object]:
-    """A converter to ``cls``; an unknown value is a szo_core error that names the choices."""
+def _enum_value(cls: type[E], value: object) -> Any:
+    """``cls(value)``; an unknown text is a szo_core error that names the choices."""
+    if isinstance(value, cls) or not isinstance(value, str):
+        return value  # a wrong type is left for the validator
+    try:
+        return cls(value)
+    except ValueError:
+        choices = ", ".join(m.value for m in cls)
+        raise InvalidComponent(
+            "record.choice",
+            sl=f"Neznana vrednost za {cls.__name__}; mogoče so: {choices}.",
+            en=f"Unknown value for {cls.__name__}; the choices are: {choices}.",
+            where=cls.__name__,
+        ) from None
 
-    def convert(value: object) -> object:
-        if isinstance(value, cls) or not isinstance(value, str):
-            return value  # a wrong type is left for the validator
-        try:
-            return cls(value)
-        except ValueError:
-            choices = ", ".join(m.value for m in cls)
-            raise InvalidComponent(
-                "record.choice",
-                sl=f"Neznana vrednost za {cls.__name__}; mogoče so: {choices}.",
-                en=f"Unknown value for {cls.__name__}; the choices are: {choices}.",
-                where=cls.__name__,
-            ) from None
 
-    return convert
+def _to_kind(value: OrganisationKind | str) -> OrganisationKind:
+    return cast(OrganisationKind, _enum_value(OrganisationKind, value))
+
+
+def _to_scheme(value: ReferenceScheme | str) -> ReferenceScheme:
+    return cast(ReferenceScheme, _enum_value(ReferenceScheme, value))
+
+
+def _accounts_tuple(value: Iterable[BankAccount]) -> tuple[BankAccount, ...]:
+    return v.to_tuple(value)
+
+
+def _compact_registration_number(value: str) -> str:
+    return cast(str, _compact_with(_compact_registration, value))
 
 
 def _non_empty(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
@@ -388,39 +408,39 @@ class Organisation:
     ...     registration_number="123", accounts=(BankAccount(iban="SI56192001234567892"),))
     Traceback (most recent call last):
     ...
-    szo_core.errors.InvalidLength: organisation.registration_number.length: ... (Organisation.registration_number)
+    szo_core.errors.InvalidLength: organisation.registration_number.length: ...
     """
 
     id: str = attrs.field(validator=v.and_(v.instance_of(str), _non_empty))
     kind: OrganisationKind = attrs.field(
         default=OrganisationKind.KINDERGARTEN,
-        converter=_enum(OrganisationKind),
+        converter=_to_kind,
         validator=v.instance_of(OrganisationKind),
     )
     name: str = attrs.field(validator=v.and_(v.instance_of(str), _non_empty))
     address: Address = attrs.field(factory=Address, validator=v.instance_of(Address))
     tax_number: str = attrs.field(
-        converter=_compact(_davcna.compact),
+        converter=_compact_tax_number,
         validator=v.and_(v.instance_of(str), _identifier(_davcna.validate)),
         repr=tax_number_repr,
     )
     registration_number: str = attrs.field(
-        converter=_compact(_compact_registration),
+        converter=_compact_registration_number,
         validator=v.and_(v.instance_of(str), _identifier(_registration_number)),
     )
     accounts: tuple[BankAccount, ...] = attrs.field(
-        converter=v.to_tuple, validator=v.and_(v.instance_of(tuple), _accounts)
+        converter=_accounts_tuple, validator=v.and_(v.instance_of(tuple), _accounts)
     )
     creditor_id: str = attrs.field(
         default="",
-        converter=_compact(_creditor_id.compact),
+        converter=_compact_creditor_id,
         validator=v.and_(v.instance_of(str), _identifier(_optional_creditor_id)),
         repr=creditor_id_repr,
     )
     budget_user: bool = attrs.field(default=False, validator=v.instance_of(bool))
     reference_scheme: ReferenceScheme = attrs.field(
         default=ReferenceScheme.SI12,
-        converter=_enum(ReferenceScheme),
+        converter=_to_scheme,
         validator=v.instance_of(ReferenceScheme),
     )
     invoice_series: InvoiceSeries = attrs.field(

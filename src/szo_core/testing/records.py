@@ -569,7 +569,8 @@ def _bank_accounts() -> st.SearchStrategy[tuple[BankAccount, ...]]:
         bic=st.sampled_from(["", "BSLJSI2X", "LJBASI2X", "SKBASI2X"]),
         bank=_text(20),
     )
-    return st.lists(account, min_size=1, max_size=3, unique_by=lambda a: a.iban).map(tuple)
+    unique = st.lists(account, min_size=1, max_size=3, unique_by=lambda a: a.iban)
+    return unique.map(lambda found: tuple(found))
 
 
 def _series() -> st.SearchStrategy[InvoiceSeries]:
