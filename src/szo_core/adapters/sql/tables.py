@@ -59,6 +59,8 @@ __all__ = [
     "group",
     "guardian",
     "metadata",
+    "organisation",
+    "organisation_account",
     "price_lock",
     "program",
     "program_price",
@@ -110,6 +112,40 @@ def _payer(prefix: str) -> list[Column[str]]:
         _text(f"{prefix}_party_email", nullable=True),
     ]
 
+
+organisation = Table(
+    "szo_organisation",
+    metadata,
+    Column("id", Text, primary_key=True),
+    _text("kind"),
+    _text("name"),
+    *_address("address"),
+    _text("tax_number"),
+    _text("registration_number"),
+    _text("creditor_id"),
+    Column("budget_user", Boolean, nullable=False),
+    _text("reference_scheme"),
+    _text("invoice_prefix"),
+    _text("credit_note_prefix"),
+    Column("debit_day", Integer, nullable=False),
+    _text("purpose_code"),
+    _text("email"),
+    Column("host_municipality", Integer, nullable=True),
+    _version(),
+)
+"""Organisations (:class:`~szo_core.model.Organisation`) without their accounts (migration 0006)."""
+
+organisation_account = Table(
+    "szo_organisation_account",
+    metadata,
+    Column("organisation_id", Text, primary_key=True),
+    Column("position", Integer, primary_key=True, autoincrement=False),
+    _text("iban"),
+    _text("bic"),
+    _text("bank"),
+    ForeignKeyConstraint(["organisation_id"], ["szo_organisation.id"], ondelete="CASCADE"),
+)
+"""An organisation's accounts in order, the default first (owned by ``szo_organisation``)."""
 
 guardian = Table(
     "szo_guardian",
