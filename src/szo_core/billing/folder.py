@@ -369,7 +369,7 @@ def _plan(
             if not data.children:
                 raise _error(
                     "billing.nothing_to_bill",
-                    sl=f"Za {_label(month)} ni kaj obračunati: noben otrok ni vpisan.",
+                    sl=f"Za {month} ni kaj obračunati: noben otrok ni vpisan.",
                     en=f"Nothing to bill in {month}: no child is enrolled.",
                     where=f"billing {organisation_id}/{month}",
                 )
