@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
+from szo_core.billing import files as _files
 from szo_core.billing.export import (
     DocumentDetails,
     _csv_bytes,
@@ -53,7 +54,7 @@ from szo_core.billing.export import (
     list_rows,
     statement_rows,
 )
-from szo_core.billing.files import Repaired, StagedFiles, Stager, publish, repair
+from szo_core.billing.files import Repaired, StagedFiles
 from szo_core.billing.payable import payable_invoices
 from szo_core.billing.ports import BillingStorage
 from szo_core.billing.records import BillingOrganisation, BillingResult, ZeroInvoices
@@ -475,7 +476,7 @@ def bill_to_folder(
         ...
         szo_core.errors.BillingError: billing.nothing_to_bill: ...
     """
-    repaired = repair(out, store, organisation_id)
+    repaired = _files.repair(out, store, organisation_id)
     _check_gap(store, organisation_id, month, allow_gap)
     plan = _plan(
         store,
@@ -499,7 +500,7 @@ def bill_to_folder(
             progress(f"payments {month}", done, total)
 
     def stage(result: BillingResult, data: MonthData) -> str:
-        stager = Stager(out, organisation_id, month)
+        stager = _files.Stager(out, organisation_id, month)
         organisation = plan.organisation
         built = pay.InstructionResult(instructions=(), problems=())
         if organisation is not None:
@@ -532,7 +533,7 @@ def bill_to_folder(
         closed_on=issued_on if close else None,
         stage_with_month=stage,
     )
-    files = publish(staged[-1], out, store)
+    files = _files.publish(staged[-1], out, store)
     return FolderResult(
         result=result,
         folder=out / name,
@@ -549,7 +550,7 @@ def bill_to_folder(
 
 
 def _stage_payments(
-    stager: Stager,
+    stager: _files.Stager,
     organisation: Organisation,
     built: pay.InstructionResult,
     month: Month,

@@ -383,13 +383,23 @@ def _bill(
             )
         _fail(lang, code, exc.message("sl"), exc.message("en"))
     except OSError as exc:
+        why = type(exc).__name__
+        with store.unit_of_work() as uow:
+            stored = uow.billing.find_run(org, month)
+        if stored is None or stored == existing:
+            _fail(
+                lang,
+                EXIT_BILLING_FAILED,
+                f"Datotek ni mogoče zapisati v {out} ({why}); obračun ni shranjen.",
+                f"Cannot write the files to {out} ({why}); the run was not stored.",
+            )
         _fail(
             lang,
             EXIT_BILLING_FAILED,
-            f"Obračun je morda shranjen, datotek pa ni mogoče zapisati ali premakniti v {out} "
-            f"({type(exc).__name__}); ponovite ukaz, da jih premakne.",
-            f"The run may be stored but its files cannot be written or moved into {out} "
-            f"({type(exc).__name__}); run the command again to move them.",
+            f"Obračun je shranjen, datotek pa ni mogoče premakniti v {out} "
+            f"({why}); ponovite ukaz, da jih premakne.",
+            f"The run is stored but its files cannot be moved into {out} "
+            f"({why}); run the command again to move them.",
         )
     if done.payments_missing is not None:
         missing = done.payments_missing
