@@ -198,4 +198,4 @@ def test_szo_bill_on_sqlite_does_not_import_procrastinate(tmp_path: Path) -> Non
     )
     assert done.returncode == 0, done.stderr
     assert "loaded: []" in done.stdout
-    assert (tmp_path / "out" / f"statements-{MONTH_TEXT}.json").is_file()
+    assert (tmp_path / "out" / MONTH_TEXT / f"statements-{MONTH_TEXT}.json").is_file()

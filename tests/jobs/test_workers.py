@@ -162,7 +162,7 @@ def test_three_workers_one_killed_every_organisation_billed_once(
             assert len(serials) == run.invoice_count > 0, org
             numbers = Counter(d.number for d in documents if d.number is not None)
             assert all(n == 1 for n in numbers.values()), org  # no document twice
-            folder = out / org
+            folder = out / org / MONTH_TEXT
             assert sorted(p.name for p in folder.iterdir()) == sorted(file_names(month)), org
             written = json.loads((folder / f"statements-{MONTH_TEXT}.json").read_text("utf-8"))
             assert sorted(d["number"] for d in written["documents"] if d["number"]) == sorted(

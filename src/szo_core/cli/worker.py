@@ -81,7 +81,7 @@ def bill_all(
     *,
     issued_on: date,
     close: bool,
-    reference: str,
+    reference: str | None,
     host_municipality: int | None,
     lang: Language,
 ) -> None:

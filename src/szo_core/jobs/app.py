@@ -204,7 +204,7 @@ def make_app(url: str, settings: WorkerSettings | None = None) -> procrastinate.
         issued_on: str,
         close: bool = False,
         lang: Language = "sl",
-        reference: str = "SI12",
+        reference: str | None = None,
         host_municipality: int | None = None,
     ) -> dict[str, object]:
         job = BillJob(
@@ -276,7 +276,7 @@ def defer_month(
     organisations: Iterable[str] | None = None,
     close: bool = False,
     lang: Language = "sl",
-    reference: str = "SI12",
+    reference: str | None = None,
     host_municipality: int | None = None,
 ) -> Deferred:
     """Queue one billing job per organisation for ``month`` (applies the schema first).
@@ -291,7 +291,7 @@ def defer_month(
             children in the database.
         close: Also close the month.
         lang: Language of the CSV headers.
-        reference: ``SI12`` or ``RF``.
+        reference: ``SI12`` or ``RF``; None: the organisation's.
         host_municipality: The host municipality for every organisation; None
             finds each one's own.
 
@@ -329,7 +329,7 @@ def defer_month(
                     issued_on=issued_on.isoformat(),
                     close=close,
                     lang=lang,
-                    reference=reference.upper(),
+                    reference=None if reference is None else reference.upper(),
                     host_municipality=host_municipality,
                 )
             except AlreadyEnqueued:

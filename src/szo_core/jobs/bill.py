@@ -15,8 +15,8 @@ its worker died:
    inside the billing transaction, the run is committed, the files are moved
    into place.
 
-``_bill_one`` is the one place that bills; it does today what ``szo bill``
-does (``run_billing`` with ``stage=``, then ``publish``).
+It bills through :func:`szo_core.billing.folder.bill_to_folder`, the same
+function as ``szo bill``: the files go to ``out_dir/<organisation_id>/<YYYY-MM>/``.
 
 >>> Outcome.ALREADY_BILLED.value
 'already_billed'
@@ -27,7 +27,6 @@ from __future__ import annotations
 import enum
 import os
 import time
-from collections import Counter
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -40,8 +39,6 @@ from szo_core.errors import ConfigurationError, Language
 
 if TYPE_CHECKING:
     from szo_core.adapters.sql.billing import SqlBillingStore
-    from szo_core.billing import BillingResult
-    from szo_core.ports import MonthData
 
 __all__ = ["PAUSE_ENV", "BillJob", "BillReport", "Outcome", "bill_one", "organisation_folder"]
 
@@ -80,7 +77,8 @@ class BillJob:
         issued_on: The documents' issue date.
         close: Also close the month (lock its decisions and prices).
         lang: Language of the CSV header.
-        reference: ``SI12`` or ``RF``: the invoices' payment reference model.
+        reference: ``SI12`` or ``RF``: the invoices' payment reference model;
+            None takes the organisation record's (SI12 without one).
         host_municipality: The host municipality's code; None takes the one that
             pays for most of the month's children.
 
@@ -96,7 +94,7 @@ class BillJob:
     issued_on: date
     close: bool = False
     lang: Language = "sl"
-    reference: str = "SI12"
+    reference: str | None = None
     host_municipality: int | None = None
 
 
@@ -165,20 +163,6 @@ def organisation_folder(job: BillJob) -> Path:
     return job.out_dir / org
 
 
-def _host_municipality(data: MonthData) -> int | None:
-    # The same rule as ``szo bill``: the municipality that pays for most children.
-    counts: Counter[int] = Counter()
-    for child_month in data.children.values():
-        child = child_month.child
-        regresor = data.regresors.get(child.regresor_id or "")
-        code = regresor.municipality_code if regresor is not None else child.municipality_code
-        if code is not None:
-            counts[code] += 1
-    if not counts:
-        return None
-    return min(counts, key=lambda code: (-counts[code], code))
-
-
 def _test_pause(organisation_id: str) -> None:
     setting = os.environ.get(PAUSE_ENV)
     if not setting:
@@ -211,58 +195,52 @@ def bill_one(store: SqlBillingStore, job: BillJob) -> BillReport:
 
 
 def _bill_one(store: SqlBillingStore, job: BillJob) -> BillReport:
-    from szo_core.billing import BillingOrganisation, ReferenceScheme, run_billing
-    from szo_core.billing.files import StagedFiles, file_names, publish, repair, stage
-    from szo_core.fees import FeeRules
+    from szo_core.billing import ReferenceScheme
+    from szo_core.billing.files import file_names, repair
+    from szo_core.billing.folder import bill_to_folder
+    from szo_core.errors import BillingError
 
     org, month = job.organisation_id, job.month
     out = organisation_folder(job)
     repair(out, store, org)
     with store.unit_of_work() as uow:
         existing = uow.billing.find_run(org, month)
-        data = None if existing is not None else uow.load_month(org, month)
     if existing is not None:
-        in_place = tuple(out / name for name in file_names(month) if (out / name).exists())
+        # The month folder of bill_to_folder, or the statements of a run staged
+        # straight into ``out`` (szo_core.billing.files.stage).
+        folder = out / str(month)
+        nested = [p for p in folder.rglob("*") if p.is_file()] if folder.is_dir() else []
+        flat = [out / name for name in file_names(month) if (out / name).is_file()]
         return BillReport(
             organisation_id=org,
             month=month,
             outcome=Outcome.ALREADY_BILLED,
-            files=in_place,
+            files=tuple(sorted(nested + flat)),
         )
-    assert data is not None
-    if not data.children:
-        return BillReport(organisation_id=org, month=month, outcome=Outcome.NOTHING_TO_BILL)
-    host = job.host_municipality
-    if host is None:
-        host = _host_municipality(data)
-    if host is None:
-        raise ConfigurationError(
-            "jobs.host_municipality",
-            sl="Občine ustanoviteljice ni mogoče določiti; podajte jo.",
-            en="The host municipality cannot be found; give it.",
-            where=f"billing {org}/{month}",
+
+    def progress(stage: str, done: int, total: int) -> None:
+        # Every file staged, inside the billing transaction, before its commit.
+        if stage.startswith("staged") and done == total:
+            _test_pause(org)
+
+    try:
+        billed = bill_to_folder(
+            store,
+            org,
+            month,
+            out,
+            issued_on=job.issued_on,
+            close=job.close,
+            lang=job.lang,
+            progress=progress,
+            host_municipality=job.host_municipality,
+            reference_scheme=None if job.reference is None else ReferenceScheme(job.reference),
         )
-    billing_org = BillingOrganisation(
-        id=org,
-        rules=FeeRules(host_municipality=host),
-        reference_scheme=ReferenceScheme(job.reference.upper()),
-    )
-    staged: list[StagedFiles] = []
-
-    def stage_files(result: BillingResult) -> str:
-        staged.append(stage(result, out, job.lang))
-        _test_pause(org)
-        return staged[-1].digest
-
-    result = run_billing(
-        billing_org,
-        month,
-        store,
-        issued_on=job.issued_on,
-        closed_on=job.issued_on if job.close else None,
-        stage=stage_files,
-    )
-    written = publish(staged[-1], out, store)
+    except BillingError as exc:
+        if exc.code == "billing.nothing_to_bill":
+            return BillReport(organisation_id=org, month=month, outcome=Outcome.NOTHING_TO_BILL)
+        raise
+    result = billed.result
     return BillReport(
         organisation_id=org,
         month=month,
@@ -270,5 +248,5 @@ def _bill_one(store: SqlBillingStore, job: BillJob) -> BillReport:
         invoices=len(result.invoices),
         credit_notes=len(result.credit_notes),
         total=result.total,
-        files=tuple(written),
+        files=billed.files,
     )

@@ -1191,13 +1191,17 @@ class SqlBillingStore(SqlStore):
         return SqlBillingUnitOfWork(self.engine, immediate=immediate)
 
     def organisations(self) -> tuple[str, ...]:
-        """The organisations that have children in the database, sorted.
+        """The organisations in the database, sorted: those with a record, and those with children.
+
+        A database written before the organisation record (migration 0006) has
+        none; its organisations are still found through their children.
 
         >>> SqlBillingStore.open(":memory:").organisations()
         ()
         """
-        from szo_core.adapters.sql.tables import child
+        from szo_core.adapters.sql.tables import child, organisation
 
         with self.engine.connect() as conn:
-            found = conn.execute(select(child.c.organisation_id).distinct()).scalars()
+            found = set(conn.execute(select(child.c.organisation_id).distinct()).scalars())
+            found.update(conn.execute(select(organisation.c.id)).scalars())
             return tuple(sorted(found))

@@ -59,6 +59,8 @@ __all__ = [
     "group",
     "guardian",
     "metadata",
+    "organisation",
+    "organisation_account",
     "price_lock",
     "program",
     "program_price",
@@ -127,6 +129,70 @@ def _payer(prefix: str, whose: str) -> list[Column[str]]:
         _text(f"{prefix}_party_email", f"E-mail address of {party}.", nullable=True),
     ]
 
+
+organisation = Table(
+    "szo_organisation",
+    metadata,
+    Column(
+        "id",
+        Text,
+        primary_key=True,
+        comment="The organisation's id (the organisation_id of its records).",
+    ),
+    _text("kind", "kindergarten, school, care_home or dormitory."),
+    _text("name", "The name printed on invoices, slips and SEPA files."),
+    *_address("address", "the organisation"),
+    _text("tax_number", "Slovenian tax number (davčna številka)."),
+    _text("registration_number", "Registration number (matična številka, 7 or 10 digits)."),
+    _text("creditor_id", "SEPA creditor identifier; empty when it collects no direct debits."),
+    Column(
+        "budget_user",
+        Boolean,
+        nullable=False,
+        comment="True for a budget user that pays and collects through UJP (pain.008.001.02).",
+    ),
+    _text("reference_scheme", "Payment reference model of its invoices: SI12 or RF."),
+    _text("invoice_prefix", "Prefix of invoice numbers (may be empty)."),
+    _text("credit_note_prefix", "Prefix of credit-note numbers (D by default)."),
+    Column(
+        "debit_day", Integer, nullable=False, comment="Default day of the month for direct debits."
+    ),
+    _text("purpose_code", "UPN purpose code of its slips (e.g. OTLC)."),
+    _text("email", "Contact e-mail address; empty when none."),
+    Column(
+        "host_municipality",
+        Integer,
+        nullable=True,
+        comment="Code of the founding (host) municipality; NULL to infer it from the children.",
+    ),
+    _version(),
+    comment="The organisations that bill: one row per organisation, without its accounts.",
+)
+"""Organisations (:class:`~szo_core.model.Organisation`) without their accounts (migration 0007)."""
+
+organisation_account = Table(
+    "szo_organisation_account",
+    metadata,
+    Column(
+        "organisation_id",
+        Text,
+        primary_key=True,
+        comment="The organisation the account belongs to.",
+    ),
+    Column(
+        "position",
+        Integer,
+        primary_key=True,
+        autoincrement=False,
+        comment="Order of the account; 0 is the default.",
+    ),
+    _text("iban", "The account's IBAN."),
+    _text("bic", "The BIC of the account's bank."),
+    _text("bank", "The bank's name."),
+    ForeignKeyConstraint(["organisation_id"], ["szo_organisation.id"], ondelete="CASCADE"),
+    comment="An organisation's bank accounts in order, the default first.",
+)
+"""An organisation's accounts in order, the default first (owned by ``szo_organisation``)."""
 
 guardian = Table(
     "szo_guardian",
