@@ -82,6 +82,7 @@ from szo_core.demo.sample import (
 )
 from szo_core.errors import ConfigurationError
 from szo_core.fees import PayerKind
+from szo_core.model import PaymentKind
 from szo_core.payments import instructions as pay
 from szo_core.ports import Storage, UnitOfWork
 
@@ -419,7 +420,7 @@ def _write_debits(
         iban=kindergarten.iban,
         creditor_id=kindergarten.creditor_id,
         bic=kindergarten.bic,
-        address=pay.Address(street=address.street, post_code=address.post_code, town=address.city),
+        address=address,
     )
     batch = sepa.DirectDebitBatch(
         message_id=f"SZO-DEMO-{month.year:04d}{month.month:02d}",
@@ -510,8 +511,8 @@ def _write_month(
         data = uow.load_month(sample.kindergarten.id, month)
     payable = payable_invoices(result.documents, data)
     built = pay.build_instructions(payable, period=month)
-    slips = [i for i in built.instructions if i.method is pay.PaymentMethod.SLIP]
-    debits = [i for i in built.instructions if i.method is pay.PaymentMethod.DIRECT_DEBIT]
+    slips = [i for i in built.instructions if i.method is PaymentKind.UPN]
+    debits = [i for i in built.instructions if i.method is PaymentKind.DIRECT_DEBIT]
 
     def report(done: int, total: int) -> None:
         if progress is not None:
