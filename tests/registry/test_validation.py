@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 
 from szo_core.errors import ValidationError
-from szo_core.ids import davcna, emso, iban
+from szo_core.ids import creditor_id, davcna, emso, iban
 from szo_core.ids.emso import Sex
 from szo_core.model import (
     Address,
@@ -32,11 +32,13 @@ from szo_core.registry import (
     OrganisationKind,
     RegistryConfig,
     ValidationReport,
+    Where,
     fill_from_emso,
     validate_child,
     validate_guardian,
     validate_registry,
 )
+from szo_core.registry.validation import check_creditor_id
 from szo_core.testing import records
 
 BORN = date(2021, 3, 4)
@@ -186,6 +188,32 @@ def test_valid_child_has_no_issues() -> None:
             "payment.mandate.reference",
             "Soglasje za direktno obremenitev nima reference.",
             "The direct-debit mandate has no reference.",
+        ),
+        (
+            {"payment": debit(reference="SI00 101")},
+            "mandate.reference_invalid",
+            "payment.mandate.reference",
+            "Referenca soglasja ni veljavna: Referenca mandata sme vsebovati samo črke a-z, "
+            "A-Z, števke in znake / - ? : ( ) . , ' + (brez presledkov).",
+            "The mandate reference is not valid: A mandate reference may contain only the "
+            "letters a-z, A-Z, digits and / - ? : ( ) . , ' + (no spaces).",
+        ),
+        (
+            {"payment": debit(reference="VRT//1")},
+            "mandate.reference_invalid",
+            "payment.mandate.reference",
+            "Referenca soglasja ni veljavna: Referenca mandata se ne sme začeti ali končati z / "
+            "in ne sme vsebovati //.",
+            "The mandate reference is not valid: A mandate reference must not start or end "
+            "with / or contain //.",
+        ),
+        (
+            {"payment": debit(creditor_id="SI73ZZZ12345679")},
+            "creditor_id.invalid",
+            "payment.mandate.creditor_id",
+            "Identifikacija prejemnika ni veljavna: Kontrolni števki identifikacije prejemnika "
+            "nista pravilni.",
+            "The creditor identifier is not valid: The creditor identifier check digits are wrong.",
         ),
         (
             {"payment": debit(iban=ACCOUNT[:-1] + str((int(ACCOUNT[-1]) + 1) % 10))},
@@ -513,3 +541,27 @@ def test_registry_checks_every_childs_moves_against_the_regresors() -> None:
         ("regresor.unknown", "102", "residence_changes[1].regresor_id"),
     ]
     assert validate_registry([a, b]).codes() == ("municipality.unknown",)
+
+
+def test_creditor_id_without_tax_number_is_a_warning_not_an_error() -> None:
+    # SI02ZZZ12345678: right EPC check digits, but 12345678 is not a valid tax number.
+    child = valid_child(payment=debit(creditor_id="SI02ZZZ12345678"))
+    report = validate_child(child)
+    assert report.ok
+    (warning,) = [w for w in report.warnings if w.code.startswith("creditor_id")]
+    assert warning.code == "creditor_id.not_tax_number"
+    assert warning.where.field == "payment.mandate.creditor_id"
+    assert "12345678" not in warning.sl + warning.en
+    assert validate_child(valid_child(payment=debit(creditor_id="SI72ZZZ12345679"))).issues == ()
+    # A foreign identifier is not expected to hold a Slovenian tax number.
+    german = creditor_id.make("M12345", country="DE")
+    assert validate_child(valid_child(payment=debit(creditor_id=german))).issues == ()
+
+
+def test_check_creditor_id_for_other_records() -> None:
+    where = Where(record="organisation", key="vrtec", field="creditor_id")
+    assert check_creditor_id("", where).issues == ()
+    assert check_creditor_id("SI72ZZZ12345679", where).issues == ()
+    (error,) = check_creditor_id("SI72ZZZ1234567", where).errors
+    assert (error.code, error.where) == ("creditor_id.invalid", where)
+    assert check_creditor_id("SI02ZZZ12345678", where).codes() == ("creditor_id.not_tax_number",)
