@@ -296,7 +296,7 @@ _RECORDS: dict[str, object] = {
     "Group": model.Group(organisation_id="o", code="A"),
     "Address": model.Address(),
     "Party": model.Party(name="Podjetje d.o.o."),
-    "DebitMandate": model.Mandate(bank="NLB", iban="SI56020170014356205", reference="VRT-1"),
+    "Mandate": model.Mandate(bank="NLB", iban="SI56020170014356205", reference="VRT-1"),
     "InvoiceDelivery": model.InvoiceDelivery(),
     "GroupAssignment": model.GroupAssignment(
         valid_from=date(2026, 9, 1), group_code="A", program_code="I"
