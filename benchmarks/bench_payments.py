@@ -74,7 +74,7 @@ def rows(n: int) -> Iterator[dict[str, object]]:
                 "amount": 1000 + (i * 7919) % 40000,  # cents
                 "type": seq,
                 "collection_date": COLLECTION_DATE,
-                "reference": f"VRT-{i:010d}",
+                "mandate_id": f"VRT-{i:010d}",
                 "mandate_date": MANDATE_DATE,
                 "description": f"Oskrbnina vrtec januar 2030, otrok {i}",
                 "endtoend_id": f"E2E-{i:010d}",

@@ -125,3 +125,24 @@ def test_errors() -> None:
         creditor_id.validate("DE00ZZZ" + "1" * 29)  # national part over 28
     with pytest.raises(InvalidFormat):
         creditor_id.make("1234", business_code="ZZ")
+
+
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_DIGITS = "0123456789"
+
+
+@given(
+    st.sampled_from(["SI", "SI", "AT", "DE", "HR"]) | st.text(_LETTERS, min_size=2, max_size=2),
+    st.text(_DIGITS, min_size=2, max_size=2),
+    st.just("ZZZ") | st.text(_LETTERS + _DIGITS, min_size=3, max_size=3),
+    st.text(_LETTERS + _DIGITS, min_size=1, max_size=28),
+    st.booleans(),
+)
+def test_valid_exactly_when_the_epc_at_02_check_passes(
+    country: str, digits: str, business: str, national: str, right_digits: bool
+) -> None:
+    # Slovenian identifiers included: the national part is not held to the tax-number form.
+    if right_digits:
+        digits = at_02.calc_check_digits(country + "00" + business + national)
+    number = country + digits + business + national
+    assert creditor_id.is_valid(number) is at_02.is_valid(number)
