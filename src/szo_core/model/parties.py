@@ -8,8 +8,11 @@ one of its linked guardians, or another :class:`Party`.  How the payer pays is a
 :class:`PaymentMethod` (a UPN slip or SEPA direct debit with a :class:`Mandate`)
 and how the invoice reaches them is an :class:`InvoiceDelivery`.
 
-Records never validate identifiers in their constructor (imported data may be
-wrong and must still be loadable); :mod:`szo_core.registry` reports the problems.
+Records do not validate EMŠOs, tax numbers or IBANs in their constructor
+(imported data may be wrong and must still be loadable); :mod:`szo_core.registry`
+reports the problems.  The one exception is a mandate's reference: one the SEPA
+writer would refuse is refused when it is entered (:class:`Mandate`), and the
+registry checks the records loaded from storage, which skip the constructor.
 Their ``repr()`` never shows an EMŠO, a tax number or an IBAN.
 
 >>> payer = Payer.guardian("g-1")
@@ -305,7 +308,7 @@ class Mandate:
 
 
 class PaymentKind(enum.StrEnum):
-    """How a payer pays."""
+    """How a payer pays; the payment step (:mod:`szo_core.payments`) uses the same enum."""
 
     UPN = "upn"
     """A UPN payment slip (with UPN QR) sent with the invoice."""
