@@ -85,13 +85,13 @@ def test_bill_writes_upn_slips_qr_images_and_an_official_pain008(
     folder = _september(database, tmp_path / "out")
     payments = json.loads((folder / "payments.json").read_text(encoding="utf-8"))
     assert payments["due_on"] == "2026-10-19"  # the 18th is a Sunday
-    slips = [i for i in payments["instructions"] if i["method"] == "slip"]
+    slips = [i for i in payments["instructions"] if i["method"] == "upn"]
     debits = [i for i in payments["instructions"] if i["method"] == "direct_debit"]
     # The merged group (children 1 and 2) is one slip of both invoices; child 4 its own.
-    assert sorted(tuple(i["children"]) for i in slips) == [("1", "2"), ("4",)]
-    merged = next(i for i in slips if i["children"] == ["1", "2"])
+    assert sorted(tuple(i["children"]) for i in slips) == [(1, 2), (4,)]
+    merged = next(i for i in slips if i["children"] == [1, 2])
     assert merged["amount"] == "650.00"  # 265.00 + 385.00
-    assert [i["children"] for i in debits] == [["3"]]
+    assert [i["children"] for i in debits] == [[3]]
     # Every slip: a payload and a QR image that decodes to it byte for byte.
     for instruction in slips:
         payload = (folder / "upn" / f"{instruction['id']}.txt").read_bytes()

@@ -175,8 +175,8 @@ _LINE_KIND_SL = {
     "list": "seznam",
 }
 _PAYMENT = {
-    "sl": {"slip": "UPN", "direct_debit": "direktna obremenitev", "held_back": "zadržano"},
-    "en": {"slip": "UPN slip", "direct_debit": "direct debit", "held_back": "held back"},
+    "sl": {"upn": "UPN", "direct_debit": "direktna obremenitev", "held_back": "zadržano"},
+    "en": {"upn": "UPN slip", "direct_debit": "direct debit", "held_back": "held back"},
 }
 
 
@@ -191,12 +191,12 @@ class DocumentDetails:
         child_name: The child's name (parents' documents).
         payer_name: Who pays: the paying guardian, the child, another party,
             the municipality.
-        payment: ``"slip"``, ``"direct_debit"``, ``"held_back"`` (an invoice to
+        payment: ``"upn"``, ``"direct_debit"``, ``"held_back"`` (an invoice to
             pay that got no instruction) or empty.
         due_on: The due date of an invoice to pay.
 
-    >>> DocumentDetails(payment="slip").payment
-    'slip'
+    >>> DocumentDetails(payment="upn").payment
+    'upn'
     """
 
     child_name: str = ""

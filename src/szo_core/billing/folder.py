@@ -62,7 +62,7 @@ from szo_core.billing.run import run_billing
 from szo_core.calendar import Month, WorkingCalendar
 from szo_core.errors import BillingError, Language
 from szo_core.fees import FeeRules, PayerKind
-from szo_core.model import InvoiceSeries, Organisation, ReferenceScheme
+from szo_core.model import InvoiceSeries, Organisation, PaymentKind, ReferenceScheme
 from szo_core.payments import instructions as pay
 from szo_core.ports import MonthData
 
@@ -116,15 +116,13 @@ class FolderResult:
     @property
     def slips(self) -> tuple[pay.PaymentInstruction, ...]:
         """The instructions paid with a UPN slip."""
-        return tuple(
-            i for i in self.instructions.instructions if i.method is pay.PaymentMethod.SLIP
-        )
+        return tuple(i for i in self.instructions.instructions if i.method is PaymentKind.UPN)
 
     @property
     def debits(self) -> tuple[pay.PaymentInstruction, ...]:
         """The instructions collected by SEPA direct debit."""
         return tuple(
-            i for i in self.instructions.instructions if i.method is pay.PaymentMethod.DIRECT_DEBIT
+            i for i in self.instructions.instructions if i.method is PaymentKind.DIRECT_DEBIT
         )
 
 
@@ -329,7 +327,7 @@ def _pain008(
         iban=account.iban,
         creditor_id=organisation.creditor_id,
         bic=account.bic or None,
-        address=pay.Address(street=address.street, post_code=address.post_code, town=address.city),
+        address=address,
     )
     batch = sepa.DirectDebitBatch(
         message_id=message_id,
@@ -519,7 +517,7 @@ def bill_to_folder(
         stager.add(f"{name}/lists-{name}.csv", _csv_bytes(list_rows(result, lang)))
         if organisation is not None:
             _stage_payments(stager, organisation, built, month, plan, issued_on, payments_report)
-            if any(i.method is pay.PaymentMethod.DIRECT_DEBIT for i in built.instructions):
+            if any(i.method is PaymentKind.DIRECT_DEBIT for i in built.instructions):
                 versions.append(plan.pain_version)
         if progress is not None:
             progress(f"staged {month}", 0, 1)
@@ -569,8 +567,8 @@ def _stage_payments(
     from szo_core.payments import upn
 
     name = str(month)
-    slips = [i for i in built.instructions if i.method is pay.PaymentMethod.SLIP]
-    debits = [i for i in built.instructions if i.method is pay.PaymentMethod.DIRECT_DEBIT]
+    slips = [i for i in built.instructions if i.method is PaymentKind.UPN]
+    debits = [i for i in built.instructions if i.method is PaymentKind.DIRECT_DEBIT]
     total = len(slips) + 1  # the SEPA file and payments.json are the last step
     report(0, total)
     address = organisation.address
