@@ -16,6 +16,7 @@ from szo_core.ids import creditor_id, davcna, emso, iban
 from szo_core.ids.emso import Sex
 from szo_core.model import (
     Address,
+    BankAccount,
     Child,
     DeliveryKind,
     Guardian,
@@ -23,6 +24,7 @@ from szo_core.model import (
     GuardianLink,
     InvoiceDelivery,
     Mandate,
+    Organisation,
     Party,
     Payer,
     PaymentMethod,
@@ -39,6 +41,7 @@ from szo_core.registry import (
     fill_from_emso,
     validate_child,
     validate_guardian,
+    validate_organisation,
     validate_registry,
 )
 from szo_core.registry.validation import check_creditor_id
@@ -599,3 +602,46 @@ def test_registry_reports_a_bad_mandate_reference_loaded_from_sqlite(tmp_path: P
         ("creditor_id.not_tax_number", "payment.mandate.creditor_id")
     ]
     assert validate_registry([valid_child(payment=debit())]).issues == ()
+
+
+def _organisation(**changes: object) -> Organisation:
+    org = Organisation(
+        id="vrtec",
+        name="Vrtec Sonček",
+        tax_number="12345679",
+        registration_number="5012341",
+        address=Address(street="Cesta 1", post_code="1000", city="Ljubljana"),
+        accounts=(BankAccount(iban="SI56012616030012373"),),
+        creditor_id="SI72ZZZ12345679",
+        email="vrtec@example.si",
+    )
+    return attrs.evolve(org, **changes) if changes else org
+
+
+def test_a_complete_organisation_has_no_issue() -> None:
+    assert validate_organisation(_organisation()).issues == ()
+
+
+def test_the_organisation_creditor_id_off_the_tax_number_is_a_warning_not_an_error() -> None:
+    report = validate_organisation(_organisation(creditor_id="SI02ZZZ12345678"))
+    assert report.ok
+    assert [(i.code, i.where.field) for i in report.warnings] == [
+        ("creditor_id.not_tax_number", "creditor_id")
+    ]
+
+
+def test_an_organisation_loaded_as_stored_is_checked_by_the_registry() -> None:
+    # Storage adapters build records without validators (model._trusted); the
+    # registry reports what the constructor would have refused.
+    values = {f.name: getattr(_organisation(), f.name) for f in attrs.fields(Organisation)}
+    stored = build_trusted(
+        Organisation,
+        {**values, "creditor_id": "SI73ZZZ12345679", "address": Address(), "email": ""},
+    )
+    report = validate_organisation(stored)
+    assert report.codes() == (
+        "address.missing",
+        "creditor_id.invalid",
+        "organisation.email_missing",
+    )
+    assert "12345679" not in " ".join(i.message("en") for i in report.issues)

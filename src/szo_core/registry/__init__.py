@@ -2,7 +2,8 @@
 
 * :func:`next_code` assigns a child's code (the next one, or the first free from
   a start) within the configured width (:class:`RegistryConfig`).
-* :func:`validate_child`, :func:`validate_guardian` and :func:`validate_registry`
+* :func:`validate_child`, :func:`validate_guardian`, :func:`validate_organisation`
+  and :func:`validate_registry`
   return a :class:`ValidationReport` with every error and warning, each an
   :class:`Issue` with a stable code, a message in Slovenian and English, and
   :class:`Where` it is.
@@ -24,6 +25,7 @@ from szo_core.registry.validation import (
     fill_from_emso,
     validate_child,
     validate_guardian,
+    validate_organisation,
     validate_registry,
 )
 
@@ -45,5 +47,6 @@ __all__ = [
     "supersede",
     "validate_child",
     "validate_guardian",
+    "validate_organisation",
     "validate_registry",
 ]

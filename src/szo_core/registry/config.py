@@ -7,12 +7,11 @@
 
 from __future__ import annotations
 
-import enum
-
 import attrs
 from attrs import validators as v
 
 from szo_core.errors import ConfigurationError
+from szo_core.model.organisation import OrganisationKind  # one kind for records and registry
 
 __all__ = ["OrganisationKind", "RegistryConfig"]
 
@@ -25,14 +24,6 @@ def _width(_instance: object, _attribute: attrs.Attribute[int], value: int) -> N
             en="The code width must be from 1 to 18 digits.",
             where="code_width",
         )
-
-
-class OrganisationKind(enum.StrEnum):
-    """What kind of organisation keeps the registry (some rules depend on it)."""
-
-    KINDERGARTEN = "kindergarten"
-    SCHOOL = "school"
-    CARE_HOME = "care_home"
 
 
 @attrs.frozen(kw_only=True)

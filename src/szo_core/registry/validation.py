@@ -86,6 +86,7 @@ from szo_core.model import (
     DeliveryKind,
     Guardian,
     InvoiceDelivery,
+    Organisation,
     Payer,
     PayerKind,
     PaymentMethod,
@@ -102,6 +103,7 @@ __all__ = [
     "fill_from_emso",
     "validate_child",
     "validate_guardian",
+    "validate_organisation",
     "validate_registry",
 ]
 
@@ -495,6 +497,45 @@ def validate_guardian(guardian: Guardian) -> ValidationReport:
         yield from _emso(guardian.emso, where("emso"))
         yield from _tax_number(guardian.tax_number, where("tax_number"))
         yield from _iban(guardian.iban, where("iban"))
+
+    return ValidationReport.of(issues())
+
+
+def validate_organisation(organisation: Organisation) -> ValidationReport:
+    """Check the organisation record as the registry checks the others.
+
+    The record refuses invalid identifiers when it is built; this reports what
+    the registry flags besides, or in a record loaded from storage as stored:
+    the address (``address.missing``/``address.incomplete``), the creditor
+    identifier (``creditor_id.invalid``, and the warning
+    ``creditor_id.not_tax_number``, see :func:`check_creditor_id`), and, as a
+    warning, ``organisation.email_missing`` (the contact e-mail is printed on
+    slips and invoices).
+
+    >>> from szo_core.model import Address, BankAccount, Organisation
+    >>> org = Organisation(id="vrtec", name="Vrtec Sonček", tax_number="12345679",
+    ...                    registration_number="5012341",
+    ...                    address=Address(street="Cesta 1", post_code="1000", city="Ljubljana"),
+    ...                    accounts=(BankAccount(iban="SI56012616030012373"),),
+    ...                    creditor_id="SI02ZZZ12345678", email="vrtec@example.si")
+    >>> [(i.code, str(i.severity)) for i in validate_organisation(org).issues]
+    [('creditor_id.not_tax_number', 'warning')]
+    """
+
+    def where(field: str) -> Where:
+        return Where(record="organisation", key=organisation.id, field=field)
+
+    def issues() -> Iterator[Issue]:
+        yield from _address(organisation.address, where("address"))
+        yield from _creditor_id(organisation.creditor_id, where("creditor_id"))
+        if not organisation.email.strip():
+            yield _issue(
+                "organisation.email_missing",
+                _W,
+                "Kontaktni e-naslov organizacije manjka.",
+                "The organisation's contact e-mail is missing.",
+                where("email"),
+            )
 
     return ValidationReport.of(issues())
 
