@@ -224,4 +224,3 @@ def headers(kind: str, language: Language = "sl") -> Sequence[str]:
     ['child_code', 'guardian_id', 'kind']
     """
     return [c.header(language) for c in KINDS[kind].columns]
-

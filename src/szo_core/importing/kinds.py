@@ -387,28 +387,45 @@ def _one(columns: Sequence[Column]) -> Rows:
     return rows
 
 
-def _plain(record_type: Callable[..., Any]) -> Build:
-    """Build a record whose only nested field is an ``address``."""
+def _plain(record_type: type, columns: Sequence[Column]) -> Build:
+    """Build a record whose only nested field is an ``address``.
+
+    An empty cell leaves a field to its default; a text field without one
+    (a regresor's ``name``, a decision's ``number``) is then empty text.
+    """
+    empty = _empty_values(record_type, columns)
 
     def build(org: str, fields: Fields, _base: object) -> Any:
         nested = _nest(fields)
         if "address" in nested:
             nested["address"] = Address(**nested["address"])
-        return record_type(organisation_id=org, **nested)
+        return record_type(organisation_id=org, **{**empty, **nested})
 
     return build
+
+
+def _empty_values(record_type: type, columns: Sequence[Column]) -> Fields:
+    """What an empty cell means for a field without a default: empty text, or None."""
+    texts = {c.field for c in columns if c.type is TEXT}
+    fields = {c.field for c in columns}
+    return {
+        f.name: "" if f.name in texts else None
+        for f in attrs.fields(record_type)
+        if f.default is attrs.NOTHING and f.name in fields
+    }
 
 
 def _build_program(org: str, fields: Fields, base: Program | None) -> Program:
     return Program(organisation_id=org, prices=() if base is None else base.prices, **fields)
 
 
-def _part(make: Callable[..., Any], key: str) -> Build:
+def _part(make: type, key: str, columns: Sequence[Column]) -> Build:
     """Build a part's value from its fields (without the key of its record)."""
+    empty = _empty_values(make, [c for c in columns if c.field != key])
 
     def build(_org: str, fields: Fields, _base: object) -> Any:
         values = {name: value for name, value in fields.items() if name != key}
-        return make(**values)
+        return make(**{**empty, **values})
 
     return build
 
@@ -574,8 +591,14 @@ _DECISION_COLUMNS = (
     Column("id", "id", "id", TEXT, required=True, aliases=("šifra",)),
     _child_code(),
     Column("number", "številka", "number", TEXT, aliases=("številka odločbe",)),
-    Column("coefficient", "delež staršev", "coefficient", DECIMAL, required=True,
-           aliases=("koeficient", "delež")),  # fmt: skip
+    Column(
+        "coefficient",
+        "delež staršev",
+        "coefficient",
+        DECIMAL,
+        required=True,
+        aliases=("koeficient", "delež"),
+    ),  # fmt: skip
     _valid_from(),
     Column("valid_to", "velja do", "valid_to", DATE),
     Column("regresor_id", "regresor", "regresor_id", TEXT),
@@ -656,39 +679,39 @@ KINDS: Mapping[str, Kind] = {
     kind.name: kind
     for kind in (
         _record("regresors", "regresorji", "regresor", _REGRESOR_COLUMNS, "id",
-                _plain(Regresor), "regresors"),
+                _plain(Regresor, _REGRESOR_COLUMNS), "regresors"),
         _record("programs", "programi", "program", _PROGRAM_COLUMNS, "code",
                 _build_program, "programs"),
         Kind("program_prices", "cene", "program", _PRICE_COLUMNS, "program_code",
-             _part(ProgramPrice, "program_code"), _price_rows, parent="programs",
+             _part(ProgramPrice, "program_code", _PRICE_COLUMNS), _price_rows, parent="programs",
              attach=_dated("prices")),
         _record("groups", "skupine", "group", _GROUP_RECORD_COLUMNS, "code",
-                _plain(Group), "groups"),
+                _plain(Group, _GROUP_RECORD_COLUMNS), "groups"),
         _record("guardians", "skrbniki", "guardian", _GUARDIAN_COLUMNS, "id",
-                _plain(Guardian), "guardians"),
+                _plain(Guardian, _GUARDIAN_COLUMNS), "guardians"),
         _record("children", "otroci", "child", _CHILD_COLUMNS, "code",
                 _build_child, "children"),
         _child_part("guardian_links", "povezave", _LINK_COLUMNS,
-                    _part(GuardianLink, "child_code"), _history("guardians"), _attach_links),
+                    _part(GuardianLink, "child_code", _LINK_COLUMNS), _history("guardians"), _attach_links),
         _child_part("payers", "placniki", _PAYER_COLUMNS, _build_payer, _payer_items,
                     _attach_payers),
-        _child_part("mandates", "soglasja", MANDATE_COLUMNS, _part(Mandate, "child_code"),
+        _child_part("mandates", "soglasja", MANDATE_COLUMNS, _part(Mandate, "child_code", MANDATE_COLUMNS),
                     _mandate_items, _attach_mandate),
         _child_part("payment_groups", "skupna placila", _GROUP_COLUMNS,
-                    _part(_Lead, "child_code"), _lead_items, _attach_lead),
+                    _part(_Lead, "child_code", _GROUP_COLUMNS), _lead_items, _attach_lead),
         _child_part("group_assignments", "razporeditve", _ASSIGNMENT_COLUMNS,
-                    _part(GroupAssignment, "child_code"), _history("groups"),
+                    _part(GroupAssignment, "child_code", _ASSIGNMENT_COLUMNS), _history("groups"),
                     _dated("groups")),
         _child_part("residence_changes", "selitve", _RESIDENCE_COLUMNS,
-                    _part(ResidenceChange, "child_code"), _history("residence_changes"),
+                    _part(ResidenceChange, "child_code", _RESIDENCE_COLUMNS), _history("residence_changes"),
                     _dated("residence_changes")),
         _child_part("taxpayer_changes", "davcni status", _TAXPAYER_COLUMNS,
-                    _part(TaxpayerChange, "child_code"), _history("taxpayer_changes"),
+                    _part(TaxpayerChange, "child_code", _TAXPAYER_COLUMNS), _history("taxpayer_changes"),
                     _dated("taxpayer_changes")),
         _record("decisions", "odlocbe", "decision", _DECISION_COLUMNS, "id",
-                _plain(Decision), "decisions"),
+                _plain(Decision, _DECISION_COLUMNS), "decisions"),
         _record("reservations", "rezervacije", "reservation", _RESERVATION_COLUMNS, "id",
-                _plain(Reservation), "reservations"),
+                _plain(Reservation, _RESERVATION_COLUMNS), "reservations"),
     )
 }  # fmt: skip
 """Every kind, in the order an import stores them (records before what refers to them)."""
