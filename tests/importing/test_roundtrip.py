@@ -43,7 +43,7 @@ def _imported(sheets) -> Records:
         plan = plan_import(uow, ORG, sheets, check_registry=False)
     # An empty store: references to records outside the set are the only errors allowed.
     assert {i.code for i in plan.issues} <= {"reference.unknown"}, plan.report().render("en")
-    return Records(**{kind: tuple(plan.records(kind)) for kind in attrs.asdict(Records()).keys()})
+    return Records(**{kind: tuple(plan.records(kind)) for kind in attrs.asdict(Records())})
 
 
 def _same(expected: Records, got: Records) -> None:

@@ -1,4 +1,4 @@
-"""Bringing records in and out: CSV and Excel files, with a full validation report.
+r"""Bringing records in and out: CSV and Excel files, with a full validation report.
 
 * :func:`import_files` reads CSV files (UTF-8 with or without BOM, Windows-1250;
   ``;`` or ``,``) and Excel workbooks, one file or sheet per kind of record
@@ -17,7 +17,7 @@ The column sets, the mapping file and the report are in ``docs/importing.md``.
 >>> import tempfile, pathlib
 >>> from szo_core.adapters.memory import MemoryStore
 >>> folder = pathlib.Path(tempfile.mkdtemp())
->>> _ = (folder / "skupine.csv").write_text("koda;naziv\\nA1;Metulji\\n", encoding="utf-8")
+>>> _ = (folder / "skupine.csv").write_text("koda;naziv\nA1;Metulji\n", encoding="utf-8")
 >>> store = MemoryStore()
 >>> print(import_files(store, "vrtec", [folder / "skupine.csv"]).render("en"))
 No errors, no warnings.

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -119,10 +119,17 @@ def export_sheets(
                 name,
                 name,
                 tuple(c.header(language) for c in kind.columns),
-                lambda numbered=numbered: iter(numbered),
+                _replay(numbered),
             )
         )
     return sheets
+
+
+def _replay(rows: list[Row]) -> Callable[[], Iterator[Row]]:
+    def again() -> Iterator[Row]:
+        return iter(rows)
+
+    return again
 
 
 def write_csv(

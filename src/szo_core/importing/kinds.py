@@ -204,41 +204,75 @@ class Kind:
 
 # -- value types with their spellings ---------------------------------------------------
 
-_SEX = choice(Sex, {"ž": Sex.FEMALE, "z": Sex.FEMALE, "ženski": Sex.FEMALE, "female": Sex.FEMALE,
-                    "moški": Sex.MALE, "male": Sex.MALE})  # fmt: skip
+_SEX = choice(
+    Sex,
+    {
+        "ž": Sex.FEMALE,
+        "z": Sex.FEMALE,
+        "ženski": Sex.FEMALE,
+        "female": Sex.FEMALE,
+        "moški": Sex.MALE,
+        "male": Sex.MALE,
+    },
+)
 _LINK_KIND = choice(
     GuardianKind,
-    {"mati": GuardianKind.MOTHER, "mama": GuardianKind.MOTHER, "oče": GuardianKind.FATHER,
-     "oce": GuardianKind.FATHER, "skrbnik": GuardianKind.GUARDIAN,
-     "skrbnica": GuardianKind.GUARDIAN, "drugo": GuardianKind.OTHER},
-)  # fmt: skip
+    {
+        "mati": GuardianKind.MOTHER,
+        "mama": GuardianKind.MOTHER,
+        "oče": GuardianKind.FATHER,
+        "oce": GuardianKind.FATHER,
+        "skrbnik": GuardianKind.GUARDIAN,
+        "skrbnica": GuardianKind.GUARDIAN,
+        "drugo": GuardianKind.OTHER,
+    },
+)
 _PAYER_KIND = choice(
     PayerKind,
-    {"otrok": PayerKind.CHILD, "skrbnik": PayerKind.GUARDIAN, "drugo": PayerKind.OTHER,
-     "druga oseba": PayerKind.OTHER},
-)  # fmt: skip
+    {
+        "otrok": PayerKind.CHILD,
+        "skrbnik": PayerKind.GUARDIAN,
+        "drugo": PayerKind.OTHER,
+        "druga oseba": PayerKind.OTHER,
+    },
+)
 _ROLE = choice(Role, {"plačnik": Role.PAYER, "vlagatelj": Role.APPLICANT})
 _PAYMENT = choice(
     PaymentKind,
-    {"položnica": PaymentKind.UPN, "sdd": PaymentKind.DIRECT_DEBIT,
-     "direktna obremenitev": PaymentKind.DIRECT_DEBIT, "trajnik": PaymentKind.DIRECT_DEBIT},
-)  # fmt: skip
+    {
+        "položnica": PaymentKind.UPN,
+        "sdd": PaymentKind.DIRECT_DEBIT,
+        "direktna obremenitev": PaymentKind.DIRECT_DEBIT,
+        "trajnik": PaymentKind.DIRECT_DEBIT,
+    },
+)
 _DELIVERY = choice(
     DeliveryKind,
-    {"tisk": DeliveryKind.PRINT, "pošta": DeliveryKind.PRINT,
-     "e-pošta": DeliveryKind.EMAIL_PDF, "email": DeliveryKind.EMAIL_PDF,
-     "e-račun": DeliveryKind.E_INVOICE},
-)  # fmt: skip
+    {
+        "tisk": DeliveryKind.PRINT,
+        "pošta": DeliveryKind.PRINT,
+        "e-pošta": DeliveryKind.EMAIL_PDF,
+        "email": DeliveryKind.EMAIL_PDF,
+        "e-račun": DeliveryKind.E_INVOICE,
+    },
+)
 _RESERVATION = choice(
     ReservationKind,
-    {"poletna": ReservationKind.SUMMER, "počitniška": ReservationKind.SUMMER,
-     "bolezen": ReservationKind.SICK, "začasni izpis": ReservationKind.TEMPORARY_EXIT},
-)  # fmt: skip
+    {
+        "poletna": ReservationKind.SUMMER,
+        "počitniška": ReservationKind.SUMMER,
+        "bolezen": ReservationKind.SICK,
+        "začasni izpis": ReservationKind.TEMPORARY_EXIT,
+    },
+)
 _PROGRAM_KIND = choice(
     ProgramKind,
-    {"redni": ProgramKind.REGULAR, "razvojni oddelek": ProgramKind.DEVELOPMENTAL_UNIT,
-     "zasebni": ProgramKind.PRIVATE},
-)  # fmt: skip
+    {
+        "redni": ProgramKind.REGULAR,
+        "razvojni oddelek": ProgramKind.DEVELOPMENTAL_UNIT,
+        "zasebni": ProgramKind.PRIVATE,
+    },
+)
 
 
 # -- column sets shared by several kinds (the one place for field names) -----------------
@@ -260,8 +294,14 @@ def _address(prefix: str, sl: str = "", en: str = "") -> tuple[Column, ...]:
 
 
 def _child_code(required: bool = True) -> Column:
-    return Column("child_code", "koda otroka", "child_code", INT, required=required,
-                  aliases=("šifra otroka", "otrok"))  # fmt: skip
+    return Column(
+        "child_code",
+        "koda otroka",
+        "child_code",
+        INT,
+        required=required,
+        aliases=("šifra otroka", "otrok"),
+    )
 
 
 def _valid_from() -> Column:
@@ -598,7 +638,7 @@ _DECISION_COLUMNS = (
         DECIMAL,
         required=True,
         aliases=("koeficient", "delež"),
-    ),  # fmt: skip
+    ),
     _valid_from(),
     Column("valid_to", "velja do", "valid_to", DATE),
     Column("regresor_id", "regresor", "regresor_id", TEXT),
@@ -678,42 +718,119 @@ def _child_part(
 KINDS: Mapping[str, Kind] = {
     kind.name: kind
     for kind in (
-        _record("regresors", "regresorji", "regresor", _REGRESOR_COLUMNS, "id",
-                _plain(Regresor, _REGRESOR_COLUMNS), "regresors"),
-        _record("programs", "programi", "program", _PROGRAM_COLUMNS, "code",
-                _build_program, "programs"),
-        Kind("program_prices", "cene", "program", _PRICE_COLUMNS, "program_code",
-             _part(ProgramPrice, "program_code", _PRICE_COLUMNS), _price_rows, parent="programs",
-             attach=_dated("prices")),
-        _record("groups", "skupine", "group", _GROUP_RECORD_COLUMNS, "code",
-                _plain(Group, _GROUP_RECORD_COLUMNS), "groups"),
-        _record("guardians", "skrbniki", "guardian", _GUARDIAN_COLUMNS, "id",
-                _plain(Guardian, _GUARDIAN_COLUMNS), "guardians"),
-        _record("children", "otroci", "child", _CHILD_COLUMNS, "code",
-                _build_child, "children"),
-        _child_part("guardian_links", "povezave", _LINK_COLUMNS,
-                    _part(GuardianLink, "child_code", _LINK_COLUMNS), _history("guardians"), _attach_links),
-        _child_part("payers", "placniki", _PAYER_COLUMNS, _build_payer, _payer_items,
-                    _attach_payers),
-        _child_part("mandates", "soglasja", MANDATE_COLUMNS, _part(Mandate, "child_code", MANDATE_COLUMNS),
-                    _mandate_items, _attach_mandate),
-        _child_part("payment_groups", "skupna placila", _GROUP_COLUMNS,
-                    _part(_Lead, "child_code", _GROUP_COLUMNS), _lead_items, _attach_lead),
-        _child_part("group_assignments", "razporeditve", _ASSIGNMENT_COLUMNS,
-                    _part(GroupAssignment, "child_code", _ASSIGNMENT_COLUMNS), _history("groups"),
-                    _dated("groups")),
-        _child_part("residence_changes", "selitve", _RESIDENCE_COLUMNS,
-                    _part(ResidenceChange, "child_code", _RESIDENCE_COLUMNS), _history("residence_changes"),
-                    _dated("residence_changes")),
-        _child_part("taxpayer_changes", "davcni status", _TAXPAYER_COLUMNS,
-                    _part(TaxpayerChange, "child_code", _TAXPAYER_COLUMNS), _history("taxpayer_changes"),
-                    _dated("taxpayer_changes")),
-        _record("decisions", "odlocbe", "decision", _DECISION_COLUMNS, "id",
-                _plain(Decision, _DECISION_COLUMNS), "decisions"),
-        _record("reservations", "rezervacije", "reservation", _RESERVATION_COLUMNS, "id",
-                _plain(Reservation, _RESERVATION_COLUMNS), "reservations"),
+        _record(
+            "regresors",
+            "regresorji",
+            "regresor",
+            _REGRESOR_COLUMNS,
+            "id",
+            _plain(Regresor, _REGRESOR_COLUMNS),
+            "regresors",
+        ),
+        _record(
+            "programs", "programi", "program", _PROGRAM_COLUMNS, "code", _build_program, "programs"
+        ),
+        Kind(
+            "program_prices",
+            "cene",
+            "program",
+            _PRICE_COLUMNS,
+            "program_code",
+            _part(ProgramPrice, "program_code", _PRICE_COLUMNS),
+            _price_rows,
+            parent="programs",
+            attach=_dated("prices"),
+        ),
+        _record(
+            "groups",
+            "skupine",
+            "group",
+            _GROUP_RECORD_COLUMNS,
+            "code",
+            _plain(Group, _GROUP_RECORD_COLUMNS),
+            "groups",
+        ),
+        _record(
+            "guardians",
+            "skrbniki",
+            "guardian",
+            _GUARDIAN_COLUMNS,
+            "id",
+            _plain(Guardian, _GUARDIAN_COLUMNS),
+            "guardians",
+        ),
+        _record("children", "otroci", "child", _CHILD_COLUMNS, "code", _build_child, "children"),
+        _child_part(
+            "guardian_links",
+            "povezave",
+            _LINK_COLUMNS,
+            _part(GuardianLink, "child_code", _LINK_COLUMNS),
+            _history("guardians"),
+            _attach_links,
+        ),
+        _child_part(
+            "payers", "placniki", _PAYER_COLUMNS, _build_payer, _payer_items, _attach_payers
+        ),
+        _child_part(
+            "mandates",
+            "soglasja",
+            MANDATE_COLUMNS,
+            _part(Mandate, "child_code", MANDATE_COLUMNS),
+            _mandate_items,
+            _attach_mandate,
+        ),
+        _child_part(
+            "payment_groups",
+            "skupna placila",
+            _GROUP_COLUMNS,
+            _part(_Lead, "child_code", _GROUP_COLUMNS),
+            _lead_items,
+            _attach_lead,
+        ),
+        _child_part(
+            "group_assignments",
+            "razporeditve",
+            _ASSIGNMENT_COLUMNS,
+            _part(GroupAssignment, "child_code", _ASSIGNMENT_COLUMNS),
+            _history("groups"),
+            _dated("groups"),
+        ),
+        _child_part(
+            "residence_changes",
+            "selitve",
+            _RESIDENCE_COLUMNS,
+            _part(ResidenceChange, "child_code", _RESIDENCE_COLUMNS),
+            _history("residence_changes"),
+            _dated("residence_changes"),
+        ),
+        _child_part(
+            "taxpayer_changes",
+            "davcni status",
+            _TAXPAYER_COLUMNS,
+            _part(TaxpayerChange, "child_code", _TAXPAYER_COLUMNS),
+            _history("taxpayer_changes"),
+            _dated("taxpayer_changes"),
+        ),
+        _record(
+            "decisions",
+            "odlocbe",
+            "decision",
+            _DECISION_COLUMNS,
+            "id",
+            _plain(Decision, _DECISION_COLUMNS),
+            "decisions",
+        ),
+        _record(
+            "reservations",
+            "rezervacije",
+            "reservation",
+            _RESERVATION_COLUMNS,
+            "id",
+            _plain(Reservation, _RESERVATION_COLUMNS),
+            "reservations",
+        ),
     )
-}  # fmt: skip
+}
 """Every kind, in the order an import stores them (records before what refers to them)."""
 
 

@@ -121,9 +121,10 @@ class ImportMapping:
             ) from None
         unknown = set(data) - {"files", "columns", "values"}
         if unknown:
+            listed = ", ".join(sorted(unknown))
             raise _bad(
-                f"Neznane tabele: {', '.join(sorted(unknown))} (dovoljene: files, columns, values).",
-                f"Unknown tables: {', '.join(sorted(unknown))} (allowed: files, columns, values).",
+                f"Neznane tabele: {listed} (dovoljene: files, columns, values).",
+                f"Unknown tables: {listed} (allowed: files, columns, values).",
                 where,
             )
         files = {

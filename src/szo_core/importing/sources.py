@@ -1,4 +1,4 @@
-"""Reading CSV and Excel files as sheets of rows, streamed.
+r"""Reading CSV and Excel files as sheets of rows, streamed.
 
 A :class:`Sheet` is one table: a CSV file, or one sheet of an ``.xlsx``
 workbook.  Its :attr:`~Sheet.header` is the first non-empty row; its rows come
@@ -21,7 +21,7 @@ computed value.
 >>> import tempfile, pathlib
 >>> folder = pathlib.Path(tempfile.mkdtemp())
 >>> path = folder / "otroci.csv"
->>> _ = path.write_bytes("koda;ime\\r\\n1;Ana\\r\\n;\\r\\n2;Žan\\r\\n".encode("cp1250"))
+>>> _ = path.write_bytes("koda;ime\r\n1;Ana\r\n;\r\n2;Žan\r\n".encode("cp1250"))
 >>> (sheet,) = open_file(path)
 >>> sheet.encoding, sheet.delimiter, sheet.header
 ('cp1250', ';', ('koda', 'ime'))
