@@ -4,6 +4,8 @@
 ``szo check``           validate identifiers (:mod:`szo_core.cli.check`)
 ``szo bill``            bill a month on your database (:mod:`szo_core.cli.bill`)
 ``szo demo``            bill a sample kindergarten (:mod:`szo_core.cli.demo`)
+``szo import``          import CSV and Excel files (:mod:`szo_core.cli.import_`)
+``szo export``          export records to CSV or Excel (:mod:`szo_core.cli.export`)
 ======================  ==============================================
 
 ``python -m szo_core`` runs the same group.  Importing this package loads only
@@ -26,6 +28,8 @@ import click
 from szo_core.cli.bill import bill
 from szo_core.cli.check import ENCODINGS, KINDS, MAX_LINE, check
 from szo_core.cli.demo import demo
+from szo_core.cli.export import export
+from szo_core.cli.import_ import import_
 
 __all__ = ["ENCODINGS", "KINDS", "MAX_LINE", "main"]
 
@@ -39,3 +43,5 @@ def main() -> None:
 main.add_command(check)
 main.add_command(bill)
 main.add_command(demo)
+main.add_command(import_)
+main.add_command(export)
