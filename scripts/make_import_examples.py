@@ -68,13 +68,25 @@ _CHILDREN = [  # code, first, last, sex, born, group, family (guardian ids: moth
     (112, "Filip", "Božič", Sex.MALE, date(2021, 10, 11), "B1", ("g-17", "g-18")),
 ]
 _GUARDIAN_NAMES = {
-    "g-1": ("Maja", "Novak"), "g-2": ("Peter", "Novak"), "g-3": ("Nina", "Horvat"),
-    "g-4": ("Marko", "Horvat"), "g-5": ("Katja", "Krajnc"), "g-6": ("Tina", "Zupančič"),
-    "g-7": ("Rok", "Zupančič"), "g-8": ("Petra", "Kovačič"), "g-9": ("Gregor", "Kovačič"),
-    "g-10": ("Urška", "Potočnik"), "g-11": ("Sara", "Mlakar"), "g-12": ("Matej", "Mlakar"),
-    "g-13": ("Barbara", "Vidmar"), "g-14": ("Mojca", "Golob"), "g-15": ("Aleš", "Golob"),
-    "g-16": ("Simona", "Turk"), "g-17": ("Anja", "Božič"), "g-18": ("Jure", "Božič"),
-}  # fmt: skip
+    "g-1": ("Maja", "Novak"),
+    "g-2": ("Peter", "Novak"),
+    "g-3": ("Nina", "Horvat"),
+    "g-4": ("Marko", "Horvat"),
+    "g-5": ("Katja", "Krajnc"),
+    "g-6": ("Tina", "Zupančič"),
+    "g-7": ("Rok", "Zupančič"),
+    "g-8": ("Petra", "Kovačič"),
+    "g-9": ("Gregor", "Kovačič"),
+    "g-10": ("Urška", "Potočnik"),
+    "g-11": ("Sara", "Mlakar"),
+    "g-12": ("Matej", "Mlakar"),
+    "g-13": ("Barbara", "Vidmar"),
+    "g-14": ("Mojca", "Golob"),
+    "g-15": ("Aleš", "Golob"),
+    "g-16": ("Simona", "Turk"),
+    "g-17": ("Anja", "Božič"),
+    "g-18": ("Jure", "Božič"),
+}
 _STREETS = ["Trubarjeva 1", "Prešernova 12", "Cankarjeva 5", "Levstikova 7", "Gregorčičeva 3"]
 
 
@@ -166,7 +178,7 @@ def records() -> Records:
                 municipality_code=61,
                 address=Address(street="Mestni trg 1", post_code="1000", city="Ljubljana"),
             ),
-        ),  # fmt: skip
+        ),
         programs=(
             Program(
                 organisation_id=ORG,
@@ -188,7 +200,7 @@ def records() -> Records:
                     ),
                 ),
             ),
-        ),  # fmt: skip
+        ),
         groups=(
             Group(organisation_id=ORG, code="A1", name="Metulji", program_code="I"),
             Group(organisation_id=ORG, code="B1", name="Sončki", program_code="II"),
@@ -207,7 +219,7 @@ def records() -> Records:
                 payment_class=4,
                 issued_on=date(2026, 8, 25),
             ),
-        ),  # fmt: skip
+        ),
         reservations=(
             Reservation(
                 organisation_id=ORG,
@@ -218,7 +230,7 @@ def records() -> Records:
                 end=date(2027, 7, 31),
                 announced_on=date(2027, 6, 1),
             ),
-        ),  # fmt: skip
+        ),
     )
 
 
