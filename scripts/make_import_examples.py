@@ -21,7 +21,7 @@ from __future__ import annotations
 import csv
 import io
 import shutil
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -257,7 +257,7 @@ def main() -> None:
     for folder in (clean, broken):
         shutil.rmtree(folder, ignore_errors=True)
     write_csv(data, clean)
-    write_xlsx(data, ROOT / "vrtec.xlsx")
+    write_xlsx(data, ROOT / "vrtec.xlsx", created=datetime(2026, 8, 31, 12, 0))
     write_csv(data, broken)
     child = next(c for c in data.children if c.code == 103)
     wrong = child.emso[:-1] + str((int(child.emso[-1]) + 1) % 10)

@@ -25,7 +25,9 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -183,8 +185,18 @@ def write_csv(
     return written
 
 
-def write_xlsx(records: Records, path: Path | str, *, language: Language = "sl") -> Path:
+def write_xlsx(
+    records: Records,
+    path: Path | str,
+    *,
+    language: Language = "sl",
+    created: datetime | None = None,
+) -> Path:
     """Write one Excel workbook with a sheet per kind with rows (the ``xlsx`` extra).
+
+    With ``created`` (the workbook's creation and modification time) the file
+    is byte-for-byte the same for the same records: the zip entries carry a
+    fixed time.  Without it, the workbook says it was made now.
 
     Raises:
         ConfigurationError: ``import.xlsx_missing`` without openpyxl.
@@ -209,9 +221,27 @@ def write_xlsx(records: Records, path: Path | str, *, language: Language = "sl")
         sheet.append([c.header(language) for c in kind.columns])
         for cells in (first, *rows):
             sheet.append([_xlsx_value(sheet, c) for c in cells])
+    if not book.worksheets:
+        book.create_sheet(_name(KINDS["children"], language)).append(
+            [c.header(language) for c in KINDS["children"].columns]
+        )
+    if created is not None:
+        book.properties.created = book.properties.modified = created
     buffer = io.BytesIO()
     book.save(buffer)
-    return write_bytes(path, buffer.getvalue())
+    return write_bytes(path, _fixed_times(buffer.getvalue()) if created else buffer.getvalue())
+
+
+def _fixed_times(data: bytes) -> bytes:
+    """The zip ``data`` again, every entry dated 1980-01-01 (zip's first day)."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(fixed, source.read(info.filename))
+    return out.getvalue()
 
 
 def _xlsx_value(sheet: Any, cell: Cell | None) -> object:
