@@ -225,11 +225,16 @@ def write_xlsx(
         book.create_sheet(_name(KINDS["children"], language)).append(
             [c.header(language) for c in KINDS["children"].columns]
         )
-    if created is not None:
-        book.properties.created = book.properties.modified = created
     buffer = io.BytesIO()
-    book.save(buffer)
-    return write_bytes(path, _fixed_times(buffer.getvalue()) if created else buffer.getvalue())
+    if created is None:
+        book.save(buffer)
+        return write_bytes(path, buffer.getvalue())
+    from openpyxl.writer.excel import ExcelWriter
+
+    book.properties.created = book.properties.modified = created
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(book, archive).save()  # as book.save(), without stamping "modified: now"
+    return write_bytes(path, _fixed_times(buffer.getvalue()))
 
 
 def _fixed_times(data: bytes) -> bytes:
