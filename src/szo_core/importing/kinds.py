@@ -139,8 +139,12 @@ Build = Callable[[str, Fields, Any], Any]
 """(organisation id, fields, the stored record or None) -> a record, or a part's value."""
 Rows = Callable[[Any], Iterator[Fields]]
 """A record -> its rows (one for a record kind, one per part for a part kind)."""
-Attach = Callable[[Any, Sequence[Any]], Any]
-"""(the record, the part values read for it, in file order) -> the record with them."""
+Attach = Callable[[Any, Sequence[Any]], Fields]
+"""(the record, the part values read for it, in file order) -> the record's fields they set.
+
+The import collects the fields of every part file and makes the record once,
+so the record's validators run once per record, not once per part.
+"""
 
 
 @attrs.frozen
@@ -485,8 +489,8 @@ _LINK_COLUMNS = (
 )
 
 
-def _attach_links(child: Child, links: Sequence[GuardianLink]) -> Child:
-    return attrs.evolve(child, guardians=tuple(links))
+def _attach_links(_child: Child, links: Sequence[GuardianLink]) -> Fields:
+    return {"guardians": tuple(links)}
 
 
 _PAYER_COLUMNS = (
@@ -528,9 +532,9 @@ def _payer_items(child: Child) -> Iterator[_PayerRow]:
             yield _PayerRow(role, payer.kind, payer.guardian_id, payer.party)
 
 
-def _attach_payers(child: Child, values: Sequence[tuple[Role, Payer]]) -> Child:
+def _attach_payers(_child: Child, values: Sequence[tuple[Role, Payer]]) -> Fields:
     found = dict(values)
-    return attrs.evolve(child, payer=found.get(Role.PAYER), applicant=found.get(Role.APPLICANT))
+    return {"payer": found.get(Role.PAYER), "applicant": found.get(Role.APPLICANT)}
 
 
 def _mandate_items(child: Child) -> Iterator[Mandate]:
@@ -538,9 +542,9 @@ def _mandate_items(child: Child) -> Iterator[Mandate]:
         yield child.payment.mandate
 
 
-def _attach_mandate(child: Child, mandates: Sequence[Mandate]) -> Child:
+def _attach_mandate(child: Child, mandates: Sequence[Mandate]) -> Fields:
     mandate = mandates[0] if mandates else None
-    return attrs.evolve(child, payment=PaymentMethod(kind=child.payment.kind, mandate=mandate))
+    return {"payment": PaymentMethod(kind=child.payment.kind, mandate=mandate)}
 
 
 _GROUP_COLUMNS = (
@@ -559,8 +563,8 @@ def _lead_items(child: Child) -> Iterator[_Lead]:
         yield _Lead(child.payment_group_lead)
 
 
-def _attach_lead(child: Child, leads: Sequence[_Lead]) -> Child:
-    return attrs.evolve(child, payment_group_lead=leads[0].lead_code if leads else None)
+def _attach_lead(_child: Child, leads: Sequence[_Lead]) -> Fields:
+    return {"payment_group_lead": leads[0].lead_code if leads else None}
 
 
 _ASSIGNMENT_COLUMNS = (
@@ -585,8 +589,8 @@ _TAXPAYER_COLUMNS = (
 
 
 def _dated(attribute: str) -> Attach:
-    def attach(record: Any, values: Sequence[Any]) -> Any:
-        return attrs.evolve(record, **{attribute: tuple(sorted(values, key=_valid_from_of))})
+    def attach(_record: Any, values: Sequence[Any]) -> Fields:
+        return {attribute: tuple(sorted(values, key=_valid_from_of))}
 
     return attach
 

@@ -423,6 +423,7 @@ class _Planner:
                         )
                 continue
             failed = False
+            changes: Fields = {}
             for part in parts:
                 rows = self.read[part.name].parts.get(key, [])
                 values = []
@@ -452,15 +453,16 @@ class _Planner:
                     )
                     failed = True
                     break
-                try:
-                    assert part.attach is not None
-                    record = part.attach(record, values)
-                except (SzoError, ValueError, TypeError) as exc:
-                    self.refused(exc, rows[0][0] if rows else (origin or ("?", 0)))
-                    failed = True
-                    break
+                assert part.attach is not None
+                changes.update(part.attach(record, values))
                 if origin is None and rows:
                     origin = rows[0][0]
+            if not failed:
+                try:
+                    record = attrs.evolve(record, **changes)
+                except (SzoError, ValueError, TypeError) as exc:
+                    self.refused(exc, origin or ("?", 0))
+                    failed = True
             if not failed:
                 result[key] = (record, origin)
             else:
