@@ -28,6 +28,7 @@ Run:  .venv/bin/python benchmarks/bench_import.py [--children 100000] [--repeat 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import gc
 import resource
@@ -46,8 +47,10 @@ from szo_core.ids import davcna, emso
 from szo_core.ids.emso import Sex
 from szo_core.importing import import_files
 from szo_core.model import Child, Decision, Guardian
+from szo_core.registry import RegistryConfig
 
 ORG = "bench"
+_N = 100_000  # the number of children (set by main)
 FILES = ("skrbniki.csv", "otroci.csv", "povezave.csv", "placniki.csv", "odlocbe.csv")
 
 
@@ -70,10 +73,8 @@ def _tax_numbers(count: int) -> list[str]:
     found: list[str] = []
     seven = 1_000_000
     while len(found) < count:
-        try:
+        with contextlib.suppress(ValueError):
             found.append(davcna.make(str(seven)))
-        except ValueError:
-            pass
         seven += 1
     return found
 
@@ -93,20 +94,40 @@ def write_files(folder: Path, n: int) -> None:
     write(
         "skrbniki.csv",
         ["id", "ime", "priimek", "ulica", "poštna številka", "kraj", "emšo", "davčna", "e-pošta"],
-        ((f"g-{i}", "Maja", f"Novak{i}", *address, mothers[i], taxes[i], f"m{i}@example.org")
-         for i in range(n)),
-    )  # fmt: skip
+        (
+            (f"g-{i}", "Maja", f"Novak{i}", *address, mothers[i], taxes[i], f"m{i}@example.org")
+            for i in range(n)
+        ),
+    )
     write(
         "otroci.csv",
-        ["koda", "ime", "priimek", "spol", "emšo", "ulica", "poštna številka", "kraj", "občina",
-         "datum vpisa"],
-        ((i + 1, "Ana", f"Novak{i}", "F", children[i], *address, 61, "2026-09-01")
-         for i in range(n)),
-    )  # fmt: skip
-    write("povezave.csv", ["koda otroka", "skrbnik", "vrsta"],
-          ((i + 1, f"g-{i}", "mati") for i in range(n)))  # fmt: skip
-    write("placniki.csv", ["koda otroka", "vloga", "vrsta", "skrbnik"],
-          ((i + 1, "plačnik", "skrbnik", f"g-{i}") for i in range(n)))  # fmt: skip
+        [
+            "koda",
+            "ime",
+            "priimek",
+            "spol",
+            "emšo",
+            "ulica",
+            "poštna številka",
+            "kraj",
+            "občina",
+            "datum vpisa",
+        ],
+        (
+            (i + 1, "Ana", f"Novak{i}", "F", children[i], *address, 61, "2026-09-01")
+            for i in range(n)
+        ),
+    )
+    write(
+        "povezave.csv",
+        ["koda otroka", "skrbnik", "vrsta"],
+        ((i + 1, f"g-{i}", "mati") for i in range(n)),
+    )
+    write(
+        "placniki.csv",
+        ["koda otroka", "vloga", "vrsta", "skrbnik"],
+        ((i + 1, "plačnik", "skrbnik", f"g-{i}") for i in range(n)),
+    )
     write(
         "odlocbe.csv",
         ["id", "koda otroka", "številka", "delež staršev", "velja od"],
@@ -124,7 +145,8 @@ def _fresh(folder: Path, name: str) -> Path:
 def run_import(folder: Path, db: Path) -> None:
     store = SqlStore.open(db, migrate=False)
     try:
-        report = import_files(store, ORG, [folder / f for f in FILES])
+        config = RegistryConfig(code_width=len(str(_N)))
+        report = import_files(store, ORG, [folder / f for f in FILES], config=config)
     finally:
         store.dispose()
     if not report.stored:
@@ -156,10 +178,16 @@ def run_baseline(folder: Path, db: Path) -> None:
     decision_t = {
         k: _plain(v)
         for k, v in _rows.decision_row(
-            Decision(organisation_id=ORG, id="x", child_code=1, number="", coefficient=Decimal(0),
-                     valid_from=date(2026, 9, 1))
+            Decision(
+                organisation_id=ORG,
+                id="x",
+                child_code=1,
+                number="",
+                coefficient=Decimal(0),
+                valid_from=date(2026, 9, 1),
+            )
         ).items()
-    }  # fmt: skip
+    }
     link_t = {"organisation_id": ORG, "child_code": 1, "position": 0, "guardian_id": "", "kind": ""}
 
     def rows(name: str) -> list[list[str]]:
@@ -173,16 +201,35 @@ def run_baseline(folder: Path, db: Path) -> None:
     try:
         conn.execute("PRAGMA foreign_keys = ON")
         sql, names = _insert(tables.guardian.name, guardian_t)
-        fields = ("id", "first_name", "last_name", "address_street", "address_post_code",
-                  "address_city", "emso", "tax_number", "email")  # fmt: skip
+        fields = (
+            "id",
+            "first_name",
+            "last_name",
+            "address_street",
+            "address_post_code",
+            "address_city",
+            "emso",
+            "tax_number",
+            "email",
+        )
         data = []
         for row in rows("skrbniki.csv"):
             values = dict(guardian_t, **dict(zip(fields, row, strict=True)))
             data.append([values[n] for n in names])
         conn.executemany(sql, data)
         sql, names = _insert(tables.child.name, child_t)
-        fields = ("code", "first_name", "last_name", "sex", "emso", "permanent_street",
-                  "permanent_post_code", "permanent_city", "municipality_code", "enrollment_date")  # fmt: skip
+        fields = (
+            "code",
+            "first_name",
+            "last_name",
+            "sex",
+            "emso",
+            "permanent_street",
+            "permanent_post_code",
+            "permanent_city",
+            "municipality_code",
+            "enrollment_date",
+        )
         data = []
         for row in rows("otroci.csv"):
             values = dict(child_t, **dict(zip(fields, row, strict=True)))
@@ -200,8 +247,14 @@ def run_baseline(folder: Path, db: Path) -> None:
         sql, names = _insert(tables.decision.name, decision_t)
         data = []
         for row in rows("odlocbe.csv"):
-            values = dict(decision_t, id=row[0], child_code=int(row[1]), number=row[2],
-                          coefficient=row[3].replace(",", "."), valid_from=row[4])  # fmt: skip
+            values = dict(
+                decision_t,
+                id=row[0],
+                child_code=int(row[1]),
+                number=row[2],
+                coefficient=row[3].replace(",", "."),
+                valid_from=row[4],
+            )
             data.append([values[n] for n in names])
         conn.executemany(sql, data)
         conn.commit()
@@ -241,13 +294,17 @@ def main() -> None:
     parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc runs")
     args = parser.parse_args()
     n = args.children
+    global _N
+    _N = n
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         start = time.perf_counter()
         write_files(folder, n)
         size = sum((folder / f).stat().st_size for f in FILES)
-        print(f"{n} children: 5 CSV files, {size / 1e6:.1f} MB, written in "
-              f"{time.perf_counter() - start:.1f} s")  # fmt: skip
+        print(
+            f"{n} children: 5 CSV files, {size / 1e6:.1f} MB, written in "
+            f"{time.perf_counter() - start:.1f} s"
+        )
         base: list[float] = []
         ours: list[float] = []
         for _ in range(args.repeat):

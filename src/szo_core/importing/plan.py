@@ -525,6 +525,8 @@ class _Planner:
             regresors=regresors,
         )
         for issue in report.issues:
+            if issue.code == "regresor.unknown":
+                continue  # reported as reference.unknown, with the row of the reference
             where = issue.where
             if where.record == "child":
                 try:
