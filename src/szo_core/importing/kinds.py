@@ -139,8 +139,8 @@ Build = Callable[[str, Fields, Any], Any]
 """(organisation id, fields, the stored record or None) -> a record, or a part's value."""
 Rows = Callable[[Any], Iterator[Fields]]
 """A record -> its rows (one for a record kind, one per part for a part kind)."""
-Attach = Callable[[Any, Sequence[Any]], Fields]
-"""(the record, the part values read for it, in file order) -> the record's fields they set.
+Attach = Callable[[Sequence[Any]], Fields]
+"""(the part values read for a record, in file order) -> the record's fields they set.
 
 The import collects the fields of every part file and makes the record once,
 so the record's validators run once per record, not once per part.
@@ -394,33 +394,37 @@ def _flatten(record: object, columns: Sequence[Column], **extra: object) -> Fiel
     return row
 
 
+_CHILD_PARTS = (
+    "guardians",
+    "payer",
+    "applicant",
+    "payment_group_lead",
+    "groups",
+    "residence_changes",
+    "taxpayer_changes",
+)
+"""The child's fields that come from part files (kept from the stored child otherwise)."""
+
+
 def _build_child(org: str, fields: Fields, base: Child | None) -> Child:
     nested = _nest(fields)
     temporary = nested.pop("temporary_address", None)
     payment = nested.pop("payment", {})
-    child = Child(
+    if "mandate" in payment:
+        mandate = payment["mandate"]
+    else:
+        mandate = None if base is None else base.payment.mandate
+    if base is not None:
+        # What no file gave comes from the stored child.
+        for name in _CHILD_PARTS:
+            nested.setdefault(name, getattr(base, name))
+    return Child(
         organisation_id=org,
         permanent_address=Address(**nested.pop("permanent_address", {})),
         temporary_address=None if temporary is None else Address(**temporary),
         delivery=InvoiceDelivery(**nested.pop("delivery", {})),
-        payment=PaymentMethod(
-            kind=payment.get("kind", PaymentKind.UPN),
-            mandate=None if base is None else base.payment.mandate,
-        ),
+        payment=PaymentMethod(kind=payment.get("kind", PaymentKind.UPN), mandate=mandate),
         **nested,
-    )
-    if base is None:
-        return child
-    # What the children file has no column for comes from the parts' files, or stays.
-    return attrs.evolve(
-        child,
-        guardians=base.guardians,
-        payer=base.payer,
-        applicant=base.applicant,
-        payment_group_lead=base.payment_group_lead,
-        groups=base.groups,
-        residence_changes=base.residence_changes,
-        taxpayer_changes=base.taxpayer_changes,
     )
 
 
@@ -460,7 +464,7 @@ def _empty_values(record_type: type, columns: Sequence[Column]) -> Fields:
 
 
 def _build_program(org: str, fields: Fields, base: Program | None) -> Program:
-    return Program(organisation_id=org, prices=() if base is None else base.prices, **fields)
+    return Program(organisation_id=org, **{"prices": () if base is None else base.prices, **fields})
 
 
 def _part(make: type, key: str, columns: Sequence[Column]) -> Build:
@@ -489,7 +493,7 @@ _LINK_COLUMNS = (
 )
 
 
-def _attach_links(_child: Child, links: Sequence[GuardianLink]) -> Fields:
+def _attach_links(links: Sequence[GuardianLink]) -> Fields:
     return {"guardians": tuple(links)}
 
 
@@ -532,7 +536,7 @@ def _payer_items(child: Child) -> Iterator[_PayerRow]:
             yield _PayerRow(role, payer.kind, payer.guardian_id, payer.party)
 
 
-def _attach_payers(_child: Child, values: Sequence[tuple[Role, Payer]]) -> Fields:
+def _attach_payers(values: Sequence[tuple[Role, Payer]]) -> Fields:
     found = dict(values)
     return {"payer": found.get(Role.PAYER), "applicant": found.get(Role.APPLICANT)}
 
@@ -542,9 +546,8 @@ def _mandate_items(child: Child) -> Iterator[Mandate]:
         yield child.payment.mandate
 
 
-def _attach_mandate(child: Child, mandates: Sequence[Mandate]) -> Fields:
-    mandate = mandates[0] if mandates else None
-    return {"payment": PaymentMethod(kind=child.payment.kind, mandate=mandate)}
+def _attach_mandate(mandates: Sequence[Mandate]) -> Fields:
+    return {"payment.mandate": mandates[0] if mandates else None}
 
 
 _GROUP_COLUMNS = (
@@ -563,7 +566,7 @@ def _lead_items(child: Child) -> Iterator[_Lead]:
         yield _Lead(child.payment_group_lead)
 
 
-def _attach_lead(_child: Child, leads: Sequence[_Lead]) -> Fields:
+def _attach_lead(leads: Sequence[_Lead]) -> Fields:
     return {"payment_group_lead": leads[0].lead_code if leads else None}
 
 
@@ -589,7 +592,7 @@ _TAXPAYER_COLUMNS = (
 
 
 def _dated(attribute: str) -> Attach:
-    def attach(_record: Any, values: Sequence[Any]) -> Fields:
+    def attach(values: Sequence[Any]) -> Fields:
         return {attribute: tuple(sorted(values, key=_valid_from_of))}
 
     return attach

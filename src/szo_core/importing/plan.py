@@ -371,103 +371,110 @@ class _Planner:
                 column,
             )
 
-    def build_records(self, kind: Kind) -> dict[object, tuple[Any, _Origin | None]]:
-        """The kind's records after the import: key -> (record, origin of its row)."""
+    def fields_of(self, kind: Kind) -> dict[object, Fields]:
+        """The fields of each record in the files, with the stored values of absent columns."""
         read = self.read.get(kind.name)
-        built: dict[object, tuple[Any, _Origin | None]] = {}
         if read is None:
-            return built
+            return {}
         stored = self.stored_of(kind.name)
         kept = [c for c in kind.columns if c.field not in read.present]
+        found: dict[object, Fields] = {}
         for key, fields in read.rows.items():
             base = stored.get(key)
             if base is not None and kept:
                 old = next(kind.rows(base))
                 fields = {**_compact({c.field: old[c.field] for c in kept}), **fields}
+            found[key] = fields
+        return found
+
+    def part_changes(self, parent: Kind, key: object) -> Fields | None:
+        """The fields the part files set on record ``key``; None when a part row failed."""
+        changes: Fields = {}
+        for part in self.parts_of(parent):
+            rows = self.read[part.name].parts.get(key, [])
+            values = []
+            for where, fields in rows:
+                try:
+                    values.append(part.build(self.org, fields, None))
+                except (SzoError, ValueError, TypeError) as exc:
+                    self.refused(exc, where)
+                    return None
+            if part.name == "payers" and len({v[0] for v in values}) != len(values):
+                self.issue(
+                    "key.duplicate",
+                    f"Otrok {key} ima več plačnikov ali vlagateljev.",
+                    f"The child {key} has more than one payer or applicant.",
+                    *rows[-1][0],
+                )
+                return None
+            if part.name in ("mandates", "payment_groups") and len(values) > 1:
+                self.issue(
+                    "key.duplicate",
+                    f"Otrok {key} je v datoteki več kot enkrat.",
+                    f"The child {key} is in the file more than once.",
+                    *rows[-1][0],
+                )
+                return None
+            assert part.attach is not None
+            changes.update(part.attach(values))
+        return changes
+
+    def parts_of(self, parent: Kind) -> list[Kind]:
+        return [k for k in KINDS.values() if k.parent == parent.name and k.name in self.read]
+
+    def build_records(self, kind: Kind) -> dict[object, tuple[Any, _Origin | None]]:
+        """The kind's records the import makes: key -> (record, origin of its first row).
+
+        Each record is made once, from its row's fields and its parts' values
+        together, so that its validators run once.
+        """
+        read = self.read.get(kind.name)
+        rows = self.fields_of(kind)
+        parts = self.parts_of(kind)
+        stored = self.stored_of(kind.name)
+        touched: dict[object, None] = dict.fromkeys(rows)
+        for part in parts:
+            touched.update(dict.fromkeys(self.read[part.name].parts))
+        built: dict[object, tuple[Any, _Origin | None]] = {}
+        for key in touched:
+            base = stored.get(key)
+            origin: _Origin | None = None if read is None else read.origins.get(key)
+            if origin is None:
+                origin = next(
+                    self.read[p.name].parts[key][0][0]
+                    for p in parts
+                    if self.read[p.name].parts.get(key)
+                )
+            fields = rows.get(key)
+            if fields is None:
+                if base is None:
+                    self.unknown_parent(parts, key)
+                    continue
+                fields = _compact(next(kind.rows(base)))
+            changes = self.part_changes(kind, key) if parts else {}
+            if changes is None:
+                continue
             try:
-                record = kind.build(self.org, fields, base)
+                record = kind.build(self.org, {**fields, **changes}, base)
                 if base is not None:
                     record = attrs.evolve(record, version=base.version)
             except (SzoError, ValueError, TypeError) as exc:
-                self.refused(exc, read.origins[key])
+                self.refused(exc, origin)
                 continue
-            built[key] = (record, read.origins[key])
+            built[key] = (record, origin)
         return built
 
-    def attach_parts(
-        self, parent: Kind, built: dict[object, tuple[Any, _Origin | None]]
-    ) -> dict[object, tuple[Any, _Origin | None]]:
-        parts = [k for k in KINDS.values() if k.parent == parent.name and k.name in self.read]
-        if not parts:
-            return built
-        touched = set(built)
+    def unknown_parent(self, parts: Sequence[Kind], key: object) -> None:
         for part in parts:
-            touched.update(self.read[part.name].parts)
-        stored = self.stored_of(parent.name)
-        result = dict(built)
-        for key in touched:
-            if key in result:
-                record, origin = result[key]
-            elif key in stored:
-                record, origin = stored[key], None
-            else:
-                for part in parts:
-                    for where, _ in self.read[part.name].parts.get(key, ()):
-                        header = self.read[part.name].headers[(where[0], part.key)]
-                        self.issue(
-                            "part.record_unknown",
-                            f"Zapisa {key} ni ne v datotekah ne v bazi.",
-                            f"There is no record {key} in the files or in the database.",
-                            *where,
-                            header,
-                        )
-                continue
-            failed = False
-            changes: Fields = {}
-            for part in parts:
-                rows = self.read[part.name].parts.get(key, [])
-                values = []
-                for where, fields in rows:
-                    try:
-                        values.append(part.build(self.org, fields, None))
-                    except (SzoError, ValueError, TypeError) as exc:
-                        self.refused(exc, where)
-                        failed = True
-                if failed:
-                    break
-                if part.name in ("payers",) and len({v[0] for v in values}) != len(values):
-                    self.issue(
-                        "key.duplicate",
-                        f"Otrok {key} ima več plačnikov ali vlagateljev.",
-                        f"The child {key} has more than one payer or applicant.",
-                        *rows[-1][0],
-                    )
-                    failed = True
-                    break
-                if part.name in ("mandates", "payment_groups") and len(values) > 1:
-                    self.issue(
-                        "key.duplicate",
-                        f"Otrok {key} je v datoteki več kot enkrat.",
-                        f"The child {key} is in the file more than once.",
-                        *rows[-1][0],
-                    )
-                    failed = True
-                    break
-                assert part.attach is not None
-                changes.update(part.attach(record, values))
-                if origin is None and rows:
-                    origin = rows[0][0]
-            if not failed:
-                try:
-                    record = attrs.evolve(record, **changes)
-                except (SzoError, ValueError, TypeError) as exc:
-                    self.refused(exc, origin or ("?", 0))
-                    failed = True
-            if not failed:
-                result[key] = (record, origin)
-            else:
-                result.pop(key, None)
-        return result
+            for where, _ in self.read[part.name].parts.get(key, ()):
+                header = self.read[part.name].headers[(where[0], part.key)]
+                self.issue(
+                    "part.record_unknown",
+                    f"Zapisa {key} ni ne v datotekah ne v bazi.",
+                    f"There is no record {key} in the files or in the database.",
+                    *where,
+                    header,
+                )
 
     def diff(self, kind: Kind, built: dict[object, tuple[Any, _Origin | None]]) -> None:
         stored = self.stored_of(kind.name)
@@ -576,7 +583,7 @@ class _Planner:
             has_parts = any(k.parent == kind.name and k.name in self.read for k in KINDS.values())
             if kind.name not in self.read and not has_parts:
                 continue
-            built = self.attach_parts(kind, self.build_records(kind))
+            built = self.build_records(kind)
             self.read_built[kind.name] = built
             self.plan.kinds.append(kind.name)
             self.diff(kind, built)
