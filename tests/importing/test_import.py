@@ -286,3 +286,32 @@ def test_export_then_import_gives_equal_records(tmp_path: Path):
         assert again.exit_code == 0, again.output
         assert "spremenjenih 0" in again.stdout
         assert "novih 0" in again.stdout
+
+
+def test_cli_usage_errors(tmp_path: Path):
+    bad_mapping = tmp_path / "map.toml"
+    bad_mapping.write_text("[columns.children]\n'x' = 'colour'\n", encoding="utf-8")
+    not_db = tmp_path / "not.db"
+    not_db.write_text("hello", encoding="utf-8")
+    runner = CliRunner()
+    cases = [
+        ["import", "--db", str(tmp_path / "a.db"), "--org", ORG, str(tmp_path / "none.csv")],
+        [
+            "import",
+            "--db",
+            str(tmp_path / "a.db"),
+            "--org",
+            ORG,
+            "--mapping",
+            str(bad_mapping),
+            *_csvs(CLEAN),
+        ],
+        ["import", "--db", str(not_db), "--org", ORG, *_csvs(CLEAN)],
+        ["import", "--db", ":memory:", "--org", ORG, *_csvs(CLEAN)],
+        ["export", "--db", str(tmp_path / "none.db"), "--org", ORG, "--out", str(tmp_path / "o")],
+    ]
+    for args in cases:
+        result = runner.invoke(main, [*args, "--lang", "en"])
+        assert result.exit_code == 2, (args, result.output)
+        assert result.stderr.startswith("ERROR: "), result.stderr
+    assert not (tmp_path / "a.db").exists()
