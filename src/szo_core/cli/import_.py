@@ -38,6 +38,8 @@ from szo_core.cli._common import fail as _fail
 from szo_core.cli._common import tr as _t
 
 if TYPE_CHECKING:
+    from rich.progress import TaskID
+
     from szo_core.errors import Language
     from szo_core.ports import Storage
 
@@ -176,8 +178,25 @@ def import_(
         from szo_core.adapters.memory import MemoryStore
 
         store = MemoryStore()
+    from rich.console import Console
+    from rich.progress import Progress, TextColumn
+
     try:
-        report = import_sheets(store, organisation, sheets, dry_run=dry_run, mapping=loaded)
+        with Progress(
+            TextColumn("{task.description}: {task.completed} " + _t(lang, "vrstic", "rows")),
+            console=Console(stderr=True),
+            transient=True,
+        ) as bar:
+            tasks: dict[str, TaskID] = {}
+
+            def progress(source: str, rows: int) -> None:
+                if source not in tasks:
+                    tasks[source] = bar.add_task(source, total=None)
+                bar.update(tasks[source], completed=rows)
+
+            report = import_sheets(
+                store, organisation, sheets, dry_run=dry_run, mapping=loaded, progress=progress
+            )
     except SzoError as exc:
         _fail(lang, EXIT_INVALID, exc.message("sl"), exc.message("en"))
     finally:

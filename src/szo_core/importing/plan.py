@@ -45,7 +45,7 @@ False
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import attrs
@@ -60,7 +60,7 @@ from szo_core.model import Child
 from szo_core.ports import Storage, UnitOfWork
 from szo_core.registry import RegistryConfig, validate_registry
 
-__all__ = ["ImportPlan", "import_sheets", "plan_import"]
+__all__ = ["ImportPlan", "Progress", "import_sheets", "plan_import"]
 
 _E, _W = Severity.ERROR, Severity.WARNING
 
@@ -90,6 +90,11 @@ _PART_OF_FIELD = (
     ("residence_changes[", "residence_changes"),
     ("payment_group", "payment_groups"),
 )
+
+Progress = Callable[[str, int], None]
+"""Called as rows are read: (the sheet's source, rows read so far)."""
+
+_PROGRESS_EVERY = 10_000
 
 _Origin = tuple[str, int]
 """(source, row) a record or part came from."""
@@ -186,7 +191,9 @@ class _Planner:
         mapping: ImportMapping,
         config: RegistryConfig,
         check_registry: bool,
+        progress: Progress | None = None,
     ) -> None:
+        self.progress = progress
         self.uow = uow
         self.org = organisation_id
         self.mapping = mapping
@@ -287,7 +294,11 @@ class _Planner:
         spelled = {c.field for _, c in columns if (kind.name, c.field) in values}
         source = sheet.source
         key_field = kind.key
+        progress = self.progress
+        number = 1
         for number, cells in sheet.rows():
+            if progress is not None and number % _PROGRESS_EVERY == 0:
+                progress(source, number - 1)
             fields: Fields = {}
             bad = False
             width = len(cells)
@@ -346,6 +357,8 @@ class _Planner:
                 continue
             read.rows[key] = fields
             read.origins[key] = origin
+        if progress is not None:
+            progress(source, number - 1)
 
     # -- building -----------------------------------------------------------------------
 
@@ -622,6 +635,7 @@ def plan_import(
     mapping: ImportMapping | None = None,
     config: RegistryConfig | None = None,
     check_registry: bool = True,
+    progress: Progress | None = None,
 ) -> ImportPlan:
     """Read ``sheets`` and plan their import into ``uow``; nothing is written.
 
@@ -633,9 +647,16 @@ def plan_import(
         config: The registry settings for :func:`~szo_core.registry.validate_registry`.
         check_registry: Run the registry's checks on the children and guardians
             imported (on by default; off for raw data moves, such as a backup).
+        progress: Called every 10,000 rows and at the end of each sheet with
+            the sheet's name and the rows read (for a progress bar).
     """
     planner = _Planner(
-        uow, organisation_id, mapping or ImportMapping(), config or RegistryConfig(), check_registry
+        uow,
+        organisation_id,
+        mapping or ImportMapping(),
+        config or RegistryConfig(),
+        check_registry,
+        progress,
     )
     return planner.run(sheets)
 
@@ -649,6 +670,7 @@ def import_sheets(
     mapping: ImportMapping | None = None,
     config: RegistryConfig | None = None,
     check_registry: bool = True,
+    progress: Progress | None = None,
 ) -> ImportReport:
     """Import ``sheets`` in one unit of work: all rows or none.
 
@@ -668,6 +690,7 @@ def import_sheets(
             mapping=mapping,
             config=config,
             check_registry=check_registry,
+            progress=progress,
         )
         if dry_run or not plan.ok:
             return plan.report()
