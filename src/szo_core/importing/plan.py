@@ -95,6 +95,10 @@ Progress = Callable[[str, int], None]
 """Called as rows are read: (the sheet's source, rows read so far)."""
 
 _PROGRESS_EVERY = 10_000
+_BATCH = 5_000
+"""Records per bulk insert: the row dicts of one batch are in memory at a time."""
+
+_NO_FIELDS: Fields = {}
 
 _Origin = tuple[str, int]
 """(source, row) a record or part came from."""
@@ -174,8 +178,9 @@ class ImportPlan:
             repository = getattr(uow, kind.repository)
             added = self.added.get(kind.name, [])
             bulk = getattr(repository, "add_all", None)
-            if bulk is not None:
-                bulk(added)
+            if bulk is not None:  # the SQL adapter's bulk insert, in batches of bounded memory
+                for start in range(0, len(added), _BATCH):
+                    bulk(added[start : start + _BATCH])
             else:
                 for record in added:
                     repository.add(record)
@@ -477,6 +482,16 @@ class _Planner:
             built[key] = (record, origin)
         return built
 
+    def release(self, kind: Kind) -> None:
+        """Drop the fields read for ``kind`` and its parts; keep where each row was."""
+        for name in (kind.name, *(p.name for p in self.parts_of(kind))):
+            read = self.read.get(name)
+            if read is None:
+                continue
+            read.rows.clear()
+            for key, rows in read.parts.items():
+                read.parts[key] = [(origin, _NO_FIELDS) for origin, _ in rows]
+
     def unknown_parent(self, parts: Sequence[Kind], key: object) -> None:
         for part in parts:
             for where, _ in self.read[part.name].parts.get(key, ()):
@@ -597,6 +612,7 @@ class _Planner:
             if kind.name not in self.read and not has_parts:
                 continue
             built = self.build_records(kind)
+            self.release(kind)
             self.read_built[kind.name] = built
             self.plan.kinds.append(kind.name)
             self.diff(kind, built)
