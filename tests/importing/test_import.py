@@ -315,3 +315,9 @@ def test_cli_usage_errors(tmp_path: Path):
         assert result.exit_code == 2, (args, result.output)
         assert result.stderr.startswith("ERROR: "), result.stderr
     assert not (tmp_path / "a.db").exists()
+
+
+@pytest.mark.parametrize("organisation", ["", "  ", None, 7])
+def test_the_organisation_must_be_text(organisation: object):
+    with pytest.raises(ValueError, match=r"import\.organisation"):
+        import_files(MemoryStore(), organisation, [CLEAN / "skupine.csv"])  # type: ignore[arg-type]

@@ -50,7 +50,7 @@ from typing import Any
 
 import attrs
 
-from szo_core.errors import SzoError
+from szo_core.errors import ConfigurationError, SzoError
 from szo_core.importing.kinds import KINDS, Column, Fields, Kind
 from szo_core.importing.mapping import ImportMapping
 from szo_core.importing.report import Changes, ImportIssue, ImportReport, Severity
@@ -665,7 +665,18 @@ def plan_import(
             imported (on by default; off for raw data moves, such as a backup).
         progress: Called every 10,000 rows and at the end of each sheet with
             the sheet's name and the rows read (for a progress bar).
+
+    Raises:
+        ConfigurationError: ``import.organisation`` when ``organisation_id`` is
+            not a non-empty string.
     """
+    if not isinstance(organisation_id, str) or not organisation_id.strip():
+        raise ConfigurationError(
+            "import.organisation",
+            sl="Organizacija mora biti neprazno besedilo.",
+            en="The organisation must be a non-empty string.",
+            where="organisation_id",
+        )
     planner = _Planner(
         uow,
         organisation_id,
