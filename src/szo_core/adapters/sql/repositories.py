@@ -25,6 +25,7 @@ True
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
@@ -106,16 +107,25 @@ def insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, object]
     names = list(rows[0])
     compiled = insert(table).compile(dialect=conn.dialect, column_keys=names)
     order = list(compiled.positiontup or ())
-    processors = [table.c[name].type._cached_bind_processor(conn.dialect) for name in order]
-    plan = list(zip(order, processors, strict=True))
-    data = [
-        tuple(
-            value if proc is None or value is None else proc(value)
-            for name, proc in plan
-            for value in (row[name],)
-        )
-        for row in rows
+    processors = [
+        (index, processor)
+        for index, name in enumerate(order)
+        if (processor := table.c[name].type._cached_bind_processor(conn.dialect)) is not None
     ]
+    values = operator.itemgetter(*order)
+    data: list[tuple[object, ...]] = []
+    append = data.append
+    for row in rows:
+        found = values(row)
+        if not isinstance(found, tuple):  # one column: itemgetter gives the value itself
+            found = (found,)
+        if processors:
+            cells = list(found)
+            for index, processor in processors:
+                if cells[index] is not None:
+                    cells[index] = processor(cells[index])
+            found = tuple(cells)
+        append(found)
     conn.exec_driver_sql(compiled.string, data)
 
 
