@@ -472,10 +472,10 @@ class _Planner:
             changes = self.part_changes(kind, key) if parts else {}
             if changes is None:
                 continue
+            if base is not None:
+                changes["version"] = base.version  # an update carries the stored version
             try:
                 record = kind.build(self.org, {**fields, **changes}, base)
-                if base is not None:
-                    record = attrs.evolve(record, version=base.version)
             except (SzoError, ValueError, TypeError) as exc:
                 self.refused(exc, origin)
                 continue
