@@ -87,7 +87,7 @@ def _maxrss_mib() -> float:
 
 def run_szo(n: int, out: str) -> dict[str, float]:
     from szo_core.payments import sepa
-    from szo_core.payments.instructions import Mandate, SequenceType
+    from szo_core.payments.instructions import DebitMandate, SequenceType
 
     class Debits:
         def __iter__(self) -> Iterator[sepa.DirectDebit]:
@@ -97,11 +97,11 @@ def run_szo(n: int, out: str) -> dict[str, float]:
                     amount=Decimal(row["amount"]).scaleb(-2),
                     collection_date=row["collection_date"],
                     remittance=row["description"],
-                    mandate=Mandate(
-                        mandate_id=row["mandate_id"],
-                        signature_date=row["mandate_date"],
+                    mandate=DebitMandate(
+                        reference=row["mandate_id"],
+                        signed_on=row["mandate_date"],
                         debtor_name=row["name"],
-                        debtor_iban=row["IBAN"],
+                        iban=row["IBAN"],
                         sequence=SequenceType(row["type"]),
                     ),
                 )

@@ -27,7 +27,7 @@ from szo_core.calendar import Month
 from szo_core.errors import DeliveryError, InvalidFormat, InvalidType, SzoError
 from szo_core.money import allocate, is_whole_cents, round_cents, to_decimal
 from szo_core.payments import sepa
-from szo_core.payments.instructions import Address, PayableInvoice, PaymentMethod
+from szo_core.payments.instructions import Address, PayableInvoice, PaymentKind
 from szo_core.payments.upn import UpnOrder, payload
 
 # --- 1. huge exponents and wrong types give szo_core errors --------------------------
@@ -65,13 +65,13 @@ def _payable(amount: object) -> PayableInvoice:
     return PayableInvoice(
         number="2026-1",
         period=Month(2026, 9),
-        child_code="1",
+        child_code=1,
         payer_id="p",
         payer_name="Ana Novak",
-        payer_address=Address(street="Cesta 1", post_code="1000", town="Ljubljana"),
+        payer_address=Address(street="Cesta 1", post_code="1000", city="Ljubljana"),
         amount=amount,  # type: ignore[arg-type]
         reference="SI121234567890120",
-        method=PaymentMethod.SLIP,
+        method=PaymentKind.UPN,
     )
 
 

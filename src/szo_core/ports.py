@@ -60,6 +60,7 @@ from szo_core.model import (
     Decision,
     Group,
     Guardian,
+    Organisation,
     Program,
     Regresor,
     Reservation,
@@ -75,6 +76,7 @@ __all__ = [
     "GroupRepository",
     "GuardianRepository",
     "MonthData",
+    "OrganisationRepository",
     "PriceLocks",
     "ProgramRepository",
     "RegresorRepository",
@@ -176,6 +178,62 @@ ReservationRepository = ChildRecords[Reservation, str]
 """Reservations, keyed by ``id``."""
 AbsenceRepository = ChildRecords[Absence, str]
 """Absences, keyed by ``id``."""
+
+
+class OrganisationRepository(Protocol):
+    """The organisations themselves (:class:`~szo_core.model.Organisation`), keyed by ``id``.
+
+    The same rules as :class:`Repository` (``add`` refuses a taken id,
+    ``update`` and ``remove`` check the ``version``), without an organisation
+    scope: an organisation is the scope of the other records.
+
+    >>> from szo_core.adapters.memory import MemoryStore
+    >>> with MemoryStore().unit_of_work() as uow:
+    ...     uow.organisations.find("vrtec") is None, uow.organisations.all()
+    (True, ())
+    """
+
+    def add(self, record: Organisation) -> Organisation:
+        """Store a new organisation as given and return it.
+
+        Raises:
+            StorageError: ``storage.duplicate`` if the id is taken.
+        """
+        ...
+
+    def get(self, organisation_id: str) -> Organisation:
+        """Return the organisation.
+
+        Raises:
+            NotFound: There is no such organisation.
+        """
+        ...
+
+    def find(self, organisation_id: str) -> Organisation | None:
+        """Return the organisation, or None."""
+        ...
+
+    def all(self) -> tuple[Organisation, ...]:
+        """Return every organisation, ordered by id."""
+        ...
+
+    def update(self, record: Organisation) -> Organisation:
+        """Replace the stored organisation; return it with ``version + 1``.
+
+        Raises:
+            NotFound: There is no such organisation.
+            ConcurrencyConflict: The stored version is not ``record.version``.
+        """
+        ...
+
+    def remove(self, record: Organisation) -> None:
+        """Remove the organisation (its other records stay).
+
+        Raises:
+            NotFound: There is no such organisation.
+            ConcurrencyConflict: The stored version is not ``record.version``.
+        """
+        ...
 
 
 class DecisionLocks(Protocol):
@@ -334,6 +392,11 @@ class UnitOfWork(Protocol):
     ...     uow.regresors.find("o", "r-61") is None
     True
     """
+
+    @property
+    def organisations(self) -> OrganisationRepository:
+        """The organisations (who bills, and where the money goes)."""
+        ...
 
     @property
     def children(self) -> ChildRepository:

@@ -22,6 +22,7 @@ from szo_core.ids import reference
 
 
 def run(*args: str) -> Result:
+    """``szo bill`` (``tests/billing/test_bill_files.py`` tests the gap rule)."""
     return CliRunner().invoke(main, ["bill", *args])
 
 
@@ -44,21 +45,24 @@ def database(tmp_path: Path) -> Path:
 
 
 def test_bill_writes_json_and_an_excel_csv(database: Path, tmp_path: Path) -> None:
-    out = tmp_path / "out"
+    root = tmp_path / "out"
+    out = root / "2026-09"
     result = run(
         "--db",
         str(database),
         "--month",
         "2026-09",
         "--out",
-        str(out),
+        str(root),
         "--lang",
         "en",
         "--issued-on",
         "2026-10-01",
     )
     assert result.exit_code == 0, result.output
-    assert "Billed 2026-09: 6 invoices, 0 credit notes, total 1795.45 EUR." in result.stdout
+    assert "Billed 2026-09: 6 invoices, 0 credit notes, total 1795.45 EUR;" in result.stdout
+    # no organisation record in this database: statements only, and it says why
+    assert "WARNING: The database has no organisation record" in result.stderr
     assert "Billing 2026-09" in result.stderr  # the progress bar
     document = json.loads((out / "statements-2026-09.json").read_text(encoding="utf-8"))
     assert document["run"]["status"] == "open"
@@ -98,15 +102,18 @@ def test_bill_writes_json_and_an_excel_csv(database: Path, tmp_path: Path) -> No
         "statements-2026-09.csv",
         "statements-2026-09.json",
     ]
+    assert sorted(p.name for p in root.iterdir()) == ["2026-09"]  # no staging folder left
 
 
 def test_the_csv_header_is_slovenian_by_default(database: Path, tmp_path: Path) -> None:
     result = run("--db", str(database), "--month", "2026-09", "--out", str(tmp_path / "o"))
     assert result.exit_code == 0, result.output
     assert "6 računov, 0 dobropisov, skupaj 1795,45 EUR" in result.stdout
-    text = (tmp_path / "o" / "statements-2026-09.csv").read_text(encoding="utf-8-sig")
-    assert text.startswith("Dokument;Številka;Sklic;Datum izdaje;Mesec;Otrok;Plačnik")
+    text = (tmp_path / "o" / "2026-09" / "statements-2026-09.csv").read_text(encoding="utf-8-sig")
+    assert text.startswith("Dokument;Številka;Sklic;Datum izdaje;Mesec;Otrok;Ime otroka;Plačnik")
     assert ";starši;" in text
+    assert ";delež cene;" in text  # the line kinds are Slovenian words too
+    assert ";share;" not in text
     assert text.splitlines()[1].startswith("račun;2026-000001;")
 
 
@@ -236,7 +243,8 @@ def test_bill_on_postgresql(tmp_path: Path, request: pytest.FixtureRequest) -> N
             "en",
         )
         assert result.exit_code == 0, result.output
-        document = json.loads((tmp_path / "o" / "statements-2026-09.json").read_text("utf-8"))
+        path = tmp_path / "o" / "2026-09" / "statements-2026-09.json"
+        document = json.loads(path.read_text("utf-8"))
         assert [d["reference"][:2] for d in document["documents"]] == ["RF"] * 6
     finally:
         opened.close()

@@ -118,7 +118,7 @@ if where == "staging":  # the second staged file
     files.write_bytes = kill_on(2, files.write_bytes)
 elif where == "before-commit":  # the files are staged, the run is not committed
     staged = {"done": False}
-    real_stage, real_commit = files.stage, SqlBillingUnitOfWork.commit
+    real_stage, real_commit = files.Stager.finish, SqlBillingUnitOfWork.commit
     def stage(*args, **kwargs):
         result = real_stage(*args, **kwargs)
         staged["done"] = True
@@ -127,7 +127,7 @@ elif where == "before-commit":  # the files are staged, the run is not committed
         if staged["done"]:
             os._exit(137)
         return real_commit(self)
-    files.stage = stage
+    files.Stager.finish = stage
     SqlBillingUnitOfWork.commit = commit
 elif where == "after-commit":
     files.publish = kill_on(1, files.publish)
@@ -135,7 +135,7 @@ elif where == "moving":  # after the first file was moved into place
     real_replace = Path.replace
     def replace(self, target):
         result = real_replace(self, target)
-        if self.parent.name.endswith(".staged"):
+        if any(p.name.endswith(".staged") for p in self.parents):
             os._exit(137)
         return result
     Path.replace = replace
@@ -174,11 +174,18 @@ def _bill_args(db: Path, out: Path, *, close: bool = True) -> list[str]:
 
 
 def _hashes(out: Path) -> dict[str, str]:
+    """The month folder's files (``szo bill`` writes into ``out/2026-09``), by name."""
+    folder = out / "2026-09"
     return {
         p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(out.iterdir())
+        for p in sorted(folder.iterdir())
         if p.is_file()
     }
+
+
+def _month_files(out: Path) -> list[str]:
+    folder = out / "2026-09"
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
 
 
 def _run_state(db: Path) -> FilesState | None:
@@ -218,20 +225,22 @@ def test_a_kill_at_any_step_is_repaired_by_the_next_call(
     killed = _child(_KILL, where, *_bill_args(database, out, close=close))
     assert killed.returncode == 137, killed.stderr
     state = _run_state(database)
-    in_place = sorted(p.name for p in out.iterdir() if p.is_file()) if out.exists() else []
+    in_place = _month_files(out)
     if where in ("staging", "before-commit"):
         assert state is None  # nothing stored ...
         assert in_place == []  # ... and no file in place
     else:
         assert state is not None  # the run is stored; its files are staged or in place
         for name in in_place:  # whatever is in place is whole
-            assert hashlib.sha256((out / name).read_bytes()).hexdigest() == clean_files[name]
+            data = (out / "2026-09" / name).read_bytes()
+            assert hashlib.sha256(data).hexdigest() == clean_files[name]
     again = CliRunner().invoke(main, _bill_args(database, out, close=close))
     assert again.exit_code == 0, again.output
     if where not in ("staging", "before-commit"):
         assert "now in place" in again.stderr
     assert _hashes(out) == clean_files
-    assert sorted(p.name for p in out.iterdir()) == sorted(NAMES)  # no staging folder left
+    assert _month_files(out) == sorted(NAMES)
+    assert sorted(p.name for p in out.iterdir()) == ["2026-09"]  # no staging folder left
     assert _run_state(database) is FilesState.WRITTEN
 
 
@@ -255,10 +264,10 @@ def test_a_full_disk_while_staging_stores_nothing(
     assert result.exit_code == 1
     assert "the run was not stored" in result.stderr
     assert _run_state(database) is None
-    assert [p for p in out.iterdir() if p.is_file()] == []
+    assert [p for p in out.rglob("*") if p.is_file() and ".staged" not in str(p)] == []
     monkeypatch.setattr(files, "write_bytes", real)
     assert CliRunner().invoke(main, _bill_args(database, out, close=False)).exit_code == 0
-    assert sorted(p.name for p in out.iterdir()) == sorted(NAMES)
+    assert _month_files(out) == sorted(NAMES)
 
 
 def test_files_that_cannot_be_moved_are_moved_by_the_next_call(
@@ -283,4 +292,4 @@ def test_files_that_cannot_be_moved_are_moved_by_the_next_call(
     again = CliRunner().invoke(main, _bill_args(database, out, close=False))
     assert again.exit_code == 0, again.output
     assert _run_state(database) is FilesState.WRITTEN
-    assert sorted(p.name for p in out.iterdir()) == sorted(NAMES)
+    assert _month_files(out) == sorted(NAMES)

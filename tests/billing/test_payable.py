@@ -11,7 +11,7 @@ from szo_core.adapters.memory_billing import MemoryBillingStore
 from szo_core.billing import payable_invoices, run_billing
 from szo_core.calendar import Month
 from szo_core.errors import BillingError
-from szo_core.payments.instructions import PaymentMethod, build_instructions
+from szo_core.payments.instructions import PaymentKind, build_instructions
 from szo_core.ports import MonthData
 
 SEP = Month(2026, 9)
@@ -33,25 +33,25 @@ def test_parents_invoices_become_payable_invoices(memory_store: MemoryBillingSto
     payable = payable_invoices(result.invoices, data)
     # Only the parents' invoices (children 1-4), with number, reference and amount kept.
     assert [(p.child_code, p.amount) for p in payable] == [
-        ("1", Decimal("265.00")),
-        ("2", Decimal("385.00")),
-        ("3", Decimal("175.00")),
-        ("4", Decimal("127.05")),
+        (1, Decimal("265.00")),
+        (2, Decimal("385.00")),
+        (3, Decimal("175.00")),
+        (4, Decimal("127.05")),
     ]
     parents = [i for i in result.invoices if str(i.payer) == "parents"]
     assert [(p.number, p.reference) for p in payable] == [(i.number, i.reference) for i in parents]
     by_child = {p.child_code: p for p in payable}
     # Child 2 has no payer of its own: it pays with its group's lead (child 1, guardian g-1).
-    assert by_child["2"].payer_id == by_child["1"].payer_id == "guardian:g-1"
-    assert by_child["1"].group_id == by_child["2"].group_id == "1"
-    assert by_child["1"].payer_address.town == "Ljubljana"
+    assert by_child[2].payer_id == by_child[1].payer_id == "guardian:g-1"
+    assert by_child[1].group_id == by_child[2].group_id == "1"
+    assert by_child[1].payer_address.city == "Ljubljana"
     # Child 3 pays by direct debit under its mandate; child 4 by slip, to its first guardian.
-    assert by_child["3"].method is PaymentMethod.DIRECT_DEBIT
-    assert by_child["3"].mandate is not None
-    assert by_child["3"].mandate.mandate_id == "VRT-0003"
-    assert by_child["4"].method is PaymentMethod.SLIP
-    assert by_child["4"].payer_name == "Marko Horvat"
-    assert by_child["4"].description == "Oskrbnina 09/2026"
+    assert by_child[3].method is PaymentKind.DIRECT_DEBIT
+    assert by_child[3].mandate is not None
+    assert by_child[3].mandate.reference == "VRT-0003"
+    assert by_child[4].method is PaymentKind.UPN
+    assert by_child[4].payer_name == "Marko Horvat"
+    assert by_child[4].description == "Oskrbnina 09/2026"
 
     instructions = build_instructions(payable, period=SEP)
     assert instructions.problems == ()

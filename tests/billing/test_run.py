@@ -243,14 +243,17 @@ def test_a_closed_month_cannot_be_billed_again(store: BillingStorage) -> None:
     assert "2026-09" in caught.value.message("en")
 
 
-def test_months_are_billed_in_order(store: BillingStorage) -> None:
+def test_months_are_billed_in_order_and_a_gap_can_be_filled(store: BillingStorage) -> None:
     bill(store, OCT)
-    with pytest.raises(BillingError) as earlier:
-        bill(store, SEP)
-    assert earlier.value.code == "billing.later_run"
     with pytest.raises(BillingError) as still_open:
         bill(store, NOV)
     assert still_open.value.code == "billing.open_earlier_run"
+    # September has no run: it may still be billed (October corrected only months with a
+    # run), and it is billed once, with the numbers after October's.
+    result = bill(store, SEP)
+    assert result.run.month == SEP
+    with store.unit_of_work() as uow:
+        assert [str(r.month) for r in uow.billing.runs(ORG)] == ["2026-09", "2026-10"]
 
 
 # -- corrections -----------------------------------------------------------------------------

@@ -318,7 +318,14 @@ def test_progress_is_reported_for_every_stage(tmp_path: Path) -> None:
     seen: list[tuple[str, int, int]] = []
     run_demo(tmp_path / "p", children=8, seed=2, progress=lambda *a: seen.append(a))
     stages = list(dict.fromkeys(stage for stage, _, _ in seen))
-    assert stages == ["billing 2026-09", "payments 2026-09", "billing 2026-10", "payments 2026-10"]
+    assert stages == [
+        "billing 2026-09",
+        "payments 2026-09",
+        "staged 2026-09",
+        "billing 2026-10",
+        "payments 2026-10",
+        "staged 2026-10",
+    ]
     for stage in stages:
         steps = [(done, total) for s, done, total in seen if s == stage]
         assert steps[0][0] == 0

@@ -1,4 +1,4 @@
-"""SEPA creditor identifier: EPC rules for every country, the Slovenian form in addition."""
+"""SEPA creditor identifier: the EPC rules for every country; the Slovenian practice reported."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from stdnum.eu import at_02
 
-from szo_core.errors import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
-from szo_core.ids import creditor_id
+from szo_core.errors import InvalidChecksum, InvalidFormat
+from szo_core.ids import creditor_id, davcna
 from szo_core.testing.strategies import creditor_ids
 
 # SI72ZZZ12345679: national part 12345679 (a valid tax number, see test_davcna), then
@@ -73,22 +73,44 @@ def test_lower_case_m_is_kept() -> None:
     assert creditor_id.validate(number.lower()) == number
 
 
-def test_slovenian_rules() -> None:
-    # Right check digits, but the national part 12345678 is not a valid tax number.
-    body = "SI00ZZZ12345678"
-    bad_tax = body[:2] + at_02.calc_check_digits(body) + body[4:]
+def _with_check_digits(body: str) -> str:
+    return body[:2] + at_02.calc_check_digits(body) + body[4:]
+
+
+def test_slovenian_national_part_is_not_required_to_be_a_tax_number() -> None:
+    # EPC/AT-02: right check digits make a valid identifier, whatever the national part.
+    bad_tax = _with_check_digits("SI00ZZZ12345678")  # 12345678 is not a valid tax number
     assert at_02.is_valid(bad_tax)
-    with pytest.raises(InvalidComponent) as national:
-        creditor_id.validate(bad_tax)
-    assert national.value.code == "creditor_id.national_id"
-    # Right check digits, but 16 characters.
-    body = "SI00ZZZ123456790"
-    too_long = body[:2] + at_02.calc_check_digits(body) + body[4:]
-    with pytest.raises(InvalidLength) as length:
-        creditor_id.validate(too_long)
-    assert length.value.code == "creditor_id.length"
-    with pytest.raises(InvalidComponent):
-        creditor_id.make("12345678")
+    assert creditor_id.validate(bad_tax) == bad_tax == "SI02ZZZ12345678"
+    assert creditor_id.make("12345678") == bad_tax
+    too_long = _with_check_digits("SI00ZZZ123456790")  # 16 characters
+    assert creditor_id.validate(too_long) == too_long
+    # ... and whether it follows the Slovenian practice is a question of its own.
+    assert not creditor_id.national_part_is_tax_number(bad_tax)
+    assert not creditor_id.national_part_is_tax_number(too_long)
+    assert creditor_id.national_part_is_tax_number(SLOVENIAN)
+    assert creditor_id.national_part_is_tax_number("si72 zzz 1234 5679")
+
+
+@given(creditor_ids(slovenian_only=True))
+def test_generated_slovenian_ids_carry_a_tax_number(number: str) -> None:
+    assert creditor_id.national_part_is_tax_number(number)
+
+
+@given(st.one_of(st.text(max_size=20), st.none(), st.integers(), st.binary(max_size=5)))
+def test_national_part_is_tax_number_never_raises(value: object) -> None:
+    result = creditor_id.national_part_is_tax_number(value)
+    assert result is (
+        creditor_id.is_valid(value)
+        and isinstance(value, str)
+        and creditor_id.compact(value).startswith("SI")
+        and len(creditor_id.compact(value)) == 15
+        and davcna.is_valid(creditor_id.compact(value)[7:])
+    )
+
+
+def test_foreign_ids_are_never_tax_number_based() -> None:
+    assert not creditor_id.national_part_is_tax_number(creditor_id.make("12345679", country="DE"))
 
 
 def test_errors() -> None:
@@ -103,3 +125,24 @@ def test_errors() -> None:
         creditor_id.validate("DE00ZZZ" + "1" * 29)  # national part over 28
     with pytest.raises(InvalidFormat):
         creditor_id.make("1234", business_code="ZZ")
+
+
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_DIGITS = "0123456789"
+
+
+@given(
+    st.sampled_from(["SI", "SI", "AT", "DE", "HR"]) | st.text(_LETTERS, min_size=2, max_size=2),
+    st.text(_DIGITS, min_size=2, max_size=2),
+    st.just("ZZZ") | st.text(_LETTERS + _DIGITS, min_size=3, max_size=3),
+    st.text(_LETTERS + _DIGITS, min_size=1, max_size=28),
+    st.booleans(),
+)
+def test_valid_exactly_when_the_epc_at_02_check_passes(
+    country: str, digits: str, business: str, national: str, right_digits: bool
+) -> None:
+    # Slovenian identifiers included: the national part is not held to the tax-number form.
+    if right_digits:
+        digits = at_02.calc_check_digits(country + "00" + business + national)
+    number = country + digits + business + national
+    assert creditor_id.is_valid(number) is at_02.is_valid(number)

@@ -14,6 +14,7 @@ from szo_core.model import (
     Decision,
     Group,
     Guardian,
+    Organisation,
     PaymentGroup,
     Program,
     Regresor,
@@ -34,6 +35,7 @@ CASES = [
     (Reservation, records.reservations()),
     (Absence, records.absences()),
     (PaymentGroup, records.payment_groups()),
+    (Organisation, records.organisations()),
     (ResidenceChange, records.residence_changes(min_size=1).map(lambda t: t[-1])),
     (TaxpayerChange, records.taxpayer_changes(min_size=1).map(lambda t: t[-1])),
 ]

@@ -15,22 +15,22 @@ from szo_core.errors import InvalidFormat
 from szo_core.ids import reference as ids_reference
 from szo_core.payments.instructions import (
     Address,
-    Mandate,
+    DebitMandate,
     PayableInvoice,
-    PaymentMethod,
+    PaymentKind,
     SequenceType,
     build_instructions,
     default_merged_reference,
 )
 
-HOME = Address(street="Čopova ulica 7", post_code="1000", town="Ljubljana")
-MANDATE = Mandate(
-    mandate_id="00555-00028",
-    signature_date=date(2025, 8, 20),
+HOME = Address(street="Čopova ulica 7", post_code="1000", city="Ljubljana")
+MANDATE = DebitMandate(
+    reference="00555-00028",
+    signed_on=date(2025, 8, 20),
     debtor_name="Špela Žagar",
-    debtor_iban="SI56020170014356205",
+    iban="SI56020170014356205",
 )
-OTHER_MANDATE = attrs.evolve(MANDATE, mandate_id="00556-00028")
+OTHER_MANDATE = attrs.evolve(MANDATE, reference="00556-00028")
 
 
 def invoice(
@@ -39,15 +39,15 @@ def invoice(
     *,
     group: str | None = "F7",
     payer: str = "P-1",
-    method: PaymentMethod = PaymentMethod.SLIP,
-    mandate: Mandate | None = None,
+    method: PaymentKind = PaymentKind.UPN,
+    mandate: DebitMandate | None = None,
     period: tuple[int, int] = (2026, 9),
     reference: str | None = None,
 ) -> PayableInvoice:
     return PayableInvoice(
         number=number,
         period=period,
-        child_code=f"C-{number}",
+        child_code=int(number),
         payer_id=payer,
         payer_name="Špela Žagar",
         payer_address=HOME,
@@ -75,7 +75,7 @@ def test_family_of_three_gets_one_slip_with_the_exact_sum() -> None:
     (only,) = result.instructions
     assert only.amount == Decimal("200.85")
     assert only.invoice_numbers == ("1", "2", "3")
-    assert only.child_codes == ("C-1", "C-2", "C-3")
+    assert only.child_codes == (1, 2, 3)
     assert only.merged
     assert only.group_id == "F7"
     assert only.instruction_id == "F7-202609"
@@ -132,7 +132,7 @@ def test_mixed_methods_are_reported_not_merged() -> None:
     result = build_instructions(
         [
             invoice("1", "50.00"),
-            invoice("2", "50.00", method=PaymentMethod.DIRECT_DEBIT, mandate=MANDATE),
+            invoice("2", "50.00", method=PaymentKind.DIRECT_DEBIT, mandate=MANDATE),
         ],
         period=(2026, 9),
     )
@@ -147,7 +147,7 @@ def test_mixed_methods_are_reported_not_merged() -> None:
 
 
 def test_mixed_mandates_are_reported() -> None:
-    debit = PaymentMethod.DIRECT_DEBIT
+    debit = PaymentKind.DIRECT_DEBIT
     result = build_instructions(
         [
             invoice("1", "50.00", method=debit, mandate=MANDATE),
@@ -160,7 +160,7 @@ def test_mixed_mandates_are_reported() -> None:
 
 
 def test_same_mandate_merges_into_one_debit() -> None:
-    debit = PaymentMethod.DIRECT_DEBIT
+    debit = PaymentKind.DIRECT_DEBIT
     result = build_instructions(
         [
             invoice("1", "50.00", method=debit, mandate=MANDATE),
@@ -171,12 +171,12 @@ def test_same_mandate_merges_into_one_debit() -> None:
     (only,) = result.instructions
     assert only.amount == Decimal("75.05")
     assert only.mandate == MANDATE
-    assert only.method is PaymentMethod.DIRECT_DEBIT
+    assert only.method is PaymentKind.DIRECT_DEBIT
 
 
 def test_missing_mandate_is_reported() -> None:
     result = build_instructions(
-        [invoice("1", "50.00", group=None, method=PaymentMethod.DIRECT_DEBIT)], period=(2026, 9)
+        [invoice("1", "50.00", group=None, method=PaymentKind.DIRECT_DEBIT)], period=(2026, 9)
     )
     assert codes(result) == ["instructions.missing_mandate"]
 
@@ -244,7 +244,7 @@ def test_first_problem_does_not_hide_others() -> None:
     result = build_instructions(
         [
             invoice("1", "-5.00"),
-            invoice("2", "1.00", payer="P-2", method=PaymentMethod.DIRECT_DEBIT),
+            invoice("2", "1.00", payer="P-2", method=PaymentKind.DIRECT_DEBIT),
         ],
         period=(2026, 9),
     )

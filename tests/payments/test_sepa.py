@@ -32,10 +32,10 @@ from szo_core.ids import reference as ids_reference
 from szo_core.payments import sepa
 from szo_core.payments.instructions import (
     Address,
-    Mandate,
+    DebitMandate,
     MandateAmendment,
     PaymentInstruction,
-    PaymentMethod,
+    PaymentKind,
     SequenceType,
 )
 from szo_core.payments.sepa import (
@@ -54,7 +54,7 @@ CREDITOR = Creditor(
     iban="SI56 0110 0600 0000 023",
     bic="BSLJSI2X",
     creditor_id="SI72ZZZ12345679",
-    address=Address(street="Savinjska cesta 3", post_code="3310", town="Žalec"),
+    address=Address(street="Savinjska cesta 3", post_code="3310", city="Žalec"),
 )
 COLLECTION = date(2026, 10, 19)  # a Monday: a TARGET2 day
 
@@ -70,11 +70,11 @@ def debit(n: int, **changes: object) -> DirectDebit:
         amount=Decimal(1000 + n * 7919 % 40000).scaleb(-2),
         collection_date=COLLECTION,
         remittance=f"Oskrbnina 2026-09, otrok {n}",
-        mandate=Mandate(
-            mandate_id=f"VRT-{n:06d}",
-            signature_date=date(2025, 8, 20),
+        mandate=DebitMandate(
+            reference=f"VRT-{n:06d}",
+            signed_on=date(2025, 8, 20),
             debtor_name=f"Špela Žagar {n}",
-            debtor_iban=account(n),
+            iban=account(n),
             sequence=SequenceType.FIRST if n % 10 == 0 else SequenceType.RECURRING,
         ),
     )
@@ -192,7 +192,7 @@ def test_one_shot_generator_is_accepted() -> None:
 
 
 def test_version_specific_elements() -> None:
-    tx = debit(1, mandate=attrs.evolve(debit(1).mandate, debtor_bic="LJBASI2X"))
+    tx = debit(1, mandate=attrs.evolve(debit(1).mandate, bic="LJBASI2X"))
     v02 = write(batch([tx]), "pain.008.001.02")
     v08 = write(batch([tx]), "pain.008.001.08")
     assert b"<BIC>LJBASI2X</BIC>" in v02
@@ -209,7 +209,7 @@ def test_debtor_bic_from_registry_or_notprovided() -> None:
     v08 = write(batch([debit(1)]), "pain.008.001.08")
     assert b"<DbtrAgt><FinInstnId><BIC>LJBASI2X</BIC>" in v02
     assert b"<DbtrAgt><FinInstnId><Othr><Id>NOTPROVIDED</Id>" in v08
-    foreign = debit(2, mandate=attrs.evolve(debit(2).mandate, debtor_iban="DE89370400440532013000"))
+    foreign = debit(2, mandate=attrs.evolve(debit(2).mandate, iban="DE89370400440532013000"))
     assert b"<Othr><Id>NOTPROVIDED</Id>" in write(batch([foreign]), "pain.008.001.02")
 
 
@@ -248,10 +248,10 @@ def test_reference_and_remittance_exclude_each_other() -> None:
 @VERSIONS
 def test_amendment_details(version: sepa.Pain008Version) -> None:
     amendment = MandateAmendment(
-        original_mandate_id="OLD-0001",
+        original_reference="OLD-0001",
         original_creditor_id="SI85ZZZ15012557",
         original_creditor_name="Vrtec Čebelica",
-        original_debtor_iban=account(77),
+        original_iban=account(77),
         new_debtor_account=True,
     )
     tx = debit(1, mandate=attrs.evolve(debit(1).mandate, amendment=amendment))
@@ -276,7 +276,7 @@ def test_amendment_details(version: sepa.Pain008Version) -> None:
     ("amendment", "code"),
     [
         (MandateAmendment(), "sepa.amendment_empty"),
-        (MandateAmendment(original_mandate_id="VRT-000001"), "sepa.amendment_same_mandate"),
+        (MandateAmendment(original_reference="VRT-000001"), "sepa.amendment_same_mandate"),
         (MandateAmendment(original_creditor_id="SI72ZZZ12345679"), "sepa.amendment_same_creditor"),
     ],
 )
@@ -330,7 +330,7 @@ def where_of(error: pytest.ExceptionInfo[ValidationError]) -> str:
             {"collection_date": date(2025, 8, 19)},
             InvalidComponent,
             "sepa.signature_after_collection",
-            "signature_date",
+            "signed_on",
         ),
     ],
 )
@@ -352,11 +352,11 @@ def test_rule_errors_name_the_transaction(
         ({"debtor_name": "Ана Новак"}, InvalidFormat, "sepa.charset"),
         ({"debtor_name": "ana@example.si"}, InvalidFormat, "sepa.charset"),
         ({"debtor_name": "   "}, InvalidFormat, "sepa.empty"),
-        ({"mandate_id": "M//1"}, InvalidFormat, "mandate.slash"),
-        ({"mandate_id": "M 1"}, InvalidFormat, "mandate.format"),
-        ({"debtor_iban": "SI56020170014356206"}, InvalidChecksum, "iban.checksum"),
-        ({"debtor_iban": "SI29020170014356206"}, InvalidChecksum, "iban.national_checksum"),
-        ({"debtor_bic": "LJBA"}, InvalidFormat, "sepa.bic"),
+        ({"reference": "M//1"}, InvalidFormat, "mandate.slash"),
+        ({"reference": "M 1"}, InvalidFormat, "mandate.format"),
+        ({"iban": "SI56020170014356206"}, InvalidChecksum, "iban.checksum"),
+        ({"iban": "SI29020170014356206"}, InvalidChecksum, "iban.national_checksum"),
+        ({"bic": "LJBA"}, InvalidFormat, "sepa.bic"),
     ],
 )
 def test_mandate_rule_errors(mandate_changes: dict[str, object], kind: type, code: str) -> None:
@@ -369,7 +369,7 @@ def test_mandate_rule_errors(mandate_changes: dict[str, object], kind: type, cod
 
 def test_iban_never_appears_in_errors() -> None:
     bad = "SI29020170014356206"
-    tx = debit(3, mandate=attrs.evolve(debit(3).mandate, debtor_iban=bad))
+    tx = debit(3, mandate=attrs.evolve(debit(3).mandate, iban=bad))
     with pytest.raises(ValidationError) as err:
         write(batch([tx]))
     assert bad not in str(err.value)
@@ -380,7 +380,7 @@ def test_iban_never_appears_in_errors() -> None:
 def test_bic_pattern_depends_on_version() -> None:
     # "LJBA1I2X": a digit in the country-code position is wrong in both patterns;
     # "1JBASI2X": .08 (BICFIDec2014) allows a digit in the bank code, .02 does not
-    tx = debit(1, mandate=attrs.evolve(debit(1).mandate, debtor_bic="1JBASI2X"))
+    tx = debit(1, mandate=attrs.evolve(debit(1).mandate, bic="1JBASI2X"))
     assert_xsd_valid(write(batch([tx]), "pain.008.001.08"), "pain.008.001.08")
     with pytest.raises(InvalidFormat) as err:
         write(batch([tx]), "pain.008.001.02")
@@ -476,14 +476,14 @@ def transactions(draw: st.DrawFn) -> list[DirectDebit]:
                 debtor_address=draw(
                     st.one_of(
                         st.none(),
-                        st.just(Address(street="Čopova 7", post_code="1000", town="Ljubljana")),
+                        st.just(Address(street="Čopova 7", post_code="1000", city="Ljubljana")),
                     )
                 ),
-                mandate=Mandate(
-                    mandate_id=f"M-{n}",
-                    signature_date=date(2025, 1, 1),
+                mandate=DebitMandate(
+                    reference=f"M-{n}",
+                    signed_on=date(2025, 1, 1),
                     debtor_name=name,
-                    debtor_iban=account(draw(st.integers(0, 99_999_999))),
+                    iban=account(draw(st.integers(0, 99_999_999))),
                     sequence=draw(st.sampled_from(list(SequenceType))),
                 ),
             )
@@ -613,14 +613,14 @@ def test_debit_from_instruction() -> None:
         instruction_id="F7-202609",
         payer_id="P-1",
         payer_name="Špela Žagar",
-        payer_address=Address(street="Čopova ulica 7", post_code="1000", town="Ljubljana"),
+        payer_address=Address(street="Čopova ulica 7", post_code="1000", city="Ljubljana"),
         period=Month(2026, 9),
         amount=Decimal("200.75"),
         reference="RF77F7202609",
-        method=PaymentMethod.DIRECT_DEBIT,
+        method=PaymentKind.DIRECT_DEBIT,
         mandate=mandate,
         invoice_numbers=("1", "2"),
-        child_codes=("A", "B"),
+        child_codes=(101, 102),
         group_id="F7",
         description="Plačilo 2026-09, računi 1, 2",
     )
@@ -635,7 +635,7 @@ def test_debit_from_instruction() -> None:
     data = write(batch([structured, attrs.evolve(plain, end_to_end_id="F7-202609-B")]))
     assert_xsd_valid(data, "pain.008.001.02")
     assert b"<Ustrd>Placilo 2026-09, racuni 1, 2</Ustrd>" in data
-    slip = attrs.evolve(instruction, mandate=None, method=PaymentMethod.SLIP)
+    slip = attrs.evolve(instruction, mandate=None, method=PaymentKind.UPN)
     with pytest.raises(ConfigurationError):
         sepa.debit_from_instruction(slip, collection_date=COLLECTION)
 
@@ -736,7 +736,7 @@ JUNK = st.one_of(
     st.just(Decimal("NaN")),
 )
 DEBIT_FIELDS = [f.name for f in attrs.fields(DirectDebit)]
-MANDATE_FIELDS = [f.name for f in attrs.fields(Mandate)]
+MANDATE_FIELDS = [f.name for f in attrs.fields(DebitMandate)]
 
 
 @settings(max_examples=300)
@@ -779,11 +779,11 @@ def middle(iban: str) -> str:
 
 
 def test_repr_of_what_the_writer_builds_shows_no_iban(monkeypatch: pytest.MonkeyPatch) -> None:
-    amendment = MandateAmendment(original_debtor_iban=account(77))
+    amendment = MandateAmendment(original_iban=account(77))
     txs = [
         debit(1),
         debit(2, mandate=attrs.evolve(debit(2).mandate, amendment=amendment)),
-        debit(3, debtor_address=Address(street="Čopova 7", post_code="1000", town="Ljubljana")),
+        debit(3, debtor_address=Address(street="Čopova 7", post_code="1000", city="Ljubljana")),
     ]
     seen: list[str] = []
     real_add = sepa._Spool.add
@@ -837,8 +837,8 @@ def rule_error(txs: list[DirectDebit], **arguments: object) -> ValidationError:
         write_pain008(batch(txs), out, **arguments)  # type: ignore[arg-type]
     assert out.getvalue() == b""
     for tx in txs:
-        assert tx.mandate.debtor_iban not in str(err.value)
-        assert middle(tx.mandate.debtor_iban) not in err.value.message("en")
+        assert tx.mandate.iban not in str(err.value)
+        assert middle(tx.mandate.iban) not in err.value.message("en")
     return err.value
 
 
@@ -988,7 +988,7 @@ def test_pre_notification_short_is_a_warning_with_the_date() -> None:
     assert "-1 days" in second.en
     for warning in summary.warnings:
         for tx in txs:
-            assert middle(tx.mandate.debtor_iban) not in repr(warning)
+            assert middle(tx.mandate.iban) not in repr(warning)
     # the period is a parameter; the file is the same with or without warnings
     relaxed = io.BytesIO()
     assert write_pain008(batch(txs), relaxed, pre_notification_days=7).warnings[0].transaction == 3
@@ -1041,10 +1041,10 @@ def test_debit_from_instruction_carries_the_notification_day() -> None:
         period=Month(2026, 9),
         amount=Decimal("200.75"),
         reference="RF77F7202609",
-        method=PaymentMethod.DIRECT_DEBIT,
+        method=PaymentKind.DIRECT_DEBIT,
         mandate=debit(1).mandate,
         invoice_numbers=("1",),
-        child_codes=("A",),
+        child_codes=(101,),
         group_id="F7",
         description="Plačilo 2026-09",
     )

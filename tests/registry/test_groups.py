@@ -104,7 +104,7 @@ def test_group_pays_with_the_leads_mandate() -> None:
     mandate = Mandate(
         bank="NLB",
         iban=iban.make_si("02010", "00123456"),
-        reference="SI00 101",
+        reference="SI00-101",
         signed_on=date(2024, 9, 1),
     )
     lead = _kid(101, 101, payer=Payer.guardian("g-1"), payment=PaymentMethod.direct_debit(mandate))

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import attrs
 import pytest
 from hypothesis import given
+from sqlalchemy import text
 
+from szo_core.adapters.sql import SqlStore
 from szo_core.errors import ValidationError
-from szo_core.ids import davcna, emso, iban
+from szo_core.ids import creditor_id, davcna, emso, iban
 from szo_core.ids.emso import Sex
 from szo_core.model import (
     Address,
@@ -26,16 +29,19 @@ from szo_core.model import (
     Regresor,
     ResidenceChange,
 )
+from szo_core.model._trusted import build_trusted
 from szo_core.registry import (
     Issue,
     OrganisationKind,
     RegistryConfig,
     ValidationReport,
+    Where,
     fill_from_emso,
     validate_child,
     validate_guardian,
     validate_registry,
 )
+from szo_core.registry.validation import check_creditor_id
 from szo_core.testing import records
 
 BORN = date(2021, 3, 4)
@@ -64,8 +70,14 @@ def valid_child(**changes: object) -> Child:
 
 
 def debit(**changes: object) -> PaymentMethod:
-    mandate = Mandate(bank="NLB", iban=ACCOUNT, reference="SI00 101", signed_on=date(2024, 9, 1))
-    return PaymentMethod.direct_debit(attrs.evolve(mandate, **changes))  # type: ignore[misc]
+    """Direct debit under a mandate built as storage loads it: the constructor's checks skipped."""
+    values: dict[str, object] = {
+        "bank": "NLB",
+        "iban": ACCOUNT,
+        "reference": "SI00-101",
+        "signed_on": date(2024, 9, 1),
+    }
+    return PaymentMethod.direct_debit(build_trusted(Mandate, values | changes))
 
 
 def only(report: ValidationReport) -> Issue:
@@ -179,6 +191,32 @@ def test_valid_child_has_no_issues() -> None:
             "payment.mandate.reference",
             "Soglasje za direktno obremenitev nima reference.",
             "The direct-debit mandate has no reference.",
+        ),
+        (
+            {"payment": debit(reference="SI00 101")},
+            "mandate.reference_invalid",
+            "payment.mandate.reference",
+            "Referenca soglasja ni veljavna: Referenca mandata sme vsebovati samo črke a-z, "
+            "A-Z, števke in znake / - ? : ( ) . , ' + (brez presledkov).",
+            "The mandate reference is not valid: A mandate reference may contain only the "
+            "letters a-z, A-Z, digits and / - ? : ( ) . , ' + (no spaces).",
+        ),
+        (
+            {"payment": debit(reference="VRT//1")},
+            "mandate.reference_invalid",
+            "payment.mandate.reference",
+            "Referenca soglasja ni veljavna: Referenca mandata se ne sme začeti ali končati z / "
+            "in ne sme vsebovati //.",
+            "The mandate reference is not valid: A mandate reference must not start or end "
+            "with / or contain //.",
+        ),
+        (
+            {"payment": debit(creditor_id="SI73ZZZ12345679")},
+            "creditor_id.invalid",
+            "payment.mandate.creditor_id",
+            "Identifikacija prejemnika ni veljavna: Kontrolni števki identifikacije prejemnika "
+            "nista pravilni.",
+            "The creditor identifier is not valid: The creditor identifier check digits are wrong.",
         ),
         (
             {"payment": debit(iban=ACCOUNT[:-1] + str((int(ACCOUNT[-1]) + 1) % 10))},
@@ -309,7 +347,7 @@ def test_mandate_reference_reused_by_another_mandate() -> None:
     a = valid_child(code=1, payment=debit())
     b = valid_child(code=2, payment=debit(iban=other_account))  # another mandate, same reference
     c = valid_child(code=3, payment=debit())  # the very same mandate as child 1: allowed
-    d = valid_child(code=4, payment=debit(iban=other_account, creditor_id="SI17ZZZ12345679"))
+    d = valid_child(code=4, payment=debit(iban=other_account, creditor_id="SI72ZZZ12345679"))
     errors = validate_registry([a, b, c, d]).errors
     assert [(e.code, e.where.key) for e in errors] == [
         ("mandate.reference_duplicate", "1"),
@@ -506,3 +544,58 @@ def test_registry_checks_every_childs_moves_against_the_regresors() -> None:
         ("regresor.unknown", "102", "residence_changes[1].regresor_id"),
     ]
     assert validate_registry([a, b]).codes() == ("municipality.unknown",)
+
+
+def test_creditor_id_without_tax_number_is_a_warning_not_an_error() -> None:
+    # SI02ZZZ12345678: right EPC check digits, but 12345678 is not a valid tax number.
+    child = valid_child(payment=debit(creditor_id="SI02ZZZ12345678"))
+    report = validate_child(child)
+    assert report.ok
+    (warning,) = [w for w in report.warnings if w.code.startswith("creditor_id")]
+    assert warning.code == "creditor_id.not_tax_number"
+    assert warning.where.field == "payment.mandate.creditor_id"
+    assert "12345678" not in warning.sl + warning.en
+    assert validate_child(valid_child(payment=debit(creditor_id="SI72ZZZ12345679"))).issues == ()
+    # A foreign identifier is not expected to hold a Slovenian tax number.
+    german = creditor_id.make("M12345", country="DE")
+    assert validate_child(valid_child(payment=debit(creditor_id=german))).issues == ()
+
+
+def test_check_creditor_id_for_other_records() -> None:
+    where = Where(record="organisation", key="vrtec", field="creditor_id")
+    assert check_creditor_id("", where).issues == ()
+    assert check_creditor_id("SI72ZZZ12345679", where).issues == ()
+    (error,) = check_creditor_id("SI72ZZZ1234567", where).errors
+    assert (error.code, error.where) == ("creditor_id.invalid", where)
+    assert check_creditor_id("SI02ZZZ12345678", where).codes() == ("creditor_id.not_tax_number",)
+
+
+def test_registry_reports_a_bad_mandate_reference_loaded_from_sqlite(tmp_path: Path) -> None:
+    # A row written by an older version (or by hand) is read back without the record's
+    # checks; the registry is where its mandate reference and creditor id are checked.
+    store = SqlStore.open(tmp_path / "szo.sqlite")
+    child = valid_child(payment=debit(creditor_id="SI72ZZZ12345679"))
+    with store.unit_of_work() as uow:
+        uow.guardians.add(Guardian(organisation_id=child.organisation_id, id="g-1"))
+        uow.children.add(child)
+        uow.commit()
+    with store.engine.begin() as conn:
+        conn.execute(
+            text(
+                "UPDATE szo_child SET mandate_reference = 'SI00 101',"
+                " mandate_creditor_id = 'SI02ZZZ12345678'"
+            )
+        )
+    with store.unit_of_work() as uow:
+        loaded = uow.children.get(child.organisation_id, child.code)
+    store.dispose()
+    assert loaded.payment.mandate is not None
+    assert loaded.payment.mandate.reference == "SI00 101"  # loaded as stored, not refused
+    report = validate_registry([loaded])
+    assert [(i.code, i.where.field) for i in report.errors] == [
+        ("mandate.reference_invalid", "payment.mandate.reference")
+    ]
+    assert [(i.code, i.where.field) for i in report.warnings] == [
+        ("creditor_id.not_tax_number", "payment.mandate.creditor_id")
+    ]
+    assert validate_registry([valid_child(payment=debit())]).issues == ()

@@ -58,6 +58,7 @@ from szo_core.model import (
     Decision,
     Group,
     Guardian,
+    Organisation,
     Program,
     Regresor,
     Reservation,
@@ -280,6 +281,55 @@ class _MemoryRepository(Generic[R, K]):
         self._table.delete(key)
 
 
+class _OrganisationRepository:
+    """Organisations keyed by id (see :class:`szo_core.ports.OrganisationRepository`)."""
+
+    _kind = "organisations"
+
+    def __init__(self, uow: MemoryUnitOfWork) -> None:
+        self._uow = uow
+        self._table: MemoryTable[Organisation] = uow.table(self._kind)
+
+    def add(self, record: Organisation) -> Organisation:
+        key = (record.id, record.id)
+        if self._table.get(key) is not None:
+            self._uow.rollback()
+            raise duplicate(self._kind, record.id, record.id)
+        self._table.insert(key, record)
+        return record
+
+    def find(self, organisation_id: str) -> Organisation | None:
+        return self._table.get((organisation_id, organisation_id))
+
+    def get(self, organisation_id: str) -> Organisation:
+        found = self.find(organisation_id)
+        if found is None:
+            raise not_found(self._kind, organisation_id, organisation_id)
+        return found
+
+    def all(self) -> tuple[Organisation, ...]:
+        return tuple(sorted((r for _, r in self._table.items()), key=lambda r: r.id))
+
+    def _check(self, record: Organisation) -> tuple[str, str]:
+        key = (record.id, record.id)
+        current = self._table.get(key)
+        if current is None:
+            raise not_found(self._kind, *key)
+        if current.version != record.version:
+            self._uow.rollback()
+            raise conflict(self._kind, *key)
+        return key
+
+    def update(self, record: Organisation) -> Organisation:
+        key = self._check(record)
+        stored = attrs.evolve(record, version=record.version + 1)
+        self._table.replace(key, stored)
+        return stored
+
+    def remove(self, record: Organisation) -> None:
+        self._table.delete(self._check(record))
+
+
 class _ChildRecordRepository(_MemoryRepository[C, str]):
     def for_child(self, organisation_id: str, child_code: int) -> tuple[C, ...]:
         return by_start(
@@ -425,6 +475,7 @@ class MemoryUnitOfWork:
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
         self._tables: dict[str, MemoryTable[Any]] = {}
+        self.organisations = _OrganisationRepository(self)
         self.children: _MemoryRepository[Child, int] = _MemoryRepository(
             self, "children", lambda c: c.code
         )

@@ -414,7 +414,7 @@ def issue(
             serial = next_serial[kind]
             next_serial[kind] = serial + 1
             last[kind] = serial
-            number = document_number(kind, year, serial)
+            number = document_number(kind, year, serial, organisation.series)
             if kind is DocumentKind.INVOICE:
                 reference = invoice_reference(
                     organisation.reference_scheme,

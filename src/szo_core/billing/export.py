@@ -35,9 +35,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+
+import attrs
 
 from szo_core._files import atomic_write, write_bytes
 from szo_core.billing.records import BillingResult, DocumentKind, Invoice, InvoiceLine, ListEntry
@@ -47,6 +50,7 @@ from szo_core.errors import Language
 __all__ = [
     "CSV_COLUMNS",
     "LIST_COLUMNS",
+    "DocumentDetails",
     "json_bytes",
     "list_rows",
     "open_atomic",
@@ -66,8 +70,12 @@ CSV_COLUMNS: dict[Language, tuple[str, ...]] = {
         "Datum izdaje",
         "Mesec",
         "Otrok",
+        "Ime otroka",
         "Plačnik",
         "Šifra plačnika",
+        "Ime plačnika",
+        "Način plačila",
+        "Rok plačila",
         "Vrsta",
         "Opis",
         "Od",
@@ -82,8 +90,12 @@ CSV_COLUMNS: dict[Language, tuple[str, ...]] = {
         "Issued on",
         "Month",
         "Child",
+        "Child name",
         "Payer",
         "Payer id",
+        "Payer name",
+        "Payment method",
+        "Due date",
         "Kind",
         "Description",
         "From",
@@ -148,6 +160,52 @@ _KIND_SL = {
     DocumentKind.CLAIM: "zahtevek",
 }
 _YES_NO = {"sl": ("da", "ne"), "en": ("yes", "no")}
+# The codes of InvoiceLine.kind (the fee engine's LineKind, corrections, lists) in Slovenian.
+_LINE_KIND_SL = {
+    "share": "delež cene",
+    "food_deduction": "odbitek hrane",
+    "sibling_exemption": "oprostitev za sorojence",
+    "extra_discount": "dodatno znižanje",
+    "reservation": "rezervacija",
+    "reservation_rest": "rezervacija: razlika",
+    "unannounced_absence": "nenapovedana odsotnost",
+    "private_rest": "razlika do cene zasebnega vrtca",
+    "rounding": "zaokrožitev",
+    "correction": "poračun",
+    "list": "seznam",
+}
+_PAYMENT = {
+    "sl": {"upn": "UPN", "direct_debit": "direktna obremenitev", "held_back": "zadržano"},
+    "en": {"upn": "UPN slip", "direct_debit": "direct debit", "held_back": "held back"},
+}
+
+
+@attrs.frozen(kw_only=True)
+class DocumentDetails:
+    """What the accountant's CSV shows of a document beyond the run: names, payment, due date.
+
+    :func:`szo_core.billing.folder.bill_to_folder` builds them from the
+    month's records and the payment instructions.
+
+    Attributes:
+        child_name: The child's name (parents' documents).
+        payer_name: Who pays: the paying guardian, the child, another party,
+            the municipality.
+        payment: ``"upn"``, ``"direct_debit"``, ``"held_back"`` (an invoice to
+            pay that got no instruction) or empty.
+        due_on: The due date of an invoice to pay.
+
+    >>> DocumentDetails(payment="upn").payment
+    'upn'
+    """
+
+    child_name: str = ""
+    payer_name: str = ""
+    payment: str = ""
+    due_on: date | None = None
+
+
+_NO_DETAILS = DocumentDetails()
 
 
 # --------------------------------------------------------------------------- writing files
@@ -185,7 +243,13 @@ def _kind(invoice: Invoice, lang: Language) -> str:
     return _KIND_SL[invoice.kind] if lang == "sl" else str(invoice.kind)
 
 
-def _row(invoice: Invoice, line: InvoiceLine, lang: Language) -> list[str]:
+def _line_kind(kind: str, lang: Language) -> str:
+    return _LINE_KIND_SL.get(kind, kind) if lang == "sl" else kind
+
+
+def _row(
+    invoice: Invoice, line: InvoiceLine, lang: Language, details: DocumentDetails
+) -> list[str]:
     return [
         _kind(invoice, lang),
         invoice.number or "",
@@ -193,9 +257,13 @@ def _row(invoice: Invoice, line: InvoiceLine, lang: Language) -> list[str]:
         invoice.issued_on.isoformat(),
         str(invoice.month),
         "" if invoice.child_code is None else str(invoice.child_code),
+        details.child_name,
         _payer(invoice, lang),
         invoice.payer_id,
-        line.kind,
+        details.payer_name,
+        _PAYMENT[lang].get(details.payment, details.payment),
+        _day(details.due_on),
+        _line_kind(line.kind, lang),
         line.description,
         _day(line.start),
         _day(line.end),
@@ -204,8 +272,17 @@ def _row(invoice: Invoice, line: InvoiceLine, lang: Language) -> list[str]:
     ]
 
 
-def statement_rows(result: BillingResult, lang: Language = "sl") -> list[list[str]]:
+def statement_rows(
+    result: BillingResult,
+    lang: Language = "sl",
+    details: Mapping[int, DocumentDetails] | None = None,
+) -> list[list[str]]:
     """The statements CSV rows (header first): one per document line.
+
+    ``details`` gives, by document position, the names, payment method and
+    due date (:class:`DocumentDetails`); without them those columns are empty.
+    The line kinds are Slovenian words when ``lang`` is ``"sl"``
+    (``delež cene``, ``poračun`` ...), the codes otherwise.
 
     Example:
         >>> from szo_core.billing.records import BillingRun
@@ -217,8 +294,10 @@ def statement_rows(result: BillingResult, lang: Language = "sl") -> list[list[st
         ('Document | Number | Reference', 0)
     """
     rows = [list(CSV_COLUMNS[lang])]
+    found = details or {}
     for invoice in result.documents:
-        rows.extend(_row(invoice, line, lang) for line in invoice.lines)
+        extra = found.get(invoice.position, _NO_DETAILS)
+        rows.extend(_row(invoice, line, lang, extra) for line in invoice.lines)
     return rows
 
 

@@ -57,6 +57,7 @@ __all__ = [
     "MANIFEST",
     "Repaired",
     "StagedFiles",
+    "Stager",
     "file_names",
     "publish",
     "repair",
@@ -116,10 +117,12 @@ class Repaired:
         published: True when the files were moved into place (the run was
             committed); False when the folder was left by a run that never
             was, and removed.
+        files: The files now in place (when published).
     """
 
     month: Month
     published: bool
+    files: tuple[Path, ...] = ()
 
 
 def _contents(result: BillingResult, lang: Language) -> dict[str, bytes]:
@@ -132,50 +135,114 @@ def _contents(result: BillingResult, lang: Language) -> dict[str, bytes]:
 
 
 def _digest(contents: dict[str, bytes]) -> str:
+    return _digest_of({name: hashlib.sha256(data).digest() for name, data in contents.items()})
+
+
+def _digest_of(hashes: dict[str, bytes]) -> str:
     hasher = hashlib.sha256()
-    for name in sorted(contents):
-        hasher.update(name.encode() + b"\0" + hashlib.sha256(contents[name]).digest())
+    for name in sorted(hashes):
+        hasher.update(name.encode() + b"\0" + hashes[name])
     return hasher.hexdigest()
 
 
+class Stager:
+    """Writes one run's files into its staging folder, one at a time, then the manifest.
+
+    Names are paths relative to ``out`` (``"2026-09/upn/F7-202609.png"``); each
+    file goes through a temporary file and a rename, and only its SHA-256 is
+    kept, so a month of thousands of QR images is never held in memory.
+    :meth:`finish` writes the manifest and returns the :class:`StagedFiles`.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     stager = Stager(Path(tmp), "o", Month(2026, 9))
+    ...     stager.add("2026-09/a.txt", b"a")
+    ...     staged = stager.finish()
+    ...     staged.names, (staged.folder / "2026-09" / "a.txt").read_bytes()
+    (('2026-09/a.txt',), b'a')
+    """
+
+    def __init__(self, out: Path, organisation_id: str, month: Month) -> None:
+        self.out = out
+        self.organisation_id = organisation_id
+        self.month = month
+        self.folder = staging_folder(out, month)
+        if self.folder.exists():
+            shutil.rmtree(self.folder)
+        self.folder.mkdir(parents=True)
+        self._hashes: dict[str, bytes] = {}
+
+    def add(self, name: str, data: bytes) -> None:
+        """Write file ``name`` (relative to ``out``) into the staging folder."""
+        target = self.folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_bytes(target, data)
+        self._hashes[name] = hashlib.sha256(data).digest()
+
+    def finish(self) -> StagedFiles:
+        """Write the manifest; the files are staged."""
+        digest = _digest_of(self._hashes)
+        manifest = {
+            "organisation_id": self.organisation_id,
+            "month": str(self.month),
+            "digest": digest,
+            "files": list(self._hashes),
+        }
+        write_bytes(self.folder / MANIFEST, (json.dumps(manifest, indent=2) + "\n").encode())
+        return StagedFiles(
+            organisation_id=self.organisation_id,
+            month=self.month,
+            folder=self.folder,
+            names=tuple(self._hashes),
+            digest=digest,
+        )
+
+
 def stage(result: BillingResult, out: Path, lang: Language = "sl") -> StagedFiles:
-    """Write the run's files into its staging folder (replacing a stale one).
+    """Write the run's statements (JSON, CSV, lists) into its staging folder.
+
+    The files go directly into ``out`` (:func:`file_names`).
+    :func:`szo_core.billing.folder.bill_to_folder` stages a month folder with
+    the payment files too, through a :class:`Stager`.
 
     Raises:
         szo_core.errors.DeliveryError: ``file.write_failed``: a file could not be
             written (the disk is full ...); the staging folder may be left
             behind, never a file in ``out``.
     """
-    month = result.run.month
-    folder = staging_folder(out, month)
-    if folder.exists():
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True)
-    contents = _contents(result, lang)
-    for name, data in contents.items():
-        write_bytes(folder / name, data)
-    digest = _digest(contents)
-    manifest = {
-        "organisation_id": result.run.organisation_id,
-        "month": str(month),
-        "digest": digest,
-        "files": list(contents),
-    }
-    write_bytes(folder / MANIFEST, (json.dumps(manifest, indent=2) + "\n").encode())
-    return StagedFiles(
-        organisation_id=result.run.organisation_id,
-        month=month,
-        folder=folder,
-        names=tuple(contents),
-        digest=digest,
-    )
+    stager = Stager(out, result.run.organisation_id, result.run.month)
+    for name, data in _contents(result, lang).items():
+        stager.add(name, data)
+    return stager.finish()
+
+
+# Files a month folder may hold from an earlier run of the month (removed when absent now).
+_OURS = re.compile(
+    r"(statements-\d{4}-\d{2}\.(json|csv)|lists-\d{4}-\d{2}\.csv|payments\.json"
+    r"|sepa-\d{4}-\d{2}\.xml|upn/[^/]+\.(txt|png))"
+)
+
+
+def _clear_stale(out: Path, names: tuple[str, ...]) -> None:
+    """Remove what an earlier run of the month wrote into its folder and this one did not."""
+    wanted = set(names)
+    for top in sorted({name.split("/", 1)[0] for name in names if "/" in name}):
+        folder = out / top
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            relative = path.relative_to(folder).as_posix()
+            if path.is_file() and _OURS.fullmatch(relative) and f"{top}/{relative}" not in wanted:
+                path.unlink()
 
 
 def _move_all(folder: Path, out: Path, names: tuple[str, ...]) -> list[Path]:
+    _clear_stale(out, names)
     moved = []
     for name in names:
         source, target = folder / name, out / name
         if source.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
             source.replace(target)
         moved.append(target)
     return moved
@@ -250,10 +317,11 @@ def repair(out: Path, ports: BillingStorage, organisation_id: str) -> tuple[Repa
         ours = run is not None and staged is not None and run.files_digest == staged.digest
         if ours and run is not None and staged is not None:
             if run.files is FilesState.STAGED:
-                publish(staged, out, ports)
+                moved = publish(staged, out, ports)
             else:  # moved and recorded; only the folder was left
+                moved = [out / name for name in staged.names]
                 _remove(folder)
-            done.append(Repaired(month=month, published=True))
+            done.append(Repaired(month=month, published=True, files=tuple(moved)))
         else:
             _remove(folder)
             done.append(Repaired(month=month, published=False))

@@ -11,7 +11,8 @@ record:
   child, another party); with none given, the first linked guardian, else the
   child; members of a merged payment group take their lead's payer, payment
   method and group (:func:`szo_core.registry.resolve_payment_groups`);
-* a direct debit carries the child's mandate (reference, signing date, IBAN);
+* a direct debit carries the child's mandate (reference, signing date, IBAN),
+  as :meth:`szo_core.payments.instructions.DebitMandate.from_record` copies it;
 * the invoice's number and reference are kept, the description is
   ``"Oskrbnina MM/YYYY"``.
 
@@ -25,6 +26,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import attrs
+
 from szo_core.billing.records import Invoice
 from szo_core.errors import BillingError
 from szo_core.fees import PayerKind
@@ -37,13 +40,8 @@ from szo_core.registry import resolve_payment_groups
 __all__ = ["payable_invoices"]
 
 
-def _address(address: Address) -> pay.Address:
-    return pay.Address(
-        street=address.street,
-        post_code=address.post_code,
-        town=address.city,
-        country=address.country or "SI",
-    )
+def _address(address: Address) -> Address:
+    return address if address.country else attrs.evolve(address, country="SI")
 
 
 def _payer(child: Child, data: MonthData) -> tuple[str, str, Address]:
@@ -70,16 +68,11 @@ def _payer(child: Child, data: MonthData) -> tuple[str, str, Address]:
     return f"guardian:{guardian.id}", guardian.full_name, guardian.address
 
 
-def _mandate(child: Child, name: str) -> pay.Mandate | None:
+def _mandate(child: Child, name: str) -> pay.DebitMandate | None:
     mandate = child.payment.mandate
     if mandate is None or mandate.signed_on is None or not mandate.reference:
         return None
-    return pay.Mandate(
-        mandate_id=mandate.reference,
-        signature_date=mandate.signed_on,
-        debtor_name=name,
-        debtor_iban=mandate.iban,
-    )
+    return pay.DebitMandate.from_record(mandate, debtor_name=name)
 
 
 def payable_invoices(
@@ -125,13 +118,13 @@ def payable_invoices(
             pay.PayableInvoice(
                 number=invoice.number,
                 period=invoice.month,
-                child_code=str(invoice.child_code),
+                child_code=invoice.child_code,
                 payer_id=payer_id,
                 payer_name=name,
                 payer_address=_address(address),
                 amount=invoice.amount,
                 reference=invoice.reference,
-                method=pay.PaymentMethod.DIRECT_DEBIT if debit else pay.PaymentMethod.SLIP,
+                method=PaymentKind.DIRECT_DEBIT if debit else PaymentKind.UPN,
                 mandate=_mandate(child, name) if debit else None,
                 group_id=None if group is None else str(group.lead_code),
                 description=f"Oskrbnina {invoice.month.month:02d}/{invoice.month.year}",

@@ -42,6 +42,7 @@ from szo_core.calendar import Month
 from szo_core.errors import ConfigurationError
 from szo_core.fees import CorrectionLine, FeeRules, FeeStatement, PayerKind
 from szo_core.fees.corrections import BilledAmount
+from szo_core.model.organisation import InvoiceSeries, ReferenceScheme
 
 __all__ = [
     "CORRECTION",
@@ -69,15 +70,6 @@ LIST = "list"
 """The :attr:`InvoiceLine.kind` of the line that sums a month's list of children."""
 
 _ZERO = Decimal("0.00")
-
-
-class ReferenceScheme(enum.StrEnum):
-    """Which payment reference (sklic) invoices carry (:mod:`szo_core.billing.references`)."""
-
-    SI12 = "SI12"
-    """Model SI12: 12 data digits ``CCCCC Y NNNNNN`` and a mod 11 check digit (default)."""
-    RF = "RF"
-    """ISO 11649 creditor reference: ``RFkk`` + ``YYYY NNNNNN CCCCC``."""
 
 
 class RunStatus(enum.StrEnum):
@@ -120,16 +112,23 @@ class FilesState(enum.StrEnum):
     """The files are in place."""
 
 
-_SERIES_PREFIX = {DocumentKind.INVOICE: "", DocumentKind.CREDIT_NOTE: "D"}
+_DEFAULT_SERIES = InvoiceSeries()
 
 
-def document_number(kind: DocumentKind, year: int, serial: int) -> str:
+def document_number(
+    kind: DocumentKind, year: int, serial: int, series: InvoiceSeries = _DEFAULT_SERIES
+) -> str:
     """The printed number of an invoice (``2026-000007``) or credit note (``D2026-000007``).
+
+    ``series`` gives the prefixes (:class:`szo_core.model.InvoiceSeries`; the
+    organisation's :attr:`~szo_core.model.Organisation.invoice_series`).
 
     >>> document_number(DocumentKind.CREDIT_NOTE, 2026, 12)
     'D2026-000012'
+    >>> document_number(DocumentKind.INVOICE, 2026, 12, InvoiceSeries(invoice_prefix="VR"))
+    'VR2026-000012'
     """
-    return f"{_SERIES_PREFIX[kind]}{year:04d}-{serial:06d}"
+    return series.number(kind, year, serial)
 
 
 def _lookback(_instance: object, attribute: attrs.Attribute[int], value: int) -> None:
@@ -155,6 +154,8 @@ class BillingOrganisation:
             month in it that has a billing run is recomputed where its inputs
             changed, and billed where a child was never billed for it.
         zero_invoices: Skip 0.00 documents (default) or keep them unnumbered.
+        series: How invoice and credit-note numbers are printed (their
+            prefixes; :class:`szo_core.model.InvoiceSeries`).
 
     >>> BillingOrganisation(id="vrtec", rules=FeeRules(host_municipality=61)).zero_invoices
     <ZeroInvoices.SKIP: 'skip'>
@@ -167,6 +168,9 @@ class BillingOrganisation:
     )
     correction_months: int = attrs.field(default=12, validator=_lookback)
     zero_invoices: ZeroInvoices = attrs.field(default=ZeroInvoices.SKIP, converter=ZeroInvoices)
+    series: InvoiceSeries = attrs.field(
+        factory=InvoiceSeries, validator=v.instance_of(InvoiceSeries)
+    )
 
 
 @attrs.frozen(kw_only=True)

@@ -4,11 +4,12 @@
 
 1. it claims the organisation's billing (a second run at the same time gets
    :class:`~szo_core.errors.BillingConflict` ``billing.in_progress``) and checks
-   the month: a closed month cannot be billed again (``billing.closed``), a
-   month before the latest run cannot be billed (``billing.later_run``; bill
-   the difference as a correction instead), and an earlier run must be closed
-   first (``billing.open_earlier_run``).  An open run of the same month is
-   replaced, giving back its numbers;
+   the month: a closed month cannot be billed again (``billing.closed``), and
+   an earlier run must be closed first (``billing.open_earlier_run``).  A
+   month that has no run may be billed after a later one (it fills a gap: the
+   later run corrected only months that had a run, and the corrections compare
+   with everything billed so far, so nothing is billed twice).  An open run of
+   the same month is replaced, giving back its numbers;
 2. it loads the correction window and the month with **one**
    :meth:`~szo_core.ports.UnitOfWork.load_period` call (the months within
    :attr:`~szo_core.billing.BillingOrganisation.correction_months` that have a
@@ -95,6 +96,7 @@ from szo_core.errors import (
     BillingConflict,
     BillingError,
     ConcurrencyConflict,
+    ConfigurationError,
     FeeRuleError,
     StorageError,
 )
@@ -113,6 +115,7 @@ from szo_core.ports import ChildMonth, MonthData
 __all__ = [
     "Progress",
     "Stage",
+    "StageWithMonth",
     "close_run",
     "fee_inputs",
     "mark_files_written",
@@ -125,6 +128,10 @@ Progress = Callable[[int, int], None]
 
 Stage = Callable[[BillingResult], str]
 """Writes a result's files beside their target before the commit; returns their digest."""
+
+StageWithMonth = Callable[[BillingResult, MonthData], str]
+"""Like :data:`Stage`, also given the billed month's records read in the run's transaction
+(:meth:`~szo_core.ports.UnitOfWork.load_month`: payers, mandates, payment groups)."""
 
 _ZERO = Decimal("0.00")
 _SERIES = (DocumentKind.INVOICE, DocumentKind.CREDIT_NOTE)
@@ -214,27 +221,19 @@ def _closed(organisation_id: str, month: Month) -> BillingConflict:
 def _check_month(
     runs: Iterable[BillingRun], organisation_id: str, month: Month
 ) -> BillingRun | None:
-    """Apply the ordering rules; return the open run of ``month`` to replace, if any."""
+    """Apply the ordering rules; return the open run of ``month`` to replace, if any.
+
+    A month without a run may be billed after a later month (it fills a gap the
+    later run skipped: that run corrected only months that had a run); every
+    earlier run must be closed.
+    """
     same: BillingRun | None = None
     for run in runs:
         if run.month == month:
             if run.is_closed:
                 raise _closed(organisation_id, month)
             same = run
-        elif run.month > month:
-            raise _error(
-                "billing.later_run",
-                sl=(
-                    f"Obstaja že obračun za poznejši mesec ({_month_label(run.month)}); "
-                    "razlike za prejšnje mesece se obračunajo kot poračun."
-                ),
-                en=(
-                    f"A later month ({run.month}) has already been billed; differences "
-                    "for earlier months are billed as corrections."
-                ),
-                where=f"billing {organisation_id}/{month}",
-            )
-        elif not run.is_closed:
+        elif run.month < month and not run.is_closed:
             raise _error(
                 "billing.open_earlier_run",
                 sl=f"Najprej zaključite obračun za {_month_label(run.month)}.",
@@ -471,6 +470,7 @@ def _bill(
     progress: Progress | None,
     closed_on: date | None,
     stage: Stage | None,
+    stage_with_month: StageWithMonth | None = None,
 ) -> BillingResult:
     org = organisation.id
     uow.billing.claim(org, month)
@@ -505,8 +505,13 @@ def _bill(
         statements=tuple(b.statement for b in bills if b.statement is not None),
         corrections=tuple(line for b in bills for line in b.corrections),
     )
+    digest: str | None = None
     if stage is not None:
-        run = attrs.evolve(run, files=FilesState.STAGED, files_digest=stage(result))
+        digest = stage(result)
+    elif stage_with_month is not None:
+        digest = stage_with_month(result, uow.load_month(org, month))
+    if digest is not None:
+        run = attrs.evolve(run, files=FilesState.STAGED, files_digest=digest)
         result = attrs.evolve(result, run=run)
     uow.billing.add_run(run)
     uow.billing.add_invoices(documents)
@@ -544,6 +549,7 @@ def run_billing(
     progress: Progress | None = None,
     closed_on: date | None = None,
     stage: Stage | None = None,
+    stage_with_month: StageWithMonth | None = None,
     pause_collector: bool = True,
 ) -> BillingResult:
     """Bill ``month`` for ``organisation`` (see the module docs for the steps).
@@ -560,6 +566,10 @@ def run_billing(
         stage: Called with the result before the commit, to write its files
             beside their target; returns their digest, stored in the run with
             :attr:`~szo_core.billing.FilesState.STAGED` (see :func:`mark_files_written`).
+        stage_with_month: Instead of ``stage``: called with the result and the
+            billed month's records, read in the same transaction, for files
+            that need the payers too (:func:`szo_core.billing.folder.bill_to_folder`
+            writes the payment files this way).
         pause_collector: Pause Python's cyclic garbage collector while the run
             computes and builds its documents (the default), as
             :func:`~szo_core.fees.compute_month` does: the records built hold no
@@ -577,7 +587,7 @@ def run_billing(
         BillingConflict: ``billing.in_progress`` (another run is going on),
             ``billing.closed`` (the month is closed) or ``billing.conflict``
             (another run committed first).
-        BillingError: ``billing.later_run``, ``billing.open_earlier_run``,
+        BillingError: ``billing.open_earlier_run``,
             ``billing.child`` (a child's fee could not be computed), or
             ``billing.reference.too_long``.
         StorageError: The database failed; nothing was stored.
@@ -591,10 +601,26 @@ def run_billing(
             en="The month must be a szo_core.calendar.Month.",
             where="month",
         )
+    if stage is not None and stage_with_month is not None:
+        raise ConfigurationError(
+            "billing.stage_twice",
+            sl="Podajte stage ali stage_with_month, ne obeh.",
+            en="Give stage or stage_with_month, not both.",
+            where="stage_with_month",
+        )
     with ports.unit_of_work() as uow:
         try:
             with collector_paused(pause_collector):
-                result = _bill(uow, organisation, month, issued_on, progress, closed_on, stage)
+                result = _bill(
+                    uow,
+                    organisation,
+                    month,
+                    issued_on,
+                    progress,
+                    closed_on,
+                    stage,
+                    stage_with_month,
+                )
             uow.commit()
         except ConcurrencyConflict as exc:
             raise _as_conflict(exc, organisation.id, month) from None

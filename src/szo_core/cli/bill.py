@@ -41,11 +41,11 @@ Only click is imported with this module; the rest when the command runs.
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import attrs
 import click
 
 from szo_core.cli._common import EXIT_USAGE, plural_sl
@@ -57,7 +57,6 @@ if TYPE_CHECKING:
     from szo_core.adapters.sql.billing import SqlBillingStore
     from szo_core.calendar import Month
     from szo_core.errors import Language
-    from szo_core.ports import MonthData
 
 __all__ = ["EXIT_BILLING_FAILED", "EXIT_CONFLICT", "EXIT_USAGE", "bill"]
 
@@ -181,19 +180,6 @@ def _organisation(  # noqa: RET503 - _fail never returns
     )
 
 
-def _host_municipality(data: MonthData) -> int | None:
-    counts: Counter[int] = Counter()
-    for child_month in data.children.values():
-        child = child_month.child
-        regresor = data.regresors.get(child.regresor_id or "")
-        code = regresor.municipality_code if regresor is not None else child.municipality_code
-        if code is not None:
-            counts[code] += 1
-    if not counts:
-        return None
-    return min(counts, key=lambda code: (-counts[code], code))
-
-
 @click.command("bill")
 @click.option("--db", required=True, metavar="URL", help="A SQLite file or a PostgreSQL URL.")
 @click.option("--month", "month_text", required=True, metavar="YYYY-MM", help="Month to bill.")
@@ -201,19 +187,33 @@ def _host_municipality(data: MonthData) -> int | None:
     "--out",
     required=True,
     type=click.Path(file_okay=False, path_type=Path),
-    help="Directory for the JSON and CSV statements (created if missing).",
+    help="Output folder; the month's files go to its YYYY-MM folder (created if missing).",
 )
 @click.option("--org", "organisation", metavar="ID", help="Organisation (if the DB has several).")
 @click.option("--host-municipality", type=int, metavar="CODE", help="Host municipality code.")
 @click.option(
     "--reference",
     type=click.Choice(["SI12", "RF"], case_sensitive=False),
-    default="SI12",
-    show_default=True,
-    help="Payment reference model of the invoices.",
+    help="Payment reference model of the invoices (default: the organisation's, else SI12).",
+)
+@click.option(
+    "--pain-version",
+    type=click.Choice(["02", "08", "pain.008.001.02", "pain.008.001.08"]),
+    help="pain.008 version of the SEPA file (default: 02 for a UJP budget user, else 08).",
+)
+@click.option(
+    "--allow-gap",
+    is_flag=True,
+    help="Bill the month although an earlier month has not been billed.",
 )
 @click.option("--issued-on", metavar="YYYY-MM-DD", help="Issue date (default: today).")
 @click.option("--close", is_flag=True, help="Close the month after billing it.")
+@click.option(
+    "--all",
+    "all_organisations",
+    is_flag=True,
+    help="Queue one job per organisation for `szo worker` (PostgreSQL, the jobs extra).",
+)
 @click.option(
     "--lang",
     type=click.Choice(["sl", "en"]),
@@ -228,28 +228,71 @@ def bill(
     out: Path,
     organisation: str | None,
     host_municipality: int | None,
-    reference: str,
+    reference: str | None,
+    pain_version: str | None,
+    allow_gap: bool,
     issued_on: str | None,
     close: bool,
     lang: Language,
+    all_organisations: bool = False,
 ) -> None:
-    """Bill one month on a database and write its statements (JSON and CSV) to --out.
+    """Bill one month and write its statements, UPN QR slips and SEPA file to --out/YYYY-MM.
 
-    Exit status: 0 done, 1 billing failed, 2 usage error, 3 month closed or busy.
+    Exit status: 0 done, 1 billing failed, 2 usage error (a gap too), 3 month closed or busy.
     """
     month = _month(month_text, lang)
     issue_date = _issued_on(issued_on, lang)
+    if all_organisations:  # many organisations on workers: szo_core.cli.worker
+        from szo_core.cli.worker import bill_all
+
+        if organisation is not None:
+            _fail(lang, EXIT_USAGE, "--all in --org se izključujeta.", "--all excludes --org.")
+        bill_all(
+            db,
+            month,
+            out,
+            issued_on=issue_date,
+            close=close,
+            reference=reference,
+            host_municipality=host_municipality,
+            lang=lang,
+        )
+        return
+    version = None if pain_version is None else "pain.008.001." + pain_version[-2:]
     store = _open(db, lang)
     try:
         _bill(
-            store, month, out, organisation, host_municipality, reference, issue_date, close, lang
+            store,
+            month,
+            out,
+            _Options(
+                organisation=organisation,
+                host_municipality=host_municipality,
+                reference=reference,
+                pain_version=version,
+                allow_gap=allow_gap,
+                issued_on=issue_date,
+                close=close,
+            ),
+            lang,
         )
     finally:
         store.dispose()
 
 
-def _repair(store: SqlBillingStore, out: Path, org: str, lang: Language) -> tuple[Month, ...]:
-    """Finish what an interrupted call left in ``out``; return the months whose files moved."""
+@attrs.frozen(kw_only=True)
+class _Options:
+    organisation: str | None
+    host_municipality: int | None
+    reference: str | None
+    pain_version: str | None
+    allow_gap: bool
+    issued_on: date
+    close: bool
+
+
+def _repair(store: SqlBillingStore, out: Path, org: str, lang: Language) -> dict[Month, list[Path]]:
+    """Finish what an interrupted call left in ``out``; return the files moved, by month."""
     from szo_core.billing.files import repair
 
     try:
@@ -261,7 +304,7 @@ def _repair(store: SqlBillingStore, out: Path, org: str, lang: Language) -> tupl
             f"Datotek prejšnjega obračuna ni mogoče premakniti v {out} ({type(exc).__name__}).",
             f"Cannot move the files of an earlier run into {out} ({type(exc).__name__}).",
         )
-    published = tuple(r.month for r in done if r.published)
+    published = {r.month: list(r.files) for r in done if r.published}
     for month in published:
         click.echo(
             _t(
@@ -274,65 +317,47 @@ def _repair(store: SqlBillingStore, out: Path, org: str, lang: Language) -> tupl
     return published
 
 
+_USAGE_CODES = frozenset({"billing.gap", "billing.nothing_to_bill", "billing.host_municipality"})
+
+
 def _bill(
     store: SqlBillingStore,
     month: Month,
     out: Path,
-    organisation: str | None,
-    host_municipality: int | None,
-    reference: str,
-    issued_on: date,
-    close: bool,
+    options: _Options,
     lang: Language,
 ) -> None:
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 
-    from szo_core.billing import BillingOrganisation, BillingResult, ReferenceScheme, run_billing
-    from szo_core.billing.files import StagedFiles, file_names, publish, stage
+    from szo_core.billing.folder import bill_to_folder
     from szo_core.errors import BillingConflict, DeliveryError, SzoError
-    from szo_core.fees import FeeRules
+    from szo_core.model import ReferenceScheme
+    from szo_core.payments.sepa import Pain008Version
 
-    org = _organisation(store, organisation, lang)
+    org = _organisation(store, options.organisation, lang)
     repaired = _repair(store, out, org, lang)
     try:
         with store.unit_of_work() as uow:
-            data = uow.load_month(org, month)
             existing = uow.billing.find_run(org, month)
     except SzoError as exc:
         _fail(lang, EXIT_BILLING_FAILED, exc.message("sl"), exc.message("en"))
     if month in repaired and existing is not None and existing.is_closed:
-        for name in file_names(month):
-            click.echo(str(out / name))
+        for path in repaired[month]:
+            click.echo(str(path))
         return  # the closed run's files were what was missing
-    if not data.children:
-        _fail(
-            lang,
-            EXIT_USAGE,
-            f"Za {month} ni kaj obračunati: noben otrok ni vpisan.",
-            f"Nothing to bill in {month}: no child is enrolled.",
-        )
-    host = host_municipality if host_municipality is not None else _host_municipality(data)
-    if host is None:
-        _fail(
-            lang,
-            EXIT_USAGE,
-            "Občine ustanoviteljice ni mogoče določiti; podajte --host-municipality.",
-            "The host municipality cannot be found; give --host-municipality.",
-        )
-    billing_org = BillingOrganisation(
-        id=org,
-        rules=FeeRules(host_municipality=host),
-        reference_scheme=ReferenceScheme(reference.upper()),
-    )
     console = Console(stderr=True)
-    label = _t(lang, f"Obračun {month}", f"Billing {month}")
-    staged: list[StagedFiles] = []
-
-    def stage_files(result: BillingResult) -> str:
-        staged.append(stage(result, out, lang))
-        return staged[-1].digest
-
+    labels = {
+        f"billing {month}": _t(lang, f"Obračun {month}", f"Billing {month}"),
+        f"payments {month}": _t(lang, f"Plačila {month}", f"Payments {month}"),
+    }
+    tasks: dict[str, TaskID] = {}
+    scheme = None if options.reference is None else ReferenceScheme(options.reference.upper())
+    version: Pain008Version | None = None
+    if options.pain_version == "pain.008.001.02":
+        version = "pain.008.001.02"
+    elif options.pain_version == "pain.008.001.08":
+        version = "pain.008.001.08"
     try:
         with Progress(
             TextColumn("{task.description}"),
@@ -340,57 +365,89 @@ def _bill(
             MofNCompleteColumn(),
             console=console,
         ) as bar:
-            task = bar.add_task(label, total=None)
 
-            def progress(done: int, total: int) -> None:
+            def progress(stage: str, done: int, total: int) -> None:
+                if stage.startswith("staged "):
+                    return  # a signal (the run commits next), not a bar
+                task = tasks.get(stage)
+                if task is None:
+                    task = tasks[stage] = bar.add_task(labels.get(stage, stage), total=total)
                 bar.update(task, completed=done, total=total)
 
-            result = run_billing(
-                billing_org,
-                month,
+            done = bill_to_folder(
                 store,
-                issued_on=issued_on,
+                org,
+                month,
+                out,
+                issued_on=options.issued_on,
+                close=options.close,
+                lang=lang,
+                pain_version=version,
                 progress=progress,
-                closed_on=issued_on if close else None,
-                stage=stage_files,
+                allow_gap=options.allow_gap,
+                host_municipality=options.host_municipality,
+                reference_scheme=scheme,
             )
     except BillingConflict as exc:
         _fail(lang, EXIT_CONFLICT, exc.message("sl"), exc.message("en"))
-    except (DeliveryError, OSError) as exc:
-        why = exc.code if isinstance(exc, DeliveryError) else type(exc).__name__
+    except DeliveryError as exc:
         _fail(
             lang,
             EXIT_BILLING_FAILED,
-            f"Datotek ni mogoče zapisati v {out} ({why}); obračun ni shranjen.",
-            f"Cannot write the files to {out} ({why}); the run was not stored.",
+            f"Datotek ni mogoče zapisati v {out} ({exc.code}); obračun ni shranjen.",
+            f"Cannot write the files to {out} ({exc.code}); the run was not stored.",
         )
     except SzoError as exc:
-        _fail(lang, EXIT_BILLING_FAILED, exc.message("sl"), exc.message("en"))
-    try:
-        written = publish(staged[-1], out, store)
-    except (OSError, SzoError) as exc:
+        code = EXIT_USAGE if exc.code in _USAGE_CODES else EXIT_BILLING_FAILED
+        if exc.code == "billing.gap":
+            _fail(
+                lang,
+                code,
+                exc.message("sl") + " Možnost: --allow-gap.",
+                exc.message("en") + " Option: --allow-gap.",
+            )
+        _fail(lang, code, exc.message("sl"), exc.message("en"))
+    except OSError as exc:
+        why = type(exc).__name__
+        with store.unit_of_work() as uow:
+            stored = uow.billing.find_run(org, month)
+        if stored is None or stored == existing:
+            _fail(
+                lang,
+                EXIT_BILLING_FAILED,
+                f"Datotek ni mogoče zapisati v {out} ({why}); obračun ni shranjen.",
+                f"Cannot write the files to {out} ({why}); the run was not stored.",
+            )
         _fail(
             lang,
             EXIT_BILLING_FAILED,
             f"Obračun je shranjen, datotek pa ni mogoče premakniti v {out} "
-            f"({type(exc).__name__}); ponovite ukaz, da jih premakne.",
+            f"({why}); ponovite ukaz, da jih premakne.",
             f"The run is stored but its files cannot be moved into {out} "
-            f"({type(exc).__name__}); run the command again to move them.",
+            f"({why}); run the command again to move them.",
         )
+    if done.payments_missing is not None:
+        missing = done.payments_missing
+        click.echo(
+            f"{_t(lang, 'OPOZORILO', 'WARNING')}: {_t(lang, missing.sl, missing.en)}", err=True
+        )
+    result = done.result
     total = f"{result.total:.2f}"
     count = len(result.invoices)
     credits = len(result.credit_notes)
     racuni = plural_sl(count, "račun", "računa", "računi", "računov")
     dobropisi = plural_sl(credits, "dobropis", "dobropisa", "dobropisi", "dobropisov")
+    slips, debits = len(done.slips), len(done.debits)
     click.echo(
         _t(
             lang,
             f"Obračun {month}: {count} {racuni}, {credits} {dobropisi}, "
             f"skupaj {total.replace('.', ',')} EUR"
-            f"{', zaključen' if close else ''}.",
+            f"{', zaključen' if options.close else ''}; "
+            f"položnic UPN: {slips}, direktnih obremenitev: {debits}.",
             f"Billed {month}: {count} invoices, {credits} credit notes, total {total} EUR"
-            f"{', closed' if close else ''}.",
+            f"{', closed' if options.close else ''}; UPN slips: {slips}, direct debits: {debits}.",
         )
     )
-    for path in written:
+    for path in done.files:
         click.echo(str(path))

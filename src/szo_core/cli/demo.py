@@ -99,6 +99,8 @@ def demo(out: Path, month_text: str, children: int, seed: int, lang: Language) -
         ) as bar:
 
             def progress(stage: str, done: int, total: int) -> None:
+                if stage.startswith("staged "):
+                    return  # a signal (the run commits next), not a bar
                 task = tasks.get(stage)
                 if task is None:
                     task = tasks[stage] = bar.add_task(stage, total=total)

@@ -50,27 +50,15 @@ import json
 import re
 import shutil
 from collections.abc import Callable, Iterable
-from datetime import date, datetime, time
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 import attrs
 
-from szo_core.billing import (
-    BillingOrganisation,
-    BillingResult,
-    BillingStorage,
-    DocumentKind,
-    ZeroInvoices,
-    payable_invoices,
-    run_billing,
-    write_bytes,
-    write_csv,
-    write_json,
-    write_lists_csv,
-)
-from szo_core.billing.export import open_atomic
+from szo_core.billing import BillingStorage, DocumentKind, ZeroInvoices, write_bytes
+from szo_core.billing.folder import FolderResult, bill_to_folder
 from szo_core.calendar import Month, WorkingCalendar
 from szo_core.demo.sample import (
     DEFAULT_CHILDREN,
@@ -82,6 +70,7 @@ from szo_core.demo.sample import (
 )
 from szo_core.errors import ConfigurationError
 from szo_core.fees import PayerKind
+from szo_core.model import BankAccount, Organisation, OrganisationKind
 from szo_core.payments import instructions as pay
 from szo_core.ports import Storage, UnitOfWork
 
@@ -90,11 +79,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DATABASE_NAME",
+    "REGISTRATION_NUMBER",
     "SUMMARY_NAME",
     "DemoProgress",
     "DemoSummary",
     "MonthSummary",
     "PaymentTotals",
+    "organisation",
     "run_demo",
 ]
 
@@ -275,18 +266,9 @@ def _nth_working_day(calendar: WorkingCalendar, month: Month, n: int) -> date:
     return calendar.working_dates(month.first, month.last)[n - 1]
 
 
-def _on_or_after_working(calendar: WorkingCalendar, day: date) -> date:
-    return calendar.working_dates(day, Month.of(day).next().last)[0]
-
-
 def _issue_date(calendar: WorkingCalendar, month: Month) -> date:
     """Invoices of ``month`` are issued on the 3rd working day of the next month."""
     return _nth_working_day(calendar, month.next(), 3)
-
-
-def _due_date(calendar: WorkingCalendar, month: Month) -> date:
-    """Payment is due (and debits collected) on the 18th of the next month, or after."""
-    return _on_or_after_working(calendar, month.next().first.replace(day=18))
 
 
 # --------------------------------------------------------------------------- storage
@@ -306,6 +288,7 @@ def _store_records(store: Storage, sample: SampleKindergarten) -> None:
 
 
 def _add_all(uow: UnitOfWork, sample: SampleKindergarten) -> None:
+    uow.organisations.add(organisation(sample.kindergarten))
     for regresor in sample.regresors:
         uow.regresors.add(regresor)
     for program in sample.programs:
@@ -362,106 +345,39 @@ def _prepare(out: Path) -> None:
             shutil.rmtree(path)
 
 
-# --------------------------------------------------------------------------- payments
-
-
-def _recipient(kindergarten: Kindergarten) -> dict[str, str]:
-    address = kindergarten.address
-    return {
-        "recipient_iban": kindergarten.iban,
-        "recipient_name": kindergarten.name,
-        "recipient_street": address.street,
-        "recipient_city": f"{address.post_code} {address.city}",
-    }
-
-
-def _write_slips(
-    folder: Path,
-    instructions: list[pay.PaymentInstruction],
-    kindergarten: Kindergarten,
-    due: date,
-    report: Callable[[int, int], None],
-) -> list[Path]:
-    from szo_core.payments import upn
-
-    written: list[Path] = []
-    target = folder / "upn"
-    total = len(instructions) + 1  # the SEPA file is the last step
-    report(0, total)
-    for done, instruction in enumerate(instructions, start=1):
-        order = upn.order_from_instruction(instruction, deadline=due, **_recipient(kindergarten))
-        symbol = upn.qr(order)
-        target.mkdir(exist_ok=True)
-        payload = target / f"{instruction.instruction_id}.txt"
-        write_bytes(payload, symbol.payload)
-        image = target / f"{instruction.instruction_id}.png"
-        write_bytes(image, symbol.png())
-        written += [payload, image]
-        report(done, total)
-    return written
-
-
-def _write_debits(
-    path: Path,
-    instructions: list[pay.PaymentInstruction],
-    kindergarten: Kindergarten,
-    month: Month,
-    issued: date,
-    due: date,
-) -> list[Path]:
-    from szo_core.payments import sepa
-
-    if not instructions:
-        return []
-    address = kindergarten.address
-    creditor = sepa.Creditor(
-        name=kindergarten.name,
-        iban=kindergarten.iban,
-        creditor_id=kindergarten.creditor_id,
-        bic=kindergarten.bic,
-        address=pay.Address(street=address.street, post_code=address.post_code, town=address.city),
-    )
-    batch = sepa.DirectDebitBatch(
-        message_id=f"SZO-DEMO-{month.year:04d}{month.month:02d}",
-        created_at=datetime.combine(issued, time(8, 0)),
-        creditor=creditor,
-        transactions=[sepa.debit_from_instruction(i, collection_date=due) for i in instructions],
-    )
-    with open_atomic(path) as handle:
-        sepa.write_pain008(batch, handle, spool_dir=path.parent)
-    return [path]
-
-
-def _instruction_document(instruction: pay.PaymentInstruction) -> dict[str, object]:
-    return {
-        "id": instruction.instruction_id,
-        "method": str(instruction.method),
-        "payer_id": instruction.payer_id,
-        "amount": str(instruction.amount),
-        "reference": instruction.reference,
-        "group_id": instruction.group_id,
-        "invoices": list(instruction.invoice_numbers),
-        "children": list(instruction.child_codes),
-        "description": instruction.description,
-    }
-
-
-def _problem_document(problem: pay.Problem) -> dict[str, object]:
-    return {
-        "code": problem.code,
-        "message_sl": problem.message("sl"),
-        "message_en": problem.message("en"),
-        "invoices": list(problem.invoice_numbers),
-        "group_id": problem.group_id,
-    }
-
-
-def _totals(items: Iterable[pay.PaymentInstruction]) -> PaymentTotals:
-    found = list(items)
-    return PaymentTotals(count=len(found), amount=sum((i.amount for i in found), _ZERO))
-
-
 # --------------------------------------------------------------------------- one month
+
+
+REGISTRATION_NUMBER: Final = "5012341"
+"""The sample kindergarten's registration number (synthetic, with a valid check digit)."""
+
+
+def organisation(kindergarten: Kindergarten) -> Organisation:
+    """The sample kindergarten as the :class:`~szo_core.model.Organisation` record the demo stores.
+
+    >>> from szo_core.demo.sample import generate
+    >>> org = organisation(generate(children=3).kindergarten)
+    >>> org.budget_user, org.account.bic, org.debit_day
+    (True, 'BSLJSI2X', 18)
+    """
+    return Organisation(
+        id=kindergarten.id,
+        kind=OrganisationKind.KINDERGARTEN,
+        name=kindergarten.name,
+        address=kindergarten.address,
+        tax_number=kindergarten.tax_number,
+        registration_number=REGISTRATION_NUMBER,
+        accounts=(
+            BankAccount(
+                iban=kindergarten.iban,
+                bic=kindergarten.bic,
+                bank="Uprava Republike Slovenije za javna plačila",
+            ),
+        ),
+        creditor_id=kindergarten.creditor_id,
+        budget_user=True,
+        host_municipality=kindergarten.host_municipality,
+    )
 
 
 def _by_kind(pairs: Iterable[tuple[PayerKind, Decimal]]) -> tuple[tuple[PayerKind, Decimal], ...]:
@@ -471,68 +387,38 @@ def _by_kind(pairs: Iterable[tuple[PayerKind, Decimal]]) -> tuple[tuple[PayerKin
     return tuple(sums.items())
 
 
+def _totals(items: Iterable[pay.PaymentInstruction]) -> PaymentTotals:
+    found = list(items)
+    return PaymentTotals(count=len(found), amount=sum((i.amount for i in found), _ZERO))
+
+
 def _bill_month(
-    store: BillingStorage,
-    organisation: BillingOrganisation,
-    month: Month,
-    calendar: WorkingCalendar,
-    progress: DemoProgress | None,
-) -> BillingResult:
-    issued = _issue_date(calendar, month)
-
-    def report(done: int, total: int) -> None:
-        if progress is not None:
-            progress(f"billing {month}", done, total)
-
-    return run_billing(
-        organisation, month, store, issued_on=issued, progress=report, closed_on=issued
-    )
-
-
-def _write_month(
     out: Path,
     store: BillingStorage,
     sample: SampleKindergarten,
-    result: BillingResult,
+    month: Month,
     progress: DemoProgress | None,
 ) -> MonthSummary:
-    month = result.run.month
     calendar = sample.rules.calendar
-    issued, due = _issue_date(calendar, month), _due_date(calendar, month)
-    folder = out / str(month)
-    folder.mkdir()
-    written = [
-        write_json(result, folder / f"statements-{month}.json"),
-        write_csv(result, folder / f"statements-{month}.csv"),
-        write_lists_csv(result, folder / f"lists-{month}.csv"),
-    ]
-    with store.unit_of_work() as uow:
-        data = uow.load_month(sample.kindergarten.id, month)
-    payable = payable_invoices(result.documents, data)
-    built = pay.build_instructions(payable, period=month)
-    slips = [i for i in built.instructions if i.method is pay.PaymentMethod.SLIP]
-    debits = [i for i in built.instructions if i.method is pay.PaymentMethod.DIRECT_DEBIT]
-
-    def report(done: int, total: int) -> None:
-        if progress is not None:
-            progress(f"payments {month}", done, total)
-
-    written += _write_slips(folder, slips, sample.kindergarten, due, report)
-    written += _write_debits(
-        folder / f"sepa-{month}.xml", debits, sample.kindergarten, month, issued, due
+    issued = _issue_date(calendar, month)
+    done = bill_to_folder(
+        store,
+        sample.kindergarten.id,
+        month,
+        out,
+        issued_on=issued,
+        close=True,
+        progress=progress,
+        rules=sample.rules,
+        zero_invoices=ZeroInvoices.UNNUMBERED,
+        message_id=f"SZO-DEMO-{month.year:04d}{month.month:02d}",
     )
-    payments = folder / "payments.json"
-    document = {
-        "month": str(month),
-        "issued_on": issued.isoformat(),
-        "due_on": due.isoformat(),
-        "instructions": [_instruction_document(i) for i in built.instructions],
-        "held_back": [_problem_document(p) for p in built.problems],
-    }
-    write_bytes(payments, (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode())
-    written.append(payments)
-    if progress is not None:
-        progress(f"payments {month}", len(slips) + 1, len(slips) + 1)
+    return _summary(out, done)
+
+
+def _summary(out: Path, done: FolderResult) -> MonthSummary:
+    result = done.result
+    built = done.instructions
     held = {n for p in built.problems for n in p.invoice_numbers}
     zero = [
         d
@@ -542,7 +428,7 @@ def _write_month(
     credit_notes = result.credit_notes
     claim = result.claim
     return MonthSummary(
-        month=month,
+        month=result.run.month,
         children_billed=sum(1 for s in result.statements if s.days_enrolled > 0),
         invoices=len(result.invoices),
         invoiced=_by_kind((d.payer, d.amount) for d in result.documents),
@@ -559,14 +445,16 @@ def _write_month(
         claim=PaymentTotals()
         if claim is None
         else PaymentTotals(count=len(claim.entries), amount=claim.amount),
-        slips=_totals(slips),
-        direct_debits=_totals(debits),
+        slips=_totals(done.slips),
+        direct_debits=_totals(done.debits),
         nothing_to_pay=len(zero),
         held_back=PaymentTotals(
             count=len(held),
-            amount=sum((i.amount for i in payable if i.number in held), _ZERO),
+            amount=sum(
+                (d.amount for d in result.invoices if d.number in held and d.is_payable), _ZERO
+            ),
         ),
-        files=tuple(sorted(p.relative_to(out).as_posix() for p in written)),
+        files=tuple(sorted(p.relative_to(out).as_posix() for p in done.files)),
     )
 
 
@@ -580,19 +468,12 @@ def _bill_and_write(
     progress: DemoProgress | None,
 ) -> list[MonthSummary]:
     _store_records(store, sample)
-    organisation = BillingOrganisation(
-        id=sample.kindergarten.id, rules=sample.rules, zero_invoices=ZeroInvoices.UNNUMBERED
-    )
-    calendar = sample.rules.calendar
     first, second = sample.months
-    months: list[MonthSummary] = []
-    result = _bill_month(store, organisation, first, calendar, progress)
-    months.append(_write_month(out, store, sample, result, progress))
+    months = [_bill_month(out, store, sample, first, progress)]
     # After the first month is closed its decisions are locked: a correction is a new
     # decision that supersedes the old one, and the next run bills the difference.
     _supersede(store, sample)
-    result = _bill_month(store, organisation, second, calendar, progress)
-    months.append(_write_month(out, store, sample, result, progress))
+    months.append(_bill_month(out, store, sample, second, progress))
     return months
 
 

@@ -7,18 +7,18 @@ part followed by ``CC00``, with letters as numbers (A = 10 ... Z = 35). The
 business code is not covered by them. The check is python-stdnum's
 :mod:`stdnum.eu.at_02`.
 
-Rules enforced here:
+Rules enforced by :func:`validate`, the EPC/AT-02 rules for every country: ``CC``
+two letters, two check digits, a business code of three letters or digits, a
+national part of 1-28 letters or digits, and right check digits.
 
-* **every country:** ``CC`` two letters, two check digits, a business code of
-  three letters or digits, a national part of 1-28 letters or digits, and right
-  check digits. Nothing else is known about other countries' national parts.
-* **Slovenia (``SI``)**, in addition: 15 characters in all, and a national part
-  that is a valid 8-digit tax number (:mod:`szo_core.ids.davcna`). UJP (for
-  budget users) or the creditor's bank assigns the identifier in the SDD
-  contract. In Slovenian practice the national part is the creditor's tax number
-  (sepa.md §6). The exact national-part rule of EPC262-08 §8.1.20 could not be
-  read, so a longer Slovenian identifier, should one exist, is rejected
-  (``creditor_id.length``).
+Slovenia (``SI``): UJP (for budget users) or the creditor's bank assigns the
+identifier in the SDD contract, and in Slovenian practice the national part is
+the creditor's 8-digit tax number (sepa.md §6).  That is a practice, not a rule
+that could be read in EPC262-08, so it is not enforced: an identifier with the
+right check digits is valid whatever its national part.
+:func:`national_part_is_tax_number` tells whether it follows the practice, and
+:mod:`szo_core.registry.validation` reports one that does not as a *warning*
+(``creditor_id.not_tax_number``).
 
 Input is upper-cased *before* anything else. python-stdnum's own ``compact()``
 deletes a lower-case ``m`` (it is in its separator set), so it is not used.
@@ -44,10 +44,18 @@ import re
 from stdnum.eu import at_02 as _stdnum_at_02
 from stdnum.iso7064 import mod_97_10 as _mod_97_10
 
-from szo_core.errors import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
+from szo_core.errors import InvalidChecksum, InvalidFormat
 from szo_core.ids import davcna as _davcna
 
-__all__ = ["compact", "format", "is_valid", "make", "mask", "validate"]
+__all__ = [
+    "compact",
+    "format",
+    "is_valid",
+    "make",
+    "mask",
+    "national_part_is_tax_number",
+    "validate",
+]
 
 _WHERE = "creditor_id"
 _DROP = str.maketrans("", "", " -\t\n\r\f\v\u00a0")
@@ -82,20 +90,21 @@ def compact(number: str) -> str:
 
 
 def validate(number: str) -> str:
-    """Check a creditor identifier and return its compact form.
+    """Check a creditor identifier on the EPC/AT-02 rules and return its compact form.
+
+    The national part is not checked further (see
+    :func:`national_part_is_tax_number` for the Slovenian practice).
 
     Raises:
         InvalidFormat: A bad structure (``creditor_id.format``).
-        InvalidLength: A Slovenian identifier that is not 15 characters
-            (``creditor_id.length``).
         InvalidChecksum: Wrong check digits (``creditor_id.checksum``).
-        InvalidComponent: A Slovenian national part that is not a valid tax
-            number (``creditor_id.national_id``).
 
     >>> validate("SI72ZZZ12345679")
     'SI72ZZZ12345679'
     >>> validate("SI72ABC12345679")  # the business code is outside the check
     'SI72ABC12345679'
+    >>> validate("SI02ZZZ12345678")  # right check digits; 12345678 is no tax number
+    'SI02ZZZ12345678'
     >>> validate("SI73ZZZ12345679")
     Traceback (most recent call last):
     ...
@@ -112,26 +121,25 @@ def validate(number: str) -> str:
             en="The creditor identifier check digits are wrong.",
             where=_WHERE,
         )
-    if number[:2] == "SI":
-        if len(number) != 15:
-            raise InvalidLength(
-                "creditor_id.length",
-                sl="Slovenska identifikacija prejemnika ima 15 znakov "
-                "(SI, 2 kontrolni števki, 3 znaki poslovne kode, davčna številka).",
-                en="A Slovenian creditor identifier has 15 characters "
-                "(SI, 2 check digits, a 3-character business code, a tax number).",
-                where=_WHERE,
-            )
-        if not _davcna.is_valid(number[7:]):
-            raise InvalidComponent(
-                "creditor_id.national_id",
-                sl="Nacionalni del slovenske identifikacije prejemnika ni veljavna "
-                "davčna številka.",
-                en="The national part of a Slovenian creditor identifier is not a valid "
-                "tax number.",
-                where=_WHERE,
-            )
     return number
+
+
+def national_part_is_tax_number(number: object) -> bool:
+    """Return whether ``number`` is a valid Slovenian identifier with a tax number in it.
+
+    That is the Slovenian practice (15 characters: ``SI``, check digits,
+    business code, the creditor's 8-digit tax number).  ``False`` for an
+    invalid identifier or another country's; never raises.
+
+    >>> national_part_is_tax_number("SI72ZZZ12345679")
+    True
+    >>> national_part_is_tax_number("SI02ZZZ12345678"), national_part_is_tax_number(None)
+    (False, False)
+    """
+    if not isinstance(number, str) or not is_valid(number):
+        return False
+    compacted = compact(number)
+    return compacted[:2] == "SI" and len(compacted) == 15 and _davcna.is_valid(compacted[7:])
 
 
 def is_valid(number: object) -> bool:
@@ -191,9 +199,14 @@ def make(national_id: str, business_code: str = "ZZZ", country: str = "SI") -> s
     'SI72ZZZ12345679'
     >>> make("47690558N", country="ES")
     'ES23ZZZ47690558N'
+    >>> make("1234", business_code="ZZ")
+    Traceback (most recent call last):
+    ...
+    szo_core.errors.InvalidFormat: creditor_id.format: ...
     """
-    body = compact(country) + "00" + compact(business_code) + compact(national_id)
-    if _STRUCTURE.fullmatch(body) is None:
+    country, business_code = compact(country), compact(business_code)
+    body = country + "00" + business_code + compact(national_id)
+    if len(country) != 2 or len(business_code) != 3 or _STRUCTURE.fullmatch(body) is None:
         raise _format_error()
     check: str = _stdnum_at_02.calc_check_digits(body)
     return validate(body[:2] + check + body[4:])

@@ -26,6 +26,13 @@ from szo_core.model.municipality import (
     municipality,
     municipality_data_source,
 )
+from szo_core.model.organisation import (
+    BankAccount,
+    InvoiceSeries,
+    Organisation,
+    OrganisationKind,
+    ReferenceScheme,
+)
 from szo_core.model.parties import (
     Address,
     DeliveryKind,
@@ -47,6 +54,7 @@ __all__ = [
     "MAX_COEFFICIENT",
     "Absence",
     "Address",
+    "BankAccount",
     "Child",
     "Decision",
     "DeliveryKind",
@@ -56,8 +64,11 @@ __all__ = [
     "GuardianKind",
     "GuardianLink",
     "InvoiceDelivery",
+    "InvoiceSeries",
     "Mandate",
     "Municipality",
+    "Organisation",
+    "OrganisationKind",
     "Party",
     "Payer",
     "PayerKind",
@@ -67,6 +78,7 @@ __all__ = [
     "Program",
     "ProgramKind",
     "ProgramPrice",
+    "ReferenceScheme",
     "Regresor",
     "Reservation",
     "ReservationKind",

@@ -8,8 +8,11 @@ one of its linked guardians, or another :class:`Party`.  How the payer pays is a
 :class:`PaymentMethod` (a UPN slip or SEPA direct debit with a :class:`Mandate`)
 and how the invoice reaches them is an :class:`InvoiceDelivery`.
 
-Records never validate identifiers in their constructor (imported data may be
-wrong and must still be loadable); :mod:`szo_core.registry` reports the problems.
+Records do not validate EMŠOs, tax numbers or IBANs in their constructor
+(imported data may be wrong and must still be loadable); :mod:`szo_core.registry`
+reports the problems.  The one exception is a mandate's reference: one the SEPA
+writer would refuse is refused when it is entered (:class:`Mandate`), and the
+registry checks the records loaded from storage, which skip the constructor.
 Their ``repr()`` never shows an EMŠO, a tax number or an IBAN.
 
 >>> payer = Payer.guardian("g-1")
@@ -26,7 +29,9 @@ from datetime import date
 
 import attrs
 
-from szo_core.errors import InvalidComponent
+from szo_core._deprecation import renamed_fields
+from szo_core.errors import InvalidComponent, ValidationError
+from szo_core.ids import mandate as _mandate
 from szo_core.ids._pii import emso_repr, iban_repr, tax_number_repr
 from szo_core.model import _validators as v
 
@@ -50,19 +55,26 @@ _opt_str = v.optional(v.instance_of(str))
 _opt_date = v.optional(v.instance_of(date))
 
 
+@renamed_fields({"town": "city"})
 @attrs.frozen(kw_only=True)
 class Address:
-    """A postal address.
+    """A postal address: of a child, a guardian, a payer, and on UPN slips and SEPA files.
+
+    The one address type of szo_core (:mod:`szo_core.payments` uses it too).
 
     Attributes:
         street: Street and house number (or the settlement and number).
         post_code: The post code, four digits in Slovenia (``"1000"``).
-        city: The post office (``"Ljubljana"``).
+        city: The post office (``"Ljubljana"``).  ``town``, the name
+            :mod:`szo_core.payments` used before, still works as a keyword and an
+            attribute, with a ``DeprecationWarning``.
         country: ISO 3166-1 alpha-2 country code, ``"SI"`` by default.
 
     >>> a = Address(street="Trubarjeva 1", post_code="1000", city="Ljubljana")
     >>> a.lines()
     ('Trubarjeva 1', '1000 Ljubljana')
+    >>> a.city_line
+    '1000 Ljubljana'
     >>> Address().is_empty()
     True
     """
@@ -71,6 +83,11 @@ class Address:
     post_code: str = attrs.field(default="", validator=_str)
     city: str = attrs.field(default="", validator=_str)
     country: str = attrs.field(default="SI", validator=_str)
+
+    @property
+    def city_line(self) -> str:
+        """Post code and city on one line, as UPN fields 8 and 19 want it."""
+        return f"{self.post_code} {self.city}".strip()
 
     def is_empty(self) -> bool:
         """Return True if no street, post code or city is given."""
@@ -90,8 +107,7 @@ class Address:
         >>> Address(street="Via Roma 1", post_code="34100", city="Trieste", country="IT").lines()
         ('Via Roma 1', '34100 Trieste', 'IT')
         """
-        second = f"{self.post_code} {self.city}".strip()
-        lines = [line for line in (self.street.strip(), second) if line]
+        lines = [line for line in (self.street.strip(), self.city_line) if line]
         if self.country != "SI":
             lines.append(self.country)
         return tuple(lines)
@@ -243,15 +259,30 @@ class Payer:
         return cls(kind=PayerKind.OTHER, party=party)
 
 
+def _mandate_reference(instance: Mandate, attribute: attrs.Attribute[str], value: str) -> None:
+    """The SEPA writer's rule (:func:`szo_core.ids.mandate.validate`), naming the field."""
+    try:
+        _mandate.validate(value)
+    except ValidationError as err:  # its message never contains the reference
+        raise type(err)(err.code, sl=err.sl, en=err.en, where="Mandate.reference") from None
+
+
 @attrs.frozen(kw_only=True)
 class Mandate:
-    """A SEPA direct-debit mandate (soglasje) signed by the payer.
+    """A SEPA direct-debit mandate (soglasje) signed by the payer: the one mandate record.
+
+    The payment step takes the same facts under the same names
+    (:meth:`szo_core.payments.instructions.DebitMandate.from_record`).
 
     Attributes:
+        reference: Mandate reference (referenca soglasja, ``MndtId``), unique per
+            creditor.  Checked when the record is made, with the rule the SEPA
+            writer applies (:func:`szo_core.ids.mandate.validate`: 1-35
+            characters of ``a-z A-Z 0-9 / - ? : ( ) . , ' +``, no space, no
+            ``/`` at either end, no ``//``).
         bank: Name of the payer's bank.
         iban: The payer's account (hidden in ``repr()``).
         debit_day: Day of the month the debit is collected (1-31).
-        reference: Mandate reference (referenca soglasja), unique per creditor.
         signed_on: Date the payer signed the mandate.
         creditor_id: The SEPA creditor identifier the mandate was given to; empty
             means the organisation's own (only one).
@@ -260,20 +291,24 @@ class Mandate:
     ...             signed_on=date(2024, 9, 1))
     >>> "1234567892" in repr(m)
     False
+    >>> Mandate(bank="NLB", reference="SI00 101")
+    Traceback (most recent call last):
+    ...
+    szo_core.errors.InvalidFormat: mandate.format: ... (Mandate.reference)
     """
 
+    reference: str = attrs.field(validator=[_str, _mandate_reference])
     bank: str = attrs.field(default="", validator=_str)
     iban: str = attrs.field(default="", validator=_str, repr=iban_repr)
     debit_day: int = attrs.field(
         default=18, validator=v.and_(v.instance_of(int), v.ge(1), v.le(31))
     )
-    reference: str = attrs.field(default="", validator=_str)
     signed_on: date | None = attrs.field(default=None, validator=_opt_date)
     creditor_id: str = attrs.field(default="", validator=_str)
 
 
 class PaymentKind(enum.StrEnum):
-    """How a payer pays."""
+    """How a payer pays; the payment step (:mod:`szo_core.payments`) uses the same enum."""
 
     UPN = "upn"
     """A UPN payment slip (with UPN QR) sent with the invoice."""

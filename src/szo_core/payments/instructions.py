@@ -16,7 +16,7 @@ a period's invoices into instructions:
 Nothing questionable is sent silently.  Every case below is reported as a
 :class:`Problem` and its invoices get **no** instruction until the data is fixed:
 
-* a group whose invoices have different payers, payment methods or mandates
+* a group whose invoices have different payers, payment kinds or mandates
   (``instructions.mixed_payers`` / ``instructions.mixed_methods`` /
   ``instructions.mixed_mandates``): merging them would debit the wrong account;
 * a total of zero or below after corrections (``instructions.zero_total``,
@@ -26,19 +26,27 @@ Nothing questionable is sent silently.  Every case below is reported as a
 * an invoice of another period (``instructions.other_period``) or an invoice
   number given twice (``instructions.duplicate_invoice``).
 
+The payment step uses the records' own types: :class:`szo_core.model.Address`
+for addresses, :class:`szo_core.model.PaymentKind` for how a payer pays, ``int``
+for a child's code, and :class:`DebitMandate` carries a
+:class:`szo_core.model.Mandate`'s facts under the same names (``reference``,
+``iban``, ``signed_on``).  The old names (``Mandate``, ``PaymentMethod``,
+``Address(town=...)``, ``mandate_id`` ...) still work, with a
+``DeprecationWarning`` (see ``docs/payments-merged.md``).
+
 Example:
     >>> from decimal import Decimal
-    >>> from szo_core.payments.instructions import (
-    ...     Address, PayableInvoice, PaymentMethod, build_instructions)
-    >>> home = Address(street="Čopova ulica 7", post_code="1000", town="Ljubljana")
+    >>> from szo_core.model import Address, PaymentKind
+    >>> from szo_core.payments.instructions import PayableInvoice, build_instructions
+    >>> home = Address(street="Čopova ulica 7", post_code="1000", city="Ljubljana")
     >>> def invoice(number, child, amount, group=None):
     ...     return PayableInvoice(
     ...         number=number, period=(2026, 9), child_code=child, payer_id="P-1",
     ...         payer_name="Špela Žagar", payer_address=home, amount=Decimal(amount),
-    ...         reference="SI12 " + number, method=PaymentMethod.SLIP, group_id=group)
+    ...         reference="SI12 " + number, method=PaymentKind.UPN, group_id=group)
     >>> result = build_instructions(
-    ...     [invoice("1000000000013", "A", "120.50", "F7"),
-    ...      invoice("1000000000021", "B", "80.25", "F7")], period=(2026, 9))
+    ...     [invoice("1000000000013", 101, "120.50", "F7"),
+    ...      invoice("1000000000021", 102, "80.25", "F7")], period=(2026, 9))
     >>> (slip,) = result.instructions
     >>> slip.amount, slip.reference, slip.invoice_numbers
     (Decimal('200.75'), 'RF77F7202609', ('1000000000013', '1000000000021'))
@@ -49,40 +57,43 @@ Example:
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
+from szo_core._deprecation import module_getattr, renamed_fields, warn_deprecated
 from szo_core.calendar import Month
-from szo_core.errors import InvalidFormat, InvalidType, Language, ValidationError
+from szo_core.errors import (
+    ConfigurationError,
+    InvalidFormat,
+    InvalidType,
+    Language,
+    ValidationError,
+)
 from szo_core.ids import reference as _reference
 from szo_core.ids._pii import iban_repr
+from szo_core.model import Address, PaymentKind
+from szo_core.model import Mandate as MandateRecord
 from szo_core.money import is_whole_cents, to_decimal
 
 __all__ = [
     "Address",
+    "DebitMandate",
     "InstructionResult",
-    "Mandate",
     "MandateAmendment",
     "MergedReference",
     "PayableInvoice",
     "PaymentInstruction",
-    "PaymentMethod",
+    "PaymentKind",
     "Problem",
     "SequenceType",
     "build_instructions",
     "default_merged_reference",
     "to_month",
 ]
-
-
-class PaymentMethod(enum.StrEnum):
-    """How a payer pays: a UPN slip (with QR code) or a SEPA direct debit."""
-
-    SLIP = "slip"
-    DIRECT_DEBIT = "direct_debit"
 
 
 class SequenceType(enum.StrEnum):
@@ -122,27 +133,9 @@ def to_month(value: Month | tuple[int, int] | str) -> Month:
     )
 
 
-@attrs.frozen(kw_only=True)
-class Address:
-    """A postal address as the UPN form and SEPA files need it.
-
-    Example:
-        >>> Address(street="Dunajska ulica 1", post_code="1000", town="Ljubljana").city_line
-        '1000 Ljubljana'
-    """
-
-    street: str
-    post_code: str
-    town: str
-    country: str = "SI"
-    """ISO 3166 alpha-2 country code."""
-
-    @property
-    def city_line(self) -> str:
-        """Post code and town on one line, as UPN field 8/19 wants it."""
-        return f"{self.post_code} {self.town}".strip()
-
-
+@renamed_fields(
+    {"original_mandate_id": "original_reference", "original_debtor_iban": "original_iban"}
+)
 @attrs.frozen(kw_only=True)
 class MandateAmendment:
     """What changed in a mandate since the last collection (SEPA amendment details).
@@ -150,41 +143,156 @@ class MandateAmendment:
     Give the *original* values of what changed.  ``new_debtor_account`` writes the
     code ``SMNDA`` ("same mandate, new debtor account"), which is what the
     rulebook asks for when the payer moved to an account at another bank.
+    ``original_mandate_id`` and ``original_debtor_iban`` are the deprecated
+    names of ``original_reference`` and ``original_iban``.
 
     Example:
-        >>> MandateAmendment(original_mandate_id="VRT-2019-0007").original_mandate_id
+        >>> MandateAmendment(original_reference="VRT-2019-0007").original_reference
         'VRT-2019-0007'
     """
 
-    original_mandate_id: str | None = None
+    original_reference: str | None = None
     original_creditor_id: str | None = None
     original_creditor_name: str | None = None
-    original_debtor_iban: str | None = attrs.field(default=None, repr=iban_repr)
+    original_iban: str | None = attrs.field(default=None, repr=iban_repr)
     new_debtor_account: bool = False
 
 
-@attrs.frozen(kw_only=True)
-class Mandate:
-    """A SEPA direct debit mandate (*soglasje*) as a collection needs it.
+_MANDATE_RENAMES = {
+    "mandate_id": "reference",
+    "signature_date": "signed_on",
+    "debtor_iban": "iban",
+    "debtor_bic": "bic",
+}
 
-    The debtor's IBAN is masked in ``repr()``.
+
+@renamed_fields(_MANDATE_RENAMES)
+@attrs.frozen(kw_only=True)
+class DebitMandate:
+    """A mandate (*soglasje*) as one direct debit carries it to the SEPA writer.
+
+    The mandate's facts have the names of the record
+    :class:`szo_core.model.Mandate` (``reference``, ``iban``, ``signed_on``;
+    ``bic`` is the debtor bank's BIC, ``None`` to let the writer find it); the
+    collection adds the debtor's name, the sequence type and what changed
+    (``amendment``).  Build it from the record with :meth:`from_record`.  The
+    debtor's IBAN is masked in ``repr()``.  Nothing is checked here: the SEPA
+    writer checks every field (the reference with the record's rule,
+    :func:`szo_core.ids.mandate.validate`).
+
+    This class was ``szo_core.payments.instructions.Mandate`` with the
+    fields ``mandate_id``, ``signature_date``, ``debtor_iban`` and ``debtor_bic``;
+    those names still work, with a ``DeprecationWarning``.
 
     Example:
         >>> from datetime import date
-        >>> Mandate(mandate_id="VRT-0001", signature_date=date(2025, 8, 20),
-        ...         debtor_name="Ana Novak", debtor_iban="SI56 0201 7001 4356 205")
-        Mandate(mandate_id='VRT-0001', signature_date=datetime.date(2025, 8, 20), \
-debtor_name='Ana Novak', debtor_iban='SI56 **** **** ***6 205', debtor_bic=None, \
+        >>> DebitMandate(reference="VRT-0001", signed_on=date(2025, 8, 20),
+        ...              debtor_name="Ana Novak", iban="SI56 0201 7001 4356 205")
+        DebitMandate(reference='VRT-0001', signed_on=datetime.date(2025, 8, 20), \
+debtor_name='Ana Novak', iban='SI56 **** **** ***6 205', bic=None, \
 sequence=<SequenceType.RECURRING: 'RCUR'>, amendment=None)
     """
 
-    mandate_id: str
-    signature_date: date
+    reference: str
+    signed_on: date
     debtor_name: str
-    debtor_iban: str = attrs.field(repr=iban_repr)
-    debtor_bic: str | None = None
+    iban: str = attrs.field(repr=iban_repr)
+    bic: str | None = None
     sequence: SequenceType = SequenceType.RECURRING
     amendment: MandateAmendment | None = None
+
+    @classmethod
+    def from_record(
+        cls,
+        mandate: MandateRecord,
+        *,
+        debtor_name: str,
+        bic: str | None = None,
+        sequence: SequenceType = SequenceType.RECURRING,
+        amendment: MandateAmendment | None = None,
+    ) -> DebitMandate:
+        """The record's reference, IBAN and signing date, with what the collection adds.
+
+        Raises:
+            szo_core.errors.ConfigurationError: ``instructions.mandate_unsigned``
+                when the record has no signing date (a collection needs one).
+
+        Example:
+            >>> from datetime import date
+            >>> from szo_core.model import Mandate
+            >>> record = Mandate(reference="00555-00028", iban="SI56020170014356205",
+            ...                  signed_on=date(2025, 8, 20), bank="NLB")
+            >>> m = DebitMandate.from_record(record, debtor_name="Ana Novak")
+            >>> (m.reference, m.iban, m.signed_on) == (record.reference, record.iban,
+            ...                                        record.signed_on)
+            True
+        """
+        if mandate.signed_on is None:
+            raise ConfigurationError(
+                "instructions.mandate_unsigned",
+                sl="Soglasje nima datuma podpisa; brez njega obremenitve ni mogoče poslati.",
+                en="The mandate has no signing date; a direct debit cannot be sent without it.",
+                where="mandate.signed_on",
+            )
+        return cls(
+            reference=mandate.reference,
+            signed_on=mandate.signed_on,
+            debtor_name=debtor_name,
+            iban=mandate.iban,
+            bic=bic,
+            sequence=sequence,
+            amendment=amendment,
+        )
+
+
+class _LegacyPaymentMethodType(type):
+    """``PaymentMethod`` as it was (an enum of ``SLIP``, ``DIRECT_DEBIT``), over PaymentKind."""
+
+    def __instancecheck__(cls, instance: object) -> bool:
+        return isinstance(instance, PaymentKind)
+
+    def __iter__(cls) -> Iterator[PaymentKind]:
+        return iter(PaymentKind)
+
+    def __call__(cls, value: object) -> PaymentKind:
+        if isinstance(value, PaymentKind):
+            return value
+        return PaymentKind.UPN if value == "slip" else PaymentKind(str(value))
+
+
+class _LegacyPaymentMethod(metaclass=_LegacyPaymentMethodType):
+    """Deprecated: :class:`szo_core.model.PaymentKind` (``SLIP`` is ``PaymentKind.UPN``)."""
+
+    SLIP = PaymentKind.UPN
+    DIRECT_DEBIT = PaymentKind.DIRECT_DEBIT
+
+
+__getattr__ = module_getattr(
+    __name__,
+    {
+        "Mandate": (lambda: DebitMandate, "szo_core.payments.instructions.DebitMandate"),
+        "PaymentMethod": (lambda: _LegacyPaymentMethod, "szo_core.model.PaymentKind"),
+    },
+)
+
+
+def _child_code(value: object) -> int:
+    """A child's code is an ``int``; a string of digits still works, with a warning."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        warn_deprecated("a child code given as str is deprecated; give the int", stacklevel=3)
+        return int(value)
+    raise InvalidType(
+        "instructions.child_code.type",
+        sl="Šifra otroka mora biti celo število (int).",
+        en="A child's code must be a whole number (int).",
+        where="child_code",
+    )
+
+
+def _child_codes(values: Iterable[Any]) -> tuple[int, ...]:
+    return tuple(_child_code(v) for v in values)
 
 
 _LARGEST_AMOUNT = Decimal("1000000000")
@@ -219,25 +327,25 @@ class PayableInvoice:
     Example:
         >>> from decimal import Decimal
         >>> inv = PayableInvoice(
-        ...     number="2026-0001", period="2026-09", child_code="OT-17", payer_id="P-1",
+        ...     number="2026-0001", period="2026-09", child_code=17, payer_id="P-1",
         ...     payer_name="Ana Novak",
-        ...     payer_address=Address(street="Lepa cesta 10", post_code="2000", town="Maribor"),
+        ...     payer_address=Address(street="Lepa cesta 10", post_code="2000", city="Maribor"),
         ...     amount=Decimal("97.40"), reference="SI12 1234567890120",
-        ...     method=PaymentMethod.SLIP)
+        ...     method=PaymentKind.UPN)
         >>> str(inv.period), inv.amount
         ('2026-09', Decimal('97.40'))
     """
 
     number: str
     period: Month = attrs.field(converter=to_month)
-    child_code: str
+    child_code: int = attrs.field(converter=_child_code)
     payer_id: str
     payer_name: str
     payer_address: Address
     amount: Decimal = attrs.field(converter=to_decimal, validator=_check_cents)
     reference: str | None = None
-    method: PaymentMethod
-    mandate: Mandate | None = None
+    method: PaymentKind
+    mandate: DebitMandate | None = None
     group_id: str | None = None
     description: str = ""
 
@@ -254,9 +362,9 @@ class PaymentInstruction:
         >>> from decimal import Decimal
         >>> pi = PaymentInstruction(
         ...     instruction_id="F7-202609", payer_id="P-1", payer_name="Ana Novak",
-        ...     payer_address=Address(street="Lepa cesta 10", post_code="2000", town="Maribor"),
+        ...     payer_address=Address(street="Lepa cesta 10", post_code="2000", city="Maribor"),
         ...     period=Month(2026, 9), amount=Decimal("200.75"), reference="RF77F7202609",
-        ...     method=PaymentMethod.SLIP, invoice_numbers=("1", "2"), child_codes=("A", "B"),
+        ...     method=PaymentKind.UPN, invoice_numbers=("1", "2"), child_codes=(101, 102),
         ...     group_id="F7", description="Računi 1, 2")
         >>> pi.merged
         True
@@ -269,10 +377,10 @@ class PaymentInstruction:
     period: Month
     amount: Decimal
     reference: str
-    method: PaymentMethod
-    mandate: Mandate | None = None
+    method: PaymentKind
+    mandate: DebitMandate | None = None
     invoice_numbers: tuple[str, ...]
-    child_codes: tuple[str, ...]
+    child_codes: tuple[int, ...] = attrs.field(converter=_child_codes)
     group_id: str | None = None
     description: str
 
@@ -400,10 +508,10 @@ def _problem(code: str, invoices: Iterable[PayableInvoice], group_id: str | None
     )
 
 
-def _mandate_key(mandate: Mandate | None) -> tuple[str, str] | None:
+def _mandate_key(mandate: DebitMandate | None) -> tuple[str, str] | None:
     if mandate is None:
         return None
-    return (mandate.mandate_id, mandate.debtor_iban.replace(" ", "").upper())
+    return (mandate.reference, mandate.iban.replace(" ", "").upper())
 
 
 def _describe(period: Month, members: tuple[PayableInvoice, ...]) -> str:
@@ -437,15 +545,15 @@ def build_instructions(
 
     Example:
         >>> from decimal import Decimal
-        >>> home = Address(street="Lepa cesta 10", post_code="2000", town="Maribor")
+        >>> home = Address(street="Lepa cesta 10", post_code="2000", city="Maribor")
         >>> def invoice(number, amount, method):
         ...     return PayableInvoice(
-        ...         number=number, period=(2026, 9), child_code=number, payer_id="P-9",
+        ...         number=number, period=(2026, 9), child_code=int(number), payer_id="P-9",
         ...         payer_name="Ana Novak", payer_address=home, amount=Decimal(amount),
         ...         method=method, group_id="F9")
         >>> result = build_instructions(
-        ...     [invoice("1", "50.00", PaymentMethod.SLIP),
-        ...      invoice("2", "50.00", PaymentMethod.DIRECT_DEBIT)], period=(2026, 9))
+        ...     [invoice("1", "50.00", PaymentKind.UPN),
+        ...      invoice("2", "50.00", PaymentKind.DIRECT_DEBIT)], period=(2026, 9))
         >>> result.instructions, [p.code for p in result.problems]
         ((), ['instructions.mixed_methods', 'instructions.missing_mandate'])
     """
@@ -498,7 +606,7 @@ def _instruction(
     methods = {i.method for i in members}
     if len(methods) > 1:
         found.append(_problem("instructions.mixed_methods", members, group_id))
-    debits = [i for i in members if i.method is PaymentMethod.DIRECT_DEBIT]
+    debits = [i for i in members if i.method is PaymentKind.DIRECT_DEBIT]
     if any(i.mandate is None for i in debits):
         found.append(
             _problem(

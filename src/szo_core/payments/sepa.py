@@ -79,14 +79,14 @@ Example:
     >>> import io
     >>> from datetime import date, datetime
     >>> from decimal import Decimal
-    >>> from szo_core.payments.instructions import Mandate
+    >>> from szo_core.payments.instructions import DebitMandate
     >>> creditor = Creditor(name="Vrtec Čebelica Žalec", iban="SI56 0110 0600 0000 023",
     ...                     bic="BSLJSI2X", creditor_id="SI72ZZZ12345679")
     >>> debit = DirectDebit(
     ...     end_to_end_id="F7-202609", amount=Decimal("200.75"),
     ...     collection_date=date(2026, 10, 19), reference="RF77F7202609",
-    ...     mandate=Mandate(mandate_id="00555-00028", signature_date=date(2025, 8, 20),
-    ...                     debtor_name="Špela Žagar", debtor_iban="SI56020170014356205"))
+    ...     mandate=DebitMandate(reference="00555-00028", signed_on=date(2025, 8, 20),
+    ...                          debtor_name="Špela Žagar", iban="SI56020170014356205"))
     >>> batch = DirectDebitBatch(message_id="VRTEC-2026-10", creditor=creditor,
     ...                          created_at=datetime(2026, 10, 10, 8, 0),
     ...                          transactions=[debit])
@@ -121,6 +121,7 @@ from typing import IO, Final, Literal, NamedTuple, TypeAlias
 import attrs
 from lxml import etree
 
+from szo_core._deprecation import module_getattr
 from szo_core._files import atomic_write
 from szo_core.errors import (
     ConfigurationError,
@@ -137,12 +138,12 @@ from szo_core.ids import iban as _iban
 from szo_core.ids import mandate as _mandate
 from szo_core.ids import reference as _reference
 from szo_core.ids._pii import iban_repr
+from szo_core.model import Address
 from szo_core.money import is_whole_cents, to_decimal
 from szo_core.payments._purpose_codes import PURPOSE_CODES
 from szo_core.payments._text import shorten
 from szo_core.payments.instructions import (
-    Address,
-    Mandate,
+    DebitMandate,
     MandateAmendment,
     PaymentInstruction,
     SequenceType,
@@ -165,6 +166,10 @@ __all__ = [
     "validate",
     "write_pain008",
 ]
+
+__getattr__ = module_getattr(
+    __name__, {"Mandate": (lambda: DebitMandate, "szo_core.payments.instructions.DebitMandate")}
+)
 
 Pain008Version: TypeAlias = Literal["pain.008.001.02", "pain.008.001.08"]
 """The pain.008 versions written and checked."""
@@ -354,8 +359,8 @@ class DirectDebit:
         >>> DirectDebit(
         ...     end_to_end_id="2026-0001", amount=Decimal("97.40"),
         ...     collection_date=date(2026, 10, 18), reference="SI12 1234567890120",
-        ...     mandate=Mandate(mandate_id="M-1", signature_date=date(2025, 1, 2),
-        ...                     debtor_name="Ana Novak", debtor_iban="SI56020170014356205"),
+        ...     mandate=DebitMandate(reference="M-1", signed_on=date(2025, 1, 2),
+        ...                          debtor_name="Ana Novak", iban="SI56020170014356205"),
         ... ).amount
         Decimal('97.40')
     """
@@ -363,7 +368,7 @@ class DirectDebit:
     end_to_end_id: str
     amount: Decimal = attrs.field(converter=to_decimal)
     collection_date: date
-    mandate: Mandate
+    mandate: DebitMandate
     debtor_address: Address | None = None
     reference: str | None = None
     remittance: str | None = attrs.field(default=None, validator=_one_remittance)
@@ -644,7 +649,7 @@ def _address(value: Address | None, where: str) -> tuple[str, str, str, str] | N
     return (
         _text(value.street, 70, f"{where}.street"),
         _text(value.post_code, 16, f"{where}.post_code"),
-        _text(value.town, 35, f"{where}.town"),
+        _text(value.city, 35, f"{where}.city"),
         country,
     )
 
@@ -870,16 +875,16 @@ def _amendment(
     amendment: MandateAmendment, mandate_id: str, context: _Context, where: str
 ) -> tuple[str | None, str | None, str | None, str | None, bool]:
     original_id = original_ci = original_name = original_iban = None
-    if amendment.original_mandate_id is not None:
+    if amendment.original_reference is not None:
         original_id = _check_id(
-            _mandate.validate, amendment.original_mandate_id, f"{where}.original_mandate_id"
+            _mandate.validate, amendment.original_reference, f"{where}.original_reference"
         )
         if original_id == mandate_id:
             raise ConfigurationError(
                 "sepa.amendment_same_mandate",
                 sl="Prvotna oznaka soglasja je enaka sedanji.",
                 en="The original mandate id is the same as the current one.",
-                where=f"{where}.original_mandate_id",
+                where=f"{where}.original_reference",
             )
     if amendment.original_creditor_id is not None:
         original_ci = _check_id(
@@ -896,10 +901,8 @@ def _amendment(
         original_name = _text(
             amendment.original_creditor_name, _NAME_MAX, f"{where}.original_creditor_name"
         )
-    if amendment.original_debtor_iban is not None:
-        original_iban = _check_id(
-            _iban.validate, amendment.original_debtor_iban, f"{where}.original_debtor_iban"
-        )
+    if amendment.original_iban is not None:
+        original_iban = _check_id(_iban.validate, amendment.original_iban, f"{where}.original_iban")
     if not (original_id or original_ci or original_name or original_iban) and not (
         amendment.new_debtor_account
     ):
@@ -944,7 +947,7 @@ def _checked(tx: DirectDebit, index: int, context: _Context) -> _Tx:
     cents = _cents(tx.amount, "amount")
     when = _plain_date(tx.collection_date, "collection_date")
     mandate = tx.mandate
-    if not isinstance(mandate, Mandate):
+    if not isinstance(mandate, DebitMandate):
         raise InvalidFormat(
             "sepa.mandate",
             sl="Transakcija nima soglasja.",
@@ -958,16 +961,16 @@ def _checked(tx: DirectDebit, index: int, context: _Context) -> _Tx:
             en="The sequence type must be FRST, RCUR, OOFF or FNAL.",
             where="mandate.sequence",
         )
-    signed = _plain_date(mandate.signature_date, "mandate.signature_date")
+    signed = _plain_date(mandate.signed_on, "mandate.signed_on")
     if signed > when:
         raise InvalidComponent(
             "sepa.signature_after_collection",
             sl="Soglasje je podpisano po datumu obremenitve.",
             en="The mandate is signed after the collection date.",
-            where="mandate.signature_date",
+            where="mandate.signed_on",
         )
-    mandate_id = _check_id(_mandate.validate, mandate.mandate_id, "mandate")
-    iban = _check_id(_iban.validate, mandate.debtor_iban, "debtor_iban")
+    mandate_id = _check_id(_mandate.validate, mandate.reference, "mandate.reference")
+    iban = _check_id(_iban.validate, mandate.iban, "mandate.iban")
     amendment = None
     if mandate.amendment is not None:
         if not isinstance(mandate.amendment, MandateAmendment):
@@ -975,7 +978,7 @@ def _checked(tx: DirectDebit, index: int, context: _Context) -> _Tx:
                 "sepa.amendment.type", "MandateAmendment", mandate.amendment, "mandate.amendment"
             )
         amendment = _amendment(mandate.amendment, mandate_id, context, "mandate.amendment")
-    bic = _bic(mandate.debtor_bic, context.version, "debtor_bic")
+    bic = _bic(mandate.bic, context.version, "mandate.bic")
     if bic is None and context.version == "pain.008.001.02":
         bic = _known_bic(iban, context.bics)
     reference = None
@@ -1560,16 +1563,16 @@ def debit_from_instruction(
     Example:
         >>> from decimal import Decimal
         >>> from szo_core.calendar import Month
-        >>> from szo_core.payments.instructions import PaymentMethod
+        >>> from szo_core.model import PaymentKind
         >>> pi = PaymentInstruction(
         ...     instruction_id="F7-202609", payer_id="P-1", payer_name="Špela Žagar",
         ...     payer_address=Address(street="Čopova ulica 7", post_code="1000",
-        ...                           town="Ljubljana"),
+        ...                           city="Ljubljana"),
         ...     period=Month(2026, 9), amount=Decimal("200.75"), reference="RF77F7202609",
-        ...     method=PaymentMethod.DIRECT_DEBIT, invoice_numbers=("1", "2"),
-        ...     child_codes=("A", "B"), group_id="F7", description="Plačilo 2026-09",
-        ...     mandate=Mandate(mandate_id="00555-00028", signature_date=date(2025, 8, 20),
-        ...                     debtor_name="Špela Žagar", debtor_iban="SI56020170014356205"))
+        ...     method=PaymentKind.DIRECT_DEBIT, invoice_numbers=("1", "2"),
+        ...     child_codes=(101, 102), group_id="F7", description="Plačilo 2026-09",
+        ...     mandate=DebitMandate(reference="00555-00028", signed_on=date(2025, 8, 20),
+        ...                          debtor_name="Špela Žagar", iban="SI56020170014356205"))
         >>> debit = debit_from_instruction(pi, collection_date=date(2026, 10, 18))
         >>> debit.end_to_end_id, debit.reference
         ('F7-202609', 'RF77F7202609')

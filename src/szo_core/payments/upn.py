@@ -522,13 +522,14 @@ def order_from_instruction(
     Example:
         >>> from decimal import Decimal
         >>> from szo_core.calendar import Month
-        >>> from szo_core.payments.instructions import Address, PaymentInstruction, PaymentMethod
+        >>> from szo_core.model import Address, PaymentKind
+        >>> from szo_core.payments.instructions import PaymentInstruction
         >>> pi = PaymentInstruction(
         ...     instruction_id="F7-202609", payer_id="P-1", payer_name="Špela Žagar",
         ...     payer_address=Address(street="Čopova ulica 7", post_code="1000",
-        ...                           town="Ljubljana"),
+        ...                           city="Ljubljana"),
         ...     period=Month(2026, 9), amount=Decimal("200.75"), reference="RF77F7202609",
-        ...     method=PaymentMethod.SLIP, invoice_numbers=("1", "2"), child_codes=("A", "B"),
+        ...     method=PaymentKind.UPN, invoice_numbers=("1", "2"), child_codes=(101, 102),
         ...     group_id="F7", description="Plačilo 2026-09, računi 1, 2")
         >>> order = order_from_instruction(
         ...     pi, recipient_iban="SI56020170014356205", recipient_name="Vrtec Šentjur",

@@ -29,6 +29,10 @@ code                            when
 ``direct_debit.bank_missing``   the mandate has no bank
 ``direct_debit.iban_missing``   the mandate has no IBAN
 ``direct_debit.reference_missing``  the mandate has no reference
+``mandate.reference_invalid``   the mandate reference breaks the SEPA rule
+                                (:func:`szo_core.ids.mandate.validate`, the rule of
+                                :class:`~szo_core.model.Mandate` and of the SEPA writer)
+``creditor_id.invalid``         a creditor identifier fails the EPC/AT-02 rules
 ``delivery.email_missing``      PDF by e-mail without an address
 ``delivery.iban_missing``       e-invoice without the payer's IBAN
 ``mandate.reference_duplicate`` another mandate of the same creditor has the reference
@@ -46,8 +50,15 @@ given (``regresors=``).
 
 Warnings (``report.warnings``): ``card_number.duplicate``,
 ``birth_date.emso_mismatch``, ``sex.emso_mismatch``, ``sex.suggested`` (no sex,
-first name ending in -a).  An exit date before the enrollment date is refused by
-:class:`~szo_core.model.Child` itself (``child.exit.before_enrollment``).
+first name ending in -a), ``creditor_id.not_tax_number`` (a valid Slovenian
+creditor identifier whose national part is not a tax number, which is the
+Slovenian practice but no official rule; see :func:`check_creditor_id`).
+
+A record built through its constructor cannot hold a bad mandate reference
+(:class:`~szo_core.model.Mandate` refuses it), but records loaded from storage
+skip the constructor's checks; this is where they are checked.  An exit date
+before the enrollment date is refused by :class:`~szo_core.model.Child` itself
+(``child.exit.before_enrollment``).
 
 >>> from datetime import date
 >>> from szo_core.model import Child
@@ -67,7 +78,8 @@ from datetime import date
 import attrs
 
 from szo_core.errors import ValidationError
-from szo_core.ids import davcna, emso, iban
+from szo_core.ids import creditor_id, davcna, emso, iban
+from szo_core.ids import mandate as mandate_reference
 from szo_core.model import (
     Address,
     Child,
@@ -85,7 +97,13 @@ from szo_core.registry.config import OrganisationKind, RegistryConfig
 from szo_core.registry.groups import resolve_payment_groups
 from szo_core.registry.report import Issue, Severity, ValidationReport, Where
 
-__all__ = ["fill_from_emso", "validate_child", "validate_guardian", "validate_registry"]
+__all__ = [
+    "check_creditor_id",
+    "fill_from_emso",
+    "validate_child",
+    "validate_guardian",
+    "validate_registry",
+]
 
 _DEFAULT = RegistryConfig()
 _E = Severity.ERROR
@@ -166,6 +184,53 @@ def _iban(value: str, where: Where) -> Iterator[Issue]:
     )
 
 
+def _creditor_id(value: str, where: Where) -> Iterator[Issue]:
+    if not value.strip():
+        return
+    yield from _identifier(
+        value,
+        creditor_id.validate,
+        where,
+        "creditor_id.invalid",
+        "Identifikacija prejemnika ni veljavna",
+        "The creditor identifier is not valid",
+    )
+    if (
+        creditor_id.is_valid(value)
+        and creditor_id.compact(value)[:2] == "SI"
+        and not creditor_id.national_part_is_tax_number(value)
+    ):
+        yield _issue(
+            "creditor_id.not_tax_number",
+            _W,
+            "Nacionalni del slovenske identifikacije prejemnika ni davčna številka, kot je v "
+            "navadi; preverite jo s pogodbo o SDD.",
+            "The national part of the Slovenian creditor identifier is not a tax number, as it "
+            "usually is; check it against the SDD contract.",
+            where,
+        )
+
+
+def check_creditor_id(value: str, where: Where) -> ValidationReport:
+    """Check a SEPA creditor identifier as the registry does, for any record that holds one.
+
+    An identifier that fails the EPC/AT-02 rules (structure, check digits) is
+    the error ``creditor_id.invalid``; a valid Slovenian one whose national part
+    is not a tax number is the warning ``creditor_id.not_tax_number``.  An empty
+    value is not checked.
+
+    >>> where = Where(record="organisation", key="vrtec", field="creditor_id")
+    >>> check_creditor_id("SI72ZZZ12345679", where).ok
+    True
+    >>> report = check_creditor_id("SI02ZZZ12345678", where)
+    >>> report.ok, report.warnings[0].code
+    (True, 'creditor_id.not_tax_number')
+    >>> check_creditor_id("SI73ZZZ12345679", where).errors[0].code
+    'creditor_id.invalid'
+    """
+    return ValidationReport.of(_creditor_id(value, where))
+
+
 def _linked_guardian(
     payer: Payer | None, child: Child, field: str, sl_who: str, en_who: str
 ) -> Iterator[Issue]:
@@ -209,7 +274,17 @@ def _payment(payment: PaymentMethod, child: Child) -> Iterator[Issue]:
                 f"The direct-debit mandate has no {en_what}.",
                 _child_where(child, f"payment.mandate.{field}"),
             )
+    if mandate.reference.strip():
+        yield from _identifier(
+            mandate.reference,
+            mandate_reference.validate,
+            _child_where(child, "payment.mandate.reference"),
+            "mandate.reference_invalid",
+            "Referenca soglasja ni veljavna",
+            "The mandate reference is not valid",
+        )
     yield from _iban(mandate.iban, _child_where(child, "payment.mandate.iban"))
+    yield from _creditor_id(mandate.creditor_id, _child_where(child, "payment.mandate.creditor_id"))
 
 
 def _delivery(delivery: InvoiceDelivery, child: Child) -> Iterator[Issue]:

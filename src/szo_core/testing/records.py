@@ -29,12 +29,13 @@ except ImportError as exc:  # pragma: no cover - depends on the installation
     ) from exc
 
 from szo_core.errors import InvalidChecksum
-from szo_core.ids import davcna, emso, iban
+from szo_core.ids import creditor_id, davcna, emso, iban
 from szo_core.ids.emso import Sex
 from szo_core.model import (
     MAX_COEFFICIENT,
     Absence,
     Address,
+    BankAccount,
     Child,
     Decision,
     DeliveryKind,
@@ -44,7 +45,10 @@ from szo_core.model import (
     GuardianKind,
     GuardianLink,
     InvoiceDelivery,
+    InvoiceSeries,
     Mandate,
+    Organisation,
+    OrganisationKind,
     Party,
     Payer,
     PaymentGroup,
@@ -53,12 +57,14 @@ from szo_core.model import (
     Program,
     ProgramKind,
     ProgramPrice,
+    ReferenceScheme,
     Regresor,
     Reservation,
     ReservationKind,
     ResidenceChange,
     TaxpayerChange,
 )
+from szo_core.testing.strategies import mandate_references
 
 __all__ = [
     "absences",
@@ -70,10 +76,12 @@ __all__ = [
     "guardians",
     "ibans",
     "mandates",
+    "organisations",
     "payers",
     "payment_groups",
     "payment_methods",
     "programs",
+    "registration_numbers",
     "regresors",
     "reservations",
     "residence_changes",
@@ -221,9 +229,9 @@ def mandates() -> st.SearchStrategy[Mandate]:
         bank=_text(20),
         iban=ibans(),
         debit_day=st.integers(1, 28),
-        reference=st.text(alphabet="ABCDEFGHIJ0123456789-", min_size=1, max_size=35),
+        reference=mandate_references(),
         signed_on=st.one_of(st.none(), _dates(date(2009, 11, 1), date(2040, 12, 31))),
-        creditor_id=st.one_of(st.just(""), st.just("SI17ZZZ12345679")),
+        creditor_id=st.one_of(st.just(""), st.just("SI72ZZZ12345679")),
     )
 
 
@@ -529,3 +537,82 @@ def payment_groups() -> st.SearchStrategy[PaymentGroup]:
         payment=payment_methods(),
         delivery=_deliveries(),
     )
+
+
+def _registration(six: int, unit: int) -> str | None:
+    from stdnum.si import maticna
+
+    digits = f"{six:06d}"
+    check = maticna.calc_check_digit(digits)
+    if not check.isdigit():
+        return None  # no check digit exists for these six digits
+    return digits + check + ("" if unit == 0 else f"{unit:03d}")
+
+
+def registration_numbers() -> st.SearchStrategy[str]:
+    """Valid synthetic registration numbers (matična številka): 7 digits, or 10 for a unit.
+
+    >>> from hypothesis import given
+    >>> from stdnum.si import maticna
+    >>> @given(registration_numbers())
+    ... def check(number):
+    ...     assert maticna.is_valid(number) and len(number) in (7, 10)
+    >>> check()
+    """
+    drawn = st.builds(_registration, st.integers(100_000, 999_999), st.integers(0, 999))
+    return drawn.filter(lambda n: n is not None).map(str)
+
+
+def _bank_accounts() -> st.SearchStrategy[tuple[BankAccount, ...]]:
+    account = st.builds(
+        BankAccount,
+        iban=ibans(),
+        bic=st.sampled_from(["", "BSLJSI2X", "LJBASI2X", "SKBASI2X"]),
+        bank=_text(20),
+    )
+    unique = st.lists(account, min_size=1, max_size=3, unique_by=lambda a: a.iban)
+    return unique.map(lambda found: tuple(found))
+
+
+def _series() -> st.SearchStrategy[InvoiceSeries]:
+    prefix = st.text(alphabet="ABCDRV0123/", max_size=4)
+    return (
+        st.tuples(prefix, prefix)
+        .filter(lambda p: p[0] != p[1])
+        .map(lambda p: InvoiceSeries(invoice_prefix=p[0], credit_note_prefix=p[1]))
+    )
+
+
+@st.composite
+def _organisation(draw: st.DrawFn) -> Organisation:
+    tax = draw(tax_numbers())
+    return Organisation(
+        id=draw(_ids()),
+        kind=draw(st.sampled_from(OrganisationKind)),
+        name=draw(_text().filter(str.strip)),
+        address=draw(addresses()),
+        tax_number=tax,
+        registration_number=draw(registration_numbers()),
+        accounts=draw(_bank_accounts()),
+        creditor_id=draw(st.sampled_from(["", creditor_id.make(tax)])),
+        budget_user=draw(st.booleans()),
+        reference_scheme=draw(st.sampled_from(ReferenceScheme)),
+        invoice_series=draw(_series()),
+        debit_day=draw(st.integers(1, 28)),
+        purpose_code=draw(st.sampled_from(["EDUC", "OTLC", "GOVT", "SCVE"])),
+        email=draw(st.sampled_from(["", "racunovodstvo@vrtec.si", "info@os-primer.si"])),
+        host_municipality=draw(st.one_of(st.none(), st.sampled_from([1, 61, 70, 213]))),
+        version=draw(st.integers(0, 1000)),
+    )
+
+
+def organisations() -> st.SearchStrategy[Organisation]:
+    """Organisations with valid synthetic identifiers (tax number, IBANs, creditor id).
+
+    >>> from hypothesis import given
+    >>> @given(organisations())
+    ... def check(org):
+    ...     assert org.accounts and org.account is org.accounts[0]
+    >>> check()
+    """
+    return _organisation()

@@ -127,133 +127,415 @@ _DOCUMENT_FK = (
 billing_run = Table(
     "szo_billing_run",
     metadata,
-    Column("organisation_id", Text, primary_key=True),
-    Column("id", Text, primary_key=True),
-    Column("month", Text, nullable=False),
-    Column("status", Text, nullable=False),
-    Column("issued_on", Date, nullable=False),
-    Column("invoice_count", Integer, nullable=False),
-    Column("total", ExactDecimal, nullable=False),
-    Column("closed_on", Date, nullable=True),
-    Column("version", BigInteger, nullable=False),
-    Column("credit_note_count", Integer, nullable=False, server_default="0"),
-    Column("files_state", Text, nullable=False, server_default="none"),
-    Column("files_digest", Text, nullable=True),
+    Column(
+        "organisation_id",
+        Text,
+        primary_key=True,
+        comment=(
+            "The organisation (kindergarten, school, care home) the row belongs to;"
+            " first part of every key."
+        ),
+    ),
+    Column("id", Text, primary_key=True, comment="The run's id, YYYY-MM."),
+    Column("month", Text, nullable=False, comment="The billed month, YYYY-MM."),
+    Column("status", Text, nullable=False, comment="open or closed."),
+    Column("issued_on", Date, nullable=False, comment="The issue date printed on its documents."),
+    Column(
+        "invoice_count",
+        Integer,
+        nullable=False,
+        comment="How many invoices it issued (numbered or kept unnumbered).",
+    ),
+    Column("total", ExactDecimal, nullable=False, comment="The sum of all its documents in euros."),
+    Column("closed_on", Date, nullable=True, comment="Day it was closed, or NULL while open."),
+    Column(
+        "version",
+        BigInteger,
+        nullable=False,
+        comment=(
+            "Optimistic-concurrency version: incremented on every update, checked before writing."
+        ),
+    ),
+    Column(
+        "credit_note_count",
+        Integer,
+        nullable=False,
+        server_default="0",
+        comment="How many credit notes it issued.",
+    ),
+    Column(
+        "files_state",
+        Text,
+        nullable=False,
+        server_default="none",
+        comment="Where its output files stand: none, staged or written.",
+    ),
+    Column(
+        "files_digest",
+        Text,
+        nullable=True,
+        comment="Digest of its staged files (szo bill), or NULL.",
+    ),
     UniqueConstraint("organisation_id", "month"),
+    comment="Billing runs: one per organisation and month, open until closed.",
 )
 """Billing runs (:class:`~szo_core.billing.BillingRun`): one per organisation and month."""
 
 billing_counter = Table(
     "szo_billing_counter",
     metadata,
-    Column("organisation_id", Text, primary_key=True),
-    Column("series", Text, primary_key=True),
-    Column("year", Integer, primary_key=True, autoincrement=False),
-    Column("last_serial", BigInteger, nullable=False),
+    Column(
+        "organisation_id",
+        Text,
+        primary_key=True,
+        comment=(
+            "The organisation (kindergarten, school, care home) the row belongs to;"
+            " first part of every key."
+        ),
+    ),
+    Column(
+        "series",
+        Text,
+        primary_key=True,
+        comment="invoice or credit_note (each is a number series).",
+    ),
+    Column("year", Integer, primary_key=True, autoincrement=False, comment="The numbering year."),
+    Column(
+        "last_serial",
+        BigInteger,
+        nullable=False,
+        comment="The last serial number issued in the series and year.",
+    ),
+    comment=("The last serial number used per organisation, series and year (gap-free numbering)."),
 )
 """The last serial used per organisation, series (invoices, credit notes) and year."""
 
 document = Table(
     "szo_billing_document",
     metadata,
-    Column("organisation_id", Text, primary_key=True),
-    Column("run_id", Text, primary_key=True),
-    Column("position", Integer, primary_key=True, autoincrement=False),
-    Column("kind", Text, nullable=False),
-    Column("year", Integer, nullable=False),
-    Column("serial", BigInteger, nullable=True),
-    Column("number", Text, nullable=True),
-    Column("month", Text, nullable=False),
-    Column("child_code", BigInteger, nullable=True),
-    Column("payer_kind", Text, nullable=False),
-    Column("payer_id", Text, nullable=False),
-    Column("amount", ExactDecimal, nullable=False),
-    Column("reference", Text, nullable=True),
-    Column("issued_on", Date, nullable=False),
-    Column("corrects", Text, nullable=False),
+    Column(
+        "organisation_id",
+        Text,
+        primary_key=True,
+        comment=(
+            "The organisation (kindergarten, school, care home) the row belongs to;"
+            " first part of every key."
+        ),
+    ),
+    Column(
+        "run_id",
+        Text,
+        primary_key=True,
+        comment="The billing run (szo_billing_run) that issued it.",
+    ),
+    Column(
+        "position",
+        Integer,
+        primary_key=True,
+        autoincrement=False,
+        comment="Its place among the run's documents, from 1.",
+    ),
+    Column("kind", Text, nullable=False, comment="invoice, credit_note or claim."),
+    Column("year", Integer, nullable=False, comment="The numbering year (the billed month's)."),
+    Column(
+        "serial",
+        BigInteger,
+        nullable=True,
+        comment="The number within its series and year, or NULL for an unnumbered document.",
+    ),
+    Column(
+        "number",
+        Text,
+        nullable=True,
+        comment="The printed number (2026-000007, D2026-000003), or NULL.",
+    ),
+    Column("month", Text, nullable=False, comment="The billed month, YYYY-MM."),
+    Column(
+        "child_code",
+        BigInteger,
+        nullable=True,
+        comment="The child of a parents' document; NULL for a list.",
+    ),
+    Column(
+        "payer_kind",
+        Text,
+        nullable=False,
+        comment="The kind of payer: parents, state, municipality or other_municipality.",
+    ),
+    Column(
+        "payer_id",
+        Text,
+        nullable=False,
+        comment=(
+            "Which payer: the child's code for the parents, the regresor's id for a"
+            " municipality, state for the state."
+        ),
+    ),
+    Column("amount", ExactDecimal, nullable=False, comment="The sum of its lines in euros."),
+    Column(
+        "reference",
+        Text,
+        nullable=True,
+        comment="The payment reference, compact (SI12... or RF...), or NULL.",
+    ),
+    Column("issued_on", Date, nullable=False, comment="The issue date."),
+    Column(
+        "corrects",
+        Text,
+        nullable=False,
+        comment=(
+            "JSON list of [month, document number] pairs this document corrects ([] for none)."
+        ),
+    ),
     ForeignKeyConstraint(*_RUN_FK, ondelete="CASCADE"),
     UniqueConstraint("organisation_id", "kind", "year", "serial"),
+    comment=(
+        "Documents a run issued: invoices, credit notes and the state's claim, "
+        "by position in the run."
+    ),
 )
 """Documents (:class:`~szo_core.billing.Invoice`): invoices, credit notes, the state's claim."""
 
 document_line = Table(
     "szo_billing_document_line",
     metadata,
-    Column("organisation_id", Text, primary_key=True),
-    Column("run_id", Text, primary_key=True),
-    Column("position", Integer, primary_key=True, autoincrement=False),
-    Column("line", Integer, primary_key=True, autoincrement=False),
-    Column("kind", Text, nullable=False),
-    Column("description", Text, nullable=False),
-    Column("amount", ExactDecimal, nullable=False),
-    Column("start_date", Date, nullable=True),
-    Column("end_date", Date, nullable=True),
-    Column("original_month", Text, nullable=True),
-    Column("decision_ids", Text, nullable=False),
+    Column(
+        "organisation_id",
+        Text,
+        primary_key=True,
+        comment=(
+            "The organisation (kindergarten, school, care home) the row belongs to;"
+            " first part of every key."
+        ),
+    ),
+    Column("run_id", Text, primary_key=True, comment="The billing run."),
+    Column(
+        "position",
+        Integer,
+        primary_key=True,
+        autoincrement=False,
+        comment="The document's position in the run.",
+    ),
+    Column(
+        "line",
+        Integer,
+        primary_key=True,
+        autoincrement=False,
+        comment="The line's place in the document, from 1.",
+    ),
+    Column(
+        "kind",
+        Text,
+        nullable=False,
+        comment="The fee line's kind (share, food_deduction, correction ...).",
+    ),
+    Column(
+        "description", Text, nullable=False, comment="What the line is, in Slovenian, as printed."
+    ),
+    Column(
+        "amount",
+        ExactDecimal,
+        nullable=False,
+        comment="The amount in euros (negative for deductions and refunds).",
+    ),
+    Column(
+        "start_date",
+        Date,
+        nullable=True,
+        comment="First day the line covers, or NULL for a correction or a list.",
+    ),
+    Column("end_date", Date, nullable=True, comment="Last day the line covers, or NULL."),
+    Column(
+        "original_month",
+        Text,
+        nullable=True,
+        comment="For a correction, the month it corrects (YYYY-MM), or NULL.",
+    ),
+    Column(
+        "decision_ids",
+        Text,
+        nullable=False,
+        comment="JSON list of the decisions (szo_decision ids) the line rests on.",
+    ),
     ForeignKeyConstraint(*_DOCUMENT_FK, ondelete="CASCADE"),
+    comment="A document's lines, in order (owned by szo_billing_document).",
 )
 """Document lines, in order (owned by ``szo_billing_document``)."""
 
 document_entry = Table(
     "szo_billing_document_entry",
     metadata,
-    Column("organisation_id", Text, primary_key=True),
-    Column("run_id", Text, primary_key=True),
-    Column("position", Integer, primary_key=True, autoincrement=False),
-    Column("entry", Integer, primary_key=True, autoincrement=False),
-    Column("child_code", BigInteger, nullable=False),
-    Column("child_name", Text, nullable=False),
-    Column("applicant", Text, nullable=False),
-    Column("month", Text, nullable=False),
-    Column("correction", Boolean, nullable=False),
-    Column("days", Integer, nullable=False),
-    Column("days_in_month", Integer, nullable=False),
-    Column("price", ExactDecimal, nullable=True),
-    Column("coefficient", ExactDecimal, nullable=True),
-    Column("billed", ExactDecimal, nullable=True),
-    Column("due", ExactDecimal, nullable=True),
-    Column("amount", ExactDecimal, nullable=False),
+    Column(
+        "organisation_id",
+        Text,
+        primary_key=True,
+        comment=(
+            "The organisation (kindergarten, school, care home) the row belongs to;"
+            " first part of every key."
+        ),
+    ),
+    Column("run_id", Text, primary_key=True, comment="The billing run."),
+    Column(
+        "position",
+        Integer,
+        primary_key=True,
+        autoincrement=False,
+        comment="The document's position in the run.",
+    ),
+    Column(
+        "entry",
+        Integer,
+        primary_key=True,
+        autoincrement=False,
+        comment="The entry's place in the list, from 1.",
+    ),
+    Column("child_code", BigInteger, nullable=False, comment="The child."),
+    Column("child_name", Text, nullable=False, comment="The child's name as on the list."),
+    Column(
+        "applicant",
+        Text,
+        nullable=False,
+        comment="Who applied for the decision (vlagatelj), as on the list.",
+    ),
+    Column("month", Text, nullable=False, comment="The month the amount is for, YYYY-MM."),
+    Column(
+        "correction", Boolean, nullable=False, comment="TRUE for a correction of an earlier month."
+    ),
+    Column(
+        "days",
+        Integer,
+        nullable=False,
+        comment="Billing days the child was enrolled in that month.",
+    ),
+    Column("days_in_month", Integer, nullable=False, comment="Billing days in that month."),
+    Column("price", ExactDecimal, nullable=True, comment="The program's monthly price, or NULL."),
+    Column(
+        "coefficient", ExactDecimal, nullable=True, comment="The parents' coefficient, or NULL."
+    ),
+    Column(
+        "billed",
+        ExactDecimal,
+        nullable=True,
+        comment="For a correction, what was billed for the month before; else NULL.",
+    ),
+    Column(
+        "due",
+        ExactDecimal,
+        nullable=True,
+        comment="For a correction, what is due for it now; else NULL.",
+    ),
+    Column(
+        "amount",
+        ExactDecimal,
+        nullable=False,
+        comment=(
+            "The payer's amount for the child's month in euros (for a correction, the difference)."
+        ),
+    ),
     ForeignKeyConstraint(*_DOCUMENT_FK, ondelete="CASCADE"),
+    comment=(
+        "The list of children of a municipality's document or the state's claim"
+        " (owned by szo_billing_document)."
+    ),
 )
 """The lists of children of the municipalities' documents and the state's claim."""
 
 billed = Table(
     "szo_billed",
     metadata,
-    Column("organisation_id", Text, primary_key=True),
-    Column("run_id", Text, primary_key=True),
-    Column("child_code", BigInteger, primary_key=True, autoincrement=False),
-    Column("month", Text, primary_key=True),
-    Column("payer_kind", Text, primary_key=True),
-    Column("payer_id", Text, primary_key=True),
-    Column("amount", ExactDecimal, nullable=False),
-    Column("billed_in", Text, nullable=False),
-    Column("document", Text, nullable=True),
+    Column(
+        "organisation_id",
+        Text,
+        primary_key=True,
+        comment=(
+            "The organisation (kindergarten, school, care home) the row belongs to;"
+            " first part of every key."
+        ),
+    ),
+    Column(
+        "run_id",
+        Text,
+        primary_key=True,
+        comment="The billing run (szo_billing_run) that billed it.",
+    ),
+    Column("child_code", BigInteger, primary_key=True, autoincrement=False, comment="The child."),
+    Column(
+        "month",
+        Text,
+        primary_key=True,
+        comment="The month the amount is for (the original month), YYYY-MM.",
+    ),
+    Column("payer_kind", Text, primary_key=True, comment="The kind of payer."),
+    Column("payer_id", Text, primary_key=True, comment="Which payer."),
+    Column(
+        "amount",
+        ExactDecimal,
+        nullable=False,
+        comment="The amount in euros (for a correction, the difference).",
+    ),
+    Column(
+        "billed_in", Text, nullable=False, comment="The month of the run that billed it, YYYY-MM."
+    ),
+    Column(
+        "document",
+        Text,
+        nullable=True,
+        comment=(
+            "The number of the document that carried it, or NULL (unknown, or a 0.00 document)."
+        ),
+    ),
     ForeignKeyConstraint(*_RUN_FK, ondelete="CASCADE"),
     Index(None, "organisation_id", "month"),
+    comment=("What each run billed per child, month and payer: the base of later corrections."),
 )
 """What each run billed per child, month and payer (:class:`~szo_core.billing.BilledEntry`)."""
 
 billing_fingerprint = Table(
     "szo_billing_fingerprint",
     metadata,
-    Column("organisation_id", Text, primary_key=True),
-    Column("run_id", Text, primary_key=True),
-    Column("child_code", BigInteger, primary_key=True, autoincrement=False),
-    Column("month", Text, primary_key=True),
-    Column("digest", Text, nullable=False),
+    Column(
+        "organisation_id",
+        Text,
+        primary_key=True,
+        comment=(
+            "The organisation (kindergarten, school, care home) the row belongs to;"
+            " first part of every key."
+        ),
+    ),
+    Column("run_id", Text, primary_key=True, comment="The billing run."),
+    Column("child_code", BigInteger, primary_key=True, autoincrement=False, comment="The child."),
+    Column("month", Text, primary_key=True, comment="The month, YYYY-MM."),
+    Column(
+        "digest",
+        Text,
+        nullable=False,
+        comment=("The digest of the inputs (32 hexadecimal digits), or a marker for no inputs."),
+    ),
     ForeignKeyConstraint(*_RUN_FK, ondelete="CASCADE"),
     Index(None, "organisation_id", "month"),
+    comment=(
+        "Each run's digest of each child's month's inputs: a changed digest "
+        "means the month needs a correction."
+    ),
 )
 """Each run's fingerprint of each child's month (:class:`~szo_core.billing.Fingerprint`)."""
 
 billing_run_decision = Table(
     "szo_billing_run_decision",
     metadata,
-    Column("organisation_id", Text, primary_key=True),
-    Column("run_id", Text, primary_key=True),
-    Column("decision_id", Text, primary_key=True),
+    Column(
+        "organisation_id",
+        Text,
+        primary_key=True,
+        comment=(
+            "The organisation (kindergarten, school, care home) the row belongs to;"
+            " first part of every key."
+        ),
+    ),
+    Column("run_id", Text, primary_key=True, comment="The billing run."),
+    Column("decision_id", Text, primary_key=True, comment="The decision (szo_decision)."),
     ForeignKeyConstraint(*_RUN_FK, ondelete="CASCADE"),
+    comment="The decisions each run used (locked when the run is closed).",
 )
 """The decisions each run used (locked when the run is closed)."""
 
@@ -909,13 +1191,17 @@ class SqlBillingStore(SqlStore):
         return SqlBillingUnitOfWork(self.engine, immediate=immediate)
 
     def organisations(self) -> tuple[str, ...]:
-        """The organisations that have children in the database, sorted.
+        """The organisations in the database, sorted: those with a record, and those with children.
+
+        A database written before the organisation record (migration 0006) has
+        none; its organisations are still found through their children.
 
         >>> SqlBillingStore.open(":memory:").organisations()
         ()
         """
-        from szo_core.adapters.sql.tables import child
+        from szo_core.adapters.sql.tables import child, organisation
 
         with self.engine.connect() as conn:
-            found = conn.execute(select(child.c.organisation_id).distinct()).scalars()
+            found = set(conn.execute(select(child.c.organisation_id).distinct()).scalars())
+            found.update(conn.execute(select(organisation.c.id)).scalars())
             return tuple(sorted(found))

@@ -45,7 +45,17 @@ from szo_core.adapters._common import (
 )
 from szo_core.adapters.sql import _rows, tables
 from szo_core.adapters.sql._rows import Row
-from szo_core.model import Absence, Child, Decision, Program, Reservation
+from szo_core.model import (
+    Absence,
+    Address,
+    BankAccount,
+    Child,
+    Decision,
+    InvoiceSeries,
+    Organisation,
+    Program,
+    Reservation,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -57,6 +67,7 @@ __all__ = [
     "SqlChildRepository",
     "SqlDecisionLocks",
     "SqlDecisionRepository",
+    "SqlOrganisationRepository",
     "SqlPriceLocks",
     "SqlProgramRepository",
     "SqlRepository",
@@ -583,3 +594,161 @@ class SqlDecisionLocks:
                 )
             ).all()
         return dict(rows)
+
+
+def _organisation_row(o: Organisation) -> dict[str, object]:
+    address = o.address
+    return {
+        "id": o.id,
+        "kind": str(o.kind),
+        "name": o.name,
+        "address_street": address.street,
+        "address_post_code": address.post_code,
+        "address_city": address.city,
+        "address_country": address.country,
+        "tax_number": o.tax_number,
+        "registration_number": o.registration_number,
+        "creditor_id": o.creditor_id,
+        "budget_user": o.budget_user,
+        "reference_scheme": str(o.reference_scheme),
+        "invoice_prefix": o.invoice_series.invoice_prefix,
+        "credit_note_prefix": o.invoice_series.credit_note_prefix,
+        "debit_day": o.debit_day,
+        "purpose_code": o.purpose_code,
+        "email": o.email,
+        "host_municipality": o.host_municipality,
+        "version": o.version,
+    }
+
+
+def _account_rows(o: Organisation) -> list[dict[str, object]]:
+    return [
+        {"organisation_id": o.id, "position": n, "iban": a.iban, "bic": a.bic, "bank": a.bank}
+        for n, a in enumerate(o.accounts)
+    ]
+
+
+class SqlOrganisationRepository:
+    """Organisations in ``szo_organisation``, accounts in ``szo_organisation_account``.
+
+    Rows are read back through :class:`~szo_core.model.Organisation`'s
+    constructor (a handful of rows; its checks run again), so a row changed
+    by hand into something invalid is refused as it is read.
+
+    >>> from szo_core.adapters.sql import SqlStore
+    >>> with SqlStore.open(":memory:").unit_of_work() as uow:
+    ...     uow.organisations.all()
+    ()
+    """
+
+    kind = "organisations"
+
+    def __init__(self, uow: SqlUnitOfWork) -> None:
+        self._uow = uow
+
+    @property
+    def _conn(self) -> Connection:
+        return self._uow.connection
+
+    def add(self, record: Organisation) -> Organisation:
+        """Store a new organisation as given."""
+        with self._uow.guard(self.kind):
+            self._conn.execute(insert(tables.organisation), [_organisation_row(record)])
+            self._conn.execute(insert(tables.organisation_account), _account_rows(record))
+        return record
+
+    def _read(self, where: ColumnElement[bool] | None) -> list[Organisation]:
+        o, a = tables.organisation, tables.organisation_account
+        with self._uow.guard(self.kind):
+            query = select(o).order_by(o.c.id)
+            accounts_query = select(a).order_by(a.c.organisation_id, a.c.position)
+            if where is not None:
+                query = query.where(where)
+                accounts_query = accounts_query.where(
+                    a.c.organisation_id.in_(select(o.c.id).where(where))
+                )
+            rows = self._conn.execute(query).mappings().all()
+            accounts: dict[str, list[BankAccount]] = {}
+            for row in self._conn.execute(accounts_query).mappings():
+                accounts.setdefault(row["organisation_id"], []).append(
+                    BankAccount(iban=row["iban"], bic=row["bic"], bank=row["bank"])
+                )
+        return [
+            Organisation(
+                id=row["id"],
+                kind=row["kind"],
+                name=row["name"],
+                address=Address(
+                    street=row["address_street"],
+                    post_code=row["address_post_code"],
+                    city=row["address_city"],
+                    country=row["address_country"],
+                ),
+                tax_number=row["tax_number"],
+                registration_number=row["registration_number"],
+                accounts=tuple(accounts.get(row["id"], ())),
+                creditor_id=row["creditor_id"],
+                budget_user=bool(row["budget_user"]),
+                reference_scheme=row["reference_scheme"],
+                invoice_series=InvoiceSeries(
+                    invoice_prefix=row["invoice_prefix"],
+                    credit_note_prefix=row["credit_note_prefix"],
+                ),
+                debit_day=row["debit_day"],
+                purpose_code=row["purpose_code"],
+                email=row["email"],
+                host_municipality=row["host_municipality"],
+                version=row["version"],
+            )
+            for row in rows
+        ]
+
+    def find(self, organisation_id: str) -> Organisation | None:
+        """Return the organisation or None."""
+        found = self._read(tables.organisation.c.id == organisation_id)
+        return found[0] if found else None
+
+    def get(self, organisation_id: str) -> Organisation:
+        """Return the organisation; raise NotFound if there is none."""
+        found = self.find(organisation_id)
+        if found is None:
+            raise not_found(self.kind, organisation_id, organisation_id)
+        return found
+
+    def all(self) -> tuple[Organisation, ...]:
+        """Return every organisation, ordered by id."""
+        return tuple(self._read(None))
+
+    def _missing_or_stale(self, record: Organisation) -> None:
+        o = tables.organisation
+        stored = self._conn.execute(select(o.c.version).where(o.c.id == record.id)).first()
+        if stored is None:
+            raise not_found(self.kind, record.id, record.id)
+        self._uow.rollback()
+        raise conflict(self.kind, record.id, record.id)
+
+    def update(self, record: Organisation) -> Organisation:
+        """Replace the stored organisation if its version matches; return it with version + 1."""
+        o, a = tables.organisation, tables.organisation_account
+        values = _organisation_row(record)
+        values["version"] = record.version + 1
+        with self._uow.guard(self.kind):
+            result = self._conn.execute(
+                update(o).where(o.c.id == record.id, o.c.version == record.version).values(values)
+            )
+            if result.rowcount != 1:
+                self._missing_or_stale(record)
+            self._conn.execute(delete(a).where(a.c.organisation_id == record.id))
+            self._conn.execute(insert(a), _account_rows(record))
+        return attrs.evolve(record, version=record.version + 1)
+
+    def remove(self, record: Organisation) -> None:
+        """Remove the organisation and its accounts if its version matches."""
+        o, a = tables.organisation, tables.organisation_account
+        with self._uow.guard(self.kind):
+            self._conn.execute(delete(a).where(a.c.organisation_id == record.id))
+            result = self._conn.execute(
+                delete(o).where(o.c.id == record.id, o.c.version == record.version)
+            )
+            if result.rowcount != 1:
+                self._missing_or_stale(record)

@@ -59,6 +59,8 @@ __all__ = [
     "group",
     "guardian",
     "metadata",
+    "organisation",
+    "organisation_account",
     "price_lock",
     "program",
     "program_price",
@@ -79,52 +81,134 @@ metadata = MetaData(
 
 
 def _org() -> Column[str]:
-    return Column("organisation_id", Text, primary_key=True)
+    return Column(
+        "organisation_id",
+        Text,
+        primary_key=True,
+        comment="The organisation (kindergarten, school, care home) the row belongs to; "
+        "first part of every key.",
+    )
 
 
 def _version() -> Column[int]:
-    return Column("version", BigInteger, nullable=False)
+    return Column(
+        "version",
+        BigInteger,
+        nullable=False,
+        comment="Optimistic-concurrency version: incremented on every update, "
+        "checked before writing.",
+    )
 
 
-def _text(name: str, *, nullable: bool = False) -> Column[str]:
-    return Column(name, Text, nullable=nullable)
+def _text(name: str, comment: str, *, nullable: bool = False) -> Column[str]:
+    return Column(name, Text, nullable=nullable, comment=comment)
 
 
-def _address(prefix: str, *, nullable: bool = False) -> list[Column[str]]:
+def _address(prefix: str, whose: str, *, nullable: bool = False) -> list[Column[str]]:
     return [
-        _text(f"{prefix}_street", nullable=nullable),
-        _text(f"{prefix}_post_code", nullable=nullable),
-        _text(f"{prefix}_city", nullable=nullable),
-        _text(f"{prefix}_country", nullable=nullable),
+        _text(f"{prefix}_street", f"Street and house number of {whose}.", nullable=nullable),
+        _text(f"{prefix}_post_code", f"Post code of {whose}.", nullable=nullable),
+        _text(f"{prefix}_city", f"City (post office) of {whose}.", nullable=nullable),
+        _text(f"{prefix}_country", f"Country of {whose}.", nullable=nullable),
     ]
 
 
-def _payer(prefix: str) -> list[Column[str]]:
+def _payer(prefix: str, whose: str) -> list[Column[str]]:
     # kind NULL means no payer; party_name NULL means no party.
+    party = f"the other party who is {whose}"
     return [
-        _text(f"{prefix}_kind", nullable=True),
-        _text(f"{prefix}_guardian_id", nullable=True),
-        _text(f"{prefix}_party_name", nullable=True),
-        *_address(f"{prefix}_party", nullable=True),
-        _text(f"{prefix}_party_tax_number", nullable=True),
-        _text(f"{prefix}_party_email", nullable=True),
+        _text(
+            f"{prefix}_kind",
+            f"Who is {whose}: child, guardian or other; NULL: none.",
+            nullable=True,
+        ),
+        _text(f"{prefix}_guardian_id", f"Guardian (szo_guardian) who is {whose}.", nullable=True),
+        _text(f"{prefix}_party_name", f"Name of {party}.", nullable=True),
+        *_address(f"{prefix}_party", party, nullable=True),
+        _text(f"{prefix}_party_tax_number", f"Tax number of {party}.", nullable=True),
+        _text(f"{prefix}_party_email", f"E-mail address of {party}.", nullable=True),
     ]
 
+
+organisation = Table(
+    "szo_organisation",
+    metadata,
+    Column(
+        "id",
+        Text,
+        primary_key=True,
+        comment="The organisation's id (the organisation_id of its records).",
+    ),
+    _text("kind", "kindergarten, school, care_home or dormitory."),
+    _text("name", "The name printed on invoices, slips and SEPA files."),
+    *_address("address", "the organisation"),
+    _text("tax_number", "Slovenian tax number (davčna številka)."),
+    _text("registration_number", "Registration number (matična številka, 7 or 10 digits)."),
+    _text("creditor_id", "SEPA creditor identifier; empty when it collects no direct debits."),
+    Column(
+        "budget_user",
+        Boolean,
+        nullable=False,
+        comment="True for a budget user that pays and collects through UJP (pain.008.001.02).",
+    ),
+    _text("reference_scheme", "Payment reference model of its invoices: SI12 or RF."),
+    _text("invoice_prefix", "Prefix of invoice numbers (may be empty)."),
+    _text("credit_note_prefix", "Prefix of credit-note numbers (D by default)."),
+    Column(
+        "debit_day", Integer, nullable=False, comment="Default day of the month for direct debits."
+    ),
+    _text("purpose_code", "UPN purpose code of its slips (e.g. OTLC)."),
+    _text("email", "Contact e-mail address; empty when none."),
+    Column(
+        "host_municipality",
+        Integer,
+        nullable=True,
+        comment="Code of the founding (host) municipality; NULL to infer it from the children.",
+    ),
+    _version(),
+    comment="The organisations that bill: one row per organisation, without its accounts.",
+)
+"""Organisations (:class:`~szo_core.model.Organisation`) without their accounts (migration 0007)."""
+
+organisation_account = Table(
+    "szo_organisation_account",
+    metadata,
+    Column(
+        "organisation_id",
+        Text,
+        primary_key=True,
+        comment="The organisation the account belongs to.",
+    ),
+    Column(
+        "position",
+        Integer,
+        primary_key=True,
+        autoincrement=False,
+        comment="Order of the account; 0 is the default.",
+    ),
+    _text("iban", "The account's IBAN."),
+    _text("bic", "The BIC of the account's bank."),
+    _text("bank", "The bank's name."),
+    ForeignKeyConstraint(["organisation_id"], ["szo_organisation.id"], ondelete="CASCADE"),
+    comment="An organisation's bank accounts in order, the default first.",
+)
+"""An organisation's accounts in order, the default first (owned by ``szo_organisation``)."""
 
 guardian = Table(
     "szo_guardian",
     metadata,
     _org(),
-    Column("id", Text, primary_key=True),
-    _text("first_name"),
-    _text("last_name"),
-    *_address("address"),
-    _text("emso"),
-    _text("tax_number"),
-    _text("iban"),
-    _text("email"),
-    _text("phone"),
+    Column("id", Text, primary_key=True, comment="The guardian's id within the organisation."),
+    _text("first_name", "First name."),
+    _text("last_name", "Last name."),
+    *_address("address", "the guardian's address"),
+    _text("emso", "EMŠO (personal identification number); empty when unknown."),
+    _text("tax_number", "Slovenian tax number (davčna številka); empty when unknown."),
+    _text("iban", "The guardian's bank account (IBAN); empty when unknown."),
+    _text("email", "E-mail address; empty when unknown."),
+    _text("phone", "Telephone number; empty when unknown."),
     _version(),
+    comment=("Guardians (parents and other legal guardians) of children; one row per guardian."),
 )
 """Guardians (:class:`~szo_core.model.Guardian`)."""
 
@@ -132,11 +216,24 @@ program = Table(
     "szo_program",
     metadata,
     _org(),
-    Column("code", Text, primary_key=True),
-    _text("name"),
+    Column("code", Text, primary_key=True, comment="The program's code within the organisation."),
+    _text("name", "The program's name."),
     # Added by migration 0004: existing programs are regular.
-    Column("kind", Text, nullable=False, server_default="regular"),
+    Column(
+        "kind",
+        Text,
+        nullable=False,
+        server_default="regular",
+        comment=(
+            "regular, developmental_unit (razvojni oddelek) or private: what the "
+            "parents' share is based on."
+        ),
+    ),
     _version(),
+    comment=(
+        "Programs (a kindergarten's price classes, such as the first and second"
+        " age group), without their prices."
+    ),
 )
 """Programs (:class:`~szo_core.model.Program`) without their prices and reference program."""
 
@@ -144,15 +241,26 @@ program_price = Table(
     "szo_program_price",
     metadata,
     _org(),
-    Column("program_code", Text, primary_key=True),
-    Column("valid_from", Date, primary_key=True),
-    Column("monthly", ExactDecimal, nullable=False),
-    Column("food_per_day", ExactDecimal, nullable=False),
+    Column("program_code", Text, primary_key=True, comment="The program (szo_program)."),
+    Column("valid_from", Date, primary_key=True, comment="The first day the price holds."),
+    Column(
+        "monthly",
+        ExactDecimal,
+        nullable=False,
+        comment="The full monthly price in euros (the economic price, before any shares).",
+    ),
+    Column(
+        "food_per_day",
+        ExactDecimal,
+        nullable=False,
+        comment="The food cost per day in euros, deducted for announced absences.",
+    ),
     ForeignKeyConstraint(
         ["organisation_id", "program_code"],
         ["szo_program.organisation_id", "szo_program.code"],
         ondelete="CASCADE",
     ),
+    comment=("A program's dated monthly prices: each row holds from its day until the next row's."),
 )
 """A program's dated prices (owned by ``szo_program``)."""
 
@@ -160,8 +268,13 @@ program_reference = Table(
     "szo_program_reference",
     metadata,
     _org(),
-    Column("program_code", Text, primary_key=True),
-    _text("reference_program"),
+    Column(
+        "program_code",
+        Text,
+        primary_key=True,
+        comment="The program (szo_program) that refers to another.",
+    ),
+    _text("reference_program", "The program (szo_program) whose price is the reference."),
     # Named here: the conventional names are longer than PostgreSQL's 63 characters.
     ForeignKeyConstraint(
         ["organisation_id", "program_code"],
@@ -176,6 +289,11 @@ program_reference = Table(
         deferrable=True,
         initially="DEFERRED",
     ),
+    comment=(
+        "The reference program of a developmental unit or a private program, "
+        "whose price the shares are computed from; a regular program has no "
+        "row."
+    ),
 )
 """The reference program of a developmental unit or a private program (owned by
 ``szo_program``; a regular program has no row).  A table of its own rather than a
@@ -187,14 +305,23 @@ price_lock = Table(
     "szo_price_lock",
     metadata,
     _org(),
-    Column("program_code", Text, primary_key=True),
-    Column("locked_through", Date, nullable=False),
-    _text("billing_run_id"),
+    Column("program_code", Text, primary_key=True, comment="The program (szo_program)."),
+    Column(
+        "locked_through",
+        Date,
+        nullable=False,
+        comment="The last day of the latest closed month that used the program's prices.",
+    ),
+    _text("billing_run_id", "The closing billing run that set the lock."),
     ForeignKeyConstraint(
         ["organisation_id", "program_code"],
         ["szo_program.organisation_id", "szo_program.code"],
         deferrable=True,
         initially="DEFERRED",
+    ),
+    comment=(
+        "How far each program's prices are locked by closed billing months: a "
+        "price valid before then can no longer change."
     ),
 )
 """How far each program's prices are locked by closed billing months
@@ -204,9 +331,9 @@ group = Table(
     "szo_group",
     metadata,
     _org(),
-    Column("code", Text, primary_key=True),
-    _text("name"),
-    _text("program_code", nullable=True),
+    Column("code", Text, primary_key=True, comment="The group's code within the organisation."),
+    _text("name", "The group's name."),
+    _text("program_code", "The group's usual program (szo_program), or NULL.", nullable=True),
     _version(),
     ForeignKeyConstraint(
         ["organisation_id", "program_code"],
@@ -214,6 +341,7 @@ group = Table(
         deferrable=True,
         initially="DEFERRED",
     ),
+    comment="Groups (oddelki) of children.",
 )
 """Groups (:class:`~szo_core.model.Group`)."""
 
@@ -221,13 +349,22 @@ regresor = Table(
     "szo_regresor",
     metadata,
     _org(),
-    Column("id", Text, primary_key=True),
-    _text("name"),
-    Column("municipality_code", Integer, nullable=True),
-    *_address("address"),
-    _text("tax_number"),
-    _text("email"),
+    Column("id", Text, primary_key=True, comment="The regresor's id within the organisation."),
+    _text("name", "The regresor's name."),
+    Column(
+        "municipality_code",
+        Integer,
+        nullable=True,
+        comment="The municipality's code (1 to 213) when the regresor is a municipality.",
+    ),
+    *_address("address", "the regresor's address"),
+    _text("tax_number", "The regresor's tax number."),
+    _text("email", "The regresor's e-mail address for invoices."),
     _version(),
+    comment=(
+        "Regresors: municipalities or other bodies that pay the rest of a "
+        "child's price (plačnik razlike)."
+    ),
 )
 """Regresors (:class:`~szo_core.model.Regresor`)."""
 
@@ -235,50 +372,154 @@ child = Table(
     "szo_child",
     metadata,
     _org(),
-    Column("code", BigInteger, primary_key=True, autoincrement=False),
-    _text("first_name"),
-    _text("last_name"),
-    _text("sex", nullable=True),
-    Column("birth_date", Date, nullable=True),
-    _text("birth_place"),
-    _text("emso"),
-    _text("tax_number"),
-    _text("citizenship"),
-    *_address("permanent"),
-    *_address("temporary", nullable=True),
-    Column("municipality_code", Integer, nullable=True),
-    _text("regresor_id", nullable=True),
-    Column("adapted_program", Boolean, nullable=False),
-    Column("special_needs", Boolean, nullable=False),
-    Column("companion", Boolean, nullable=False),
-    _text("card_number"),
-    _text("employee_id", nullable=True),
-    _text("contract_number"),
-    Column("contract_signed_on", Date, nullable=True),
-    Column("contract_ends_on", Date, nullable=True),
-    Column("enrollment_date", Date, nullable=True),
-    Column("exit_date", Date, nullable=True),
-    Column("exit_notice_on", Date, nullable=True),
-    Column("parents_taxpayers", Boolean, nullable=False, server_default=true()),
-    Column("family_order", Integer, nullable=True),
-    Column("newcomer", Boolean, nullable=False),
-    Column("went_to_other_kindergarten", Boolean, nullable=False),
-    Column("inactive", Boolean, nullable=False),
-    _text("notes"),
-    _text("printable_notes"),
-    *_payer("payer"),
-    *_payer("applicant"),
-    _text("payment_kind"),
-    _text("mandate_bank", nullable=True),
-    _text("mandate_iban", nullable=True),
-    Column("mandate_debit_day", Integer, nullable=True),
-    _text("mandate_reference", nullable=True),
-    Column("mandate_signed_on", Date, nullable=True),
-    _text("mandate_creditor_id", nullable=True),
-    _text("delivery_kind"),
-    _text("delivery_email"),
-    _text("delivery_iban"),
-    Column("payment_group_lead", BigInteger, nullable=True),
+    Column(
+        "code",
+        BigInteger,
+        primary_key=True,
+        autoincrement=False,
+        comment=(
+            "The child's code (šifra) within the organisation, shared with payment references."
+        ),
+    ),
+    _text("first_name", "First name."),
+    _text("last_name", "Last name."),
+    _text("sex", "Sex as recorded (M or F), or NULL when unknown.", nullable=True),
+    Column("birth_date", Date, nullable=True, comment="Date of birth, or NULL when unknown."),
+    _text("birth_place", "Place of birth."),
+    _text("emso", "EMŠO (personal identification number); empty when unknown."),
+    _text("tax_number", "The child's tax number; empty when unknown."),
+    _text("citizenship", "Citizenship."),
+    *_address("permanent", "the permanent address (stalno prebivališče)"),
+    *_address(
+        "temporary",
+        "the temporary address (začasno prebivališče); all NULL when none",
+        nullable=True,
+    ),
+    Column(
+        "municipality_code",
+        Integer,
+        nullable=True,
+        comment=(
+            "Municipality of residence of the first (open-ended) entry of the "
+            "residence history; NULL when unknown."
+        ),
+    ),
+    _text(
+        "regresor_id",
+        ("Regresor (szo_regresor) of the first entry of the residence history, or NULL."),
+        nullable=True,
+    ),
+    Column(
+        "adapted_program",
+        Boolean,
+        nullable=False,
+        comment="The child is in an adapted program (reported to CEUVIZ).",
+    ),
+    Column(
+        "special_needs",
+        Boolean,
+        nullable=False,
+        comment="The child has special needs (otrok s posebnimi potrebami).",
+    ),
+    Column(
+        "companion",
+        Boolean,
+        nullable=False,
+        comment="The child has a companion (spremljevalec, an extra teacher).",
+    ),
+    _text("card_number", "Attendance card number; may repeat (the registry warns)."),
+    _text(
+        "employee_id",
+        "Link to an employee record (a child of an employee), or NULL.",
+        nullable=True,
+    ),
+    _text("contract_number", "Number of the enrollment contract."),
+    Column(
+        "contract_signed_on", Date, nullable=True, comment="Day the contract was signed, or NULL."
+    ),
+    Column("contract_ends_on", Date, nullable=True, comment="Day the contract ends, or NULL."),
+    Column(
+        "enrollment_date",
+        Date,
+        nullable=True,
+        comment="First day of enrollment (billed inclusive), or NULL.",
+    ),
+    Column(
+        "exit_date",
+        Date,
+        nullable=True,
+        comment="Last day of enrollment (izpis; billed inclusive), or NULL.",
+    ),
+    Column("exit_notice_on", Date, nullable=True, comment="Day the exit was announced, or NULL."),
+    Column(
+        "parents_taxpayers",
+        Boolean,
+        nullable=False,
+        server_default=true(),
+        comment=(
+            "Parents' tax status of the first entry of the tax-status history "
+            "(FALSE: the non-taxpayer coefficient applies)."
+        ),
+    ),
+    Column(
+        "family_order",
+        Integer,
+        nullable=True,
+        comment="The child's order among the family's children (1 the eldest), or NULL.",
+    ),
+    Column(
+        "newcomer",
+        Boolean,
+        nullable=False,
+        comment="Enrolled for the first time this school year (novinec).",
+    ),
+    Column(
+        "went_to_other_kindergarten",
+        Boolean,
+        nullable=False,
+        comment="Left for another kindergarten.",
+    ),
+    Column("inactive", Boolean, nullable=False, comment="Kept for history only; not billed."),
+    _text("notes", "Internal notes."),
+    _text("printable_notes", "Notes printed on lists (allergies, diet)."),
+    *_payer("payer", "the payer of the child's invoices"),
+    *_payer("applicant", "the applicant (vlagatelj) of the decision"),
+    _text("payment_kind", "How the parents pay: upn (slip) or direct_debit (SEPA)."),
+    _text(
+        "mandate_bank",
+        "SEPA mandate: the debtor's bank name, or NULL without a mandate.",
+        nullable=True,
+    ),
+    _text("mandate_iban", "SEPA mandate: the debtor's IBAN, or NULL.", nullable=True),
+    Column(
+        "mandate_debit_day",
+        Integer,
+        nullable=True,
+        comment="SEPA mandate: day of the month of the debit, or NULL.",
+    ),
+    _text(
+        "mandate_reference", "SEPA mandate: the mandate reference (UMR), or NULL.", nullable=True
+    ),
+    Column(
+        "mandate_signed_on", Date, nullable=True, comment="SEPA mandate: day of signature, or NULL."
+    ),
+    _text(
+        "mandate_creditor_id",
+        "SEPA mandate: the creditor identifier, or NULL for the organisation's own.",
+        nullable=True,
+    ),
+    _text("delivery_kind", "How invoices reach the payer: print, email_pdf or e_invoice."),
+    _text("delivery_email", "E-mail address for invoices sent by e-mail."),
+    _text("delivery_iban", "The payer's IBAN for e-invoices (eRačun)."),
+    Column(
+        "payment_group_lead",
+        BigInteger,
+        nullable=True,
+        comment=(
+            "The child (szo_child.code) whose invoice also carries this child's "
+            "(merged payment), or NULL."
+        ),
+    ),
     _version(),
     ForeignKeyConstraint(
         ["organisation_id", "regresor_id"],
@@ -293,6 +534,10 @@ child = Table(
         initially="DEFERRED",
     ),
     Index(None, "organisation_id", "enrollment_date"),
+    comment=(
+        "Children with their personal data, enrollment, payment and delivery "
+        "settings; group history and guardian links are owned tables."
+    ),
 )
 """Children (:class:`~szo_core.model.Child`) without their group history and guardian links."""
 
@@ -300,10 +545,16 @@ child_group = Table(
     "szo_child_group",
     metadata,
     _org(),
-    Column("child_code", BigInteger, primary_key=True, autoincrement=False),
-    Column("valid_from", Date, primary_key=True),
-    _text("group_code"),
-    _text("program_code"),
+    Column(
+        "child_code",
+        BigInteger,
+        primary_key=True,
+        autoincrement=False,
+        comment="The child (szo_child).",
+    ),
+    Column("valid_from", Date, primary_key=True, comment="First day of the assignment."),
+    _text("group_code", "The group (szo_group)."),
+    _text("program_code", "The program (szo_program) billed."),
     ForeignKeyConstraint(
         ["organisation_id", "child_code"],
         ["szo_child.organisation_id", "szo_child.code"],
@@ -321,6 +572,10 @@ child_group = Table(
         deferrable=True,
         initially="DEFERRED",
     ),
+    comment=(
+        "A child's dated group and program assignments (owned by szo_child): "
+        "each row holds until the next."
+    ),
 )
 """A child's dated group assignments (owned by ``szo_child``)."""
 
@@ -328,10 +583,21 @@ child_residence = Table(
     "szo_child_residence",
     metadata,
     _org(),
-    Column("child_code", BigInteger, primary_key=True, autoincrement=False),
-    Column("valid_from", Date, primary_key=True),
-    Column("municipality_code", Integer, nullable=True),
-    _text("regresor_id", nullable=True),
+    Column(
+        "child_code",
+        BigInteger,
+        primary_key=True,
+        autoincrement=False,
+        comment="The child (szo_child).",
+    ),
+    Column("valid_from", Date, primary_key=True, comment="Day of the move."),
+    Column(
+        "municipality_code",
+        Integer,
+        nullable=True,
+        comment="Municipality of residence from that day, or NULL when unknown.",
+    ),
+    _text("regresor_id", "Regresor (szo_regresor) from that day, or NULL.", nullable=True),
     ForeignKeyConstraint(
         ["organisation_id", "child_code"],
         ["szo_child.organisation_id", "szo_child.code"],
@@ -343,6 +609,10 @@ child_residence = Table(
         deferrable=True,
         initially="DEFERRED",
     ),
+    comment=(
+        "A child's dated moves (owned by szo_child): municipality of residence "
+        "and regresor from a day on."
+    ),
 )
 """A child's dated residence changes (owned by ``szo_child``)."""
 
@@ -350,14 +620,26 @@ child_taxpayer = Table(
     "szo_child_taxpayer",
     metadata,
     _org(),
-    Column("child_code", BigInteger, primary_key=True, autoincrement=False),
-    Column("valid_from", Date, primary_key=True),
-    Column("taxpayers", Boolean, nullable=False),
+    Column(
+        "child_code",
+        BigInteger,
+        primary_key=True,
+        autoincrement=False,
+        comment="The child (szo_child).",
+    ),
+    Column("valid_from", Date, primary_key=True, comment="Day the status changes."),
+    Column(
+        "taxpayers",
+        Boolean,
+        nullable=False,
+        comment="The parents are taxpayers in Slovenia from that day.",
+    ),
     ForeignKeyConstraint(
         ["organisation_id", "child_code"],
         ["szo_child.organisation_id", "szo_child.code"],
         ondelete="CASCADE",
     ),
+    comment="A child's dated changes of the parents' tax status (owned by szo_child).",
 )
 """A child's dated changes of the parents' tax status (owned by ``szo_child``)."""
 
@@ -365,10 +647,22 @@ child_guardian = Table(
     "szo_child_guardian",
     metadata,
     _org(),
-    Column("child_code", BigInteger, primary_key=True, autoincrement=False),
-    Column("position", Integer, primary_key=True, autoincrement=False),
-    _text("guardian_id"),
-    _text("kind"),
+    Column(
+        "child_code",
+        BigInteger,
+        primary_key=True,
+        autoincrement=False,
+        comment="The child (szo_child).",
+    ),
+    Column(
+        "position",
+        Integer,
+        primary_key=True,
+        autoincrement=False,
+        comment="Order of the link (0 first).",
+    ),
+    _text("guardian_id", "The guardian (szo_guardian)."),
+    _text("kind", "The guardian's relation to the child: mother, father, guardian or other."),
     ForeignKeyConstraint(
         ["organisation_id", "child_code"],
         ["szo_child.organisation_id", "szo_child.code"],
@@ -380,6 +674,7 @@ child_guardian = Table(
         deferrable=True,
         initially="DEFERRED",
     ),
+    comment="A child's links to guardians, in order (owned by szo_child).",
 )
 """A child's links to guardians, in order (owned by ``szo_child``)."""
 
@@ -387,18 +682,40 @@ decision = Table(
     "szo_decision",
     metadata,
     _org(),
-    Column("id", Text, primary_key=True),
-    Column("child_code", BigInteger, nullable=False),
-    _text("number"),
-    Column("coefficient", ExactDecimal, nullable=False),
-    Column("valid_from", Date, nullable=False),
-    Column("valid_to", Date, nullable=True),
-    _text("regresor_id", nullable=True),
-    Column("sibling_order", Integer, nullable=True),
-    Column("state_financed", Boolean, nullable=False),
-    Column("payment_class", Integer, nullable=True),
-    Column("issued_on", Date, nullable=True),
-    _text("supersedes", nullable=True),
+    Column("id", Text, primary_key=True, comment="The decision's id within the organisation."),
+    Column("child_code", BigInteger, nullable=False, comment="The child (szo_child)."),
+    _text("number", "The decision's number as issued by the social work centre."),
+    Column(
+        "coefficient",
+        ExactDecimal,
+        nullable=False,
+        comment="The parents' share of the price (0 to 1, e.g. 0.35 for 35 %).",
+    ),
+    Column("valid_from", Date, nullable=False, comment="First day it applies."),
+    Column(
+        "valid_to", Date, nullable=True, comment="Last day it applies, or NULL while open-ended."
+    ),
+    _text("regresor_id", "Regresor (szo_regresor) named in the decision, or NULL.", nullable=True),
+    Column(
+        "sibling_order",
+        Integer,
+        nullable=True,
+        comment="The child's order among siblings for the sibling rules, or NULL.",
+    ),
+    Column(
+        "state_financed",
+        Boolean,
+        nullable=False,
+        comment="The state pays the parents' share (a second or later sibling).",
+    ),
+    Column(
+        "payment_class",
+        Integer,
+        nullable=True,
+        comment="Income class (plačilni razred) of the decision, or NULL.",
+    ),
+    Column("issued_on", Date, nullable=True, comment="Day the decision was issued, or NULL."),
+    _text("supersedes", "The decision (szo_decision) this one replaces, or NULL.", nullable=True),
     _version(),
     ForeignKeyConstraint(
         ["organisation_id", "child_code"],
@@ -420,6 +737,9 @@ decision = Table(
     ),
     Index(None, "organisation_id", "child_code"),
     Index(None, "organisation_id", "valid_from"),
+    comment=(
+        "Decisions on reduced payment (odločbe): the parents' share of the price from a day on."
+    ),
 )
 """Decisions on reduced payment (:class:`~szo_core.model.Decision`)."""
 
@@ -427,14 +747,15 @@ decision_lock = Table(
     "szo_decision_lock",
     metadata,
     _org(),
-    Column("decision_id", Text, primary_key=True),
-    _text("billing_run_id"),
+    Column("decision_id", Text, primary_key=True, comment="The decision (szo_decision)."),
+    _text("billing_run_id", "The closing billing run."),
     ForeignKeyConstraint(
         ["organisation_id", "decision_id"],
         ["szo_decision.organisation_id", "szo_decision.id"],
         deferrable=True,
         initially="DEFERRED",
     ),
+    comment=("Decisions used by a closed billing run: they can no longer be changed or removed."),
 )
 """Decisions used by a closed billing run (they can no longer be changed or removed)."""
 
@@ -442,13 +763,13 @@ reservation = Table(
     "szo_reservation",
     metadata,
     _org(),
-    Column("id", Text, primary_key=True),
-    Column("child_code", BigInteger, nullable=False),
-    _text("kind"),
-    Column("start_date", Date, nullable=False),
-    Column("end_date", Date, nullable=False),
-    Column("announced_on", Date, nullable=True),
-    Column("doctor_note", Boolean, nullable=False),
+    Column("id", Text, primary_key=True, comment="The reservation's id within the organisation."),
+    Column("child_code", BigInteger, nullable=False, comment="The child (szo_child)."),
+    _text("kind", "summer or sick."),
+    Column("start_date", Date, nullable=False, comment="First day (inclusive)."),
+    Column("end_date", Date, nullable=False, comment="Last day (inclusive)."),
+    Column("announced_on", Date, nullable=True, comment="Day it was announced, or NULL."),
+    Column("doctor_note", Boolean, nullable=False, comment="A doctor's note was brought."),
     _version(),
     ForeignKeyConstraint(
         ["organisation_id", "child_code"],
@@ -458,6 +779,9 @@ reservation = Table(
     ),
     Index(None, "organisation_id", "child_code"),
     Index(None, "organisation_id", "start_date"),
+    comment=(
+        "Reservations (rezervacije): announced summer or sick leave, billed at the reduced rate."
+    ),
 )
 """Reservations (:class:`~szo_core.model.Reservation`)."""
 
@@ -465,14 +789,26 @@ absence = Table(
     "szo_absence",
     metadata,
     _org(),
-    Column("id", Text, primary_key=True),
-    Column("child_code", BigInteger, nullable=False),
-    Column("start_date", Date, nullable=False),
-    Column("end_date", Date, nullable=False),
-    Column("announced_at", DateTime(timezone=False), nullable=True),
+    Column("id", Text, primary_key=True, comment="The absence's id within the organisation."),
+    Column("child_code", BigInteger, nullable=False, comment="The child (szo_child)."),
+    Column("start_date", Date, nullable=False, comment="First day (inclusive)."),
+    Column("end_date", Date, nullable=False, comment="Last day (inclusive)."),
+    Column(
+        "announced_at",
+        DateTime(timezone=False),
+        nullable=True,
+        comment=(
+            "When it was announced (local time for a naive value, UTC for an aware one), or NULL."
+        ),
+    ),
     # UTC offset of an aware ``announced_at`` in microseconds; NULL for a naive one.
-    Column("announced_utc_offset", BigInteger, nullable=True),
-    Column("doctor_note", Boolean, nullable=False),
+    Column(
+        "announced_utc_offset",
+        BigInteger,
+        nullable=True,
+        comment="UTC offset of an aware announced_at, in microseconds; NULL for a naive one.",
+    ),
+    Column("doctor_note", Boolean, nullable=False, comment="A doctor's note was brought."),
     _version(),
     ForeignKeyConstraint(
         ["organisation_id", "child_code"],
@@ -482,5 +818,6 @@ absence = Table(
     ),
     Index(None, "organisation_id", "child_code"),
     Index(None, "organisation_id", "start_date"),
+    comment="Absences of a child, for food deductions.",
 )
 """Absences (:class:`~szo_core.model.Absence`); an aware time keeps its UTC offset."""

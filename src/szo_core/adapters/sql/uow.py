@@ -68,6 +68,7 @@ from szo_core.adapters.sql.repositories import (
     SqlChildRepository,
     SqlDecisionLocks,
     SqlDecisionRepository,
+    SqlOrganisationRepository,
     SqlPriceLocks,
     SqlProgramRepository,
     SqlRepository,
@@ -161,6 +162,7 @@ class SqlUnitOfWork:
         self._conn: Connection | None = None
         # psycopg returns every column type of the schema as the records hold it.
         self._driver_rows = engine.dialect.name == "postgresql"
+        self.organisations = SqlOrganisationRepository(self)
         self.children = SqlChildRepository(self)
         self.programs = SqlProgramRepository(self)
         self.decisions = SqlDecisionRepository(self)
