@@ -34,6 +34,7 @@ more entry in :data:`KINDS`.
 from __future__ import annotations
 
 import enum
+import functools
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
@@ -373,12 +374,20 @@ def _nest(fields: Fields) -> Fields:
     """
     nested: Fields = {}
     for path, value in fields.items():
-        *heads, last = path.split(".")
+        if "." not in path:
+            nested[path] = value
+            continue
+        *heads, last = _split(path)
         target = nested
         for head in heads:
             target = target.setdefault(head, {})
         target[last] = value
     return nested
+
+
+@functools.cache
+def _split(path: str) -> tuple[str, ...]:
+    return tuple(path.split("."))
 
 
 def _flatten(record: object, columns: Sequence[Column], **extra: object) -> Fields:

@@ -55,7 +55,7 @@ from szo_core.importing.kinds import KINDS, Column, Fields, Kind
 from szo_core.importing.mapping import ImportMapping
 from szo_core.importing.report import Changes, ImportIssue, ImportReport, Severity
 from szo_core.importing.sources import Sheet
-from szo_core.importing.values import CellError
+from szo_core.importing.values import TEXT, CellError
 from szo_core.model import Child
 from szo_core.ports import Storage, UnitOfWork
 from szo_core.registry import RegistryConfig, validate_registry
@@ -300,6 +300,11 @@ class _Planner:
         source = sheet.source
         key_field = kind.key
         progress = self.progress
+        # (cell index, field, parser, plain text without a mapped spelling, column)
+        plan = [
+            (index, c.field, c.type.parse, c.type is TEXT and c.field not in spelled, c)
+            for index, c in columns
+        ]
         number = 1
         for number, cells in sheet.rows():
             if progress is not None and number % _PROGRESS_EVERY == 0:
@@ -307,7 +312,7 @@ class _Planner:
             fields: Fields = {}
             bad = False
             width = len(cells)
-            for index, column in columns:
+            for index, field, parse, text, column in plan:
                 cell = cells[index] if index < width else None
                 if cell is None:
                     if column.required:
@@ -321,10 +326,13 @@ class _Planner:
                             sheet.header[index],
                         )
                     continue
-                if column.field in spelled and isinstance(cell, str):
-                    cell = self.mapping.value_for(kind.name, column.field, cell)
+                if text and cell.__class__ is str:  # most cells: text as written
+                    fields[field] = cell
+                    continue
+                if field in spelled and isinstance(cell, str):
+                    cell = self.mapping.value_for(kind.name, field, cell)
                 try:
-                    fields[column.field] = column.type.parse(cell)
+                    fields[field] = parse(cell)
                 except CellError as exc:
                     bad = True
                     shown = "" if column.pii else _shown(cell)
