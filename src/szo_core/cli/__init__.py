@@ -5,6 +5,8 @@
 ``szo bill``            bill a month on your database (:mod:`szo_core.cli.bill`)
 ``szo demo``            bill a sample kindergarten (:mod:`szo_core.cli.demo`)
 ``szo worker``          bill queued organisations (:mod:`szo_core.cli.worker`)
+``szo import``          import CSV and Excel files (:mod:`szo_core.cli.import_`)
+``szo export``          export records to CSV or Excel (:mod:`szo_core.cli.export`)
 ======================  ==============================================
 
 ``python -m szo_core`` runs the same group.  Importing this package loads only
@@ -27,6 +29,8 @@ import click
 from szo_core.cli.bill import bill
 from szo_core.cli.check import ENCODINGS, KINDS, MAX_LINE, check
 from szo_core.cli.demo import demo
+from szo_core.cli.export import export
+from szo_core.cli.import_ import import_
 from szo_core.cli.worker import worker
 
 __all__ = ["ENCODINGS", "KINDS", "MAX_LINE", "main"]
@@ -42,3 +46,5 @@ main.add_command(check)
 main.add_command(bill)
 main.add_command(demo)
 main.add_command(worker)
+main.add_command(import_)
+main.add_command(export)
