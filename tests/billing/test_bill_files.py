@@ -197,19 +197,39 @@ def test_november_before_october_is_refused_unless_the_gap_is_allowed(
     assert payments["due_on"] == "2026-12-18"  # October's 18 November was before its issue date
 
 
-def test_the_first_month_after_enrolment_needs_no_option(database: Path, tmp_path: Path) -> None:
+def test_a_slip_whose_payer_has_no_address_is_held_back_and_the_rest_is_billed(
+    database: Path, tmp_path: Path
+) -> None:
     # Nobody was enrolled in 2025-12: January 2026 starts the history without a gap.  In
     # January the pupil who left in August pays for itself and has no address: its slip
-    # cannot be filled in, so the run stops there and nothing is stored or put in place.
+    # cannot be filled in (UPN field 7, the payer's street), so it is held back and listed;
+    # the run, the other slips and the debit are billed.
     out = tmp_path / "out"
     result = run(database, out, "2026-01", "--issued-on", "2026-02-03")
     assert "has not been billed yet" not in result.stderr
-    assert result.exit_code == 1
-    assert "field 7" in result.stderr
-    assert not (out / "2026-01").exists()
+    assert result.exit_code == 0, result.output
+    folder = out / "2026-01"
+    payments = json.loads((folder / "payments.json").read_text(encoding="utf-8"))
+    (held,) = [p for p in payments["held_back"] if p["code"] == "instructions.slip_payer"]
+    assert "cannot be filled in" in held["message_en"]
+    assert "field 7. (ulica plačnika / payer street)" in held["message_en"]
+    held_numbers = set(held["invoices"])
+    sent = {n for i in payments["instructions"] for n in i["invoices"]}
+    assert held_numbers and not held_numbers & sent
+    assert sent  # the others are billed and paid as usual
+    for instruction in payments["instructions"]:
+        if instruction["method"] == "upn":
+            assert (folder / "upn" / f"{instruction['id']}.png").is_file()
+    rows = list(
+        csv.DictReader(
+            io.StringIO((folder / "statements-2026-01.csv").read_text("utf-8-sig")), delimiter=";"
+        )
+    )
+    kinds = {r["Payment method"] for r in rows if r["Number"] in held_numbers}
+    assert kinds == {"held back"}
     store = SqlBillingStore.open(database)
     try:
         with store.unit_of_work() as uow:
-            assert uow.billing.runs(ORG) == ()
+            assert [str(r.month) for r in uow.billing.runs(ORG)] == ["2026-01"]
     finally:
         store.dispose()

@@ -60,7 +60,7 @@ from szo_core.billing.ports import BillingStorage
 from szo_core.billing.records import BillingOrganisation, BillingResult, ZeroInvoices
 from szo_core.billing.run import run_billing
 from szo_core.calendar import Month, WorkingCalendar
-from szo_core.errors import BillingError, Language
+from szo_core.errors import BillingError, Language, SzoError
 from szo_core.fees import FeeRules, PayerKind
 from szo_core.model import InvoiceSeries, Organisation, PaymentKind, ReferenceScheme
 from szo_core.payments import instructions as pay
@@ -68,6 +68,7 @@ from szo_core.ports import MonthData
 
 if TYPE_CHECKING:
     from szo_core.payments.sepa import Pain008Version
+    from szo_core.payments.upn import UpnOrder
 
 __all__ = [
     "FolderProgress",
@@ -505,9 +506,11 @@ def bill_to_folder(
         stager = _files.Stager(out, organisation_id, month)
         organisation = plan.organisation
         built = pay.InstructionResult(instructions=(), problems=())
+        orders: dict[str, UpnOrder] = {}
         if organisation is not None:
             payable = payable_invoices(result.documents, data)
             built = pay.build_instructions(payable, period=month)
+            built, orders = _fill_slips(built, organisation, plan.due_on)
         built_box.append(built)
         details = _details(result, data, built, plan.due_on)
         stager.add(f"{name}/statements-{name}.json", json_bytes(result))
@@ -516,7 +519,9 @@ def bill_to_folder(
         )
         stager.add(f"{name}/lists-{name}.csv", _csv_bytes(list_rows(result, lang)))
         if organisation is not None:
-            _stage_payments(stager, organisation, built, month, plan, issued_on, payments_report)
+            _stage_payments(
+                stager, organisation, built, orders, month, plan, issued_on, payments_report
+            )
             if any(i.method is PaymentKind.DIRECT_DEBIT for i in built.instructions):
                 versions.append(plan.pain_version)
         if progress is not None:
@@ -555,10 +560,63 @@ def bill_to_folder(
     )
 
 
+def _fill_slips(
+    built: pay.InstructionResult, organisation: Organisation, due_on: date
+) -> tuple[pay.InstructionResult, dict[str, UpnOrder]]:
+    """Fill in every slip's UPN order; hold back those whose payer data cannot be.
+
+    A payer without a name or an address (UPN fields 6-8) keeps that payer's
+    slip back as the problem ``instructions.slip_payer`` (listed in
+    ``payments.json``, "held back" in the CSV); the other slips and the run go
+    on.  Any other error (the organisation's own data) stops the run.
+    """
+    from szo_core.payments import upn
+
+    address = organisation.address
+    recipient: Mapping[str, str] = {
+        "recipient_iban": organisation.account.iban,
+        "recipient_name": organisation.name,
+        "recipient_street": address.street,
+        "recipient_city": f"{address.post_code} {address.city}",
+    }
+    kept: list[pay.PaymentInstruction] = []
+    problems = list(built.problems)
+    orders: dict[str, UpnOrder] = {}
+    for instruction in built.instructions:
+        if instruction.method is not PaymentKind.UPN:
+            kept.append(instruction)
+            continue
+        order = upn.order_from_instruction(
+            instruction, deadline=due_on, purpose_code=organisation.purpose_code, **recipient
+        )
+        try:
+            upn.payload(order)
+        except SzoError as exc:
+            if exc.where not in upn.PAYER_FIELDS:
+                raise
+            problems.append(
+                pay.Problem(
+                    code="instructions.slip_payer",
+                    sl=f"Položnice UPN ni mogoče izpolniti: {exc.message('sl')}",
+                    en=f"The UPN slip cannot be filled in: {exc.message('en')}",
+                    invoice_numbers=instruction.invoice_numbers,
+                    payer_id=instruction.payer_id,
+                    group_id=instruction.group_id,
+                )
+            )
+            continue
+        kept.append(instruction)
+        orders[instruction.instruction_id] = order
+    if len(kept) == len(built.instructions):
+        return built, orders
+    return pay.InstructionResult(instructions=tuple(kept), problems=tuple(problems)), orders
+
+
 def _stage_payments(
     stager: _files.Stager,
     organisation: Organisation,
     built: pay.InstructionResult,
+    orders: Mapping[str, UpnOrder],
     month: Month,
     plan: _Plan,
     issued_on: date,
@@ -571,21 +629,8 @@ def _stage_payments(
     debits = [i for i in built.instructions if i.method is PaymentKind.DIRECT_DEBIT]
     total = len(slips) + 1  # the SEPA file and payments.json are the last step
     report(0, total)
-    address = organisation.address
-    recipient: Mapping[str, str] = {
-        "recipient_iban": organisation.account.iban,
-        "recipient_name": organisation.name,
-        "recipient_street": address.street,
-        "recipient_city": f"{address.post_code} {address.city}",
-    }
     for done, instruction in enumerate(slips, start=1):
-        order = upn.order_from_instruction(
-            instruction,
-            deadline=plan.due_on,
-            purpose_code=organisation.purpose_code,
-            **recipient,
-        )
-        symbol = upn.qr(order)
+        symbol = upn.qr(orders[instruction.instruction_id])
         stager.add(f"{name}/upn/{instruction.instruction_id}.txt", symbol.payload)
         stager.add(f"{name}/upn/{instruction.instruction_id}.png", symbol.png())
         report(done, total)

@@ -84,6 +84,7 @@ __all__ = [
     "ENCODING",
     "MAX_PAYLOAD_BYTES",
     "MODULE_MM",
+    "PAYER_FIELDS",
     "PURPOSE_CODES",
     "UpnOrder",
     "UpnQr",
@@ -134,6 +135,17 @@ _FIELDS: Final = (
     ("ulica prejemnika / recipient street", 33),
     ("kraj prejemnika / recipient city", 33),
 )
+
+PAYER_FIELDS: Final = frozenset(label for label, _ in _FIELDS[5:8])
+"""The ``where`` of errors about the payer's name, street and city (fields 6-8).
+
+A slip whose payer data cannot be filled in is the payer's record to fix, not
+the issuer's: :func:`szo_core.billing.folder.bill_to_folder` holds such a slip
+back (``instructions.slip_payer``) and bills the rest.
+
+>>> sorted(PAYER_FIELDS)[0]
+'ime plačnika / payer name'
+"""
 
 
 @attrs.frozen(kw_only=True)
