@@ -21,8 +21,11 @@ There are two sorts of kind:
 This module is the one place that knows which column fills which field:
 a renamed field of :class:`~szo_core.model.Address` or
 :class:`~szo_core.model.Mandate` is one line here (:data:`ADDRESS_FIELDS`,
-:data:`MANDATE_COLUMNS`).  A new kind (the organisation record, say) is one
-more entry in :data:`KINDS`.
+:data:`MANDATE_COLUMNS`).  A new kind is one more entry in :data:`KINDS`.
+
+The organisation record itself is a kind (``organisation`` / ``organizacija``:
+one row with its default account) with one part, its other accounts
+(``other_accounts`` / ``drugi racuni``); their key is the import's organisation.
 
 >>> kind = KINDS["children"]
 >>> kind.sl, kind.column("emšo").field, kind.column("EMSO").pii
