@@ -1,6 +1,9 @@
 """Write the import examples: examples/import/ (clean) and examples/import-errors/.
 
-A small kindergarten (vrtec "Sonček", organisation ``vrtec-soncek``): 12 children
+A small kindergarten (vrtec "Sonček", organisation ``vrtec-soncek``): the
+organisation record (a budget user paying and collecting through UJP, with a
+SEPA creditor id built on its tax number, so that ``szo bill`` writes a
+pain.008.001.02, and a second account at a commercial bank), 12 children
 in two groups, their guardians, payers (one merged payment group of two
 siblings), one SEPA mandate with a valid SI IBAN and mandate reference, one
 decision on reduced payment and one summer reservation.  Every identifier is
@@ -25,12 +28,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from szo_core.ids import davcna, emso, iban
+from szo_core.ids import creditor_id, davcna, emso, iban
 from szo_core.ids import mandate as mandate_ref
 from szo_core.ids.emso import Sex
 from szo_core.importing import Records, write_csv, write_xlsx
 from szo_core.model import (
     Address,
+    BankAccount,
     Child,
     Decision,
     Group,
@@ -39,6 +43,8 @@ from szo_core.model import (
     GuardianKind,
     GuardianLink,
     Mandate,
+    Organisation,
+    OrganisationKind,
     Payer,
     PaymentKind,
     PaymentMethod,
@@ -101,6 +107,31 @@ def _tax(n: int) -> str:
             return davcna.make(str(seven))
         except ValueError:
             seven += 1
+
+
+def organisation() -> Organisation:
+    """The kindergarten itself: synthetic tax and registration numbers and accounts."""
+    tax = davcna.make("7654321")
+    return Organisation(
+        id=ORG,
+        kind=OrganisationKind.KINDERGARTEN,
+        name="Vrtec Sonček",
+        address=Address(street="Sončna ulica 10", post_code="1000", city="Ljubljana"),
+        tax_number=tax,
+        registration_number="5012341",
+        accounts=(
+            BankAccount(
+                iban=iban.make_si("01261", "00123456"),
+                bic="BSLJSI2X",
+                bank="Uprava RS za javna plačila",
+            ),
+            BankAccount(iban=iban.make_si("02010", "00987654"), bic="LJBASI2X", bank="NLB d.d."),
+        ),
+        creditor_id=creditor_id.make(tax),
+        budget_user=True,
+        email="racunovodstvo@vrtec-soncek.example",
+        host_municipality=61,
+    )
 
 
 def records() -> Records:
@@ -170,6 +201,7 @@ def records() -> Records:
         )
     price = Decimal("520.00"), Decimal("410.00")
     return Records(
+        organisation=(organisation(),),
         regresors=(
             Regresor(
                 organisation_id=ORG,

@@ -321,3 +321,74 @@ def test_cli_usage_errors(tmp_path: Path):
 def test_the_organisation_must_be_text(organisation: object):
     with pytest.raises(ValueError, match=r"import\.organisation"):
         import_files(MemoryStore(), organisation, [CLEAN / "skupine.csv"])  # type: ignore[arg-type]
+
+
+def test_the_organisation_is_imported_updated_and_kept_with_its_other_accounts(clean: Path):
+    store = MemoryStore()
+    assert import_files(store, ORG, clean.glob("*.csv")).stored
+    with store.unit_of_work() as uow:
+        stored = uow.organisations.get(ORG)
+    assert [a.bank for a in stored.accounts] == ["Uprava RS za javna plačila", "NLB d.d."]
+    _edit(clean, "organizacija.csv", ORG, "dan obremenitve", "20")
+    report = import_files(store, ORG, [clean / "organizacija.csv"])  # no drugi_racuni.csv
+    assert (report.changes["organisation"].updated, report.ok) == (1, True)
+    with store.unit_of_work() as uow:
+        changed = uow.organisations.get(ORG)
+    assert (changed.debit_day, changed.version, changed.accounts) == (20, 1, stored.accounts)
+
+
+def test_an_organisation_file_for_another_organisation_is_refused(clean: Path):
+    _edit(clean, "organizacija.csv", ORG, "id", "vrtec-luna")
+    report = import_files(MemoryStore(), ORG, clean.glob("*.csv"))
+    assert [(i.source, i.row, i.column, i.code) for i in report.errors] == [
+        ("drugi_racuni.csv", 2, "organizacija", "part.record_unknown"),  # its row was refused
+        ("organizacija.csv", 2, "id", "import.organisation_other"),
+    ]
+    assert not report.stored
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "code"),
+    [
+        ("davčna", "76543219", "davcna.checksum"),
+        ("matična številka", "5012342", "organisation.registration_number.checksum"),
+        ("iban", "SI56012610012345677", "iban.checksum"),
+        ("identifikator prejemnika", "SI66ZZZ76543218", "creditor_id.checksum"),
+    ],
+)
+def test_bad_organisation_identifiers_by_row_and_column_without_the_value(
+    clean: Path, column: str, value: str, code: str
+):
+    _edit(clean, "organizacija.csv", ORG, column, value)
+    store = MemoryStore()
+    report = import_files(store, ORG, clean.glob("*.csv"))
+    assert [(i.source, i.row, i.column, i.code) for i in report.errors] == [
+        ("organizacija.csv", 2, column, code)
+    ]
+    assert value not in report.render("sl")
+    assert value not in report.render("en")
+    with store.unit_of_work() as uow:  # all or nothing: no child stored either
+        assert uow.children.for_organisation(ORG) == ()
+        assert uow.organisations.find(ORG) is None
+
+
+def test_a_bad_other_account_is_reported_on_its_row(clean: Path):
+    _edit(clean, "drugi_racuni.csv", ORG, "iban", "SI56020100098765464")
+    report = import_files(MemoryStore(), ORG, clean.glob("*.csv"))
+    assert [(i.source, i.row, i.column, i.code) for i in report.errors] == [
+        ("drugi_racuni.csv", 2, "iban", "iban.checksum")
+    ]
+
+
+def test_the_registry_warnings_on_the_organisation_are_in_the_report(clean: Path):
+    from szo_core.ids import creditor_id
+
+    other = creditor_id.make("12345678")  # a valid creditor id, not on the tax number
+    _edit(clean, "organizacija.csv", ORG, "identifikator prejemnika", other)
+    _edit(clean, "organizacija.csv", ORG, "e-pošta", "")
+    report = import_files(MemoryStore(), ORG, clean.glob("*.csv"))
+    assert report.stored
+    assert sorted((i.row, i.column, i.code) for i in report.warnings) == [
+        (2, "e-pošta", "organisation.email_missing"),
+        (2, "identifikator prejemnika", "creditor_id.not_tax_number"),
+    ]

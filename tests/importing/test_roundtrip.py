@@ -25,7 +25,9 @@ def _unique(items: list, key: str) -> tuple:
 
 @st.composite
 def record_sets(draw: st.DrawFn) -> Records:
+    organisation = draw(st.lists(rs.organisations(), max_size=1))
     return Records(
+        organisation=tuple(attrs.evolve(o, id=ORG, version=0) for o in organisation),
         children=_unique(draw(st.lists(rs.children(organisation_id=ORG), max_size=4)), "code"),
         guardians=_unique(draw(st.lists(rs.guardians(organisation_id=ORG), max_size=3)), "id"),
         groups=_unique(draw(st.lists(rs.groups(organisation_id=ORG), max_size=2)), "code"),
@@ -48,7 +50,7 @@ def _imported(sheets) -> Records:
 
 def _same(expected: Records, got: Records) -> None:
     for kind in attrs.asdict(Records(), recurse=False):
-        key = "code" if kind in ("children", "groups", "programs") else "id"
+        key = "code" if kind in ("children", "groups", "programs") else "id"  # organisation: id
         want = sorted(expected.of(kind), key=lambda r: str(getattr(r, key)))
         have = sorted(got.of(kind), key=lambda r: str(getattr(r, key)))
         assert have == want, kind

@@ -47,10 +47,14 @@ __all__ = ["Records", "export_sheets", "headers", "read_records", "write_csv", "
 class Records:
     """The records of one organisation, by kind (the record kinds of the import).
 
+    ``organisation`` holds the :class:`~szo_core.model.Organisation` record
+    itself (none or one).
+
     >>> Records().of("children")
     ()
     """
 
+    organisation: tuple[Any, ...] = ()
     children: tuple[Any, ...] = ()
     guardians: tuple[Any, ...] = ()
     groups: tuple[Any, ...] = ()
@@ -69,8 +73,14 @@ def read_records(uow: UnitOfWork, organisation_id: str) -> Records:
     """Read every record of the organisation that the import and export know."""
     values: dict[str, tuple[Any, ...]] = {}
     for kind in KINDS.values():
-        if kind.repository is not None:
-            values[kind.name] = getattr(uow, kind.repository).for_organisation(organisation_id)
+        if kind.repository is None:
+            continue
+        repository = getattr(uow, kind.repository)
+        if kind.organisation_key:  # the organisation record itself, keyed by its id
+            found = repository.find(organisation_id)
+            values[kind.name] = () if found is None else (found,)
+        else:
+            values[kind.name] = repository.for_organisation(organisation_id)
     return Records(**values)
 
 

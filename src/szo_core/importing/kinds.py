@@ -21,8 +21,11 @@ There are two sorts of kind:
 This module is the one place that knows which column fills which field:
 a renamed field of :class:`~szo_core.model.Address` or
 :class:`~szo_core.model.Mandate` is one line here (:data:`ADDRESS_FIELDS`,
-:data:`MANDATE_COLUMNS`).  A new kind (the organisation record, say) is one
-more entry in :data:`KINDS`.
+:data:`MANDATE_COLUMNS`).  A new kind is one more entry in :data:`KINDS`.
+
+The organisation record itself is a kind (``organisation`` / ``organizacija``:
+one row with its default account) with one part, its other accounts
+(``other_accounts`` / ``drugi racuni``); their key is the import's organisation.
 
 >>> kind = KINDS["children"]
 >>> kind.sl, kind.column("emšo").field, kind.column("EMSO").pii
@@ -42,9 +45,19 @@ from typing import Any
 import attrs
 
 from szo_core.ids.emso import Sex
-from szo_core.importing.values import BOOL, DATE, DECIMAL, INT, TEXT, ValueType, choice
+from szo_core.importing.values import (
+    BOOL,
+    DATE,
+    DECIMAL,
+    INT,
+    TEXT,
+    Cell,
+    ValueType,
+    choice,
+)
 from szo_core.model import (
     Address,
+    BankAccount,
     Child,
     Decision,
     DeliveryKind,
@@ -54,7 +67,10 @@ from szo_core.model import (
     GuardianKind,
     GuardianLink,
     InvoiceDelivery,
+    InvoiceSeries,
     Mandate,
+    Organisation,
+    OrganisationKind,
     Party,
     Payer,
     PayerKind,
@@ -63,6 +79,7 @@ from szo_core.model import (
     Program,
     ProgramKind,
     ProgramPrice,
+    ReferenceScheme,
     Regresor,
     Reservation,
     ReservationKind,
@@ -164,6 +181,9 @@ class Kind:
         parent: For a part, the name of the record kind it belongs to.
         attach: For a part, puts the values read into the record.
         repository: For a record kind, the unit of work's repository.
+        organisation_key: The key is the organisation itself (the organisation
+            record and its other accounts): an empty cell, or no key column,
+            means the import's organisation, and any other value is refused.
     """
 
     name: str
@@ -176,6 +196,7 @@ class Kind:
     parent: str | None = None
     attach: Attach | None = None
     repository: str | None = None
+    organisation_key: bool = False
 
     @property
     def is_part(self) -> bool:
@@ -270,6 +291,17 @@ _RESERVATION = choice(
         "začasni izpis": ReservationKind.TEMPORARY_EXIT,
     },
 )
+_ORGANISATION_KIND = choice(
+    OrganisationKind,
+    {
+        "vrtec": OrganisationKind.KINDERGARTEN,
+        "šola": OrganisationKind.SCHOOL,
+        "osnovna šola": OrganisationKind.SCHOOL,
+        "dom za starejše": OrganisationKind.CARE_HOME,
+        "dijaški dom": OrganisationKind.DORMITORY,
+    },
+)
+_REFERENCE_SCHEME = choice(ReferenceScheme, {})
 _PROGRAM_KIND = choice(
     ProgramKind,
     {
@@ -698,6 +730,114 @@ _REGRESOR_COLUMNS = (
 )
 
 
+def _prefix(cell: Cell) -> str:
+    text = cell.strip() if isinstance(cell, str) else str(cell)
+    return "" if text == "-" else text
+
+
+_PREFIX: ValueType[str] = ValueType(
+    "text, - for none", _prefix, lambda v, _c: v or "-", lambda v: v or "-"
+)
+"""A number prefix whose default is not empty: ``-`` is "no prefix", an empty cell the default."""
+
+_ORGANISATION_COLUMNS = (
+    Column("id", "id", "id", TEXT, aliases=("organizacija", "organisation", "šifra")),
+    Column("kind", "vrsta", "kind", _ORGANISATION_KIND),
+    Column("name", "naziv", "name", TEXT, required=True, aliases=("ime",)),
+    *_address("address"),
+    Column(
+        "tax_number",
+        "davčna",
+        "tax_number",
+        TEXT,
+        pii=True,
+        required=True,
+        aliases=("davčna številka",),
+    ),
+    Column(
+        "registration_number",
+        "matična številka",
+        "registration_number",
+        TEXT,
+        required=True,
+        aliases=("matična",),
+    ),
+    Column(
+        "account.iban",
+        "iban",
+        "iban",
+        TEXT,
+        pii=True,
+        required=True,
+        aliases=("trr", "račun", "številka računa"),
+    ),
+    Column("account.bic", "bic", "bic", TEXT),
+    Column("account.bank", "banka", "bank", TEXT),
+    Column(
+        "creditor_id",
+        "identifikator prejemnika",
+        "creditor_id",
+        TEXT,
+        pii=True,
+        aliases=("identifikator upnika", "sepa id"),
+    ),
+    Column("budget_user", "proračunski uporabnik", "budget_user", BOOL),
+    Column("reference_scheme", "model sklica", "reference_scheme", _REFERENCE_SCHEME),
+    Column("invoice_series.invoice_prefix", "predpona računov", "invoice_prefix", TEXT),
+    Column(
+        "invoice_series.credit_note_prefix",
+        "predpona dobropisov",
+        "credit_note_prefix",
+        _PREFIX,
+    ),
+    Column("debit_day", "dan obremenitve", "debit_day", INT),
+    Column("purpose_code", "koda namena", "purpose_code", TEXT),
+    Column("email", "e-pošta", "email", TEXT),
+    Column(
+        "host_municipality",
+        "občina ustanoviteljica",
+        "host_municipality",
+        INT,
+        aliases=("občina",),
+    ),
+)
+"""The organisation file: one row, the organisation and its default account."""
+
+_OTHER_ACCOUNT_COLUMNS = (
+    Column("organisation_id", "organizacija", "organisation_id", TEXT),
+    Column(
+        "iban", "iban", "iban", TEXT, pii=True, required=True, aliases=("trr", "številka računa")
+    ),
+    Column("bic", "bic", "bic", TEXT),
+    Column("bank", "banka", "bank", TEXT),
+)
+"""The organisation's other accounts, one row each, in order (after the default one)."""
+
+
+def _build_organisation(org: str, fields: Fields, base: Organisation | None) -> Organisation:
+    nested = _nest(fields)
+    account = nested.pop("account", {})
+    others = nested.pop("other_accounts", None)
+    if others is None:
+        others = () if base is None else base.accounts[1:]
+    nested["id"] = org
+    return Organisation(
+        address=Address(**nested.pop("address", {})),
+        invoice_series=InvoiceSeries(**nested.pop("invoice_series", {})),
+        accounts=(BankAccount(**account), *others),
+        **nested,
+    )
+
+
+def _other_account_rows(organisation: Organisation) -> Iterator[Fields]:
+    for account in organisation.accounts[1:]:
+        yield _flatten(account, _OTHER_ACCOUNT_COLUMNS, organisation_id=organisation.id)
+
+
+def _attach_accounts(accounts: Sequence[BankAccount]) -> Fields:
+    return {"other_accounts": tuple(accounts)}
+
+
 def _record(
     name: str,
     sl: str,
@@ -734,6 +874,29 @@ def _child_part(
 KINDS: Mapping[str, Kind] = {
     kind.name: kind
     for kind in (
+        Kind(
+            "organisation",
+            "organizacija",
+            "organisation",
+            _ORGANISATION_COLUMNS,
+            "id",
+            _build_organisation,
+            _one(_ORGANISATION_COLUMNS),
+            repository="organisations",
+            organisation_key=True,
+        ),
+        Kind(
+            "other_accounts",
+            "drugi racuni",
+            "organisation",
+            _OTHER_ACCOUNT_COLUMNS,
+            "organisation_id",
+            _part(BankAccount, "organisation_id", _OTHER_ACCOUNT_COLUMNS),
+            _other_account_rows,
+            parent="organisation",
+            attach=_attach_accounts,
+            organisation_key=True,
+        ),
         _record(
             "regresors",
             "regresorji",

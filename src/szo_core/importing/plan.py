@@ -58,7 +58,7 @@ from szo_core.importing.sources import Sheet
 from szo_core.importing.values import TEXT, CellError
 from szo_core.model import Child
 from szo_core.ports import Storage, UnitOfWork
-from szo_core.registry import RegistryConfig, validate_registry
+from szo_core.registry import RegistryConfig, validate_organisation, validate_registry
 
 __all__ = ["ImportPlan", "Progress", "import_sheets", "plan_import"]
 
@@ -177,7 +177,7 @@ class ImportPlan:
                 continue
             repository = getattr(uow, kind.repository)
             added = self.added.get(kind.name, [])
-            bulk = getattr(repository, "add_all", None)
+            bulk = None if kind.organisation_key else getattr(repository, "add_all", None)
             if bulk is not None:  # the SQL adapter's bulk insert, in batches of bounded memory
                 for start in range(0, len(added), _BATCH):
                     bulk(added[start : start + _BATCH])
@@ -346,6 +346,8 @@ class _Planner:
                     )
             if bad:
                 continue
+            if kind.organisation_key and not self.own_organisation(fields, read, source, number):
+                continue
             key = fields[key_field]
             origin = (source, number)
             for column, target in refs:
@@ -365,13 +367,29 @@ class _Planner:
                     f"The key {key} is already in row {where}.",
                     source,
                     number,
-                    read.headers[(source, key_field)],
+                    self.header_for(kind.name, source, key_field),
                 )
                 continue
             read.rows[key] = fields
             read.origins[key] = origin
         if progress is not None:
             progress(source, number - 1)
+
+    def own_organisation(self, fields: Fields, read: _Read, source: str, number: int) -> bool:
+        """An organisation row names the import's organisation (an empty cell does)."""
+        kind = read.kind
+        given = fields.setdefault(kind.key, self.org)
+        if given == self.org:
+            return True
+        self.issue(
+            "import.organisation_other",
+            f"Vrstica je za drugo organizacijo ({given}) kot uvoz (--org {self.org}).",
+            f"The row is for another organisation ({given}) than the import (--org {self.org}).",
+            source,
+            number,
+            self.header_for(kind.name, source, kind.key),
+        )
+        return False
 
     # -- building -----------------------------------------------------------------------
 
@@ -380,12 +398,34 @@ class _Planner:
             kind = KINDS[kind_name]
             repository = getattr(self.uow, str(kind.repository))
             key = kind.key
-            self.stored[kind_name] = {
-                getattr(record, key): record for record in repository.for_organisation(self.org)
-            }
+            if kind.organisation_key:  # the organisation itself, keyed by its id alone
+                found = repository.find(self.org)
+                self.stored[kind_name] = {} if found is None else {self.org: found}
+            else:
+                self.stored[kind_name] = {
+                    getattr(record, key): record for record in repository.for_organisation(self.org)
+                }
         return self.stored[kind_name]
 
-    def refused(self, exc: Exception, origin: _Origin, column: str | None = None) -> None:
+    def column_of(self, kind: Kind, exc: Exception, source: str) -> str | None:
+        """The header of the column a record's error names (``Organisation.tax_number``)."""
+        where = getattr(exc, "where", None)
+        if not kind.organisation_key or not isinstance(where, str) or "." not in where:
+            return None
+        field = where.split(".", 1)[1].split("[", 1)[0]
+        if where.startswith("BankAccount."):
+            field = f"account.{field}" if kind.name == "organisation" else field
+        elif where.startswith("InvoiceSeries."):
+            field = f"invoice_series.{field}"
+        if kind.find_column(field) is None:
+            return None
+        return self.header_for(kind.name, source, field)
+
+    def refused(
+        self, exc: Exception, origin: _Origin, column: str | None = None, kind: Kind | None = None
+    ) -> None:
+        if column is None and kind is not None:
+            column = self.column_of(kind, exc, origin[0])
         if isinstance(exc, SzoError):
             self.issue(exc.code, exc.message("sl"), exc.message("en"), *origin, column)
         else:  # attrs' own checks: name the kind of problem, never the value
@@ -423,7 +463,7 @@ class _Planner:
                 try:
                     values.append(part.build(self.org, fields, None))
                 except (SzoError, ValueError, TypeError) as exc:
-                    self.refused(exc, where)
+                    self.refused(exc, where, kind=part)
                     return None
             if part.name == "payers" and len({v[0] for v in values}) != len(values):
                 self.issue(
@@ -485,7 +525,7 @@ class _Planner:
             try:
                 record = kind.build(self.org, {**fields, **changes}, base)
             except (SzoError, ValueError, TypeError) as exc:
-                self.refused(exc, origin)
+                self.refused(exc, origin, kind=kind)
                 continue
             built[key] = (record, origin)
         return built
@@ -503,7 +543,7 @@ class _Planner:
     def unknown_parent(self, parts: Sequence[Kind], key: object) -> None:
         for part in parts:
             for where, _ in self.read[part.name].parts.get(key, ()):
-                header = self.read[part.name].headers[(where[0], part.key)]
+                header = self.header_for(part.name, where[0], part.key)
                 self.issue(
                     "part.record_unknown",
                     f"Zapisa {key} ni ne v datotekah ne v bazi.",
@@ -627,7 +667,19 @@ class _Planner:
         self.check_references()
         if self.check_registry:
             self.registry(self.read_built.get("children", {}))
+            self.organisation_checks(self.read_built.get("organisation", {}))
         return self.plan
+
+    def organisation_checks(self, built: dict[object, tuple[Any, _Origin | None]]) -> None:
+        """The registry's checks of the organisation imported (creditor id, address, e-mail)."""
+        for organisation, origin in built.values():
+            source, row = origin or ("?", None)
+            for issue in validate_organisation(organisation).issues:
+                field = issue.where.field
+                if field == "address":
+                    field = "address.street"
+                column = self.header_for("organisation", source, field)
+                self.issue(issue.code, issue.sl, issue.en, source, row, column, issue.severity)
 
 
 _TARGETS = {

@@ -85,6 +85,7 @@ class Changes:
 
 
 _NAMES_SL = {
+    "organisation": "organizacija",
     "children": "otroci",
     "guardians": "skrbniki",
     "groups": "skupine",
