@@ -112,6 +112,8 @@ def _sorted_by_valid_from(
         _attribute: attrs.Attribute[Any],
         value: Sequence[ResidenceChange | TaxpayerChange],
     ) -> None:
+        if len(value) < 2:
+            return  # none or one entry is sorted and has no repeats
         starts = [entry.valid_from for entry in value]
         if starts != sorted(set(starts)):
             raise InvalidComponent(
@@ -129,6 +131,8 @@ def _sorted_groups(
     _attribute: attrs.Attribute[tuple[GroupAssignment, ...]],
     value: tuple[GroupAssignment, ...],
 ) -> None:
+    if len(value) < 2:
+        return  # none or one assignment is sorted and has no repeats
     starts = [g.valid_from for g in value]
     if starts != sorted(set(starts)):
         raise InvalidComponent(

@@ -71,6 +71,7 @@ The last name is missing. (child 1: last_name)
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator
 from datetime import date
@@ -112,8 +113,20 @@ _E = Severity.ERROR
 _W = Severity.WARNING
 
 
+_At = Callable[[], Where]
+"""Where an issue would be, made only when there is one (most records have none)."""
+
+
 def _child_where(child: Child, field: str) -> Where:
     return Where(record="child", key=str(child.code), field=field)
+
+
+def _child_at(child: Child, field: str) -> _At:
+    return functools.partial(_child_where, child, field)
+
+
+def _at(record: str, key: str, field: str) -> _At:
+    return functools.partial(Where, record=record, key=key, field=field)
 
 
 def _issue(code: str, severity: Severity, sl: str, en: str, where: Where) -> Issue:
@@ -139,60 +152,65 @@ def _names(first: str, last: str, record: str, key: str) -> Iterator[Issue]:
         )
 
 
-def _address(address: Address, where: Where) -> Iterator[Issue]:
+def _address(address: Address, at: _At) -> Iterator[Issue]:
     if address.is_empty():
-        yield _issue("address.missing", _E, "Naslov manjka.", "The address is missing.", where)
+        yield _issue("address.missing", _E, "Naslov manjka.", "The address is missing.", at())
     elif not address.is_complete():
         yield _issue(
             "address.incomplete",
             _E,
             "Naslov ni popoln: vpišite ulico, poštno številko in kraj.",
             "The address is incomplete: give the street, post code and city.",
-            where,
+            at(),
         )
 
 
 def _identifier(
-    value: str, validator: Callable[[str], str], where: Where, code: str, sl: str, en: str
+    value: str, validator: Callable[[str], object], at: _At, code: str, sl: str, en: str
 ) -> Iterator[Issue]:
     if not value:
         return
     try:
         validator(value)
     except ValidationError as err:  # its message never contains the number
-        yield _issue(code, _E, f"{sl}: {err.sl}", f"{en}: {err.en}", where)
+        yield _identifier_issue(err, at, code, sl, en)
 
 
-def _emso(value: str, where: Where) -> Iterator[Issue]:
-    return _identifier(
-        value, emso.validate, where, "emso.invalid", "EMŠO ni veljaven", "The EMŠO is not valid"
-    )
+def _identifier_issue(err: ValidationError, at: _At, code: str, sl: str, en: str) -> Issue:
+    return _issue(code, _E, f"{sl}: {err.sl}", f"{en}: {err.en}", at())
 
 
-def _tax_number(value: str, where: Where) -> Iterator[Issue]:
+_EMSO_INVALID = ("emso.invalid", "EMŠO ni veljaven", "The EMŠO is not valid")
+
+
+def _emso(value: str, at: _At) -> Iterator[Issue]:
+    return _identifier(value, emso.validate, at, *_EMSO_INVALID)
+
+
+def _tax_number(value: str, at: _At) -> Iterator[Issue]:
     return _identifier(
         value,
         davcna.validate,
-        where,
+        at,
         "tax_number.invalid",
         "Davčna številka ni veljavna",
         "The tax number is not valid",
     )
 
 
-def _iban(value: str, where: Where) -> Iterator[Issue]:
+def _iban(value: str, at: _At) -> Iterator[Issue]:
     return _identifier(
-        value, iban.validate, where, "iban.invalid", "IBAN ni veljaven", "The IBAN is not valid"
+        value, iban.validate, at, "iban.invalid", "IBAN ni veljaven", "The IBAN is not valid"
     )
 
 
-def _creditor_id(value: str, where: Where) -> Iterator[Issue]:
+def _creditor_id(value: str, at: _At) -> Iterator[Issue]:
     if not value.strip():
         return
     yield from _identifier(
         value,
         creditor_id.validate,
-        where,
+        at,
         "creditor_id.invalid",
         "Identifikacija prejemnika ni veljavna",
         "The creditor identifier is not valid",
@@ -209,7 +227,7 @@ def _creditor_id(value: str, where: Where) -> Iterator[Issue]:
             "navadi; preverite jo s pogodbo o SDD.",
             "The national part of the Slovenian creditor identifier is not a tax number, as it "
             "usually is; check it against the SDD contract.",
-            where,
+            at(),
         )
 
 
@@ -230,7 +248,7 @@ def check_creditor_id(value: str, where: Where) -> ValidationReport:
     >>> check_creditor_id("SI73ZZZ12345679", where).errors[0].code
     'creditor_id.invalid'
     """
-    return ValidationReport.of(_creditor_id(value, where))
+    return ValidationReport.of(_creditor_id(value, lambda: where))
 
 
 def _linked_guardian(
@@ -280,13 +298,13 @@ def _payment(payment: PaymentMethod, child: Child) -> Iterator[Issue]:
         yield from _identifier(
             mandate.reference,
             mandate_reference.validate,
-            _child_where(child, "payment.mandate.reference"),
+            _child_at(child, "payment.mandate.reference"),
             "mandate.reference_invalid",
             "Referenca soglasja ni veljavna",
             "The mandate reference is not valid",
         )
-    yield from _iban(mandate.iban, _child_where(child, "payment.mandate.iban"))
-    yield from _creditor_id(mandate.creditor_id, _child_where(child, "payment.mandate.creditor_id"))
+    yield from _iban(mandate.iban, _child_at(child, "payment.mandate.iban"))
+    yield from _creditor_id(mandate.creditor_id, _child_at(child, "payment.mandate.creditor_id"))
 
 
 def _delivery(delivery: InvoiceDelivery, child: Child) -> Iterator[Issue]:
@@ -306,7 +324,15 @@ def _delivery(delivery: InvoiceDelivery, child: Child) -> Iterator[Issue]:
             "The payer's IBAN for the e-invoice is missing.",
             _child_where(child, "delivery.iban"),
         )
-    yield from _iban(delivery.iban, _child_where(child, "delivery.iban"))
+    if delivery.iban:
+        yield from _iban(delivery.iban, _child_at(child, "delivery.iban"))
+
+
+def _when(since: date | None) -> tuple[str, str]:
+    """The start of a residence issue's message: the day of the move, if it is one."""
+    if since is None:
+        return "", ""
+    return f"Selitev od {since:%d. %m. %Y}: ", f"Move from {since.isoformat()}: "
 
 
 def _residence(
@@ -319,10 +345,9 @@ def _residence(
 ) -> Iterator[Issue]:
     """Check one residence: the child's first one, or the dated move at ``field``."""
     code, regresor_id = entry
-    sl_when = "" if since is None else f"Selitev od {since:%d. %m. %Y}: "
-    en_when = "" if since is None else f"Move from {since.isoformat()}: "
     if code is None:
         if config.organisation_kind is OrganisationKind.KINDERGARTEN:
+            sl_when, en_when = _when(since)
             yield _issue(
                 "municipality.missing",
                 _E,
@@ -335,6 +360,7 @@ def _residence(
         try:
             municipality(code)
         except ValidationError:
+            sl_when, en_when = _when(since)
             yield _issue(
                 "municipality.unknown",
                 _E,
@@ -343,6 +369,7 @@ def _residence(
                 _child_where(child, field + "municipality_code"),
             )
     if regresor_ids is not None and regresor_id is not None and regresor_id not in regresor_ids:
+        sl_when, en_when = _when(since)
         yield _issue(
             "regresor.unknown",
             _E,
@@ -367,10 +394,23 @@ def _residences(
         )
 
 
-def _against_emso(child: Child) -> Iterator[Issue]:
-    if not child.emso or not emso.is_valid(child.emso):
+def _parse_emso(child: Child) -> tuple[emso.EmsoInfo | None, Issue | None]:
+    """The child's EMŠO checked once: what it says, or the ``emso.invalid`` issue.
+
+    Both are None for an empty EMŠO.  One :func:`~szo_core.ids.emso.parse` does
+    what ``validate`` (the error), ``is_valid`` and ``parse`` (the warnings) did.
+    """
+    if not child.emso:
+        return None, None
+    try:
+        return emso.parse(child.emso), None
+    except ValidationError as err:  # its message never contains the number
+        return None, _identifier_issue(err, _child_at(child, "emso"), *_EMSO_INVALID)
+
+
+def _against_emso(child: Child, info: emso.EmsoInfo | None) -> Iterator[Issue]:
+    if info is None:
         return
-    info = emso.parse(child.emso)
     if child.birth_date is not None and child.birth_date != info.birth_date:
         yield _issue(
             "birth_date.emso_mismatch",
@@ -389,11 +429,13 @@ def _against_emso(child: Child) -> Iterator[Issue]:
         )
 
 
-def _suggest_sex(child: Child) -> Iterator[Issue]:
-    words = child.first_name.split()
-    if child.sex is not None or not words or not words[0].casefold().endswith("a"):
+def _suggest_sex(child: Child, info: emso.EmsoInfo | None) -> Iterator[Issue]:
+    if child.sex is not None:
         return
-    if child.emso and emso.is_valid(child.emso):
+    words = child.first_name.split()
+    if not words or not words[0].casefold().endswith("a"):
+        return
+    if info is not None:
         return  # fill_from_emso() gives the sex
     yield _issue(
         "sex.suggested",
@@ -418,11 +460,14 @@ def _child_issues(
             _child_where(child, "code"),
         )
     yield from _names(child.first_name, child.last_name, "child", str(child.code))
-    yield from _address(child.permanent_address, _child_where(child, "permanent_address"))
+    yield from _address(child.permanent_address, _child_at(child, "permanent_address"))
     if child.temporary_address is not None and not child.temporary_address.is_empty():
-        yield from _address(child.temporary_address, _child_where(child, "temporary_address"))
-    yield from _emso(child.emso, _child_where(child, "emso"))
-    yield from _tax_number(child.tax_number, _child_where(child, "tax_number"))
+        yield from _address(child.temporary_address, _child_at(child, "temporary_address"))
+    info, invalid = _parse_emso(child)
+    if invalid is not None:
+        yield invalid
+    if child.tax_number:
+        yield from _tax_number(child.tax_number, _child_at(child, "tax_number"))
     yield from _residences(child, config, regresor_ids)
     if not child.is_payment_group_member:
         # A member pays through its group: the lead's payer, instrument and delivery.
@@ -438,14 +483,28 @@ def _child_issues(
         yield from _delivery(child.delivery, child)
     yield from _linked_guardian(child.payer, child, "payer", "Plačnik", "payer")
     yield from _linked_guardian(child.applicant, child, "applicant", "Vlagatelj", "applicant")
-    yield from _against_emso(child)
-    yield from _suggest_sex(child)
+    yield from _against_emso(child, info)
+    yield from _suggest_sex(child, info)
 
 
 def _regresor_ids(child: Child, regresors: Iterable[Regresor] | None) -> set[str] | None:
     if regresors is None:
         return None
     return {r.id for r in regresors if r.organisation_id == child.organisation_id}
+
+
+def _guardian_issues(guardian: Guardian) -> Iterator[Issue]:
+    def at(field: str) -> _At:
+        return _at("guardian", guardian.id, field)
+
+    yield from _names(guardian.first_name, guardian.last_name, "guardian", guardian.id)
+    yield from _address(guardian.address, at("address"))
+    if guardian.emso:
+        yield from _emso(guardian.emso, at("emso"))
+    if guardian.tax_number:
+        yield from _tax_number(guardian.tax_number, at("tax_number"))
+    if guardian.iban:
+        yield from _iban(guardian.iban, at("iban"))
 
 
 def validate_child(
@@ -487,18 +546,7 @@ def validate_guardian(guardian: Guardian) -> ValidationReport:
     ...                            last_name="Novak", tax_number="12345678")).codes()
     ('address.missing', 'tax_number.invalid')
     """
-
-    def where(field: str) -> Where:
-        return Where(record="guardian", key=guardian.id, field=field)
-
-    def issues() -> Iterator[Issue]:
-        yield from _names(guardian.first_name, guardian.last_name, "guardian", guardian.id)
-        yield from _address(guardian.address, where("address"))
-        yield from _emso(guardian.emso, where("emso"))
-        yield from _tax_number(guardian.tax_number, where("tax_number"))
-        yield from _iban(guardian.iban, where("iban"))
-
-    return ValidationReport.of(issues())
+    return ValidationReport.of(_guardian_issues(guardian))
 
 
 def validate_organisation(organisation: Organisation) -> ValidationReport:
@@ -526,8 +574,10 @@ def validate_organisation(organisation: Organisation) -> ValidationReport:
         return Where(record="organisation", key=organisation.id, field=field)
 
     def issues() -> Iterator[Issue]:
-        yield from _address(organisation.address, where("address"))
-        yield from _creditor_id(organisation.creditor_id, where("creditor_id"))
+        yield from _address(organisation.address, _at("organisation", organisation.id, "address"))
+        yield from _creditor_id(
+            organisation.creditor_id, _at("organisation", organisation.id, "creditor_id")
+        )
         if not organisation.email.strip():
             yield _issue(
                 "organisation.email_missing",
@@ -638,15 +688,22 @@ def validate_registry(
     """
     items = tuple(children)
     known = None if regresors is None else tuple(regresors)
-    report = ValidationReport()
+    # One list of issues and one report at the end: the same errors and warnings, in
+    # the same order, as adding up one report per record (which copied the issues
+    # found so far at every record).
+    issues: list[Issue] = []
+    regresor_ids: dict[str, set[str] | None] = {}
     for child in items:
-        report += validate_child(child, config=config, regresors=known)
+        org = child.organisation_id
+        if org not in regresor_ids:
+            regresor_ids[org] = _regresor_ids(child, known)
+        issues.extend(_child_issues(child, config, regresor_ids[org]))
     for guardian in guardians:
-        report += validate_guardian(guardian)
-    report += ValidationReport.of(
-        [*_duplicate_codes(items), *_shared_cards(items), *_mandate_references(items)]
-    )
-    return report + resolve_payment_groups(items).report
+        issues.extend(_guardian_issues(guardian))
+    issues.extend(_duplicate_codes(items))
+    issues.extend(_shared_cards(items))
+    issues.extend(_mandate_references(items))
+    return ValidationReport.of(issues) + resolve_payment_groups(items).report
 
 
 def fill_from_emso(child: Child) -> Child:
