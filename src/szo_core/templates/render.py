@@ -322,15 +322,27 @@ def _make_environment(html: bool, language: Language, limits: TemplateLimits) ->
 
     filters["replace"] = replace
 
+    def formatter(function: Callable[..., str]) -> Callable[..., str]:
+        def run(value: object, *args: Any) -> str:
+            if isinstance(value, jinja2.Undefined):
+                str(value)  # raises UndefinedPlaceholder naming it
+            return function(value, *args)
+
+        return run
+
     filters.update(
-        money=lambda value, lang=language: formatting.format_money(value, lang),
-        number=lambda value, lang=language: formatting.format_number(value, lang),
-        date=lambda value, style="long", lang=language: formatting.format_date(value, style, lang),
-        time=lambda value, style="short", lang=language: formatting.format_time(value, style, lang),
-        datetime=lambda value, date_style="text", time_style="ob", lang=language: (
-            formatting.format_datetime(value, date_style, time_style, lang)
+        money=formatter(lambda value: formatting.format_money(value, language)),
+        number=formatter(lambda value: formatting.format_number(value, language)),
+        date=formatter(lambda value, style="long": formatting.format_date(value, style, language)),
+        time=formatter(lambda value, style="short": formatting.format_time(value, style, language)),
+        datetime=formatter(
+            lambda value, date_style="text", time_style="ob": formatting.format_datetime(
+                value, date_style, time_style, language
+            )
         ),
-        plural=lambda number, *forms: formatting.plural(number, *forms, language=language),
+        plural=formatter(
+            lambda number, *forms: formatting.plural(number, *forms, language=language)
+        ),
     )
     env.filters = filters
     return env
