@@ -5,7 +5,8 @@ Only click is imported here, so ``szo_core.cli`` stays light to import.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NoReturn
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
@@ -13,7 +14,9 @@ if TYPE_CHECKING:
     from szo_core.calendar import Month
     from szo_core.errors import Language
 
-__all__ = ["EXIT_USAGE", "fail", "parse_month", "plural_sl", "tr"]
+__all__ = ["EXIT_USAGE", "fail", "lang_option", "parse_month", "plural_sl", "tr"]
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 EXIT_USAGE = 2
 """A usage problem (an invalid month, a missing file, an unusable folder)."""
@@ -26,6 +29,27 @@ def tr(lang: Language, sl: str, en: str) -> str:
     'month'
     """
     return sl if lang == "sl" else en
+
+
+def lang_option(help_text: str) -> Callable[[_F], _F]:
+    """The ``--lang sl|en`` option every command has (``SZO_LANG`` too; Slovenian by default).
+
+    >>> @click.command()
+    ... @lang_option("Language of the messages.")
+    ... def hello(lang: str) -> None:
+    ...     click.echo(tr(lang, "Živijo", "Hello"))
+    >>> from click.testing import CliRunner
+    >>> CliRunner().invoke(hello, ["--lang", "en"]).output.strip()
+    'Hello'
+    """
+    return click.option(
+        "--lang",
+        type=click.Choice(["sl", "en"]),
+        default="sl",
+        show_default=True,
+        envvar="SZO_LANG",
+        help=help_text,
+    )
 
 
 def fail(lang: Language, code: int, sl: str, en: str) -> NoReturn:

@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING
 import attrs
 import click
 
-from szo_core.cli._common import EXIT_USAGE, plural_sl
+from szo_core.cli._common import EXIT_USAGE, lang_option, plural_sl
 from szo_core.cli._common import fail as _fail
 from szo_core.cli._common import parse_month as _month
 from szo_core.cli._common import tr as _t
@@ -214,14 +214,7 @@ def _organisation(  # noqa: RET503 - _fail never returns
     is_flag=True,
     help="Queue one job per organisation for `szo worker` (PostgreSQL, the jobs extra).",
 )
-@click.option(
-    "--lang",
-    type=click.Choice(["sl", "en"]),
-    default="sl",
-    show_default=True,
-    envvar="SZO_LANG",
-    help="Language of the messages and of the CSV header.",
-)
+@lang_option("Language of the messages and of the CSV header.")
 def bill(
     db: str,
     month_text: str,

@@ -40,6 +40,7 @@ from typing import IO, TYPE_CHECKING, Final, NoReturn
 
 import click
 
+from szo_core.cli._common import lang_option
 from szo_core.cli._common import tr as _t
 
 if TYPE_CHECKING:
@@ -388,14 +389,7 @@ def _close(raw: IO[bytes], path: str) -> None:
     show_default=True,
     help="Encoding of --file: UTF-8 (a BOM is fine), UTF-16 (with a BOM) or Windows-1250.",
 )
-@click.option(
-    "--lang",
-    type=click.Choice(["sl", "en"]),
-    default="sl",
-    show_default=True,
-    envvar="SZO_LANG",
-    help="Language of the messages.",
-)
+@lang_option("Language of the messages.")
 def check(kind: str, value: str | None, path: str | None, encoding: str, lang: Language) -> None:
     """Check one VALUE, or every line of --file FILE, as an identifier of KIND.
 

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from szo_core.cli._common import EXIT_USAGE
+from szo_core.cli._common import EXIT_USAGE, lang_option
 from szo_core.cli._common import fail as _fail
 from szo_core.cli._common import parse_month as _month
 
@@ -67,14 +67,7 @@ EXIT_FAILED = 1
     help="How many children the sample kindergarten has.",
 )
 @click.option("--seed", type=int, default=2026, show_default=True, help="Seed of the sample.")
-@click.option(
-    "--lang",
-    type=click.Choice(["sl", "en"]),
-    default="sl",
-    show_default=True,
-    envvar="SZO_LANG",
-    help="Language of the error messages.",
-)
+@lang_option("Language of the error messages.")
 def demo(out: Path, month_text: str, children: int, seed: int, lang: Language) -> None:
     """Bill a sample kindergarten for two months and write statements, UPN QR and SEPA files.
 

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Literal
 
 import click
 
-from szo_core.cli._common import EXIT_USAGE
+from szo_core.cli._common import EXIT_USAGE, lang_option
 from szo_core.cli._common import fail as _fail
 
 if TYPE_CHECKING:
@@ -54,14 +54,7 @@ EXIT_WRITE_FAILED = 1
     show_default=True,
     help="CSV files (one per kind) or one Excel workbook.",
 )
-@click.option(
-    "--lang",
-    type=click.Choice(["sl", "en"]),
-    default="sl",
-    show_default=True,
-    envvar="SZO_LANG",
-    help="Language of the messages, file names and headers.",
-)
+@lang_option("Language of the messages, file names and headers.")
 def export(
     db: str,
     organisation: str,

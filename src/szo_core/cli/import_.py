@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from szo_core.cli._common import EXIT_USAGE
+from szo_core.cli._common import EXIT_USAGE, lang_option
 from szo_core.cli._common import fail as _fail
 from szo_core.cli._common import tr as _t
 
@@ -145,14 +145,7 @@ def open_store(db: str, lang: Language, *, create: bool) -> Storage | None:
     metavar="FILE",
     help="TOML file mapping other file names, headers and values to ours.",
 )
-@click.option(
-    "--lang",
-    type=click.Choice(["sl", "en"]),
-    default="sl",
-    show_default=True,
-    envvar="SZO_LANG",
-    help="Language of the messages.",
-)
+@lang_option("Language of the messages.")
 def import_(
     files: tuple[Path, ...],
     db: str,

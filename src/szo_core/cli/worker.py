@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from szo_core.cli._common import EXIT_USAGE, plural_sl
+from szo_core.cli._common import EXIT_USAGE, lang_option, plural_sl
 from szo_core.cli._common import fail as _fail
 from szo_core.cli._common import tr as _t
 
@@ -159,14 +159,7 @@ def bill_all(
     help="Seconds between two checks for the jobs of dead workers.",
 )
 @click.option("--name", metavar="NAME", help="The worker's name in the logs.")
-@click.option(
-    "--lang",
-    type=click.Choice(["sl", "en"]),
-    default="sl",
-    show_default=True,
-    envvar="SZO_LANG",
-    help="Language of the messages.",
-)
+@lang_option("Language of the messages.")
 def worker(
     db: str,
     concurrency: int,
