@@ -79,7 +79,7 @@ from sqlalchemy.exc import OperationalError
 from szo_core.adapters._common import conflict, not_found
 from szo_core.adapters.memory_billing import in_progress
 from szo_core.adapters.sql.engine import DatabaseUrl, make_engine
-from szo_core.adapters.sql.tables import metadata
+from szo_core.adapters.sql.tables import _org, metadata
 from szo_core.adapters.sql.types import ExactDecimal
 from szo_core.adapters.sql.uow import SqlStore, SqlUnitOfWork
 from szo_core.billing.records import (
@@ -127,15 +127,7 @@ _DOCUMENT_FK = (
 billing_run = Table(
     "szo_billing_run",
     metadata,
-    Column(
-        "organisation_id",
-        Text,
-        primary_key=True,
-        comment=(
-            "The organisation (kindergarten, school, care home) the row belongs to;"
-            " first part of every key."
-        ),
-    ),
+    _org(),
     Column("id", Text, primary_key=True, comment="The run's id, YYYY-MM."),
     Column("month", Text, nullable=False, comment="The billed month, YYYY-MM."),
     Column("status", Text, nullable=False, comment="open or closed."),
@@ -184,15 +176,7 @@ billing_run = Table(
 billing_counter = Table(
     "szo_billing_counter",
     metadata,
-    Column(
-        "organisation_id",
-        Text,
-        primary_key=True,
-        comment=(
-            "The organisation (kindergarten, school, care home) the row belongs to;"
-            " first part of every key."
-        ),
-    ),
+    _org(),
     Column(
         "series",
         Text,
@@ -213,15 +197,7 @@ billing_counter = Table(
 document = Table(
     "szo_billing_document",
     metadata,
-    Column(
-        "organisation_id",
-        Text,
-        primary_key=True,
-        comment=(
-            "The organisation (kindergarten, school, care home) the row belongs to;"
-            " first part of every key."
-        ),
-    ),
+    _org(),
     Column(
         "run_id",
         Text,
@@ -299,15 +275,7 @@ document = Table(
 document_line = Table(
     "szo_billing_document_line",
     metadata,
-    Column(
-        "organisation_id",
-        Text,
-        primary_key=True,
-        comment=(
-            "The organisation (kindergarten, school, care home) the row belongs to;"
-            " first part of every key."
-        ),
-    ),
+    _org(),
     Column("run_id", Text, primary_key=True, comment="The billing run."),
     Column(
         "position",
@@ -365,15 +333,7 @@ document_line = Table(
 document_entry = Table(
     "szo_billing_document_entry",
     metadata,
-    Column(
-        "organisation_id",
-        Text,
-        primary_key=True,
-        comment=(
-            "The organisation (kindergarten, school, care home) the row belongs to;"
-            " first part of every key."
-        ),
-    ),
+    _org(),
     Column("run_id", Text, primary_key=True, comment="The billing run."),
     Column(
         "position",
@@ -443,15 +403,7 @@ document_entry = Table(
 billed = Table(
     "szo_billed",
     metadata,
-    Column(
-        "organisation_id",
-        Text,
-        primary_key=True,
-        comment=(
-            "The organisation (kindergarten, school, care home) the row belongs to;"
-            " first part of every key."
-        ),
-    ),
+    _org(),
     Column(
         "run_id",
         Text,
@@ -493,15 +445,7 @@ billed = Table(
 billing_fingerprint = Table(
     "szo_billing_fingerprint",
     metadata,
-    Column(
-        "organisation_id",
-        Text,
-        primary_key=True,
-        comment=(
-            "The organisation (kindergarten, school, care home) the row belongs to;"
-            " first part of every key."
-        ),
-    ),
+    _org(),
     Column("run_id", Text, primary_key=True, comment="The billing run."),
     Column("child_code", BigInteger, primary_key=True, autoincrement=False, comment="The child."),
     Column("month", Text, primary_key=True, comment="The month, YYYY-MM."),
@@ -523,15 +467,7 @@ billing_fingerprint = Table(
 billing_run_decision = Table(
     "szo_billing_run_decision",
     metadata,
-    Column(
-        "organisation_id",
-        Text,
-        primary_key=True,
-        comment=(
-            "The organisation (kindergarten, school, care home) the row belongs to;"
-            " first part of every key."
-        ),
-    ),
+    _org(),
     Column("run_id", Text, primary_key=True, comment="The billing run."),
     Column("decision_id", Text, primary_key=True, comment="The decision (szo_decision)."),
     ForeignKeyConstraint(*_RUN_FK, ondelete="CASCADE"),
