@@ -9,6 +9,7 @@ import pytest
 from szo_core.templates.errors import (
     TemplateError,
     TemplateLimitExceeded,
+    TemplateSecurityError,
     UndefinedPlaceholder,
 )
 from szo_core.templates.render import Renderer, TemplateLimits
@@ -54,6 +55,8 @@ def test_injection_is_refused(source: str) -> None:
         Renderer().render(source, {"x": "abc"})
     assert time.monotonic() - started < 1.0
     assert not isinstance(info.value, TemplateLimitExceeded) or "999999999" in source
+    if ".format(" in source:  # refused before a single character is formatted
+        assert isinstance(info.value, TemplateSecurityError)
     # never the Python internals in the message
     assert "<class" not in str(info.value)
     assert "function" not in str(info.value)

@@ -253,6 +253,14 @@ def _make_environment(html: bool, language: Language, limits: TemplateLimits) ->
             result: nodes.Template = _Guard().visit(tree)
             return result
 
+        def wrap_str_format(self, value: Any) -> None:
+            # Jinja2 hands out a sandboxed ``str.format`` before it asks
+            # ``is_safe_attribute``; a width such as ``{0:>999999999}`` then
+            # builds a gigabyte before any limit can look at it.  Refuse the
+            # method instead: ``is_safe_attribute`` turns it into an unsafe
+            # undefined that names it.
+            return None
+
         def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
             if isinstance(obj, str) and attr in _REFUSED_STR_METHODS:
                 return False
