@@ -46,14 +46,15 @@ The rules every adapter keeps:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from datetime import date
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
 from types import TracebackType
 from typing import Protocol, Self, TypeVar
 
 import attrs
 
 from szo_core.calendar import Month
+from szo_core.delivery.message import EmailMessage, SendResult, SmsMessage
 from szo_core.model import (
     Absence,
     Child,
@@ -71,10 +72,12 @@ __all__ = [
     "ChildMonth",
     "ChildRecords",
     "ChildRepository",
+    "Clock",
     "DecisionLocks",
     "DecisionRepository",
     "GroupRepository",
     "GuardianRepository",
+    "MailSender",
     "MonthData",
     "OrganisationRepository",
     "PriceLocks",
@@ -82,6 +85,7 @@ __all__ = [
     "RegresorRepository",
     "Repository",
     "ReservationRepository",
+    "SmsSender",
     "Storage",
     "UnitOfWork",
 ]
@@ -524,4 +528,73 @@ class Storage(Protocol):
 
     def unit_of_work(self) -> UnitOfWork:
         """Return a new unit of work (not yet begun; use it in a ``with`` block)."""
+        ...
+
+
+class Clock(Protocol):
+    """The time, for code that must not read the system clock itself.
+
+    ``now`` returns an aware :class:`~datetime.datetime` (UTC is usual; the
+    outbox, booking and the SMTP ``Date`` header take it from here).
+    :class:`szo_core.adapters.clock.SystemClock` is the real one,
+    :class:`szo_core.adapters.memory.ManualClock` the one tests move by hand.
+
+    >>> from datetime import UTC, datetime
+    >>> from szo_core.adapters.memory import ManualClock
+    >>> clock: Clock = ManualClock(datetime(2026, 9, 1, 8, 0, tzinfo=UTC))
+    >>> clock.now().isoformat()
+    '2026-09-01T08:00:00+00:00'
+    """
+
+    def now(self) -> datetime:
+        """Return the current time, timezone-aware."""
+        ...
+
+
+class MailSender(Protocol):
+    """Sends e-mail.
+
+    Adapters: :mod:`szo_core.adapters.smtp` (SMTP), :mod:`szo_core.adapters.files`
+    (``.eml`` files) and :class:`szo_core.adapters.memory.MemoryMailSender` (tests).
+
+    ``send`` takes a batch (an adapter reuses one connection for it) and returns
+    one :class:`~szo_core.delivery.message.SendResult` per message, in order.  It
+    does not raise for a message that fails: a connection that cannot be made
+    gives every message a ``TEMPORARY`` result, a refused recipient a
+    ``PERMANENT`` (5xx) or ``TEMPORARY`` (4xx) one.  It raises only for a
+    misconfiguration (:class:`~szo_core.errors.ConfigurationError`).
+
+    >>> from szo_core.adapters.memory import MemoryMailSender
+    >>> from szo_core.delivery.message import EmailMessage
+    >>> sender: MailSender = MemoryMailSender()
+    >>> [r.status.value for r in sender.send([EmailMessage(
+    ...     sender="vrtec@example.si", to="ana@example.si", subject="S", text="T")])]
+    ['sent']
+    """
+
+    def send(self, messages: Sequence[EmailMessage]) -> tuple[SendResult, ...]:
+        """Send ``messages``; one result per message, in order."""
+        ...
+
+
+class SmsSender(Protocol):
+    """Sends text messages.
+
+    Adapters: :mod:`szo_core.adapters.sms_http` (an HTTP gateway),
+    :mod:`szo_core.adapters.files` (JSON lines) and
+    :class:`szo_core.adapters.memory.MemorySmsSender` (tests).
+
+    The same contract as :class:`MailSender`: a batch in, one result per message
+    out, failures as results (an HTTP 5xx or no connection ``TEMPORARY``, a
+    number the gateway rejects ``PERMANENT``).
+
+    >>> from szo_core.adapters.memory import MemorySmsSender
+    >>> from szo_core.delivery.message import SmsMessage
+    >>> sender: SmsSender = MemorySmsSender()
+    >>> sender.send([SmsMessage(to="+38641123456", text="Potrjeno.")])[0].ok
+    True
+    """
+
+    def send(self, messages: Sequence[SmsMessage]) -> tuple[SendResult, ...]:
+        """Send ``messages``; one result per message, in order."""
         ...

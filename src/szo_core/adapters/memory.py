@@ -28,8 +28,8 @@ changed.  Reads see the overlay first, then the latest committed state.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
-from datetime import date
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from datetime import date, datetime, timedelta
 from types import MappingProxyType, TracebackType
 from typing import Any, Generic, Protocol, Self, TypeVar, cast
 
@@ -51,6 +51,7 @@ from szo_core.adapters._common import (
     prices_change_locked,
 )
 from szo_core.calendar import Month
+from szo_core.delivery.message import DeliveryStatus, EmailMessage, SendResult, SmsMessage
 from szo_core.errors import StorageError
 from szo_core.model import (
     Absence,
@@ -65,7 +66,14 @@ from szo_core.model import (
 )
 from szo_core.ports import ChildMonth, MonthData
 
-__all__ = ["MemoryStore", "MemoryTable", "MemoryUnitOfWork"]
+__all__ = [
+    "ManualClock",
+    "MemoryMailSender",
+    "MemorySmsSender",
+    "MemoryStore",
+    "MemoryTable",
+    "MemoryUnitOfWork",
+]
 
 
 class _Record(Protocol):
@@ -88,6 +96,7 @@ R = TypeVar("R", bound=_Record)
 C = TypeVar("C", Decision, Reservation, Absence)
 K = TypeVar("K", int, str)
 V = TypeVar("V")
+M = TypeVar("M", EmailMessage, SmsMessage)
 
 _DELETED: Any = object()
 
@@ -654,3 +663,100 @@ class MemoryUnitOfWork:
     ) -> None:
         """Roll back whatever was not committed."""
         self.rollback()
+
+
+class ManualClock:
+    """A :class:`~szo_core.ports.Clock` that stands still until a test moves it.
+
+    >>> from datetime import UTC, datetime, timedelta
+    >>> clock = ManualClock(datetime(2026, 9, 1, 8, 0, tzinfo=UTC))
+    >>> clock.advance(timedelta(minutes=5)).isoformat()
+    '2026-09-01T08:05:00+00:00'
+    """
+
+    def __init__(self, now: datetime) -> None:
+        if now.tzinfo is None:
+            raise ValueError("ManualClock needs an aware datetime")
+        self._now = now
+        self._lock = threading.Lock()
+
+    def now(self) -> datetime:
+        """Return the clock's time."""
+        with self._lock:
+            return self._now
+
+    def set(self, now: datetime) -> datetime:
+        """Set the time; return it."""
+        if now.tzinfo is None:
+            raise ValueError("ManualClock needs an aware datetime")
+        with self._lock:
+            self._now = now
+            return now
+
+    def advance(self, delta: timedelta) -> datetime:
+        """Move the time on by ``delta``; return the new time."""
+        with self._lock:
+            self._now += delta
+            return self._now
+
+
+class _MemorySender(Generic[M]):
+    def __init__(self) -> None:
+        self.sent: list[M] = []
+        self.script: list[SendResult] = []
+        self._lock = threading.Lock()
+        self._counter = 0
+
+    def fail_next(self, *results: SendResult) -> None:
+        """Answer the next messages with ``results`` (one each) instead of sending them."""
+        with self._lock:
+            self.script.extend(results)
+
+    def _id(self, message: M) -> str:
+        raise NotImplementedError
+
+    def send(self, messages: Sequence[M]) -> tuple[SendResult, ...]:
+        """Keep each message in :attr:`sent`, or answer it from the script."""
+        results: list[SendResult] = []
+        with self._lock:
+            for message in messages:
+                if self.script:
+                    scripted = self.script.pop(0)
+                    if scripted.ok:
+                        self.sent.append(message)
+                    results.append(scripted)
+                    continue
+                self._counter += 1
+                self.sent.append(message)
+                results.append(SendResult(DeliveryStatus.SENT, message_id=self._id(message)))
+        return tuple(results)
+
+
+class MemoryMailSender(_MemorySender[EmailMessage]):
+    """A :class:`~szo_core.ports.MailSender` that keeps what it is given, for tests.
+
+    :attr:`sent` lists the messages accepted; :meth:`fail_next` scripts failures.
+
+    >>> from szo_core.delivery.message import DeliveryStatus, EmailMessage, SendResult
+    >>> sender = MemoryMailSender()
+    >>> sender.fail_next(SendResult(DeliveryStatus.TEMPORARY, code="smtp.451"))
+    >>> mail = EmailMessage(sender="v@example.si", to="a@example.si", subject="S", text="T")
+    >>> [r.status.value for r in sender.send([mail, mail])], len(sender.sent)
+    (['temporary', 'sent'], 1)
+    """
+
+    def _id(self, message: EmailMessage) -> str:
+        return message.message_id or f"<memory-{self._counter}@localhost>"
+
+
+class MemorySmsSender(_MemorySender[SmsMessage]):
+    """A :class:`~szo_core.ports.SmsSender` that keeps what it is given, for tests.
+
+    >>> from szo_core.delivery.message import SmsMessage
+    >>> sender = MemorySmsSender()
+    >>> sender.send([SmsMessage(to="+38641123456", text="OK")])[0].message_id
+    'memory-sms-1'
+    """
+
+    def _id(self, message: SmsMessage) -> str:
+        return message.reference or f"memory-sms-{self._counter}"
