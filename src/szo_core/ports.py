@@ -66,6 +66,7 @@ from szo_core.model import (
     Regresor,
     Reservation,
 )
+from szo_core.templates.model import MessageTemplate
 
 __all__ = [
     "AbsenceRepository",
@@ -87,6 +88,7 @@ __all__ = [
     "ReservationRepository",
     "SmsSender",
     "Storage",
+    "TemplateRepository",
     "UnitOfWork",
 ]
 
@@ -237,6 +239,56 @@ class OrganisationRepository(Protocol):
             NotFound: There is no such organisation.
             ConcurrencyConflict: The stored version is not ``record.version``.
         """
+        ...
+
+
+class TemplateRepository(Protocol):
+    """Message templates (:class:`~szo_core.templates.model.MessageTemplate`) and their versions.
+
+    A template is identified by its organisation, ``key`` and ``language``;
+    each save adds a new ``version`` (see
+    :func:`szo_core.templates.messages.save_template`), and versions are never
+    changed or removed, so a message can always be traced to the version that
+    rendered it.  The latest version is the one used.
+
+    >>> from szo_core.adapters.memory import MemoryStore
+    >>> with MemoryStore().unit_of_work() as uow:
+    ...     uow.templates.latest("vrtec", "invoice.email", "sl") is None
+    True
+    """
+
+    def add(self, template: MessageTemplate) -> MessageTemplate:
+        """Store a new version as given (``template.version`` at least 1) and return it.
+
+        Raises:
+            StorageError: ``storage.duplicate`` if the version exists.
+            szo_core.errors.ConfigurationError: ``storage.template_version`` for
+                version 0 (a template that was never saved).
+        """
+        ...
+
+    def get(
+        self, organisation_id: str, key: str, language: str, version: int | None = None
+    ) -> MessageTemplate:
+        """Return ``version`` of the template, or its latest version when ``version`` is None.
+
+        Raises:
+            NotFound: There is no such template or version.
+        """
+        ...
+
+    def latest(self, organisation_id: str, key: str, language: str) -> MessageTemplate | None:
+        """Return the latest version of the template, or None."""
+        ...
+
+    def versions(
+        self, organisation_id: str, key: str, language: str
+    ) -> tuple[MessageTemplate, ...]:
+        """Return every version of the template, oldest first."""
+        ...
+
+    def for_organisation(self, organisation_id: str) -> tuple[MessageTemplate, ...]:
+        """Return the latest version of each template of the organisation, by key, language."""
         ...
 
 
@@ -445,6 +497,11 @@ class UnitOfWork(Protocol):
     @property
     def decision_locks(self) -> DecisionLocks:
         """Locks on decisions used by closed billing runs."""
+        ...
+
+    @property
+    def templates(self) -> TemplateRepository:
+        """Message templates and their versions."""
         ...
 
     @property

@@ -19,11 +19,13 @@ from szo_core.errors import (
     StorageError,
 )
 from szo_core.model import Absence, Child, Decision, Program, Reservation
+from szo_core.templates.model import MessageTemplate
 
 __all__ = [
     "by_start",
     "check_period",
     "check_price_lock",
+    "check_template_version",
     "child_in_month",
     "conflict",
     "decision_in_month",
@@ -266,3 +268,14 @@ def by_start(records: Iterable[_S]) -> tuple[_S, ...]:
             key=lambda r: (r.valid_from if isinstance(r, Decision) else r.start, r.id),
         )
     )
+
+
+def check_template_version(template: MessageTemplate) -> None:
+    """Refuse a template that is not a :class:`MessageTemplate` or has version 0."""
+    if not isinstance(template, MessageTemplate) or template.version < 1:
+        raise ConfigurationError(
+            "storage.template_version",
+            sl="Shrani se lahko le predloga z različico 1 ali več (save_template jo dodeli).",
+            en="Only a template with version 1 or more can be stored (save_template assigns it).",
+            where="templates",
+        )

@@ -39,6 +39,7 @@ from szo_core.adapters._common import (
     by_start,
     check_period,
     check_price_lock,
+    check_template_version,
     child_in_month,
     conflict,
     decisions_for_month,
@@ -65,6 +66,7 @@ from szo_core.model import (
     Reservation,
 )
 from szo_core.ports import ChildMonth, MonthData
+from szo_core.templates.model import MessageTemplate
 
 __all__ = [
     "ManualClock",
@@ -437,6 +439,65 @@ class _MemoryDecisionLocks:
         }
 
 
+class _MemoryTemplateRepository:
+    """Template versions keyed by ``(organisation, (key, language, version))``."""
+
+    _kind = "templates"
+
+    def __init__(self, uow: MemoryUnitOfWork) -> None:
+        self._uow = uow
+        self._table: MemoryTable[MessageTemplate] = uow.table(self._kind)
+
+    def add(self, template: MessageTemplate) -> MessageTemplate:
+        check_template_version(template)
+        key = (template.organisation_id, (template.key, template.language, template.version))
+        if self._table.get(key) is not None:
+            self._uow.rollback()
+            raise duplicate(self._kind, template.organisation_id, _template_key(template))
+        self._table.insert(key, template)
+        return template
+
+    def versions(
+        self, organisation_id: str, key: str, language: str
+    ) -> tuple[MessageTemplate, ...]:
+        found = [
+            t
+            for _, t in self._table.items()
+            if t.organisation_id == organisation_id and t.key == key and t.language == language
+        ]
+        return tuple(sorted(found, key=lambda t: t.version))
+
+    def latest(self, organisation_id: str, key: str, language: str) -> MessageTemplate | None:
+        found = self.versions(organisation_id, key, language)
+        return found[-1] if found else None
+
+    def get(
+        self, organisation_id: str, key: str, language: str, version: int | None = None
+    ) -> MessageTemplate:
+        found = (
+            self.latest(organisation_id, key, language)
+            if version is None
+            else self._table.get((organisation_id, (key, language, version)))
+        )
+        if found is None:
+            raise not_found(self._kind, organisation_id, f"{key}/{language}/{version or ''}")
+        return found
+
+    def for_organisation(self, organisation_id: str) -> tuple[MessageTemplate, ...]:
+        latest: dict[tuple[str, str], MessageTemplate] = {}
+        for _, template in self._table.items():
+            if template.organisation_id != organisation_id:
+                continue
+            name = (template.key, template.language)
+            if name not in latest or latest[name].version < template.version:
+                latest[name] = template
+        return tuple(latest[name] for name in sorted(latest))
+
+
+def _template_key(template: MessageTemplate) -> str:
+    return f"{template.key}/{template.language}/{template.version}"
+
+
 def _opt(value: object) -> tuple[object, ...]:
     return () if value is None else (value,)
 
@@ -507,6 +568,7 @@ class MemoryUnitOfWork:
         self.absences: _ChildRecordRepository[Absence] = _ChildRecordRepository(
             self, "absences", lambda a: a.id
         )
+        self.templates = _MemoryTemplateRepository(self)
 
     def table(self, name: str, *, ignore_duplicates: bool = False) -> MemoryTable[Any]:
         """Return this unit's view of table ``name`` (created on first use).

@@ -490,6 +490,36 @@ class Renderer:
             ) from None
         return CompiledTemplate(template, self.limits)
 
+    def placeholders(self, source: str) -> frozenset[str]:
+        """The names ``source`` reads from its values, found in the sandbox's parsed tree.
+
+        This is :func:`jinja2.meta.find_undeclared_variables` on the tree the
+        sandbox parses (so include/import are refused here too), without the
+        renderer's own global ``range``; names the template sets itself
+        (``set``, loop variables, macro arguments) are not placeholders.
+
+        Raises:
+            szo_core.templates.errors.TemplateError: as :meth:`compile`.
+
+        >>> sorted(Renderer().placeholders(
+        ...     "{% for v in vrstice %}{{ v.znesek }}{% endfor %}{{ ime }}{{ range(3)|list }}"))
+        ['ime', 'vrstice']
+        """
+        from jinja2 import meta
+        from jinja2.exceptions import TemplateSyntaxError
+
+        self.compile(source)  # the same checks and errors as compiling
+        try:
+            tree = self._env.parse(source)
+        except TemplateSyntaxError as error:  # pragma: no cover - compile() raised it first
+            raise TemplateError(
+                "templates.syntax",
+                sl="Predloga ima skladenjsko napako.",
+                en=f"The template has a syntax error: {error.message}",
+                where=f"line {error.lineno}",
+            ) from None
+        return frozenset(meta.find_undeclared_variables(tree)) - set(self._env.globals)
+
     def render(self, source: str, values: Mapping[str, object]) -> str:
         """Compile ``source`` and render it with ``values``: :meth:`CompiledTemplate.render`."""
         return self.compile(source).render(values)

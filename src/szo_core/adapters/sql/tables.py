@@ -58,6 +58,7 @@ __all__ = [
     "decision_lock",
     "group",
     "guardian",
+    "message_template",
     "metadata",
     "organisation",
     "organisation_account",
@@ -821,3 +822,48 @@ absence = Table(
     comment="Absences of a child, for food deductions.",
 )
 """Absences (:class:`~szo_core.model.Absence`); an aware time keeps its UTC offset."""
+
+message_template = Table(
+    "szo_message_template",
+    metadata,
+    _org(),
+    Column(
+        "key",
+        Text,
+        primary_key=True,
+        comment="What the message is, dotted (invoice.email, booking.confirmed.sms).",
+    ),
+    Column("language", Text, primary_key=True, comment="Language of the template: sl or en."),
+    Column(
+        "version",
+        BigInteger,
+        primary_key=True,
+        autoincrement=False,
+        comment="Version of the template: 1, 2, 3 ...; a version is never changed.",
+    ),
+    Column("channel", Text, nullable=False, comment="email or sms."),
+    Column("subject", Text, nullable=False, comment="E-mail subject (Jinja2); empty for SMS."),
+    Column("html_body", Text, nullable=False, comment="E-mail HTML body (Jinja2); empty for SMS."),
+    Column(
+        "text_body",
+        Text,
+        nullable=False,
+        comment="E-mail text body (Jinja2); empty to derive it from the HTML body.",
+    ),
+    Column(
+        "sms_text",
+        Text,
+        nullable=False,
+        comment="SMS text in the plain ((placeholder)) mode; empty for e-mail.",
+    ),
+    Column(
+        "fields",
+        Text,
+        nullable=False,
+        comment="The declared fields as a JSON array of {name, type, example, required, "
+        "description}.",
+    ),
+    Column("description", Text, nullable=False, comment="A note for administrators."),
+    comment="Message templates, one row per saved version; the latest version is used.",
+)
+"""Template versions (:class:`~szo_core.templates.model.MessageTemplate`)."""

@@ -73,6 +73,7 @@ from szo_core.adapters.sql.repositories import (
     SqlProgramRepository,
     SqlRepository,
 )
+from szo_core.adapters.sql.template_store import SqlTemplateRepository
 from szo_core.adapters.sql.types import ExactDecimal
 from szo_core.calendar import Month
 from szo_core.errors import ConcurrencyConflict, ConfigurationError, StorageError
@@ -213,6 +214,7 @@ class SqlUnitOfWork:
             _rows.ABSENCE_COLUMNS,
             _rows.absence_from,
         )
+        self.templates = SqlTemplateRepository(self)
 
     @property
     def connection(self) -> Connection:
