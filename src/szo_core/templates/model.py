@@ -24,7 +24,7 @@ from __future__ import annotations
 import enum
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Final
@@ -245,6 +245,10 @@ def _check_fields(
         seen.add(field.name)
 
 
+def _field_tuple(value: Iterable[TemplateField]) -> tuple[TemplateField, ...]:
+    return tuple(value)
+
+
 def _language(instance: MessageTemplate, attribute: attrs.Attribute[str], value: str) -> None:
     if value not in ("sl", "en"):
         raise _problem(
@@ -310,7 +314,7 @@ class MessageTemplate:
     text_body: str = attrs.field(default="", validator=_text)
     sms_text: str = attrs.field(default="", validator=_text)
     fields: tuple[TemplateField, ...] = attrs.field(
-        default=(), converter=tuple, validator=_check_fields
+        default=(), converter=_field_tuple, validator=_check_fields
     )
     version: int = attrs.field(default=0, validator=_version)
     description: str = attrs.field(default="", validator=_text)
