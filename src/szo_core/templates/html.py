@@ -102,10 +102,15 @@ def sanitise_html(html: str) -> str:
     return _cleaner().clean(html)
 
 
+# Characters XML (and so lxml) cannot hold: C0 controls but tab, line feed and carriage
+# return, lone surrogates, U+FFFE and U+FFFF.  They are dropped before parsing.
+_NOT_XML: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _fragment(html: str) -> HtmlElement:
     from lxml import html as lxml_html
 
-    return lxml_html.fragment_fromstring(html, create_parent="div")
+    return lxml_html.fragment_fromstring(_NOT_XML.sub("", html), create_parent="div")
 
 
 def disallowed_markup(html: str) -> tuple[str, ...]:

@@ -63,7 +63,9 @@ __all__ = [
     "validate",
 ]
 
-_SPACE: Final = re.compile(r"\s+")
+# Line breaks and runs of ordinary white space become one space in a subject; a
+# no-break space (as in "93,60 €") is kept.
+_SPACE: Final = re.compile("[ \t\r\n\f\v\x1c-\x1f\x85\u2028\u2029]+")
 
 
 def _problem(part: str, error: SzoError) -> TemplateProblem:
