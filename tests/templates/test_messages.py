@@ -140,7 +140,8 @@ def test_a_failed_save_stores_nothing_and_lists_every_problem() -> None:
     assert error.code == "templates.invalid"
     assert [p.where for p in error.problems] == ["a", "b"]
     assert error.where == "subject a; text_body b"
-    assert "2" in error.sl and "2" in error.en
+    assert "2" in error.sl
+    assert "2" in error.en
     again = pickle.loads(pickle.dumps(error))
     assert again.problems == error.problems
     with store.unit_of_work() as uow:
