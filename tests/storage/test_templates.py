@@ -125,9 +125,13 @@ def test_two_saves_that_race_store_one_version(backend: Backend) -> None:
         with backend.store.unit_of_work() as first:
             assert save_template(first, email(version=0)).version == 1
             first.commit()
-        with pytest.raises(StorageError):
+
+        def late_save() -> None:  # refused at add (SQL) or at commit (memory)
             second.templates.add(attrs.evolve(email(), subject="Drugi"))
             second.commit()
+
+        with pytest.raises(StorageError):
+            late_save()
     with backend.store.unit_of_work() as uow:
         assert [t.subject for t in uow.templates.versions("vrtec", "invoice.email", "sl")] == [
             "Račun za {{ ime }}"
