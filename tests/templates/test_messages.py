@@ -275,3 +275,9 @@ def test_placeholders_come_from_the_sandbox_parse_tree() -> None:
     assert Renderer().placeholders(source) == frozenset({"a", "items", "c"})
     with pytest.raises(TemplateSecurityError):
         Renderer().placeholders("{% include 'x' %}")
+
+
+def test_html_in_a_subject_is_a_problem() -> None:
+    problems = validate(email(subject="Račun <b>{{ placnik }}</b>"))
+    assert [(p.part, p.code) for p in problems] == [("subject", "templates.subject_html")]
+    assert validate(email(subject="Račun za {{ placnik }} (< 5 dni)")) == ()

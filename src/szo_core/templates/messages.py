@@ -63,6 +63,7 @@ __all__ = [
     "validate",
 ]
 
+_TAG: Final = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(\s[^>]*)?/?>")
 # Line breaks and runs of ordinary white space become one space in a subject; a
 # no-break space (as in "93,60 €") is kept.
 _SPACE: Final = re.compile("[ \t\r\n\f\v\x1c-\x1f\x85\u2028\u2029]+")
@@ -119,6 +120,16 @@ def validate(
             problems.append(_problem(part, error))
             continue
         problems.extend(_undeclared(part, name) for name in sorted(used - declared))
+        if part == "subject" and _TAG.search(source):
+            problems.append(
+                TemplateProblem(
+                    part=part,
+                    code="templates.subject_html",
+                    where=part,
+                    sl="Zadeva je navadno besedilo; oznake HTML bi se videle dobesedno.",
+                    en="A subject is plain text; HTML tags would show as written.",
+                )
+            )
     if problems:
         return tuple(problems)
     examples = template.examples()
