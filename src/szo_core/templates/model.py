@@ -1,7 +1,7 @@
 """A message template as a record: its parts and the fields it declares.
 
 A :class:`MessageTemplate` is what an administrator writes and saves (see
-:mod:`szo_core.templates.saving`): an organisation's template for one key
+:mod:`szo_core.templates.messages`): an organisation's template for one key
 (``invoice.email``), channel (e-mail or SMS) and language, with a subject, an
 HTML body and an optional text body (e-mail), or an SMS text; and the
 :class:`TemplateField` s it uses, each with a type, an example and whether it is
