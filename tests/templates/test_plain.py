@@ -86,6 +86,7 @@ def test_a_value_of_the_wrong_type_names_the_field_not_the_value() -> None:
         ("((ime priimek))", 1),
         ("(())", 1),
         ("x\n((ime??a((b))", 2),
+        ("((ime??  ))", 1),
     ],
 )
 def test_malformed_placeholders_are_syntax_errors_with_their_line(source: str, line: int) -> None:
@@ -122,3 +123,22 @@ def test_format_value_infers_the_type_without_a_declaration() -> None:
     assert format_value(date(2026, 12, 1)) == "1. decembra 2026"
     with pytest.raises(InvalidType):
         format_value({"a": 1}, FieldType.OBJECT)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.text(max_size=8).filter(lambda s: "(" not in s and ")" not in s),
+            st.sampled_from(["a", "b", "c"]),
+        ),
+        max_size=6,
+    ),
+    st.dictionaries(st.sampled_from(["a", "b", "c"]), st.text(max_size=5)),
+)
+def test_rendering_is_the_pieces_with_the_values_in_place(
+    pieces: list[tuple[str, str]], extra: dict[str, str]
+) -> None:
+    values = {"a": "1", "b": "22", "c": "333", **extra}
+    source = "".join(f"{text}(({name}))" for text, name in pieces)
+    expected = "".join(f"{text}{values[name]}" for text, name in pieces)
+    assert PlainTemplate.compile(source).render(values) == expected

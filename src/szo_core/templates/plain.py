@@ -210,7 +210,7 @@ class PlainTemplate:
             if body is None:
                 raise _syntax(_line_of(source, match.start()), "name")
             name, text = body.group(1), body.group(2)
-            if text is not None and _stray(text) >= 0:
+            if text is not None and (not text.strip() or _stray(text) >= 0):
                 raise _syntax(_line_of(source, match.start()), "optional text")
             pieces.append(_Slot(name, text))
             names.setdefault(name)
