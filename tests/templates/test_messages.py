@@ -281,3 +281,12 @@ def test_html_in_a_subject_is_a_problem() -> None:
     problems = validate(email(subject="Račun <b>{{ placnik }}</b>"))
     assert [(p.part, p.code) for p in problems] == [("subject", "templates.subject_html")]
     assert validate(email(subject="Račun za {{ placnik }} (< 5 dni)")) == ()
+
+
+def test_rendered_messages_do_not_show_their_texts_in_repr() -> None:
+    done = compile_message(email(version=2)).render_email(VALUES)
+    shown = repr(done)
+    assert "Ana" not in shown
+    assert "invoice.email" in shown
+    text = compile_message(attrs.evolve(sms(), version=1)).render_sms(VALUES)
+    assert "93,60" not in repr(text)

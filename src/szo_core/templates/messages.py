@@ -225,6 +225,9 @@ def save_template(
 class RenderedEmail:
     """An e-mail rendered from a template version.
 
+    Its ``repr()`` shows only the template's key and version: the texts carry
+    the recipient's data.
+
     Attributes:
         subject: One line of plain text.
         html: The HTML body, sanitised.
@@ -233,7 +236,7 @@ class RenderedEmail:
         template_version: The version that rendered it.
     """
 
-    subject: str
+    subject: str = attrs.field(repr=False)
     html: str = attrs.field(repr=False)
     text: str = attrs.field(repr=False)
     template_key: str
@@ -243,6 +246,8 @@ class RenderedEmail:
 @attrs.frozen
 class RenderedSms:
     """A text message rendered from a template version, with what it costs.
+
+    Its ``repr()`` shows the cost, key and version, not the text.
 
     Attributes:
         text: The text as it will be sent (after the letter policy).
