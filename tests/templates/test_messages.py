@@ -290,3 +290,17 @@ def test_rendered_messages_do_not_show_their_texts_in_repr() -> None:
     assert "invoice.email" in shown
     text = compile_message(attrs.evolve(sms(), version=1)).render_sms(VALUES)
     assert "93,60" not in repr(text)
+
+
+def test_parts_that_compile_are_trial_rendered_even_when_another_part_is_broken() -> None:
+    bad = email(subject="{% if %}", html_body="<p>{{ placnik }}</p><img src='x'>")
+    assert [(p.part, p.code, p.where) for p in validate(bad)] == [
+        ("subject", "templates.syntax", "line 1"),
+        ("html_body", "templates.html_removed", "<img>"),
+        ("html_body", "templates.html_removed", "<img src>"),
+    ]
+    money_on_text = email(html_body="<p>{{ placnik|money }}</p>", text_body="{{ x }}")
+    assert [(p.part, p.code) for p in validate(money_on_text)] == [
+        ("text_body", "templates.undeclared"),
+        ("html_body", "money.format"),
+    ]

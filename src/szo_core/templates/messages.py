@@ -119,7 +119,10 @@ def validate(
         except SzoError as error:
             problems.append(_problem(part, error))
             continue
-        problems.extend(_undeclared(part, name) for name in sorted(used - declared))
+        unknown = sorted(used - declared)
+        if unknown:  # a trial render of this part would only repeat it
+            problems.extend(_undeclared(part, name) for name in unknown)
+            del compiled[part]
         if part == "subject" and _TAG.search(source):
             problems.append(
                 TemplateProblem(
@@ -130,14 +133,12 @@ def validate(
                     en="A subject is plain text; HTML tags would show as written.",
                 )
             )
-    if problems:
-        return tuple(problems)
     examples = template.examples()
     without_optional = {
         field.name: examples[field.name] for field in template.fields if field.required
     }
     message = CompiledMessage(template, compiled)
-    seen: set[tuple[str, str, str | None]] = set()
+    seen = {(p.part, p.code, p.where) for p in problems}
     for values in (examples, without_optional):
         for part in compiled:
             try:
