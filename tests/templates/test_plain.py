@@ -142,3 +142,18 @@ def test_rendering_is_the_pieces_with_the_values_in_place(
     source = "".join(f"{text}(({name}))" for text, name in pieces)
     expected = "".join(f"{text}{values[name]}" for text, name in pieces)
     assert PlainTemplate.compile(source).render(values) == expected
+
+
+@pytest.mark.parametrize(
+    "source", ["((a.__class__))", "((a[0]))", "((a|attr('x')))", "((a()))", "(({{ a }}))"]
+)
+def test_nothing_but_a_name_fits_in_a_placeholder(source: str) -> None:
+    with pytest.raises(TemplateError) as caught:
+        PlainTemplate.compile(source)
+    assert caught.value.code == "templates.syntax"
+
+
+def test_a_dunder_name_is_only_a_key_of_the_values() -> None:
+    with pytest.raises(UndefinedPlaceholder):
+        PlainTemplate.compile("((__class__))").render({})
+    assert PlainTemplate.compile("((__class__))").render({"__class__": "x"}) == "x"
