@@ -63,6 +63,7 @@ from szo_core.adapters.sql.engine import (
     is_corrupt,
     make_engine,
 )
+from szo_core.adapters.sql.outbox import SqlOutbox
 from szo_core.adapters.sql.repositories import (
     ChildRecordRepository,
     SqlChildRepository,
@@ -213,6 +214,7 @@ class SqlUnitOfWork:
             _rows.ABSENCE_COLUMNS,
             _rows.absence_from,
         )
+        self.outbox = SqlOutbox(self)
 
     @property
     def connection(self) -> Connection:
