@@ -176,8 +176,8 @@ class SqlOutbox:
             statement = sqlite_insert(outbox).on_conflict_do_nothing()
         values = _row(message)
         with self._uow.guard(self._kind):
-            inserted = conn.execute(statement.values(values)).rowcount
-        if inserted:
+            inserted = conn.execute(statement.values(values).returning(outbox.c.id)).first()
+        if inserted is not None:
             return message
         return self.get(message.organisation_id, message.id)
 
