@@ -14,7 +14,6 @@ the error fields (:attr:`~OutboxMessage.last_error_code`,
 never put an address or a number in them.
 
 >>> from datetime import UTC, datetime
-from typing import Any
 >>> from szo_core.delivery.message import EmailMessage
 >>> key = IdempotencyKey("invoice:2026-09:17", "ana.novak@example.si", Channel.EMAIL)
 >>> key
@@ -285,7 +284,6 @@ def new_message(
             ``outbox.organisation`` for an empty organisation.
 
     >>> from datetime import UTC, datetime
-    from typing import Any
     >>> sms = new_message("vrtec", IdempotencyKey("b:1", "+38641123456", Channel.SMS),
     ...                   SmsMessage(to="+38641123456", text="Potrjeno."),
     ...                   now=datetime(2026, 9, 1, tzinfo=UTC),

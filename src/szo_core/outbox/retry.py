@@ -71,20 +71,26 @@ class RetryPolicy:
 
     def __attrs_post_init__(self) -> None:
         """Refuse a policy that would never wait, shrink, or never give up."""
-        checks = {
-            "base": isinstance(self.base, timedelta) and self.base > timedelta(0),
-            "factor": isinstance(self.factor, int | float)
-            and not isinstance(self.factor, bool)
-            and 1 <= self.factor < float("inf"),
-            "cap": isinstance(self.cap, timedelta) and self.cap >= self.base,
-            "jitter": isinstance(self.jitter, int | float)
-            and not isinstance(self.jitter, bool)
-            and 0 <= self.jitter <= 1,
-            "give_up_after": isinstance(self.give_up_after, timedelta)
-            and self.give_up_after > timedelta(0),
-        }
-        for name, ok in checks.items():
-            if not ok:
+
+        def number(value: object, low: float, high: float) -> bool:
+            return (
+                isinstance(value, int | float)
+                and not isinstance(value, bool)
+                and low <= value <= high
+            )
+
+        def span(value: object) -> bool:
+            return isinstance(value, timedelta) and value > timedelta(0)
+
+        checks: tuple[tuple[str, Callable[[], bool]], ...] = (
+            ("base", lambda: span(self.base)),
+            ("factor", lambda: number(self.factor, 1, 1e6)),
+            ("cap", lambda: span(self.cap) and self.cap >= self.base),
+            ("jitter", lambda: number(self.jitter, 0, 1)),
+            ("give_up_after", lambda: span(self.give_up_after)),
+        )
+        for name, ok in checks:
+            if not ok():
                 raise _bad(name)
 
     def delay(self, attempts: int, random: float) -> timedelta:
