@@ -31,7 +31,7 @@ import attrs
 
 from szo_core.errors import ConfigurationError
 from szo_core.jobs.schema import apply_schema, conninfo
-from szo_core.outbox.dispatch import DispatchReport, Dispatcher
+from szo_core.outbox.dispatch import Dispatcher, DispatchReport
 from szo_core.outbox.retry import RetryPolicy
 
 if TYPE_CHECKING:
