@@ -42,13 +42,16 @@ for a success), so a stale report changes nothing.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+import attrs
 from sqlalchemy import (
     ColumnElement,
     and_,
+    bindparam,
     func,
     select,
     text,
@@ -134,6 +137,57 @@ def _from_row(row: Sequence[Any]) -> OutboxMessage:
     )
 
 
+@functools.cache
+def _insert_statement(postgres: bool) -> Any:
+    """``INSERT ... ON CONFLICT DO NOTHING RETURNING id``, built once (values as parameters)."""
+    if postgres:
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(outbox).on_conflict_do_nothing().returning(outbox.c.id)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(outbox).on_conflict_do_nothing().returning(outbox.c.id)
+
+
+_MARK_RETURNS = (
+    outbox.c.state,
+    outbox.c.attempts,
+    outbox.c.next_attempt_at,
+    outbox.c.last_error_code,
+    outbox.c.last_error_detail,
+    outbox.c.sent_at,
+)
+
+
+@functools.cache
+def _mark_statement(kind: str) -> Any:
+    """The conditional ``UPDATE`` of one mark, built once (values as parameters).
+
+    ``sent`` applies while the message is queued or sending; a failure (the
+    state it leads to: queued, failed, given_up) only while it is sending
+    under the reported claim (the same attempts).
+    """
+    key = and_(outbox.c.organisation_id == bindparam("k_org"), outbox.c.id == bindparam("k_id"))
+    statement = update(outbox).where(key)
+    if kind == "sent":
+        statement = statement.where(outbox.c.state.in_(_OPEN)).values(
+            state=OutboxState.SENT.value,
+            sent_at=bindparam("v_at"),
+            next_attempt_at=bindparam("v_at"),
+        )
+    else:
+        statement = statement.where(
+            outbox.c.state == OutboxState.SENDING.value,
+            outbox.c.attempts == bindparam("k_attempts"),
+        ).values(
+            state=kind,
+            next_attempt_at=bindparam("v_at"),
+            last_error_code=bindparam("v_code"),
+            last_error_detail=bindparam("v_detail"),
+        )
+    return statement.returning(*_MARK_RETURNS)
+
+
 class SqlOutbox:
     """The outbox of a :class:`~szo_core.adapters.sql.SqlUnitOfWork` (see the port)."""
 
@@ -166,17 +220,10 @@ class SqlOutbox:
         if not isinstance(message, OutboxMessage):
             raise TypeError("enqueue() takes an OutboxMessage")
         conn = self._uow.connection
-        if self._postgres:
-            from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-            statement: Any = pg_insert(outbox).on_conflict_do_nothing()
-        else:
-            from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-            statement = sqlite_insert(outbox).on_conflict_do_nothing()
+        statement = _insert_statement(self._postgres)
         values = _row(message)
         with self._uow.guard(self._kind):
-            inserted = conn.execute(statement.values(values).returning(outbox.c.id)).first()
+            inserted = conn.execute(statement, values).first()
         if inserted is not None:
             return message
         return self.get(message.organisation_id, message.id)
@@ -243,38 +290,35 @@ class SqlOutbox:
         claimed = [_from_row(r) for r in rows]
         return tuple(sorted(claimed, key=lambda m: (m.created_at, m.id)))
 
-    def _change(
-        self,
-        claimed: OutboxMessage,
-        condition: ColumnElement[bool],
-        values: dict[str, object],
-    ) -> OutboxMessage | None:
-        statement = (
-            update(outbox)
-            .where(self._key(claimed.organisation_id, claimed.id), condition)
-            .values(**values)
-            .returning(*_COLUMNS)
-        )
+    def _change(self, claimed: OutboxMessage, kind: str, **values: object) -> OutboxMessage | None:
+        params: dict[str, object] = {
+            "k_org": claimed.organisation_id,
+            "k_id": claimed.id,
+            "k_attempts": claimed.attempts,
+            **{f"v_{name}": value for name, value in values.items()},
+        }
         with self._uow.guard(self._kind):
             self._queue_isolation()
-            row = self._uow.connection.execute(statement).first()
-        return None if row is None else _from_row(row)
-
-    def _holds(self, claimed: OutboxMessage) -> ColumnElement[bool]:
-        return and_(
-            outbox.c.state == OutboxState.SENDING.value, outbox.c.attempts == claimed.attempts
+            row = self._uow.connection.execute(_mark_statement(kind), params).first()
+        if row is None:
+            return None
+        state, attempts, next_attempt_at, code, detail, sent_at = row
+        # The payload never changes: the rest is the claimed message's.
+        return attrs.evolve(
+            claimed,
+            state=OutboxState(state),
+            attempts=attempts,
+            next_attempt_at=_aware(next_attempt_at),
+            last_error_code=code,
+            last_error_detail=detail,
+            sent_at=None if sent_at is None else _aware(sent_at),
         )
 
     def mark_sent(
         self, claimed: OutboxMessage, *, now: datetime, server_id: str | None = None
     ) -> OutboxMessage | None:
         """Record that the server accepted it."""
-        at = _naive(now, "now")
-        return self._change(
-            claimed,
-            outbox.c.state.in_(_OPEN),
-            {"state": OutboxState.SENT.value, "sent_at": at, "next_attempt_at": at},
-        )
+        return self._change(claimed, "sent", at=_naive(now, "now"))
 
     def mark_temporary(
         self, claimed: OutboxMessage, *, now: datetime, code: str, detail: str, retry_at: datetime
@@ -282,40 +326,35 @@ class SqlOutbox:
         """Record a temporary failure; due again at ``retry_at``."""
         return self._change(
             claimed,
-            self._holds(claimed),
-            {
-                "state": OutboxState.QUEUED.value,
-                "next_attempt_at": _naive(retry_at, "retry_at"),
-                "last_error_code": code,
-                "last_error_detail": detail[:DETAIL_LIMIT],
-            },
-        )
-
-    def _final(
-        self, claimed: OutboxMessage, state: OutboxState, now: datetime, code: str, detail: str
-    ) -> OutboxMessage | None:
-        return self._change(
-            claimed,
-            self._holds(claimed),
-            {
-                "state": state.value,
-                "next_attempt_at": _naive(now, "now"),
-                "last_error_code": code,
-                "last_error_detail": detail[:DETAIL_LIMIT],
-            },
+            OutboxState.QUEUED.value,
+            at=_naive(retry_at, "retry_at"),
+            code=code,
+            detail=detail[:DETAIL_LIMIT],
         )
 
     def give_up(
         self, claimed: OutboxMessage, *, now: datetime, code: str, detail: str
     ) -> OutboxMessage | None:
         """Record the last temporary failure and give up."""
-        return self._final(claimed, OutboxState.GIVEN_UP, now, code, detail)
+        return self._change(
+            claimed,
+            OutboxState.GIVEN_UP.value,
+            at=_naive(now, "now"),
+            code=code,
+            detail=detail[:DETAIL_LIMIT],
+        )
 
     def mark_permanent(
         self, claimed: OutboxMessage, *, now: datetime, code: str, detail: str
     ) -> OutboxMessage | None:
         """Record a permanent failure."""
-        return self._final(claimed, OutboxState.FAILED, now, code, detail)
+        return self._change(
+            claimed,
+            OutboxState.FAILED.value,
+            at=_naive(now, "now"),
+            code=code,
+            detail=detail[:DETAIL_LIMIT],
+        )
 
     def in_state(
         self, state: OutboxState, *, organisation_id: str | None = None, limit: int = 1000
