@@ -91,8 +91,7 @@ def baseline(path: Path, n: int) -> float:
         for row in rows
     ]
     sql = (
-        f"INSERT INTO szo_outbox ({', '.join(columns)}) "
-        f"VALUES ({', '.join('?' for _ in columns)})"
+        f"INSERT INTO szo_outbox ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
     )
     conn = sqlite3.connect(path)
     start = time.perf_counter()

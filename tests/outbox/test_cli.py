@@ -42,12 +42,12 @@ def test_status_counts_and_lists_failures_without_addresses(tmp_path: Path) -> N
     assert lines[0] == "Outbox: queued 0, sending 1, sent 1, failed 1, given up 1"
     assert lines[1] == "Failed and given-up messages:"
     assert (
-        f"failed  vrtec  {email(2).id}  invoice:2026-09:2  email  attempts: 1  smtp.550 550 5.1.1 no such user"
-        in lines[2]
+        f"failed  vrtec  {email(2).id}  invoice:2026-09:2  email  attempts: 1  "
+        "smtp.550 550 5.1.1 no such user" in lines[2]
     )
     assert (
-        f"given up  vrtec  {sms(4).id}  booking:4  sms  attempts: 1  sms.http.503 given up after 9 attempts"
-        in lines[3]
+        f"given up  vrtec  {sms(4).id}  booking:4  sms  attempts: 1  "
+        "sms.http.503 given up after 9 attempts" in lines[3]
     )
     assert "@example.si" not in result.output
     assert "+3864112" not in result.output
