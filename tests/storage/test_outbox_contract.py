@@ -379,3 +379,17 @@ def test_many_claimers_on_threads_take_each_message_once(sql_backend: Backend) -
     for thread in threads:
         thread.join(timeout=60)
     assert len(taken) == 60 == len(set(taken))
+
+
+def test_bad_arguments_are_szo_errors(backend: Backend) -> None:
+    from szo_core.errors import InvalidType
+
+    with backend.store.unit_of_work() as uow:
+        with pytest.raises(InvalidType) as wrong:
+            uow.outbox.enqueue("ana@example.si")  # type: ignore[arg-type]
+        assert wrong.value.code == "outbox.message"
+        assert "ana@" not in str(wrong.value)
+        for limit, lease in ((1.5, LEASE), (True, LEASE), (5, timedelta(0)), (5, 60)):
+            with pytest.raises(ConfigurationError) as bad:
+                uow.outbox.claim(T0, limit=limit, lease=lease)  # type: ignore[arg-type]
+            assert bad.value.code == "outbox.claim"

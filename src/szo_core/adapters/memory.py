@@ -473,8 +473,7 @@ class MemoryOutbox:
 
     def enqueue(self, message: OutboxMessage) -> OutboxMessage:
         """Store ``message``, or return the stored one with its id."""
-        if not isinstance(message, OutboxMessage):
-            raise TypeError("enqueue() takes an OutboxMessage")
+        _outbox_states.check_message(message)
         key = (message.organisation_id, message.id)
         found = self._table.get(key)
         if found is not None:
@@ -511,6 +510,7 @@ class MemoryOutbox:
     ) -> tuple[OutboxMessage, ...]:
         """Take up to ``limit`` due messages, oldest due first."""
         now = _outbox_time(now, "now")
+        _outbox_states.check_claim(limit, lease)
         wanted = frozenset(Channel if channels is None else channels)
         due = sorted(
             (

@@ -24,10 +24,13 @@ from datetime import UTC, datetime, timedelta
 
 import attrs
 
+from szo_core.errors import ConfigurationError, InvalidType
 from szo_core.outbox.records import Channel, OutboxMessage, OutboxState
 
 __all__ = [
     "DETAIL_LIMIT",
+    "check_claim",
+    "check_message",
     "claim",
     "give_up",
     "is_due",
@@ -39,6 +42,46 @@ __all__ = [
 
 DETAIL_LIMIT = 500
 """The longest error detail stored (characters); longer ones are cut."""
+
+
+def check_message(message: object) -> OutboxMessage:
+    """``message`` if it is an :class:`OutboxMessage`; else :class:`~szo_core.errors.InvalidType`.
+
+    >>> check_message("hello")
+    Traceback (most recent call last):
+    ...
+    szo_core.errors.InvalidType: outbox.message: ...
+    """
+    if not isinstance(message, OutboxMessage):
+        raise InvalidType(
+            "outbox.message",
+            sl="V izhodno vrsto gre samo OutboxMessage (naredite ga z new_message).",
+            en="Only an OutboxMessage goes into the outbox (make one with new_message).",
+            where="message",
+        )
+    return message
+
+
+def check_claim(limit: object, lease: object) -> None:
+    """Refuse a claim with a limit that is not a whole number or a lease that is not positive.
+
+    >>> check_claim(10, timedelta(0))
+    Traceback (most recent call last):
+    ...
+    szo_core.errors.ConfigurationError: outbox.claim: ...
+    """
+    if (
+        not isinstance(limit, int)
+        or isinstance(limit, bool)
+        or not isinstance(lease, timedelta)
+        or lease <= timedelta(0)
+    ):
+        raise ConfigurationError(
+            "outbox.claim",
+            sl="Prevzem potrebuje celo število sporočil in najem, daljši od nič.",
+            en="A claim needs a whole number of messages and a lease longer than zero.",
+            where="claim",
+        )
 
 
 def utc(value: datetime) -> datetime:

@@ -65,7 +65,7 @@ from szo_core.delivery.message import EmailMessage, SmsMessage
 from szo_core.errors import ConfigurationError
 from szo_core.outbox.codec import dump_payload, load_payload
 from szo_core.outbox.records import Channel, IdempotencyKey, OutboxMessage, OutboxState, outbox_id
-from szo_core.outbox.states import DETAIL_LIMIT
+from szo_core.outbox.states import DETAIL_LIMIT, check_claim, check_message
 
 if TYPE_CHECKING:
     from szo_core.adapters.sql.uow import SqlUnitOfWork
@@ -217,8 +217,7 @@ class SqlOutbox:
 
     def enqueue(self, message: OutboxMessage) -> OutboxMessage:
         """Store ``message``, or return the stored one with its id."""
-        if not isinstance(message, OutboxMessage):
-            raise TypeError("enqueue() takes an OutboxMessage")
+        check_message(message)
         conn = self._uow.connection
         statement = _insert_statement(self._postgres)
         values = _row(message)
@@ -255,6 +254,7 @@ class SqlOutbox:
     ) -> tuple[OutboxMessage, ...]:
         """Take up to ``limit`` due messages in one ``UPDATE ... RETURNING``."""
         at = _naive(now, "now")
+        check_claim(limit, lease)
         until = _naive(now + lease, "lease")
         wanted = [c.value for c in (Channel if channels is None else channels)]
         if limit < 1 or not wanted:
