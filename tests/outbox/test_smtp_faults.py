@@ -30,11 +30,11 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
-from szo_core.adapters.smtp import SmtpMailSender, SmtpSettings
 from tests.outbox._messages import ORG, T0
 from tests.outbox._messages import email as outbox_email
 
 from szo_core.adapters.memory import ManualClock
+from szo_core.adapters.smtp import SmtpMailSender, SmtpSettings
 from szo_core.adapters.sql import SqlStore
 from szo_core.outbox import Dispatcher, DispatchReport, OutboxState, RetryPolicy
 
