@@ -408,10 +408,8 @@ class OutboxRepository(Protocol):
         """
         ...
 
-    def mark_sent(
-        self, claimed: OutboxMessage, *, now: datetime, server_id: str | None = None
-    ) -> OutboxMessage | None:
-        """Record that the server accepted the message (``server_id``: its id, if another)."""
+    def mark_sent(self, claimed: OutboxMessage, *, now: datetime) -> OutboxMessage | None:
+        """Record that the server accepted the message."""
         ...
 
     def mark_temporary(

@@ -540,9 +540,7 @@ class MemoryOutbox:
             self._table.replace(key, changed)
         return changed
 
-    def mark_sent(
-        self, claimed: OutboxMessage, *, now: datetime, server_id: str | None = None
-    ) -> OutboxMessage | None:
+    def mark_sent(self, claimed: OutboxMessage, *, now: datetime) -> OutboxMessage | None:
         """Record that the server accepted it."""
         now = _outbox_time(now, "now")
         return self._apply(claimed, lambda s: _outbox_states.mark_sent(s, claimed, now=now))

@@ -7,8 +7,19 @@ attempts and the last error code and text.  No address or number is printed.
 
 ``szo outbox run --db URL`` is the in-process dispatcher (the embedded
 default): it claims due messages, sends them and records the results until
-SIGINT/SIGTERM (``--once``: until nothing is due, then it exits).  See
-:func:`run` for where it sends.
+SIGINT/SIGTERM (``--once``: until a round finds nothing more to send, then it
+exits).  Where it sends:
+
+* by default into the folder ``--out`` (``szo-outbox``): e-mails as ``.eml``
+  files, text messages as ``sms.jsonl`` (:mod:`szo_core.adapters.files`);
+* e-mail over SMTP with ``--smtp-host`` (or ``SZO_SMTP_HOST``), with
+  ``--smtp-port``, ``--smtp-security none|starttls|tls``, ``--smtp-user`` and the
+  password from ``SZO_SMTP_PASSWORD`` (never an option: it would show in the
+  process list), ``--smtp-ca-file`` (:mod:`szo_core.adapters.smtp`); text
+  messages still go into the folder.
+
+Several ``szo outbox run`` on one database are safe: they never take the same
+message (see :mod:`szo_core.adapters.sql.outbox`).
 
 Exit status: 0 done; 1 the database or the delivery failed; 2 a usage problem.
 Only click is imported with this module.
@@ -21,20 +32,22 @@ Only click is imported with this module.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
+from szo_core.cli._common import EXIT_USAGE, lang_option
 from szo_core.cli._common import fail as _fail
-from szo_core.cli._common import lang_option
 from szo_core.cli._common import tr as _t
 
 if TYPE_CHECKING:
+    from szo_core.adapters.smtp import SmtpSettings
     from szo_core.adapters.sql import SqlStore
     from szo_core.errors import Language
     from szo_core.outbox import OutboxState
 
-__all__ = ["outbox"]
+__all__ = ["EXIT_FAILED", "outbox"]
 
 EXIT_FAILED = 1
 """The database or the delivery failed."""
@@ -108,3 +121,175 @@ def status(db: str, org: str | None, limit: int, lang: Language) -> None:
             f"{message.key.event}  {message.channel.value}  {attempts}  "
             f"{message.last_error_code or '-'}{detail}"
         )
+
+
+def _smtp(
+    host: str,
+    port: int | None,
+    security: str,
+    user: str | None,
+    password: str | None,
+    ca_file: str | None,
+    lang: Language,
+) -> SmtpSettings:
+    from szo_core.adapters.smtp import SmtpSettings
+    from szo_core.errors import SzoError
+
+    try:
+        return SmtpSettings(
+            host=host,
+            port=port,
+            security=security,
+            username=user,
+            password=password,
+            ca_file=ca_file,
+        )
+    except SzoError as exc:
+        _fail(lang, EXIT_USAGE, exc.message("sl"), exc.message("en"))
+
+
+@outbox.command("run")
+@click.option("--db", required=True, metavar="URL", help="SQLite file or PostgreSQL URL.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("szo-outbox"),
+    show_default=True,
+    help="Folder for .eml files and sms.jsonl (e-mail too unless --smtp-host).",
+)
+@click.option("--smtp-host", envvar="SZO_SMTP_HOST", metavar="HOST", help="Send e-mail over SMTP.")
+@click.option("--smtp-port", envvar="SZO_SMTP_PORT", type=click.IntRange(1, 65535))
+@click.option(
+    "--smtp-security",
+    envvar="SZO_SMTP_SECURITY",
+    type=click.Choice(["none", "starttls", "tls"]),
+    default="starttls",
+    show_default=True,
+)
+@click.option("--smtp-user", envvar="SZO_SMTP_USER", metavar="NAME")
+@click.option("--smtp-ca-file", envvar="SZO_SMTP_CA_FILE", metavar="FILE")
+@click.option("--org", metavar="ID", help="Only this organisation's messages.")
+@click.option("--once", is_flag=True, help="Stop when a round finds nothing more to send.")
+@click.option("--batch", type=click.IntRange(min=1), default=100, show_default=True)
+@click.option(
+    "--lease",
+    type=click.FloatRange(min=0, min_open=True),
+    default=300.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long a claim holds before another dispatcher may take the messages.",
+)
+@click.option(
+    "--idle",
+    type=click.FloatRange(min=0),
+    default=2.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Wait between rounds when nothing is due.",
+)
+@click.option(
+    "--give-up-after",
+    type=click.FloatRange(min=0, min_open=True),
+    default=48.0,
+    show_default=True,
+    metavar="HOURS",
+    help="Stop retrying a message this long after it was stored.",
+)
+@lang_option("Language of the output.")
+def run(
+    db: str,
+    out: Path,
+    smtp_host: str | None,
+    smtp_port: int | None,
+    smtp_security: str,
+    smtp_user: str | None,
+    smtp_ca_file: str | None,
+    org: str | None,
+    once: bool,
+    batch: int,
+    lease: float,
+    idle: float,
+    give_up_after: float,
+    lang: Language,
+) -> None:
+    """Send what the outbox holds: into a folder, or e-mail over SMTP (until stopped, or --once)."""
+    import os
+    import signal
+    import threading
+    from datetime import timedelta
+
+    from szo_core.adapters.clock import SystemClock
+    from szo_core.adapters.files import FileMailSender, FileSmsSender
+    from szo_core.errors import SzoError
+    from szo_core.outbox import Dispatcher, DispatchReport, RetryPolicy
+    from szo_core.ports import MailSender
+
+    clock = SystemClock()
+    mail: MailSender
+    if smtp_host:
+        from szo_core.adapters.smtp import SmtpMailSender
+
+        settings = _smtp(
+            smtp_host,
+            smtp_port,
+            smtp_security,
+            smtp_user,
+            os.environ.get("SZO_SMTP_PASSWORD"),
+            smtp_ca_file,
+            lang,
+        )
+        mail = SmtpMailSender(settings, clock=clock)
+        where = f"SMTP {smtp_host}"
+    else:
+        mail = FileMailSender(out, clock=clock)
+        where = str(out)
+    store = _open(db, lang)
+    try:
+        dispatcher = Dispatcher(
+            store,
+            clock=clock,
+            mail=mail,
+            sms=FileSmsSender(out, clock=clock),
+            policy=RetryPolicy(give_up_after=timedelta(hours=give_up_after)),
+            batch_size=batch,
+            lease=timedelta(seconds=lease),
+            organisation_id=org,
+        )
+        total = DispatchReport()
+        if once:
+            while True:
+                report = dispatcher.run_once()
+                total += report
+                if report.claimed < batch:
+                    break
+        else:
+            stop = threading.Event()
+            previous = {
+                sig: signal.signal(sig, lambda *_: stop.set())
+                for sig in (signal.SIGINT, signal.SIGTERM)
+            }
+            click.echo(
+                _t(
+                    lang,
+                    f"Pošiljam iz izhodne vrste v {where} (ustavite s Ctrl+C).",
+                    f"Sending from the outbox to {where} (stop with Ctrl+C).",
+                )
+            )
+            try:
+                total = dispatcher.run(stop, idle=idle)
+            finally:
+                for sig, handler in previous.items():
+                    signal.signal(sig, handler)
+    except SzoError as exc:
+        _fail(lang, EXIT_FAILED, exc.message("sl"), exc.message("en"))
+    finally:
+        store.dispose()
+    click.echo(
+        _t(
+            lang,
+            f"Poslano {total.sent}, ponovno kasneje {total.retrying}, neuspešno {total.failed}, "
+            f"opuščeno {total.given_up} ({where}).",
+            f"Sent {total.sent}, retrying later {total.retrying}, failed {total.failed}, "
+            f"given up {total.given_up} ({where}).",
+        )
+    )

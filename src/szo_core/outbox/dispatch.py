@@ -244,8 +244,7 @@ class Dispatcher:
         now: datetime,
     ) -> str:
         if result.status is DeliveryStatus.SENT:
-            server_id = result.message_id if result.message_id != message.message_id else None
-            done = outbox.mark_sent(message, now=now, server_id=server_id)
+            done = outbox.mark_sent(message, now=now)
             return "stale" if done is None else "sent"
         code = result.code or f"delivery.{result.status.value}"
         if result.status is DeliveryStatus.PERMANENT:

@@ -314,9 +314,7 @@ class SqlOutbox:
             sent_at=None if sent_at is None else _aware(sent_at),
         )
 
-    def mark_sent(
-        self, claimed: OutboxMessage, *, now: datetime, server_id: str | None = None
-    ) -> OutboxMessage | None:
+    def mark_sent(self, claimed: OutboxMessage, *, now: datetime) -> OutboxMessage | None:
         """Record that the server accepted it."""
         return self._change(claimed, "sent", at=_naive(now, "now"))
 
