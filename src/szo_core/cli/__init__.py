@@ -7,7 +7,7 @@
 ``szo worker``          bill queued organisations (:mod:`szo_core.cli.worker`)
 ``szo import``          import CSV and Excel files (:mod:`szo_core.cli.import_`)
 ``szo export``          export records to CSV or Excel (:mod:`szo_core.cli.export`)
-``szo outbox``          the outbox: status, run (:mod:`szo_core.cli.outbox`)
+``szo outbox``          the outbox: status, run, worker (:mod:`szo_core.cli.outbox`)
 ======================  ==============================================
 
 ``python -m szo_core`` runs the same group.  Importing this package loads only

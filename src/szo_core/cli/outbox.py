@@ -1,4 +1,4 @@
-"""``szo outbox``: the outbox of a database: ``status`` and ``run``.
+"""``szo outbox``: the outbox of a database: ``status``, ``run`` and ``worker``.
 
 ``szo outbox status --db URL [--org ID]`` prints how many messages are in each
 state (queued, sending, sent, failed, given up) and lists the failed and
@@ -21,6 +21,11 @@ exits).  Where it sends:
 Several ``szo outbox run`` on one database are safe: they never take the same
 message (see :mod:`szo_core.adapters.sql.outbox`).
 
+``szo outbox worker --db postgresql://...`` runs a Procrastinate worker that
+dispatches the outbox (:mod:`szo_core.jobs.outbox`), with the same delivery
+options, until SIGINT/SIGTERM; ``--tick`` and ``--jobs-per-tick`` say how often
+and how many dispatching jobs are queued.
+
 Exit status: 0 done; 1 the database or the delivery failed; 2 a usage problem.
 Only click is imported with this module.
 
@@ -32,8 +37,9 @@ Only click is imported with this module.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -46,8 +52,11 @@ if TYPE_CHECKING:
     from szo_core.adapters.sql import SqlStore
     from szo_core.errors import Language
     from szo_core.outbox import OutboxState
+    from szo_core.ports import MailSender, SmsSender
 
 __all__ = ["EXIT_FAILED", "outbox"]
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 EXIT_FAILED = 1
 """The database or the delivery failed."""
@@ -74,7 +83,7 @@ def _open(db: str, lang: Language) -> SqlStore:
 
 @click.group("outbox")
 def outbox() -> None:
-    """The outbox: messages stored to be sent (status, run)."""
+    """The outbox: messages stored to be sent (status, run, worker)."""
 
 
 @outbox.command("status")
@@ -148,81 +157,51 @@ def _smtp(
         _fail(lang, EXIT_USAGE, exc.message("sl"), exc.message("en"))
 
 
-@outbox.command("run")
-@click.option("--db", required=True, metavar="URL", help="SQLite file or PostgreSQL URL.")
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("szo-outbox"),
-    show_default=True,
-    help="Folder for .eml files and sms.jsonl (e-mail too unless --smtp-host).",
-)
-@click.option("--smtp-host", envvar="SZO_SMTP_HOST", metavar="HOST", help="Send e-mail over SMTP.")
-@click.option("--smtp-port", envvar="SZO_SMTP_PORT", type=click.IntRange(1, 65535))
-@click.option(
-    "--smtp-security",
-    envvar="SZO_SMTP_SECURITY",
-    type=click.Choice(["none", "starttls", "tls"]),
-    default="starttls",
-    show_default=True,
-)
-@click.option("--smtp-user", envvar="SZO_SMTP_USER", metavar="NAME")
-@click.option("--smtp-ca-file", envvar="SZO_SMTP_CA_FILE", metavar="FILE")
-@click.option("--org", metavar="ID", help="Only this organisation's messages.")
-@click.option("--once", is_flag=True, help="Stop when a round finds nothing more to send.")
-@click.option("--batch", type=click.IntRange(min=1), default=100, show_default=True)
-@click.option(
-    "--lease",
-    type=click.FloatRange(min=0, min_open=True),
-    default=300.0,
-    show_default=True,
-    metavar="SECONDS",
-    help="How long a claim holds before another dispatcher may take the messages.",
-)
-@click.option(
-    "--idle",
-    type=click.FloatRange(min=0),
-    default=2.0,
-    show_default=True,
-    metavar="SECONDS",
-    help="Wait between rounds when nothing is due.",
-)
-@click.option(
-    "--give-up-after",
-    type=click.FloatRange(min=0, min_open=True),
-    default=48.0,
-    show_default=True,
-    metavar="HOURS",
-    help="Stop retrying a message this long after it was stored.",
-)
-@lang_option("Language of the output.")
-def run(
-    db: str,
+def _delivery_options(command: _F) -> _F:
+    """The options that say where messages go (a folder, or SMTP for e-mail)."""
+    for option in reversed(_DELIVERY):
+        command = option(command)
+    return command
+
+
+_DELIVERY: list[Callable[[Any], Any]] = [
+    click.option(
+        "--out",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("szo-outbox"),
+        show_default=True,
+        help="Folder for .eml files and sms.jsonl (e-mail too unless --smtp-host).",
+    ),
+    click.option(
+        "--smtp-host", envvar="SZO_SMTP_HOST", metavar="HOST", help="Send e-mail over SMTP."
+    ),
+    click.option("--smtp-port", envvar="SZO_SMTP_PORT", type=click.IntRange(1, 65535)),
+    click.option(
+        "--smtp-security",
+        envvar="SZO_SMTP_SECURITY",
+        type=click.Choice(["none", "starttls", "tls"]),
+        default="starttls",
+        show_default=True,
+    ),
+    click.option("--smtp-user", envvar="SZO_SMTP_USER", metavar="NAME"),
+    click.option("--smtp-ca-file", envvar="SZO_SMTP_CA_FILE", metavar="FILE"),
+]
+
+
+def _senders(
     out: Path,
     smtp_host: str | None,
     smtp_port: int | None,
     smtp_security: str,
     smtp_user: str | None,
     smtp_ca_file: str | None,
-    org: str | None,
-    once: bool,
-    batch: int,
-    lease: float,
-    idle: float,
-    give_up_after: float,
     lang: Language,
-) -> None:
-    """Send what the outbox holds: into a folder, or e-mail over SMTP (until stopped, or --once)."""
+) -> tuple[MailSender, SmsSender, str]:
+    """The mail and SMS senders the options ask for, and where they send (for the output)."""
     import os
-    import signal
-    import threading
-    from datetime import timedelta
 
     from szo_core.adapters.clock import SystemClock
     from szo_core.adapters.files import FileMailSender, FileSmsSender
-    from szo_core.errors import SzoError
-    from szo_core.outbox import Dispatcher, DispatchReport, RetryPolicy
-    from szo_core.ports import MailSender
 
     clock = SystemClock()
     mail: MailSender
@@ -243,13 +222,83 @@ def run(
     else:
         mail = FileMailSender(out, clock=clock)
         where = str(out)
+    return mail, FileSmsSender(out, clock=clock), where
+
+
+def _lease_option(command: _F) -> _F:
+    return click.option(
+        "--lease",
+        type=click.FloatRange(min=0, min_open=True),
+        default=300.0,
+        show_default=True,
+        metavar="SECONDS",
+        help="How long a claim holds before another dispatcher may take the messages.",
+    )(command)
+
+
+def _give_up_option(command: _F) -> _F:
+    return click.option(
+        "--give-up-after",
+        type=click.FloatRange(min=0, min_open=True),
+        default=48.0,
+        show_default=True,
+        metavar="HOURS",
+        help="Stop retrying a message this long after it was stored.",
+    )(command)
+
+
+@outbox.command("run")
+@click.option("--db", required=True, metavar="URL", help="SQLite file or PostgreSQL URL.")
+@_delivery_options
+@click.option("--org", metavar="ID", help="Only this organisation's messages.")
+@click.option("--once", is_flag=True, help="Stop when a round finds nothing more to send.")
+@click.option("--batch", type=click.IntRange(min=1), default=100, show_default=True)
+@_lease_option
+@click.option(
+    "--idle",
+    type=click.FloatRange(min=0),
+    default=2.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Wait between rounds when nothing is due.",
+)
+@_give_up_option
+@lang_option("Language of the output.")
+def run(
+    db: str,
+    out: Path,
+    smtp_host: str | None,
+    smtp_port: int | None,
+    smtp_security: str,
+    smtp_user: str | None,
+    smtp_ca_file: str | None,
+    org: str | None,
+    once: bool,
+    batch: int,
+    lease: float,
+    idle: float,
+    give_up_after: float,
+    lang: Language,
+) -> None:
+    """Send what the outbox holds: into a folder, or e-mail over SMTP (until stopped, or --once)."""
+    import signal
+    import threading
+    from datetime import timedelta
+
+    from szo_core.adapters.clock import SystemClock
+    from szo_core.errors import SzoError
+    from szo_core.outbox import Dispatcher, DispatchReport, RetryPolicy
+
+    mail, sms, where = _senders(
+        out, smtp_host, smtp_port, smtp_security, smtp_user, smtp_ca_file, lang
+    )
     store = _open(db, lang)
     try:
         dispatcher = Dispatcher(
             store,
-            clock=clock,
+            clock=SystemClock(),
             mail=mail,
-            sms=FileSmsSender(out, clock=clock),
+            sms=sms,
             policy=RetryPolicy(give_up_after=timedelta(hours=give_up_after)),
             batch_size=batch,
             lease=timedelta(seconds=lease),
@@ -293,3 +342,91 @@ def run(
             f"given up {total.given_up} ({where}).",
         )
     )
+
+
+@outbox.command("worker")
+@click.option("--db", required=True, metavar="URL", help="The szo_core PostgreSQL database.")
+@_delivery_options
+@click.option(
+    "--concurrency",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Dispatching jobs this worker runs at once.",
+)
+@click.option("--batch", type=click.IntRange(min=1), default=100, show_default=True)
+@_lease_option
+@click.option(
+    "--tick",
+    type=click.IntRange(1, 59),
+    default=5,
+    show_default=True,
+    metavar="SECONDS",
+    help="Seconds between two periodic dispatching jobs.",
+)
+@click.option(
+    "--jobs-per-tick",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Dispatching jobs deferred on each tick (for several workers at once).",
+)
+@_give_up_option
+@click.option("--name", metavar="NAME", help="The worker's name in the logs.")
+@lang_option("Language of the messages.")
+def worker(
+    db: str,
+    out: Path,
+    smtp_host: str | None,
+    smtp_port: int | None,
+    smtp_security: str,
+    smtp_user: str | None,
+    smtp_ca_file: str | None,
+    concurrency: int,
+    batch: int,
+    lease: float,
+    tick: int,
+    jobs_per_tick: int,
+    give_up_after: float,
+    name: str | None,
+    lang: Language,
+) -> None:
+    """Run a Procrastinate worker that dispatches the outbox of a PostgreSQL database.
+
+    Several workers (on several machines) dispatch at once without sending a
+    message twice.  Exit status: 0 stopped by a signal, 1 the database failed,
+    2 usage error (SQLite, or the jobs extra missing).
+    """
+    import logging
+    from datetime import timedelta
+
+    from szo_core.adapters.clock import SystemClock
+    from szo_core.cli.worker import _require_jobs
+    from szo_core.errors import SzoError
+
+    url = _require_jobs(db, lang)
+    from szo_core.jobs.outbox import OutboxSenders, OutboxWorkerSettings, make_outbox_app
+    from szo_core.jobs.schema import apply_schema
+    from szo_core.outbox import RetryPolicy
+
+    mail, sms, _ = _senders(out, smtp_host, smtp_port, smtp_security, smtp_user, smtp_ca_file, lang)
+    settings = OutboxWorkerSettings(
+        batch_size=batch,
+        lease=timedelta(seconds=lease),
+        tick=tick,
+        jobs_per_tick=jobs_per_tick,
+        policy=RetryPolicy(give_up_after=timedelta(hours=give_up_after)),
+    )
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    try:
+        _open(url, lang).dispose()  # a szo_core database, migrated
+        apply_schema(url)
+        app = make_outbox_app(
+            url, lambda: OutboxSenders(clock=SystemClock(), mail=mail, sms=sms), settings
+        )
+        options: dict[str, Any] = {"concurrency": concurrency}
+        if name is not None:
+            options["name"] = name
+        app.run_worker(**options)
+    except SzoError as exc:
+        _fail(lang, EXIT_FAILED, exc.message("sl"), exc.message("en"))

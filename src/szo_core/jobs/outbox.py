@@ -85,7 +85,9 @@ class OutboxWorkerSettings:
         lease: How long a claim holds (longer than a batch takes to send).
         max_rounds: The most rounds one job runs before it ends (the next
             tick defers another).
-        tick: Seconds between two periodic jobs (1 to 59).
+        tick: Seconds between two periodic ticks (1 to 59).
+        jobs_per_tick: Dispatching jobs each tick defers (more than one lets
+            several workers dispatch at once).
         policy: Retries and giving up.
 
     >>> OutboxWorkerSettings(tick=0)
@@ -98,15 +100,22 @@ class OutboxWorkerSettings:
     lease: timedelta = timedelta(minutes=5)
     max_rounds: int = 100
     tick: int = 5
+    jobs_per_tick: int = 1
     policy: RetryPolicy = attrs.field(factory=RetryPolicy)
 
     def __attrs_post_init__(self) -> None:
         """Refuse settings that would never dispatch."""
-        if self.batch_size < 1 or self.max_rounds < 1 or not 1 <= self.tick <= 59:
+        if (
+            self.batch_size < 1
+            or self.max_rounds < 1
+            or self.jobs_per_tick < 1
+            or not 1 <= self.tick <= 59
+        ):
             raise ConfigurationError(
                 "outbox.worker_settings",
-                sl="Nastavitve: paket >= 1, krogov >= 1, takt med 1 in 59 s.",
-                en="Settings: batch >= 1, rounds >= 1, tick between 1 and 59 s.",
+                sl="Nastavitve: paket >= 1, krogov >= 1, opravil na takt >= 1, takt med 1 in 59 s.",
+                en="Settings: batch >= 1, rounds >= 1, jobs per tick >= 1, "
+                "tick between 1 and 59 s.",
                 where="worker",
             )
 
@@ -202,8 +211,9 @@ def make_outbox_app(
             queue=OUTBOX_QUEUE,
             queueing_lock=OUTBOX_PERIODIC,
         )
-        def tick(timestamp: int) -> None:
-            dispatch.defer()
+        async def tick(timestamp: int) -> None:
+            for _ in range(settings.jobs_per_tick):
+                await dispatch.defer_async()
 
     return app
 
