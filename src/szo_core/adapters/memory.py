@@ -460,7 +460,8 @@ class MemoryOutbox:
     An insert whose id another unit of work committed meanwhile is dropped at
     commit (one message per key); a claim or a mark of a message that another
     unit of work changed meanwhile fails the commit with
-    :class:`~szo_core.errors.ConcurrencyConflict`.
+    :class:`~szo_core.errors.ConcurrencyConflict`.  Claims and queries scan
+    every message (fine for tests and notebooks; the SQL outbox uses an index).
 
     >>> MemoryStore().unit_of_work().outbox.counts()[OutboxState.QUEUED]
     0
