@@ -334,8 +334,8 @@ class OutboxRepository(Protocol):
       memory store drops the second insert at commit; SQL keeps the first and,
       on PostgreSQL, may fail the other with a retryable
       :class:`~szo_core.errors.ConcurrencyConflict`).
-    * ``claim`` takes messages that are ``queued`` and due, or ``sending`` with
-      an expired lease (a dispatcher died), oldest due first: each becomes
+    * ``claim`` takes messages that are ``sending`` with an expired lease (a
+      dispatcher died), then those ``queued`` and due, each oldest due first: each becomes
       ``sending`` with one more attempt and ``next_attempt_at = now + lease``.
       Two dispatchers never claim the same message under one lease (SQL:
       ``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite has one writer; memory

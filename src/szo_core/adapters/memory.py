@@ -509,7 +509,7 @@ class MemoryOutbox:
         channels: Iterable[Channel] | None = None,
         organisation_id: str | None = None,
     ) -> tuple[OutboxMessage, ...]:
-        """Take up to ``limit`` due messages, oldest due first."""
+        """Take up to ``limit`` due messages: expired leases first, then queued ones."""
         now = _outbox_time(now, "now")
         _outbox_states.check_claim(limit, lease)
         wanted = frozenset(Channel if channels is None else channels)
@@ -520,7 +520,8 @@ class MemoryOutbox:
                 if (organisation_id is None or m.organisation_id == organisation_id)
                 and _outbox_states.is_due(m, now, wanted)
             ),
-            key=lambda m: (m.next_attempt_at, m.id),
+            # Expired leases first (as the SQL outbox), then queued; oldest due first.
+            key=lambda m: (m.state is not OutboxState.SENDING, m.next_attempt_at, m.id),
         )[: max(limit, 0)]
         claimed = []
         for message in due:

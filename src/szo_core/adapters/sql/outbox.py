@@ -8,10 +8,13 @@ that inserts nothing), the payload as JSON text
 (:mod:`szo_core.outbox.codec`), the state and the times in UTC, and an index
 on ``(state, next_attempt_at)`` for the claim.
 
-**Claiming** is one statement:
+**Claiming** is one statement per state (leases that ended first, then queued
+messages):
 ``UPDATE szo_outbox SET state = 'sending', attempts = attempts + 1,
-next_attempt_at = :lease_end WHERE (organisation_id, id) IN (SELECT ... due ...
-ORDER BY next_attempt_at, id LIMIT :n [FOR UPDATE SKIP LOCKED]) RETURNING ...``.
+next_attempt_at = :lease_end WHERE (organisation_id, id) IN (SELECT ... WHERE
+state = :state AND next_attempt_at <= :now ... ORDER BY next_attempt_at LIMIT
+:n [FOR UPDATE SKIP LOCKED]) RETURNING ...``; each reads the index on ``(state,
+next_attempt_at)`` in order, so a claim does not slow down as the outbox grows.
 On PostgreSQL the sub-select locks the rows it takes and skips those another
 dispatcher holds, so two dispatchers never take one message; the unit of work
 runs at ``READ COMMITTED`` when the claim (or a mark) is its first statement
@@ -252,29 +255,55 @@ class SqlOutbox:
         channels: Iterable[Channel] | None = None,
         organisation_id: str | None = None,
     ) -> tuple[OutboxMessage, ...]:
-        """Take up to ``limit`` due messages in one ``UPDATE ... RETURNING``."""
+        """Take up to ``limit`` due messages: expired leases first, then queued ones.
+
+        One ``UPDATE ... RETURNING`` per state, so that each reads the index on
+        ``(state, next_attempt_at)`` in order and stops after ``limit`` rows
+        (a claim costs the same with 100 or 100,000 messages waiting).
+        """
         at = _naive(now, "now")
         check_claim(limit, lease)
         until = _naive(now + lease, "lease")
         wanted = [c.value for c in (Channel if channels is None else channels)]
         if limit < 1 or not wanted:
             return ()
+        claimed: list[OutboxMessage] = []
+        with self._uow.guard(self._kind):
+            self._queue_isolation()
+            for state in (OutboxState.SENDING, OutboxState.QUEUED):
+                left = limit - len(claimed)
+                if left < 1:
+                    break
+                statement = self._claim_statement(state, at, until, wanted, organisation_id, left)
+                rows = self._uow.connection.execute(statement).all()
+                claimed.extend(_from_row(r) for r in rows)
+        return tuple(sorted(claimed, key=lambda m: (m.created_at, m.id)))
+
+    def _claim_statement(
+        self,
+        state: OutboxState,
+        at: datetime,
+        until: datetime,
+        channels: list[str],
+        organisation_id: str | None,
+        limit: int,
+    ) -> Any:
         due = [
-            outbox.c.state.in_(_OPEN),
+            outbox.c.state == state.value,
             outbox.c.next_attempt_at <= at,
-            outbox.c.channel.in_(wanted),
+            outbox.c.channel.in_(channels),
         ]
         if organisation_id is not None:
             due.append(outbox.c.organisation_id == organisation_id)
         chosen = (
             select(outbox.c.organisation_id, outbox.c.id)
             .where(*due)
-            .order_by(outbox.c.next_attempt_at, outbox.c.id)
+            .order_by(outbox.c.next_attempt_at)
             .limit(limit)
         )
         if self._postgres:
             chosen = chosen.with_for_update(skip_locked=True)
-        statement = (
+        return (
             update(outbox)
             .where(tuple_(outbox.c.organisation_id, outbox.c.id).in_(chosen.scalar_subquery()))
             .values(
@@ -284,11 +313,6 @@ class SqlOutbox:
             )
             .returning(*_COLUMNS)
         )
-        with self._uow.guard(self._kind):
-            self._queue_isolation()
-            rows = self._uow.connection.execute(statement).all()
-        claimed = [_from_row(r) for r in rows]
-        return tuple(sorted(claimed, key=lambda m: (m.created_at, m.id)))
 
     def _change(self, claimed: OutboxMessage, kind: str, **values: object) -> OutboxMessage | None:
         params: dict[str, object] = {
