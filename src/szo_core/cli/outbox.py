@@ -175,16 +175,32 @@ _DELIVERY: list[Callable[[Any], Any]] = [
     click.option(
         "--smtp-host", envvar="SZO_SMTP_HOST", metavar="HOST", help="Send e-mail over SMTP."
     ),
-    click.option("--smtp-port", envvar="SZO_SMTP_PORT", type=click.IntRange(1, 65535)),
+    click.option(
+        "--smtp-port",
+        envvar="SZO_SMTP_PORT",
+        type=click.IntRange(1, 65535),
+        help="SMTP port (default: 25, 587 or 465 by --smtp-security).",
+    ),
     click.option(
         "--smtp-security",
         envvar="SZO_SMTP_SECURITY",
         type=click.Choice(["none", "starttls", "tls"]),
         default="starttls",
         show_default=True,
+        help="Plain, STARTTLS, or TLS from the first byte.",
     ),
-    click.option("--smtp-user", envvar="SZO_SMTP_USER", metavar="NAME"),
-    click.option("--smtp-ca-file", envvar="SZO_SMTP_CA_FILE", metavar="FILE"),
+    click.option(
+        "--smtp-user",
+        envvar="SZO_SMTP_USER",
+        metavar="NAME",
+        help="SMTP login; the password comes from SZO_SMTP_PASSWORD.",
+    ),
+    click.option(
+        "--smtp-ca-file",
+        envvar="SZO_SMTP_CA_FILE",
+        metavar="FILE",
+        help="CA bundle to trust instead of the system's.",
+    ),
 ]
 
 
@@ -252,7 +268,13 @@ def _give_up_option(command: _F) -> _F:
 @_delivery_options
 @click.option("--org", metavar="ID", help="Only this organisation's messages.")
 @click.option("--once", is_flag=True, help="Stop when a round finds nothing more to send.")
-@click.option("--batch", type=click.IntRange(min=1), default=100, show_default=True)
+@click.option(
+    "--batch",
+    type=click.IntRange(min=1),
+    default=100,
+    show_default=True,
+    help="Messages claimed and sent per round.",
+)
 @_lease_option
 @click.option(
     "--idle",
@@ -354,7 +376,13 @@ def run(
     show_default=True,
     help="Dispatching jobs this worker runs at once.",
 )
-@click.option("--batch", type=click.IntRange(min=1), default=100, show_default=True)
+@click.option(
+    "--batch",
+    type=click.IntRange(min=1),
+    default=100,
+    show_default=True,
+    help="Messages claimed and sent per round.",
+)
 @_lease_option
 @click.option(
     "--tick",

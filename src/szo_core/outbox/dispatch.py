@@ -17,7 +17,10 @@ operator's script) can stop between them:
 after the server accepted a message and before step 3, the message is sent a
 second time, with the **same** ``Message-ID`` (fixed when it was stored), so a
 server or a mail client that deduplicates by ``Message-ID`` shows it once.
-Choose a lease longer than one batch takes to send.
+Choose a lease longer than one batch takes to send.  A sender that raises
+instead of answering (a misconfiguration: :class:`~szo_core.errors.ConfigurationError`)
+leaves its batch claimed; the error goes to the caller and the messages are
+taken again when the lease ends.
 
 >>> from datetime import UTC, datetime, timedelta
 >>> from szo_core.adapters.memory import ManualClock, MemorySmsSender, MemoryStore
