@@ -49,7 +49,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from types import TracebackType
-from typing import Protocol, Self, TypeVar
+from typing import TYPE_CHECKING, Protocol, Self, TypeVar
 
 import attrs
 
@@ -68,6 +68,11 @@ from szo_core.model import (
 )
 from szo_core.templates.model import MessageTemplate
 
+if TYPE_CHECKING:
+    from datetime import timedelta
+
+    from szo_core.outbox.records import Channel, IdempotencyKey, OutboxMessage, OutboxState
+
 __all__ = [
     "AbsenceRepository",
     "ChildMonth",
@@ -81,6 +86,7 @@ __all__ = [
     "MailSender",
     "MonthData",
     "OrganisationRepository",
+    "OutboxRepository",
     "PriceLocks",
     "ProgramRepository",
     "RegresorRepository",
@@ -363,6 +369,134 @@ class PriceLocks(Protocol):
         ...
 
 
+class OutboxRepository(Protocol):
+    """Messages stored to be sent (:mod:`szo_core.outbox`), in the unit of work.
+
+    A message is stored with :meth:`enqueue` in the same unit of work as the
+    change that caused it, so a rollback drops both.  A dispatcher
+    :meth:`claim` s due messages in a unit of work of its own (commits it),
+    sends them, and records each result with :meth:`mark_sent`,
+    :meth:`mark_temporary`, :meth:`give_up` or :meth:`mark_permanent`.
+
+    The rules every adapter keeps:
+
+    * ``enqueue`` of a message whose id (derived from the idempotency key) is
+      stored already stores nothing and returns the stored message; when two
+      units of work enqueue the same key at once, one message is kept (the
+      memory store drops the second insert at commit; SQL keeps the first and,
+      on PostgreSQL, may fail the other with a retryable
+      :class:`~szo_core.errors.ConcurrencyConflict`).
+    * ``claim`` takes messages that are ``sending`` with an expired lease (a
+      dispatcher died), then those ``queued`` and due, each oldest due first: each becomes
+      ``sending`` with one more attempt and ``next_attempt_at = now + lease``.
+      Two dispatchers never claim the same message under one lease (SQL:
+      ``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite has one writer; memory
+      fails the later commit with ``ConcurrencyConflict``).
+    * A failure (``mark_temporary``, ``give_up``, ``mark_permanent``) is
+      recorded only while the message is still ``sending`` under the claim
+      that is reported (the same ``attempts``); ``mark_sent`` whenever the
+      message is not final yet (a late success is still true).  Otherwise
+      they change nothing and return None.
+    * On PostgreSQL a unit of work whose first statement is a claim or a mark
+      runs at ``READ COMMITTED`` (a queue needs it), every other one at
+      ``REPEATABLE READ`` as usual.
+
+    >>> from datetime import UTC, datetime, timedelta
+    >>> from szo_core.adapters.memory import MemoryStore
+    >>> from szo_core.delivery.message import SmsMessage
+    >>> from szo_core.outbox import Channel, IdempotencyKey, new_message
+    >>> now = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)
+    >>> store = MemoryStore()
+    >>> with store.unit_of_work() as uow:
+    ...     message = new_message("vrtec", IdempotencyKey("b:1", "+38641123456", Channel.SMS),
+    ...                           SmsMessage(to="+38641123456", text="Potrjeno."), now=now)
+    ...     first = uow.outbox.enqueue(message)
+    ...     again = uow.outbox.enqueue(message)
+    ...     uow.commit()
+    >>> with store.unit_of_work() as uow:
+    ...     [m.state.value for m in uow.outbox.claim(now, limit=10, lease=timedelta(minutes=5))]
+    ...     uow.commit()
+    ['sending']
+    """
+
+    def enqueue(self, message: OutboxMessage) -> OutboxMessage:
+        """Store a new message, or return the stored one with the same id."""
+        ...
+
+    def get(self, organisation_id: str, message_id: str) -> OutboxMessage:
+        """Return the message with outbox id ``message_id``.
+
+        Raises:
+            NotFound: There is no such message.
+        """
+        ...
+
+    def find(self, organisation_id: str, message_id: str) -> OutboxMessage | None:
+        """Return the message with outbox id ``message_id``, or None."""
+        ...
+
+    def find_by_key(self, organisation_id: str, key: IdempotencyKey) -> OutboxMessage | None:
+        """Return the message stored for ``key``, or None."""
+        ...
+
+    def claim(
+        self,
+        now: datetime,
+        *,
+        limit: int,
+        lease: timedelta,
+        channels: Iterable[Channel] | None = None,
+        organisation_id: str | None = None,
+    ) -> tuple[OutboxMessage, ...]:
+        """Take up to ``limit`` due messages for sending; return them as claimed.
+
+        Args:
+            now: The time (aware).
+            limit: The most messages to take.
+            lease: How long the claim holds; after it another dispatcher may
+                take the message again.
+            channels: Only these channels (default every one).
+            organisation_id: Only this organisation's messages (default all).
+        """
+        ...
+
+    def mark_sent(self, claimed: OutboxMessage, *, now: datetime) -> OutboxMessage | None:
+        """Record that the server accepted the message."""
+        ...
+
+    def mark_temporary(
+        self, claimed: OutboxMessage, *, now: datetime, code: str, detail: str, retry_at: datetime
+    ) -> OutboxMessage | None:
+        """Record a temporary failure: ``queued`` again, due at ``retry_at``."""
+        ...
+
+    def give_up(
+        self, claimed: OutboxMessage, *, now: datetime, code: str, detail: str
+    ) -> OutboxMessage | None:
+        """Record a temporary failure after which the retry time is over: ``given_up``."""
+        ...
+
+    def mark_permanent(
+        self, claimed: OutboxMessage, *, now: datetime, code: str, detail: str
+    ) -> OutboxMessage | None:
+        """Record a permanent failure: ``failed``, never tried again."""
+        ...
+
+    def in_state(
+        self, state: OutboxState, *, organisation_id: str | None = None, limit: int = 1000
+    ) -> tuple[OutboxMessage, ...]:
+        """Up to ``limit`` messages in ``state``, oldest first (``created_at``, then id)."""
+        ...
+
+    def for_organisation(self, organisation_id: str) -> tuple[OutboxMessage, ...]:
+        """Every message of the organisation, oldest first."""
+        ...
+
+    def counts(self, organisation_id: str | None = None) -> Mapping[OutboxState, int]:
+        """How many messages are in each state (every state present, zeros included)."""
+        ...
+
+
 @attrs.frozen(kw_only=True)
 class ChildMonth:
     """One child's records for a month: what the fee engine reads for it.
@@ -507,6 +641,11 @@ class UnitOfWork(Protocol):
     @property
     def price_locks(self) -> PriceLocks:
         """Locks on program prices used by closed billing months."""
+        ...
+
+    @property
+    def outbox(self) -> OutboxRepository:
+        """Messages stored to be sent (:mod:`szo_core.outbox`)."""
         ...
 
     def load_month(

@@ -65,12 +65,15 @@ from szo_core.model import (
     Regresor,
     Reservation,
 )
+from szo_core.outbox import states as _outbox_states
+from szo_core.outbox.records import Channel, IdempotencyKey, OutboxMessage, OutboxState, outbox_id
 from szo_core.ports import ChildMonth, MonthData
 from szo_core.templates.model import MessageTemplate
 
 __all__ = [
     "ManualClock",
     "MemoryMailSender",
+    "MemoryOutbox",
     "MemorySmsSender",
     "MemoryStore",
     "MemoryTable",
@@ -498,6 +501,177 @@ def _template_key(template: MessageTemplate) -> str:
     return f"{template.key}/{template.language}/{template.version}"
 
 
+def _outbox_time(value: datetime, where: str) -> datetime:
+    if not isinstance(value, datetime) or value.tzinfo is None or value.utcoffset() is None:
+        from szo_core.errors import ConfigurationError
+
+        raise ConfigurationError(
+            "outbox.time",
+            sl="Čas v izhodni vrsti mora biti datetime s časovnim pasom.",
+            en="Times in the outbox must be timezone-aware datetimes.",
+            where=where,
+        )
+    return value
+
+
+class MemoryOutbox:
+    """The outbox in a unit of work's overlay (see :class:`szo_core.ports.OutboxRepository`).
+
+    Enqueued messages are committed and rolled back with every other record.
+    An insert whose id another unit of work committed meanwhile is dropped at
+    commit (one message per key); a claim or a mark of a message that another
+    unit of work changed meanwhile fails the commit with
+    :class:`~szo_core.errors.ConcurrencyConflict`.  Claims and queries scan
+    every message (fine for tests and notebooks; the SQL outbox uses an index).
+
+    >>> MemoryStore().unit_of_work().outbox.counts()[OutboxState.QUEUED]
+    0
+    """
+
+    _kind = "outbox"
+
+    def __init__(self, uow: MemoryUnitOfWork) -> None:
+        self._table: MemoryTable[OutboxMessage] = uow.table(self._kind, ignore_duplicates=True)
+
+    def enqueue(self, message: OutboxMessage) -> OutboxMessage:
+        """Store ``message``, or return the stored one with its id."""
+        _outbox_states.check_message(message)
+        key = (message.organisation_id, message.id)
+        found = self._table.get(key)
+        if found is not None:
+            return found
+        self._table.insert(key, message)
+        return message
+
+    def find(self, organisation_id: str, message_id: str) -> OutboxMessage | None:
+        """The message with outbox id ``message_id``, or None."""
+        return self._table.get((organisation_id, message_id))
+
+    def get(self, organisation_id: str, message_id: str) -> OutboxMessage:
+        """The message with outbox id ``message_id`` (NotFound if none)."""
+        found = self.find(organisation_id, message_id)
+        if found is None:
+            raise not_found(self._kind, organisation_id, message_id)
+        return found
+
+    def find_by_key(self, organisation_id: str, key: IdempotencyKey) -> OutboxMessage | None:
+        """The message stored for ``key``, or None."""
+        return self.find(organisation_id, outbox_id(organisation_id, key))
+
+    def _all(self) -> Iterator[OutboxMessage]:
+        return (message for _, message in self._table.items())
+
+    def claim(
+        self,
+        now: datetime,
+        *,
+        limit: int,
+        lease: timedelta,
+        channels: Iterable[Channel] | None = None,
+        organisation_id: str | None = None,
+    ) -> tuple[OutboxMessage, ...]:
+        """Take up to ``limit`` due messages: expired leases first, then queued ones."""
+        now = _outbox_time(now, "now")
+        _outbox_states.check_claim(limit, lease)
+        wanted = frozenset(Channel if channels is None else channels)
+        due = sorted(
+            (
+                m
+                for m in self._all()
+                if (organisation_id is None or m.organisation_id == organisation_id)
+                and _outbox_states.is_due(m, now, wanted)
+            ),
+            # Expired leases first (as the SQL outbox), then queued; oldest due first.
+            key=lambda m: (m.state is not OutboxState.SENDING, m.next_attempt_at, m.id),
+        )[: max(limit, 0)]
+        claimed = []
+        for message in due:
+            taken = _outbox_states.claim(message, now, lease)
+            self._table.replace((message.organisation_id, message.id), taken)
+            claimed.append(taken)
+        return tuple(claimed)
+
+    def _apply(
+        self, claimed: OutboxMessage, change: Callable[[OutboxMessage], OutboxMessage | None]
+    ) -> OutboxMessage | None:
+        key = (claimed.organisation_id, claimed.id)
+        stored = self._table.get(key)
+        if stored is None:
+            return None
+        changed = change(stored)
+        if changed is not None:
+            self._table.replace(key, changed)
+        return changed
+
+    def mark_sent(self, claimed: OutboxMessage, *, now: datetime) -> OutboxMessage | None:
+        """Record that the server accepted it."""
+        now = _outbox_time(now, "now")
+        return self._apply(claimed, lambda s: _outbox_states.mark_sent(s, claimed, now=now))
+
+    def mark_temporary(
+        self, claimed: OutboxMessage, *, now: datetime, code: str, detail: str, retry_at: datetime
+    ) -> OutboxMessage | None:
+        """Record a temporary failure; due again at ``retry_at``."""
+        retry_at = _outbox_time(retry_at, "retry_at")
+        return self._apply(
+            claimed,
+            lambda s: _outbox_states.mark_temporary(
+                s, claimed, code=code, detail=detail, retry_at=retry_at
+            ),
+        )
+
+    def give_up(
+        self, claimed: OutboxMessage, *, now: datetime, code: str, detail: str
+    ) -> OutboxMessage | None:
+        """Record the last temporary failure and give up."""
+        now = _outbox_time(now, "now")
+        return self._apply(
+            claimed, lambda s: _outbox_states.give_up(s, claimed, now=now, code=code, detail=detail)
+        )
+
+    def mark_permanent(
+        self, claimed: OutboxMessage, *, now: datetime, code: str, detail: str
+    ) -> OutboxMessage | None:
+        """Record a permanent failure."""
+        now = _outbox_time(now, "now")
+        return self._apply(
+            claimed,
+            lambda s: _outbox_states.mark_permanent(s, claimed, now=now, code=code, detail=detail),
+        )
+
+    def in_state(
+        self, state: OutboxState, *, organisation_id: str | None = None, limit: int = 1000
+    ) -> tuple[OutboxMessage, ...]:
+        """Up to ``limit`` messages in ``state``, oldest first."""
+        found = sorted(
+            (
+                m
+                for m in self._all()
+                if m.state is state
+                and (organisation_id is None or m.organisation_id == organisation_id)
+            ),
+            key=lambda m: (m.created_at, m.id),
+        )
+        return tuple(found[: max(limit, 0)])
+
+    def for_organisation(self, organisation_id: str) -> tuple[OutboxMessage, ...]:
+        """Every message of the organisation, oldest first."""
+        return tuple(
+            sorted(
+                (m for m in self._all() if m.organisation_id == organisation_id),
+                key=lambda m: (m.created_at, m.id),
+            )
+        )
+
+    def counts(self, organisation_id: str | None = None) -> Mapping[OutboxState, int]:
+        """How many messages are in each state."""
+        counts = dict.fromkeys(OutboxState, 0)
+        for message in self._all():
+            if organisation_id is None or message.organisation_id == organisation_id:
+                counts[message.state] += 1
+        return counts
+
+
 def _opt(value: object) -> tuple[object, ...]:
     return () if value is None else (value,)
 
@@ -569,6 +743,9 @@ class MemoryUnitOfWork:
             self, "absences", lambda a: a.id
         )
         self.templates = _MemoryTemplateRepository(self)
+
+
+        self.outbox = MemoryOutbox(self)
 
     def table(self, name: str, *, ignore_duplicates: bool = False) -> MemoryTable[Any]:
         """Return this unit's view of table ``name`` (created on first use).

@@ -7,6 +7,7 @@
 ``szo worker``          bill queued organisations (:mod:`szo_core.cli.worker`)
 ``szo import``          import CSV and Excel files (:mod:`szo_core.cli.import_`)
 ``szo export``          export records to CSV or Excel (:mod:`szo_core.cli.export`)
+``szo outbox``          the outbox: status, run, worker (:mod:`szo_core.cli.outbox`)
 ======================  ==============================================
 
 ``python -m szo_core`` runs the same group.  Importing this package loads only
@@ -31,6 +32,7 @@ from szo_core.cli.check import ENCODINGS, KINDS, MAX_LINE, check
 from szo_core.cli.demo import demo
 from szo_core.cli.export import export
 from szo_core.cli.import_ import import_
+from szo_core.cli.outbox import outbox
 from szo_core.cli.worker import worker
 
 __all__ = ["ENCODINGS", "KINDS", "MAX_LINE", "main"]
@@ -48,3 +50,4 @@ main.add_command(demo)
 main.add_command(worker)
 main.add_command(import_)
 main.add_command(export)
+main.add_command(outbox)

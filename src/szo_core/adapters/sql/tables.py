@@ -62,6 +62,7 @@ __all__ = [
     "metadata",
     "organisation",
     "organisation_account",
+    "outbox",
     "price_lock",
     "program",
     "program_price",
@@ -867,3 +868,84 @@ message_template = Table(
     comment="Message templates, one row per saved version; the latest version is used.",
 )
 """Template versions (:class:`~szo_core.templates.model.MessageTemplate`)."""
+
+
+outbox = Table(
+    "szo_outbox",
+    metadata,
+    _org(),
+    Column(
+        "id",
+        Text,
+        primary_key=True,
+        comment="32 hex digits of a SHA-256 of the organisation and the idempotency key.",
+    ),
+    Column("event", Text, nullable=False, comment="The event of the idempotency key."),
+    Column(
+        "recipient",
+        Text,
+        nullable=False,
+        comment="The recipient of the idempotency key (personal data, like the payload).",
+    ),
+    Column("channel", Text, nullable=False, comment="email or sms."),
+    Column(
+        "payload",
+        Text,
+        nullable=False,
+        comment="The message to send as JSON (attachments in base64).",
+    ),
+    Column(
+        "message_id",
+        Text,
+        nullable=False,
+        comment="The Message-ID (e-mail) or client reference (SMS) of every attempt.",
+    ),
+    Column("template_key", Text, nullable=True, comment="The template that rendered it, or NULL."),
+    Column(
+        "template_version",
+        Integer,
+        nullable=True,
+        comment="The version of the template that rendered it, or NULL.",
+    ),
+    Column(
+        "state",
+        Text,
+        nullable=False,
+        comment="queued, sending, sent, failed or given_up.",
+    ),
+    Column(
+        "attempts",
+        Integer,
+        nullable=False,
+        comment="How many times a dispatcher claimed it.",
+    ),
+    Column(
+        "next_attempt_at",
+        DateTime,
+        nullable=False,
+        comment="UTC. Queued: when it is due; sending: when the lease ends; "
+        "final: the last change.",
+    ),
+    Column(
+        "last_error_code",
+        Text,
+        nullable=True,
+        comment="Code of the last failure (smtp.451, smtp.connection, ...), or NULL.",
+    ),
+    Column(
+        "last_error_detail",
+        Text,
+        nullable=False,
+        comment="Text of the last failure for the operator, never an address or a number.",
+    ),
+    Column("created_at", DateTime, nullable=False, comment="UTC. When it was stored."),
+    Column(
+        "sent_at",
+        DateTime,
+        nullable=True,
+        comment="UTC. When the server accepted it, or NULL.",
+    ),
+    Index("ix_szo_outbox_state_next_attempt_at", "state", "next_attempt_at"),
+    comment="Messages stored to be sent (the outbox): one row per idempotency key.",
+)
+"""The outbox (:mod:`szo_core.adapters.sql.outbox`): one row per message stored to be sent."""

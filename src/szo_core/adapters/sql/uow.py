@@ -63,6 +63,7 @@ from szo_core.adapters.sql.engine import (
     is_corrupt,
     make_engine,
 )
+from szo_core.adapters.sql.outbox import SqlOutbox
 from szo_core.adapters.sql.repositories import (
     ChildRecordRepository,
     SqlChildRepository,
@@ -215,6 +216,9 @@ class SqlUnitOfWork:
             _rows.absence_from,
         )
         self.templates = SqlTemplateRepository(self)
+
+
+        self.outbox = SqlOutbox(self)
 
     @property
     def connection(self) -> Connection:
