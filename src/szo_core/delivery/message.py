@@ -28,7 +28,7 @@ import attrs
 
 from szo_core.delivery.addresses import mask_email, mask_phone
 
-__all__ = ["Attachment", "DeliveryStatus", "EmailMessage", "SendResult", "SmsMessage"]
+__all__ = ["Attachment", "Channel", "DeliveryStatus", "EmailMessage", "SendResult", "SmsMessage"]
 
 
 def _mask_addresses(addresses: tuple[str, ...]) -> str:
@@ -130,6 +130,20 @@ class SmsMessage:
 
     def __repr__(self) -> str:
         return f"SmsMessage(to={mask_phone(self.to)!r}, text=..., parts={self.parts})"
+
+
+class Channel(enum.Enum):
+    """How a message goes out: one name for templates, the outbox and the ports.
+
+    >>> Channel("sms")
+    <Channel.SMS: 'sms'>
+    """
+
+    EMAIL = "email"
+    """An e-mail (subject, HTML and text bodies), through a :class:`~szo_core.ports.MailSender`."""
+    SMS = "sms"
+    """A text message (the plain ``((placeholder))`` mode), through a
+    :class:`~szo_core.ports.SmsSender`."""
 
 
 class DeliveryStatus(enum.Enum):

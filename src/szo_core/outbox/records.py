@@ -37,7 +37,7 @@ from typing import Any
 import attrs
 
 from szo_core.delivery.addresses import mask_email, mask_phone
-from szo_core.delivery.message import EmailMessage, SmsMessage
+from szo_core.delivery.message import Channel, EmailMessage, SmsMessage
 from szo_core.errors import ConfigurationError
 
 __all__ = [
@@ -51,15 +51,6 @@ __all__ = [
 ]
 
 _SEPARATOR = "\x1f"  # the unit separator cannot occur in an event name or an address
-
-
-class Channel(enum.Enum):
-    """How a message goes out."""
-
-    EMAIL = "email"
-    """E-mail, through a :class:`~szo_core.ports.MailSender`."""
-    SMS = "sms"
-    """A text message, through a :class:`~szo_core.ports.SmsSender`."""
 
 
 class OutboxState(enum.Enum):

@@ -31,6 +31,7 @@ from typing import Final
 
 import attrs
 
+from szo_core.delivery.message import Channel
 from szo_core.errors import InvalidFormat, InvalidType, Language, ValidationError
 
 __all__ = [
@@ -43,15 +44,6 @@ __all__ = [
 
 _NAME: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 _KEY: Final = re.compile(r"[a-z0-9][a-z0-9_\-]*(\.[a-z0-9][a-z0-9_\-]*)*")
-
-
-class Channel(enum.Enum):
-    """How a message goes out."""
-
-    EMAIL = "email"
-    """An e-mail: subject, HTML body, optional text body (Jinja2 in the sandbox)."""
-    SMS = "sms"
-    """A text message: the SMS text in the plain ``((placeholder))`` mode."""
 
 
 class FieldType(enum.Enum):
