@@ -21,6 +21,10 @@ from szo_core.ports import MailSender
 
 from .conftest import PASSWORD, USER, SmtpServer, StartServer, free_port
 
+# aiosmtpd warns about AUTH without STARTTLS: the implicit-TLS server (TLS anyway) and the
+# plain one that must refuse us with 530.
+pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+
 NOW = datetime(2026, 10, 1, 8, 30, tzinfo=UTC)
 PDF = b"%PDF-1.4\n\x00\xff\xfe racun"
 
@@ -139,6 +143,15 @@ def test_starttls_required_but_not_offered(smtp_server: StartServer) -> None:
     server = smtp_server("plain")
     result = _sender(server, security="starttls").send([_mail()])[0]
     assert (result.status, result.code) == (DeliveryStatus.TEMPORARY, "smtp.tls")
+
+
+def test_a_server_that_requires_tls_or_login_we_do_not_configure(
+    smtp_server: StartServer,
+) -> None:
+    for server in (smtp_server("starttls"), smtp_server("plain", auth=True)):
+        results = _sender(server).send([_mail(), _mail("b@example.si")])
+        assert [(r.status, r.code) for r in results] == [(DeliveryStatus.TEMPORARY, "smtp.530")] * 2
+        assert server.handler.received == []
 
 
 def test_a_wrong_password_is_temporary_and_not_logged(

@@ -5,11 +5,13 @@ from __future__ import annotations
 import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
-from sqlalchemy import insert, inspect
+from sqlalchemy import column, insert, inspect, table
 from tests.storage._backend import Backend
 
 from szo_core.adapters.sql import HEAD_REVISION, migrate, tables
 from szo_core.adapters.sql._rows import child_row
+from szo_core.adapters.sql.repositories import _account_rows, _organisation_row
+from szo_core.delivery.sms import LetterPolicy
 from szo_core.errors import ConcurrencyConflict, NotFound, StorageError
 from szo_core.model import BankAccount, Child, Organisation
 from szo_core.testing import records
@@ -110,4 +112,45 @@ def test_migration_0007_keeps_the_data_of_0006(sql_backend: Backend) -> None:
     assert "szo_organisation" not in inspect(engine).get_table_names()
     with sql_backend.store.unit_of_work() as uow:
         assert uow.children.get("vrtec", 7) == child
+    assert migrate(engine) == HEAD_REVISION  # the PostgreSQL database is shared
+
+
+def test_the_sms_letter_policy_is_stored(backend: Backend) -> None:
+    backend.reset()
+    org = attrs.evolve(_one(), sms_letters=LetterPolicy.TRANSLITERATE)
+    assert _one().sms_letters is LetterPolicy.KEEP
+    with backend.store.unit_of_work() as uow:
+        uow.organisations.add(org)
+        uow.commit()
+    with backend.store.unit_of_work() as uow:
+        stored = uow.organisations.get("vrtec")
+        assert stored.sms_letters is LetterPolicy.TRANSLITERATE
+        uow.organisations.update(attrs.evolve(stored, sms_letters=LetterPolicy.KEEP))
+        uow.commit()
+    with backend.store.unit_of_work() as uow:
+        assert uow.organisations.get("vrtec").sms_letters is LetterPolicy.KEEP
+
+
+def test_migration_0009_gives_existing_organisations_keep(sql_backend: Backend) -> None:
+    # A database at 0007 with an organisation and its account: after 0009 the
+    # organisation keeps Slovenian letters, and its account is still there.
+    assert sql_backend.sql is not None
+    engine = sql_backend.sql.engine
+    assert migrate(engine, "0007_organisation") == "0007_organisation"
+    assert "sms_letters" not in {c["name"] for c in inspect(engine).get_columns("szo_organisation")}
+    org = _one()
+    with engine.begin() as conn:
+        row = _organisation_row(org)
+        del row["sms_letters"]  # the table as 0007 made it
+        conn.execute(insert(table("szo_organisation", *map(column, row))), [row])
+        conn.execute(insert(tables.organisation_account), _account_rows(org))
+    assert migrate(engine) == HEAD_REVISION
+    with sql_backend.store.unit_of_work() as uow:
+        assert uow.organisations.get("vrtec") == org
+        assert uow.organisations.get("vrtec").sms_letters is LetterPolicy.KEEP
+    assert migrate(engine, "0007_organisation") == "0007_organisation"
+    assert "sms_letters" not in {c["name"] for c in inspect(engine).get_columns("szo_organisation")}
+    with engine.connect() as conn:
+        accounts = conn.exec_driver_sql("SELECT count(*) FROM szo_organisation_account").scalar()
+    assert accounts == 1  # the downgrade did not cascade into the accounts
     assert migrate(engine) == HEAD_REVISION  # the PostgreSQL database is shared

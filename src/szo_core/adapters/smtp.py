@@ -19,6 +19,7 @@ a 4xx reply (greylisting, a full mailbox)     TEMPORARY    ``smtp.451`` ...
 every recipient refused, one of them 4xx      TEMPORARY    ``smtp.450`` ...
 a 5xx reply, every recipient refused (5xx)    PERMANENT    ``smtp.550`` ...
 login refused                                 TEMPORARY    ``smtp.auth``
+530: TLS or login required, not configured    TEMPORARY    ``smtp.530``
 TLS failed (certificate, no STARTTLS offered) TEMPORARY    ``smtp.tls``
 a bad address in the message                  PERMANENT    ``delivery.email_invalid``
 an international address, no SMTPUTF8         PERMANENT    ``smtp.smtputf8``
@@ -194,7 +195,10 @@ class _Failure(Exception):
 
 def _reply(error: smtplib.SMTPResponseException) -> tuple[DeliveryStatus, str, str]:
     code = int(error.smtp_code)
-    status = DeliveryStatus.TEMPORARY if 400 <= code < 500 else DeliveryStatus.PERMANENT
+    # 530 (STARTTLS or AUTH required) is our setting, not the message: temporary, like a
+    # refused login, so the batch waits for the fix instead of being dropped.
+    temporary = 400 <= code < 500 or code == 530
+    status = DeliveryStatus.TEMPORARY if temporary else DeliveryStatus.PERMANENT
     text = error.smtp_error
     if isinstance(text, bytes):
         text = text.decode("utf-8", "replace")

@@ -44,6 +44,7 @@ from typing import Any
 
 import attrs
 
+from szo_core.delivery.sms import LetterPolicy
 from szo_core.ids.emso import Sex
 from szo_core.importing.values import (
     BOOL,
@@ -302,6 +303,10 @@ _ORGANISATION_KIND = choice(
     },
 )
 _REFERENCE_SCHEME = choice(ReferenceScheme, {})
+_LETTER_POLICY = choice(
+    LetterPolicy,
+    {"ohrani": LetterPolicy.KEEP, "pretvori": LetterPolicy.TRANSLITERATE},
+)
 _PROGRAM_KIND = choice(
     ProgramKind,
     {
@@ -799,6 +804,13 @@ _ORGANISATION_COLUMNS = (
         "host_municipality",
         INT,
         aliases=("občina",),
+    ),
+    Column(
+        "sms_letters",
+        "šumniki v sms",
+        "sms_letters",
+        _LETTER_POLICY,
+        aliases=("sms črke",),
     ),
 )
 """The organisation file: one row, the organisation and its default account."""

@@ -39,6 +39,7 @@ import attrs
 from stdnum.exceptions import ValidationError as _StdnumError
 from stdnum.si import maticna as _maticna
 
+from szo_core.delivery.sms import LetterPolicy
 from szo_core.errors import (
     InvalidChecksum,
     InvalidComponent,
@@ -354,6 +355,22 @@ def _to_scheme(value: ReferenceScheme | str) -> ReferenceScheme:
     return cast(ReferenceScheme, _enum_value(ReferenceScheme, value))
 
 
+def _to_letter_policy(value: LetterPolicy | str) -> LetterPolicy:
+    """``LetterPolicy(value)``; an unknown text is a szo_core error that names the choices."""
+    if isinstance(value, LetterPolicy) or not isinstance(value, str):
+        return value  # a wrong type is left for the validator
+    try:
+        return LetterPolicy(value)
+    except ValueError:
+        choices = ", ".join(m.value for m in LetterPolicy)
+        raise InvalidComponent(
+            "record.choice",
+            sl=f"Neznana vrednost za LetterPolicy; mogoče so: {choices}.",
+            en=f"Unknown value for LetterPolicy; the choices are: {choices}.",
+            where="Organisation.sms_letters",
+        ) from None
+
+
 def _accounts_tuple(value: Iterable[BankAccount]) -> tuple[BankAccount, ...]:
     return v.to_tuple(value)
 
@@ -402,6 +419,13 @@ class Organisation:
         email: The contact e-mail address.
         host_municipality: The founding municipality's code (občina
             ustanoviteljica), or None to infer it from the children.
+        sms_letters: What SMS texts do with č, š, ž, ć, đ
+            (:class:`~szo_core.delivery.sms.LetterPolicy`): ``KEEP`` them (the
+            default) or ``TRANSLITERATE`` them to c, s, z, c, d.  Keeping is the
+            default because the texts carry people's names, and "Cretnik" for
+            Čretnik is a misspelt name on an official notice; it costs UCS-2
+            (70 characters per SMS instead of 160).  An organisation that
+            prefers the cheaper single part chooses ``TRANSLITERATE``.
         version: Optimistic-concurrency version, kept by the storage adapter.
 
     >>> Organisation(id="o", kind="school", name="OŠ", tax_number="12345679",
@@ -409,6 +433,10 @@ class Organisation:
     Traceback (most recent call last):
     ...
     szo_core.errors.InvalidLength: organisation.registration_number.length: ...
+    >>> Organisation(id="o", name="OŠ", tax_number="12345679", registration_number="5012341",
+    ...     accounts=(BankAccount(iban="SI56192001234567892"),),
+    ...     sms_letters="transliterate").sms_letters
+    <LetterPolicy.TRANSLITERATE: 'transliterate'>
     """
 
     id: str = attrs.field(validator=v.and_(v.instance_of(str), _non_empty))
@@ -455,6 +483,11 @@ class Organisation:
     email: str = attrs.field(default="", validator=v.and_(v.instance_of(str), _email))
     host_municipality: int | None = attrs.field(
         default=None, validator=v.optional(v.and_(v.instance_of(int), _municipality))
+    )
+    sms_letters: LetterPolicy = attrs.field(
+        default=LetterPolicy.KEEP,
+        converter=_to_letter_policy,
+        validator=v.instance_of(LetterPolicy),
     )
     version: int = attrs.field(default=0, validator=v.and_(v.instance_of(int), v.ge(0)))
 

@@ -28,6 +28,7 @@ except ImportError as exc:  # pragma: no cover - depends on the installation
         "szo_core.testing.records requires hypothesis: pip install 'szo_core[testing]'"
     ) from exc
 
+from szo_core.delivery.sms import LetterPolicy
 from szo_core.errors import InvalidChecksum
 from szo_core.ids import creditor_id, davcna, emso, iban
 from szo_core.ids.emso import Sex
@@ -602,6 +603,7 @@ def _organisation(draw: st.DrawFn) -> Organisation:
         purpose_code=draw(st.sampled_from(["EDUC", "OTLC", "GOVT", "SCVE"])),
         email=draw(st.sampled_from(["", "racunovodstvo@vrtec.si", "info@os-primer.si"])),
         host_municipality=draw(st.one_of(st.none(), st.sampled_from([1, 61, 70, 213]))),
+        sms_letters=draw(st.sampled_from(LetterPolicy)),
         version=draw(st.integers(0, 1000)),
     )
 

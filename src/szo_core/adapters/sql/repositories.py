@@ -617,6 +617,7 @@ def _organisation_row(o: Organisation) -> dict[str, object]:
         "purpose_code": o.purpose_code,
         "email": o.email,
         "host_municipality": o.host_municipality,
+        "sms_letters": o.sms_letters.value,
         "version": o.version,
     }
 
@@ -698,6 +699,7 @@ class SqlOrganisationRepository:
                 purpose_code=row["purpose_code"],
                 email=row["email"],
                 host_municipality=row["host_municipality"],
+                sms_letters=row["sms_letters"],
                 version=row["version"],
             )
             for row in rows

@@ -167,6 +167,15 @@ organisation = Table(
         nullable=True,
         comment="Code of the founding (host) municipality; NULL to infer it from the children.",
     ),
+    Column(
+        "sms_letters",
+        Text,
+        nullable=False,
+        server_default="keep",
+        comment=(
+            "Slovenian letters in SMS texts: keep (UCS-2) or transliterate (GSM-7); migration 0009."
+        ),
+    ),
     _version(),
     comment="The organisations that bill: one row per organisation, without its accounts.",
 )

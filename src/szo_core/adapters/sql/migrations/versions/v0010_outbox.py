@@ -7,7 +7,7 @@ and an index on ``(state, next_attempt_at)`` for the dispatchers' claim.  The
 downgrade drops the table.
 
 Revision ID: 0010_outbox
-Revises: 0007_organisation
+Revises: 0009_org_delivery
 Create Date: 2026-12-02
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010_outbox"
-down_revision: str | None = "0007_organisation"
+down_revision: str | None = "0009_org_delivery"
 branch_labels: str | None = None
 depends_on: str | None = None
 
