@@ -744,7 +744,6 @@ class MemoryUnitOfWork:
         )
         self.templates = _MemoryTemplateRepository(self)
 
-
         self.outbox = MemoryOutbox(self)
 
     def table(self, name: str, *, ignore_duplicates: bool = False) -> MemoryTable[Any]:

@@ -217,7 +217,6 @@ class SqlUnitOfWork:
         )
         self.templates = SqlTemplateRepository(self)
 
-
         self.outbox = SqlOutbox(self)
 
     @property
