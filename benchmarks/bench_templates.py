@@ -18,6 +18,16 @@ render              szo_core's ``CompiledTemplate.render`` (sandbox, limits, str
 email               ``CompiledMessage.render_email`` (the above, plus the subject, nh3
                     sanitising and the text body derived from the HTML with lxml): the
                     whole cost of one e-mail, against the same baseline, for scale.
+queue               rendering *and queuing*: each e-mail rendered as in ``email``, wrapped
+                    with ``outbox.new_message`` and stored with ``uow.outbox.enqueue`` in
+                    a SQLite outbox, 1,000 per unit of work; the baseline is the ``email``
+                    section's own szo_core time, so the ratio is what queuing adds.  The
+                    queuing share is also printed per message.
+smtp                sending to a local aiosmtpd server (``--smtp-n`` messages, 20 kB
+                    attachment): ``adapters.smtp`` with one connection per batch of 100
+                    against ``smtplib`` with one connection per message (the baseline;
+                    see ``bench_smtp.py`` for more options).  Times, so a ratio below 1
+                    means szo_core is faster.
 ==================  ====================================================================
 
 Each section is a function ``section_<name>(n, repeat) -> Result``; add a section by
@@ -83,6 +93,7 @@ class Result:
     n: int
     ours: list[float]
     baseline: list[float]
+    baseline_name: str = "jinja2"
 
     def report(self) -> str:
         o_min, b_min = min(self.ours), min(self.baseline)
@@ -90,7 +101,8 @@ class Result:
             f"[{self.name}] {self.n} messages, {len(self.ours)} repeats",
             f"  szo_core  min {o_min:8.3f} s  median {statistics.median(self.ours):8.3f} s"
             f"  spread {max(self.ours) / o_min - 1:6.1%}  ({o_min / self.n * 1e6:6.1f} µs/msg)",
-            f"  jinja2    min {b_min:8.3f} s  median {statistics.median(self.baseline):8.3f} s"
+            f"  {self.baseline_name:<9} min {b_min:8.3f} s"
+            f"  median {statistics.median(self.baseline):8.3f} s"
             f"  spread {max(self.baseline) / b_min - 1:6.1%}"
             f"  ({b_min / self.n * 1e6:6.1f} µs/msg)",
             f"  ratio (min/min) {o_min / b_min:.2f}x",
@@ -174,9 +186,100 @@ def section_email(n: int, repeat: int) -> Result:
     )
 
 
+def section_queue(n: int, repeat: int) -> Result:
+    """Render and queue each e-mail into a SQLite outbox, against rendering alone."""
+    import tempfile
+    from datetime import UTC, datetime
+    from pathlib import Path
+
+    from szo_core.adapters.sql import SqlStore, migrate
+    from szo_core.delivery.message import EmailMessage
+    from szo_core.outbox import IdempotencyKey, new_message
+
+    message = compile_message(invoice_template())
+    now = datetime(2026, 10, 1, 8, 0, tzinfo=UTC)
+    per_unit = 1000
+
+    def render_all() -> None:
+        for _ in range(n):
+            message.render_email(VALUES)
+
+    def queue_all(path: Path) -> None:
+        store = SqlStore.open(path, migrate=False)
+        try:
+            for first in range(0, n, per_unit):
+                with store.unit_of_work() as uow:
+                    for i in range(first, min(first + per_unit, n)):
+                        rendered = message.render_email(VALUES)
+                        address = f"starsi{i}@example.si"
+                        uow.outbox.enqueue(
+                            new_message(
+                                "vrtec",
+                                IdempotencyKey(f"invoice:2026-09:{i}", address, Channel.EMAIL),
+                                EmailMessage(
+                                    sender="racuni@vrtec.si",
+                                    to=address,
+                                    subject=rendered.subject,
+                                    text=rendered.text,
+                                    html=rendered.html,
+                                ),
+                                now=now,
+                                template_key=rendered.template_key,
+                                template_version=rendered.template_version,
+                            )
+                        )
+                    uow.commit()
+            with store.unit_of_work() as uow:
+                queued = sum(uow.outbox.counts("vrtec").values())
+            if queued != n:
+                raise SystemExit(f"queued {queued} of {n}")
+        finally:
+            store.dispose()
+
+    result = Result("queue", n, [], [], baseline_name="render")
+    with tempfile.TemporaryDirectory() as tmp:
+        for r in range(repeat):
+            path = Path(tmp) / f"outbox{r}.sqlite"
+            migrate(path)
+            start = time.perf_counter()
+            queue_all(path)
+            result.ours.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            render_all()
+            result.baseline.append(time.perf_counter() - start)
+    share = (min(result.ours) - min(result.baseline)) / n * 1e6
+    print(f"[queue] queuing alone adds {share:.1f} µs per message (min - min)", flush=True)
+    return result
+
+
+def section_smtp(n: int, repeat: int) -> Result:
+    """adapters.smtp (one connection per batch) against smtplib one connection per message."""
+    from aiosmtpd.controller import Controller
+
+    import bench_smtp  # the sibling script (benchmarks/ is the script's folder)
+
+    handler = bench_smtp.Counter()
+    port = bench_smtp._free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    result = Result("smtp", n, [], [], baseline_name="smtplib")
+    try:
+        messages = bench_smtp._messages(n, 20)
+        for _ in range(repeat):
+            result.ours.append(bench_smtp.run_szo(port, messages, 100))
+            result.baseline.append(bench_smtp.run_baseline(port, messages))
+    finally:
+        controller.stop()
+    if handler.count != 2 * n * repeat:
+        raise SystemExit(f"the server received {handler.count} of {2 * n * repeat}")
+    return result
+
+
 SECTIONS: dict[str, Callable[[int, int], Result]] = {
     "render": section_render,
     "email": section_email,
+    "queue": section_queue,
+    "smtp": section_smtp,
 }
 
 
@@ -185,11 +288,15 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=100_000, help="messages per timed run")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per side")
     parser.add_argument(
+        "--smtp-n", type=int, default=2000, help="messages per timed run of the smtp section"
+    )
+    parser.add_argument(
         "--section", action="append", choices=sorted(SECTIONS), help="run only these sections"
     )
     args = parser.parse_args()
     for name in args.section or list(SECTIONS):
-        print(SECTIONS[name](args.n, args.repeat).report(), flush=True)
+        n = args.smtp_n if name == "smtp" else args.n
+        print(SECTIONS[name](n, args.repeat).report(), flush=True)
 
 
 if __name__ == "__main__":

@@ -41,6 +41,10 @@ def _tuple(value: str | Iterable[str]) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _attachments(value: Iterable[Attachment]) -> tuple[Attachment, ...]:
+    return tuple(value)
+
+
 @attrs.frozen
 class Attachment:
     """A file sent with an e-mail (an invoice PDF, an e-SLOG XML).
@@ -87,7 +91,7 @@ class EmailMessage:
     sender_name: str | None = None
     cc: tuple[str, ...] = attrs.field(default=(), converter=_tuple)
     reply_to: str | None = None
-    attachments: tuple[Attachment, ...] = attrs.field(default=(), converter=tuple)
+    attachments: tuple[Attachment, ...] = attrs.field(default=(), converter=_attachments)
     message_id: str | None = None
     headers: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=tuple)
 
