@@ -9,6 +9,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -264,3 +265,45 @@ def test_settings_are_checked(changes: dict[str, object], code: str) -> None:
     assert caught.value.code == code
     assert caught.value.where is not None
     assert caught.value.where.startswith("SmsGatewaySettings.")
+
+
+def test_gateway_settings_from_a_toml_file(tmp_path: Path) -> None:
+    from szo_core.adapters.sms_http import load_gateway_settings
+
+    path = tmp_path / "gateway.toml"
+    path.write_text(
+        'url = "https://sms.example.si/send"\nauth = "basic"\nusername = "vrtec"\n'
+        "success_status = [200]\n",
+        encoding="utf-8",
+    )
+    settings = load_gateway_settings(path, environ={"SZO_SMS_PASSWORD": "geslo"})
+    assert settings.password == "geslo"
+    assert settings.success_status == frozenset({200})
+    assert "geslo" not in repr(settings)
+    path.write_text('url = "https://sms.example.si/send"\npassword = "v-datoteki"\n')
+    assert load_gateway_settings(path, environ={"SZO_SMS_PASSWORD": "x"}).password == "v-datoteki"
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("url = ", "sms.gateway.file"),
+        ('url = "https://sms.example.si"\nsender = "VRTEC"\n', "sms.gateway.key"),
+        ('url = "https://sms.example.si"\ntimeout = "deset"\n', None),
+        ('url = "ftp://sms.example.si"\n', "sms.gateway.url"),
+    ],
+)
+def test_a_bad_gateway_file_is_a_configuration_error(
+    tmp_path: Path, text: str, code: str | None
+) -> None:
+    from szo_core.adapters.sms_http import load_gateway_settings
+
+    path = tmp_path / "gateway.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigurationError) as info:
+        load_gateway_settings(path, environ={})
+    if code is not None:
+        assert info.value.code == code
+    with pytest.raises(ConfigurationError) as missing:
+        load_gateway_settings(tmp_path / "none.toml", environ={})
+    assert missing.value.code == "sms.gateway.file"

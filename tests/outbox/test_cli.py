@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from tests.outbox._messages import T0, email, sms
 
@@ -225,3 +226,81 @@ def test_run_until_sigterm(tmp_path: Path) -> None:
     assert process.returncode == 0, output
     assert "Sending from the outbox to" in output
     assert "Sent 1, retrying later 0, failed 0, given up 0" in output
+
+
+def test_run_once_sends_sms_through_an_http_gateway(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from szo_core.adapters.clock import SystemClock
+
+    received: list[tuple[dict[str, str], dict[str, object]]] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            received.append((dict(self.headers), json.loads(body)))
+            answer = b'{"status": "ok", "id": "gw-7"}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        gateway = tmp_path / "prehod.toml"
+        gateway.write_text(
+            "[sms_gateway]\n"
+            f'url = "http://127.0.0.1:{server.server_address[1]}/send"\n'
+            'number_field = "recipient"\ntext_field = "message"\nauth = "bearer"\n'
+            'success_field = "status"\nsuccess_value = "ok"\nid_field = "id"\n'
+            'extra_fields = { unicode = "auto" }\n',
+            encoding="utf-8",
+        )
+        monkeypatch.setenv("SZO_SMS_TOKEN", "tajni-zeton")
+        db, out = tmp_path / "szo.sqlite", tmp_path / "poslano"
+        store = SqlStore.open(db)
+        now = SystemClock().now()
+        with store.unit_of_work() as uow:
+            uow.outbox.enqueue(sms(5, at=now))
+            uow.outbox.enqueue(email(6, at=now))
+            uow.commit()
+        store.dispose()
+        args = ["outbox", "run", "--db", str(db), "--out", str(out), "--once", "--lang", "en"]
+        result = CliRunner().invoke(main, [*args, "--sms-gateway", str(gateway)])
+        assert result.exit_code == 0, result.output
+        assert result.output.startswith("Sent 2, retrying later 0, failed 0, given up 0")
+        assert "SMS 127.0.0.1" in result.output
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+    assert len(received) == 1
+    headers, body = received[0]
+    assert headers["Authorization"] == "Bearer tajni-zeton"
+    assert body == {"recipient": "+38641120005", "message": "Termin je potrjen.", "unicode": "auto"}
+    assert not (out / "sms.jsonl").exists()  # the text went to the gateway, not the folder
+    assert len(list(out.glob("*.eml"))) == 1
+
+
+def test_a_bad_gateway_file_is_a_usage_error_naming_the_key(tmp_path: Path) -> None:
+    gateway = tmp_path / "prehod.toml"
+    gateway.write_text('url = "https://sms.example.si"\nnumber = "to"\n', encoding="utf-8")
+    db = tmp_path / "szo.sqlite"
+    SqlStore.open(db).dispose()
+    result = CliRunner().invoke(
+        main,
+        ["outbox", "run", "--db", str(db), "--once", "--lang", "en", "--sms-gateway", str(gateway)],
+    )
+    assert result.exit_code == 2
+    assert "no such setting" in result.output
+    assert "number" in result.output

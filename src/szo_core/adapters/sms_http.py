@@ -45,9 +45,10 @@ from __future__ import annotations
 
 import enum
 import logging
+import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import attrs
 
@@ -57,7 +58,14 @@ from szo_core.errors import ConfigurationError, ValidationError
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["BodyFormat", "GatewayAuth", "HttpSmsSender", "NumberFormat", "SmsGatewaySettings"]
+__all__ = [
+    "BodyFormat",
+    "GatewayAuth",
+    "HttpSmsSender",
+    "NumberFormat",
+    "SmsGatewaySettings",
+    "load_gateway_settings",
+]
 
 log = logging.getLogger(__name__)
 E = TypeVar("E", bound=enum.Enum)
@@ -454,3 +462,81 @@ def _text(value: _JsonValue) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return "" if value is None else str(value)
+
+
+_SECRETS: Final = {"token": "SZO_SMS_TOKEN", "password": "SZO_SMS_PASSWORD"}
+
+
+def load_gateway_settings(
+    path: str | os.PathLike[str], *, environ: Mapping[str, str] | None = None
+) -> SmsGatewaySettings:
+    """Read :class:`SmsGatewaySettings` from a TOML file (``szo outbox run --sms-gateway``).
+
+    The keys are the settings' attribute names, at the top level or in a
+    ``[sms_gateway]`` table; ``extra_fields`` is a table, ``success_status`` a
+    list.  Keep secrets out of the file: ``token`` and ``password`` are taken
+    from the environment variables ``SZO_SMS_TOKEN`` and ``SZO_SMS_PASSWORD``
+    when the file does not set them.
+
+    Raises:
+        szo_core.errors.ConfigurationError: the file cannot be read or is not
+            TOML (``sms.gateway.file``), has a key that is not a setting
+            (``sms.gateway.key``, ``where`` names it), or a setting is wrong.
+
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "gateway.toml").write_text('''
+    ... [sms_gateway]
+    ... url = "https://sms.example.si/api/send"
+    ... number_field = "recipient"
+    ... text_field = "message"
+    ... auth = "bearer"
+    ... success_status = [200, 202]
+    ... extra_fields = { unicode = "auto" }
+    ... ''', encoding="utf-8")
+    >>> settings = load_gateway_settings(folder / "gateway.toml", environ={"SZO_SMS_TOKEN": "t"})
+    >>> settings.auth.value, settings.extra_fields, sorted(settings.success_status), settings.token
+    ('bearer', (('unicode', 'auto'),), [200, 202], 't')
+    """
+    import tomllib
+
+    environ = os.environ if environ is None else environ
+    try:
+        with open(path, "rb") as file:
+            data: dict[str, Any] = tomllib.load(file)
+    except (OSError, tomllib.TOMLDecodeError):
+        raise ConfigurationError(
+            "sms.gateway.file",
+            sl="Nastavitev SMS prehoda ni mogoče prebrati (datoteka TOML).",
+            en="The SMS gateway settings cannot be read (a TOML file).",
+            where=os.path.basename(os.fspath(path)),
+        ) from None
+    table = data.get("sms_gateway", data)
+    if not isinstance(table, dict):
+        table = {}
+    names = {a.name for a in attrs.fields(SmsGatewaySettings)}
+    for key in table:
+        if key not in names:
+            raise _config(
+                "sms.gateway.key",
+                "Te nastavitve SMS prehod nima.",
+                "The SMS gateway has no such setting.",
+                str(key),
+            )
+    options = dict(table)
+    if isinstance(options.get("extra_fields"), dict):
+        options["extra_fields"] = tuple(
+            (str(k), str(v)) for k, v in options["extra_fields"].items()
+        )
+    for name, variable in _SECRETS.items():
+        if name not in options and environ.get(variable):
+            options[name] = environ[variable]
+    try:
+        return SmsGatewaySettings(**options)
+    except TypeError:
+        raise _config(
+            "sms.gateway.type",
+            "Nastavitev SMS prehoda ima napačen tip.",
+            "A setting of the SMS gateway has the wrong type.",
+            "file",
+        ) from None

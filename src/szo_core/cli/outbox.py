@@ -40,6 +40,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import urlsplit
 
 import click
 
@@ -196,6 +197,14 @@ _DELIVERY: list[Callable[[Any], Any]] = [
         help="SMTP login; the password comes from SZO_SMTP_PASSWORD.",
     ),
     click.option(
+        "--sms-gateway",
+        envvar="SZO_SMS_GATEWAY",
+        type=click.Path(dir_okay=False, path_type=Path),
+        metavar="FILE",
+        help="Send SMS through the HTTP gateway in this TOML file (token and password from "
+        "SZO_SMS_TOKEN / SZO_SMS_PASSWORD); without it SMS go into the folder.",
+    ),
+    click.option(
         "--smtp-ca-file",
         envvar="SZO_SMTP_CA_FILE",
         metavar="FILE",
@@ -211,6 +220,7 @@ def _senders(
     smtp_security: str,
     smtp_user: str | None,
     smtp_ca_file: str | None,
+    sms_gateway: Path | None,
     lang: Language,
 ) -> tuple[MailSender, SmsSender, str]:
     """The mail and SMS senders the options ask for, and where they send (for the output)."""
@@ -238,7 +248,20 @@ def _senders(
     else:
         mail = FileMailSender(out, clock=clock)
         where = str(out)
-    return mail, FileSmsSender(out, clock=clock), where
+    sms: SmsSender
+    if sms_gateway is not None:
+        from szo_core.adapters.sms_http import HttpSmsSender, load_gateway_settings
+        from szo_core.errors import SzoError
+
+        try:
+            gateway = load_gateway_settings(sms_gateway)
+        except SzoError as exc:
+            _fail(lang, EXIT_USAGE, exc.message("sl"), exc.message("en"))
+        sms = HttpSmsSender(gateway)
+        where += f", SMS {urlsplit(gateway.url).hostname}"
+    else:
+        sms = FileSmsSender(out, clock=clock)
+    return mail, sms, where
 
 
 def _lease_option(command: _F) -> _F:
@@ -294,6 +317,7 @@ def run(
     smtp_security: str,
     smtp_user: str | None,
     smtp_ca_file: str | None,
+    sms_gateway: Path | None,
     org: str | None,
     once: bool,
     batch: int,
@@ -302,7 +326,7 @@ def run(
     give_up_after: float,
     lang: Language,
 ) -> None:
-    """Send what the outbox holds: into a folder, or e-mail over SMTP (until stopped, or --once)."""
+    """Send what the outbox holds: into a folder, e-mail over SMTP, SMS through a gateway."""
     import signal
     import threading
     from datetime import timedelta
@@ -312,7 +336,7 @@ def run(
     from szo_core.outbox import Dispatcher, DispatchReport, RetryPolicy
 
     mail, sms, where = _senders(
-        out, smtp_host, smtp_port, smtp_security, smtp_user, smtp_ca_file, lang
+        out, smtp_host, smtp_port, smtp_security, smtp_user, smtp_ca_file, sms_gateway, lang
     )
     store = _open(db, lang)
     try:
@@ -410,6 +434,7 @@ def worker(
     smtp_security: str,
     smtp_user: str | None,
     smtp_ca_file: str | None,
+    sms_gateway: Path | None,
     concurrency: int,
     batch: int,
     lease: float,
@@ -437,7 +462,9 @@ def worker(
     from szo_core.jobs.schema import apply_schema
     from szo_core.outbox import RetryPolicy
 
-    mail, sms, _ = _senders(out, smtp_host, smtp_port, smtp_security, smtp_user, smtp_ca_file, lang)
+    mail, sms, _ = _senders(
+        out, smtp_host, smtp_port, smtp_security, smtp_user, smtp_ca_file, sms_gateway, lang
+    )
     settings = OutboxWorkerSettings(
         batch_size=batch,
         lease=timedelta(seconds=lease),
