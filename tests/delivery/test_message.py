@@ -13,6 +13,7 @@ from szo_core.delivery.message import (
     SendResult,
     SmsMessage,
 )
+from szo_core.errors import ConfigurationError
 from szo_core.ports import Clock, MailSender, SmsSender
 
 
@@ -60,6 +61,6 @@ def test_clocks() -> None:
     assert isinstance(clock, ManualClock)
     assert clock.advance(timedelta(hours=2)) == start + timedelta(hours=2)
     assert clock.now() == start + timedelta(hours=2)
-    with pytest.raises(ValueError, match="aware"):
+    with pytest.raises(ConfigurationError, match="aware"):
         ManualClock(datetime(2026, 1, 1))
     assert SystemClock().now().tzinfo is UTC

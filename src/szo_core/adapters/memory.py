@@ -903,6 +903,19 @@ class MemoryUnitOfWork:
         self.rollback()
 
 
+def _aware(now: datetime) -> datetime:
+    if not isinstance(now, datetime) or now.utcoffset() is None:
+        from szo_core.errors import ConfigurationError
+
+        raise ConfigurationError(
+            "clock.naive",
+            sl="Ura potrebuje datum in čas s časovnim pasom (aware datetime).",
+            en="The clock needs a timezone-aware datetime.",
+            where="ManualClock",
+        )
+    return now
+
+
 class ManualClock:
     """A :class:`~szo_core.ports.Clock` that stands still until a test moves it.
 
@@ -913,9 +926,7 @@ class ManualClock:
     """
 
     def __init__(self, now: datetime) -> None:
-        if now.tzinfo is None:
-            raise ValueError("ManualClock needs an aware datetime")
-        self._now = now
+        self._now = _aware(now)
         self._lock = threading.Lock()
 
     def now(self) -> datetime:
@@ -925,8 +936,7 @@ class ManualClock:
 
     def set(self, now: datetime) -> datetime:
         """Set the time; return it."""
-        if now.tzinfo is None:
-            raise ValueError("ManualClock needs an aware datetime")
+        now = _aware(now)
         with self._lock:
             self._now = now
             return now
