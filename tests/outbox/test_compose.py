@@ -168,3 +168,25 @@ def test_compiled_versions_are_cached_and_a_new_version_is_used() -> None:
     assert second.sms is not None
     assert second.sms.text == "Nov račun: 96,30\xa0€."
     assert repr(composer) == "Composer(cached=1)"
+
+
+@pytest.mark.parametrize(
+    ("changes", "where"),
+    [
+        ({"reply_to": "ni-naslov"}, "reply_to"),
+        ({"sender_name": "Vrtec\r\nBcc: x@example.si"}, "EmailMessage.sender_name"),
+        ({"cc": ["ana@example.si", "b@@example.si"]}, "cc[1]"),
+    ],
+)
+def test_bad_headers_are_refused_before_anything_is_queued(
+    changes: dict[str, object], where: str
+) -> None:
+    store = _store(EMAIL)
+    with store.unit_of_work() as uow:
+        with pytest.raises(ValidationError) as bad:
+            Composer().email(
+                uow, "vrtec", event="e", template="invoice.email", to="ana@example.si",
+                values=VALUES, sender="racuni@vrtec.si", now=NOW, **changes,  # type: ignore[arg-type]
+            )  # fmt: skip
+        assert bad.value.where == where
+        assert uow.outbox.for_organisation("vrtec") == ()

@@ -53,7 +53,13 @@ from email.message import EmailMessage as MimeMessage
 from szo_core.delivery.message import EmailMessage
 from szo_core.errors import InvalidComponent, InvalidFormat
 
-__all__ = ["RESERVED_HEADERS", "make_message_id", "message_bytes", "to_mime"]
+__all__ = [
+    "RESERVED_HEADERS",
+    "check_header_value",
+    "make_message_id",
+    "message_bytes",
+    "to_mime",
+]
 
 RESERVED_HEADERS = frozenset(
     {
@@ -81,7 +87,7 @@ def _address(value: str, where: str, display_name: str | None = None) -> Address
     from szo_core.delivery.addresses import validate_email
 
     if display_name is not None:
-        _no_newline(display_name, f"{where}_name")
+        check_header_value(display_name, f"{where}_name")
     normalised = validate_email(value, where=where)
     local, _, domain = normalised.rpartition("@")
     try:
@@ -95,7 +101,18 @@ def _address(value: str, where: str, display_name: str | None = None) -> Address
         ) from None
 
 
-def _no_newline(value: str, where: str) -> str:
+def check_header_value(value: str, where: str) -> str:
+    r"""Return ``value`` if it can be a header (no CR, LF or NUL), else raise.
+
+    ``where`` names the field after ``EmailMessage.`` in the error.
+
+    >>> check_header_value("Vrtec Čebelica", "sender_name")
+    'Vrtec Čebelica'
+    >>> check_header_value("Vrtec\nBcc: x@example.si", "sender_name")
+    Traceback (most recent call last):
+    ...
+    szo_core.errors.InvalidFormat: delivery.header_newline: ... (EmailMessage.sender_name)
+    """
     if "\r" in value or "\n" in value or "\x00" in value:
         raise InvalidFormat(
             "delivery.header_newline",
@@ -193,7 +210,7 @@ def to_mime(message: EmailMessage, *, now: datetime) -> MimeMessage:
         mime["Cc"] = [_address(a, f"EmailMessage.cc[{n}]") for n, a in enumerate(message.cc)]
     if message.reply_to:
         mime["Reply-To"] = _address(message.reply_to, "EmailMessage.reply_to")
-    mime["Subject"] = _no_newline(message.subject, "subject")
+    mime["Subject"] = check_header_value(message.subject, "subject")
     mime["Date"] = email.utils.format_datetime(now)
     message_id = message.message_id or make_message_id(message, now=now)
     if _MESSAGE_ID.fullmatch(message_id) is None:
@@ -220,12 +237,12 @@ def to_mime(message: EmailMessage, *, now: datetime) -> MimeMessage:
                 en="This header cannot be set; szo_core writes it.",
                 where=f"EmailMessage.{where}",
             )
-        mime[name] = _no_newline(value, where)
+        mime[name] = check_header_value(value, where)
     mime.set_content(message.text, cte="quoted-printable")
     if message.html is not None:
         mime.add_alternative(message.html, subtype="html", cte="quoted-printable")
     for index, attachment in enumerate(message.attachments):
-        _no_newline(attachment.filename, f"attachments[{index}].filename")
+        check_header_value(attachment.filename, f"attachments[{index}].filename")
         maintype, slash, subtype = attachment.content_type.partition("/")
         if not slash or not maintype or not subtype:
             maintype, subtype = "application", "octet-stream"

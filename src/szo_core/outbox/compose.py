@@ -109,13 +109,20 @@ class Composer:
 
         Raises:
             szo_core.errors.NotFound: the organisation has no such template.
-            szo_core.errors.ValidationError: ``to`` (or a ``cc``) is not an e-mail
-                address (``where`` names the recipient field, never the value).
+            szo_core.errors.ValidationError: ``to``, a ``cc``, ``sender`` or
+                ``reply_to`` is not an e-mail address (``where`` names the field,
+                never the value), or ``sender_name`` has a line break; nothing
+                is queued.
             szo_core.templates.errors.TemplateError: the values do not render.
         """
         from szo_core.delivery.addresses import validate_email
+        from szo_core.delivery.mime import check_header_value
 
         address = validate_email(to, where="to")
+        if sender_name is not None:
+            check_header_value(sender_name, "sender_name")
+        if reply_to is not None:
+            reply_to = validate_email(reply_to, where="reply_to")
         copies = tuple(validate_email(c, where=f"cc[{i}]") for i, c in enumerate(cc))
         rendered = self._template(uow, organisation_id, template, language).render_email(values)
         message = EmailMessage(
