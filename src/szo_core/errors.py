@@ -58,6 +58,7 @@ __all__ = [
     "InvalidFormat",
     "InvalidLength",
     "InvalidType",
+    "InvoiceError",
     "Language",
     "NotFound",
     "PortError",
@@ -156,6 +157,10 @@ class BillingError(SzoError):
 
 class BillingConflict(BillingError):
     """Another billing run of the same month is in progress or already closed."""
+
+
+class InvoiceError(SzoError):
+    """An invoice document (PDF, e-SLOG, envelope) cannot be made or read."""
 
 
 class PortError(SzoError):
