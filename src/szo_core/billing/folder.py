@@ -67,6 +67,7 @@ from szo_core.payments import instructions as pay
 from szo_core.ports import MonthData
 
 if TYPE_CHECKING:
+    from szo_core.invoices.record import InvoiceDocument
     from szo_core.payments.sepa import Pain008Version
     from szo_core.payments.upn import UpnOrder
 
@@ -102,6 +103,9 @@ class FolderResult:
         payments_missing: Why no payment files were written (no organisation
             record), or None.
         repaired: What the call finished of an interrupted earlier call.
+        documents: The parents' invoice documents (invoices and credit notes,
+            with their slip or debit) for the PDF, e-SLOG and delivery steps
+            (:mod:`szo_core.invoices`); empty without an organisation record.
     """
 
     result: BillingResult
@@ -113,6 +117,7 @@ class FolderResult:
     pain_version: Pain008Version | None = None
     payments_missing: BillingError | None = None
     repaired: tuple[Repaired, ...] = ()
+    documents: tuple[InvoiceDocument, ...] = ()
 
     @property
     def slips(self) -> tuple[pay.PaymentInstruction, ...]:
@@ -496,6 +501,7 @@ def bill_to_folder(
     name = str(month)
     staged: list[StagedFiles] = []
     built_box: list[pay.InstructionResult] = []
+    documents_box: list[tuple[InvoiceDocument, ...]] = []
     versions: list[Pain008Version] = []
 
     def payments_report(done: int, total: int) -> None:
@@ -511,6 +517,13 @@ def bill_to_folder(
             payable = payable_invoices(result.documents, data)
             built = pay.build_instructions(payable, period=month)
             built, orders = _fill_slips(built, organisation, plan.due_on)
+            from szo_core.invoices.build import build_documents
+
+            documents_box.append(
+                build_documents(
+                    result, data, organisation, built, due_on=plan.due_on, orders=orders
+                )
+            )
         built_box.append(built)
         details = _details(result, data, built, plan.due_on)
         stager.add(f"{name}/statements-{name}.json", json_bytes(result))
@@ -557,6 +570,7 @@ def bill_to_folder(
         if plan.organisation is not None
         else _no_organisation(organisation_id),
         repaired=repaired,
+        documents=documents_box[-1] if documents_box else (),
     )
 
 
