@@ -501,7 +501,7 @@ def bill_to_folder(
     name = str(month)
     staged: list[StagedFiles] = []
     built_box: list[pay.InstructionResult] = []
-    documents_box: list[tuple[InvoiceDocument, ...]] = []
+    inputs_box: list[tuple[BillingResult, MonthData, dict[str, UpnOrder]]] = []
     versions: list[Pain008Version] = []
 
     def payments_report(done: int, total: int) -> None:
@@ -517,13 +517,7 @@ def bill_to_folder(
             payable = payable_invoices(result.documents, data)
             built = pay.build_instructions(payable, period=month)
             built, orders = _fill_slips(built, organisation, plan.due_on)
-            from szo_core.invoices.build import build_documents
-
-            documents_box.append(
-                build_documents(
-                    result, data, organisation, built, due_on=plan.due_on, orders=orders
-                )
-            )
+            inputs_box.append((result, data, orders))
         built_box.append(built)
         details = _details(result, data, built, plan.due_on)
         stager.add(f"{name}/statements-{name}.json", json_bytes(result))
@@ -558,6 +552,9 @@ def bill_to_folder(
         stage_with_month=stage,
     )
     files = _files.publish(staged[-1], out, store)
+    documents: tuple[InvoiceDocument, ...] = ()
+    if plan.organisation is not None and inputs_box:
+        documents = _documents(store, plan, built_box[-1], *inputs_box[-1])
     return FolderResult(
         result=result,
         folder=out / name,
@@ -570,7 +567,40 @@ def bill_to_folder(
         if plan.organisation is not None
         else _no_organisation(organisation_id),
         repaired=repaired,
-        documents=documents_box[-1] if documents_box else (),
+        documents=documents,
+    )
+
+
+def _documents(
+    store: BillingStorage,
+    plan: _Plan,
+    built: pay.InstructionResult,
+    result: BillingResult,
+    data: MonthData,
+    orders: dict[str, UpnOrder],
+) -> tuple[InvoiceDocument, ...]:
+    """The run's invoice documents, with the issue dates of the documents they correct."""
+    from szo_core.billing.records import DocumentKind
+    from szo_core.invoices.build import build_documents
+
+    assert plan.organisation is not None
+    corrects = [c for d in result.documents for c in d.corrects if c.number is not None]
+    corrected = {c.number for c in corrects}
+    issued: dict[str, date] = {}
+    if corrects:
+        # A corrected document was issued from its month's year up to this run's.
+        first = min(c.month.year for c in corrects)
+        last = max(result.run.issued_on.year, result.run.month.year)
+        with store.unit_of_work() as uow:
+            for year in range(first, last + 1):
+                for kind in (DocumentKind.INVOICE, DocumentKind.CREDIT_NOTE):
+                    org = result.run.organisation_id
+                    for earlier in uow.billing.invoices_of_year(org, year, kind):
+                        number = earlier.number
+                        if number is not None and number in corrected:
+                            issued[number] = earlier.issued_on
+    return build_documents(
+        result, data, plan.organisation, built, due_on=plan.due_on, orders=orders, issued=issued
     )
 
 

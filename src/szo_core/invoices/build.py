@@ -445,6 +445,7 @@ def build_documents(
     due_on: date,
     orders: Mapping[str, UpnOrder] | None = None,
     vat: VatTreatment | None = None,
+    issued: Mapping[str, date] | None = None,
 ) -> tuple[InvoiceDocument, ...]:
     """The parents' invoice documents of a run (see the module docs).
 
@@ -461,6 +462,9 @@ def build_documents(
             default made here the same way.
         vat: The VAT treatment; by default :func:`~szo_core.invoices.default_vat`
             of the organisation's kind.
+        issued: The issue dates of earlier documents by number, for the
+            documents a credit note or correction refers to (the run's own
+            are known).
 
     Raises:
         InvoiceError: ``invoice.child`` when a document's child is not in ``data``.
@@ -475,7 +479,8 @@ def build_documents(
         if c.payer is PayerKind.PARENTS:
             corrections.setdefault(c.child_code, []).append(c)
     payments = _payments(instructions, organisation, orders or {}, due_on)
-    issued = {d.number: d.issued_on for d in result.documents if d.number is not None}
+    known = {d.number: d.issued_on for d in result.documents if d.number is not None}
+    known.update(issued or {})
     out: list[InvoiceDocument] = []
     for invoice in result.documents:
         if invoice.payer is not PayerKind.PARENTS or invoice.number is None:
@@ -517,7 +522,7 @@ def build_documents(
                     CorrectedInvoice(
                         month=c.month,
                         number=c.number,
-                        issued_on=issued.get(c.number) if c.number else None,
+                        issued_on=known.get(c.number) if c.number else None,
                     )
                     for c in invoice.corrects
                 ),
