@@ -394,9 +394,12 @@ class _Family:
 
 
 def _contact_email(family: _Family) -> str:
-    """The child's contact address: the other guardian's, for e-mailed invoices of two-parent
-    families whose surname starts in the first half of the alphabet (no random draw, so the
-    sample's other records stay as they were)."""
+    """The child's contact address (a copy of e-mailed invoices goes there).
+
+    The other guardian's, for e-mailed invoices of two-parent families whose
+    surname starts in the first half of the alphabet: no random draw, so the
+    sample's other records stay as they were.
+    """
     if family.delivery.kind is not DeliveryKind.EMAIL_PDF or len(family.guardians) < 2:
         return ""
     other = family.guardians[1].email
