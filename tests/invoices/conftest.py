@@ -207,3 +207,7 @@ def merged_invoices() -> tuple[InvoiceDocument, InvoiceDocument]:
             )
         )
     return out[0], out[1]
+
+
+# The real SMTP server of the delivery tests (aiosmtpd on 127.0.0.1), for invoices by e-mail.
+from tests.delivery.conftest import ca, server_tls, smtp_server  # noqa: E402, F401

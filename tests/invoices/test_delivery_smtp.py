@@ -19,7 +19,7 @@ from szo_core.invoices.delivery import deliver
 from szo_core.invoices.pdf import invoice_pdf
 from szo_core.outbox.dispatch import Dispatcher
 
-from .conftest import StartServer
+from tests.delivery.conftest import StartServer
 
 NOW = datetime(2026, 10, 2, 6, 0, tzinfo=UTC)
 
