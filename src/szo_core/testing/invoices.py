@@ -164,14 +164,14 @@ def _payment(
     choice = draw(st.sampled_from(["none", "slip", "debit"]))
     if choice == "slip":
         order = UpnOrder(amount=total, purpose="Oskrbnina", deadline=draw(_dates()))
-        return SlipPayment(instruction_id=doc_number, order=order, invoice_numbers=(doc_number,))
+        return SlipPayment(instruction_id=doc_number, order=order, invoice_numbers=(doc_number,))  # type: ignore[arg-type]
     if choice == "debit":
         return DebitPayment(
             instruction_id=doc_number,
             amount=total,
             debit_date=draw(_dates()),
             mandate_reference="M-1",
-            invoice_numbers=(doc_number,),
+            invoice_numbers=(doc_number,),  # type: ignore[arg-type]
         )
     return None
 
