@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import stat
 from datetime import datetime
 from pathlib import Path
 
@@ -11,7 +13,7 @@ import attrs
 import pytest
 from lxml import etree
 
-from szo_core.errors import InvoiceError
+from szo_core.errors import DeliveryError, InvoiceError
 from szo_core.invoices import InvoiceDocument, PartyInfo
 from szo_core.invoices.eslog import Attachment, envelope, to_eslog, write_e_invoice
 from szo_core.invoices.eslog.envelope import ENVELOPE_SCHEMA
@@ -194,12 +196,13 @@ def test_write_e_invoice_never_leaves_half_a_file(
     def failing_replace(source: str, target: str | Path) -> None:
         calls.append(str(target))
         if str(target).endswith(".envelope.xml"):
-            raise OSError("disk full")
+            raise OSError(errno.ENOSPC, "No space left on device")
         real_replace(source, target)
 
     monkeypatch.setattr(os, "replace", failing_replace)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(DeliveryError) as caught:
         write_e_invoice(debit_invoice, tmp_path, pdf=PDF)
+    assert caught.value.code == "file.write_failed"
     names = sorted(p.name for p in tmp_path.iterdir())
     # XML and PDF are complete; the envelope (written last) is not there, nor any temp file.
     assert names == ["2026-000002.pdf", "2026-000002.xml"]
@@ -212,3 +215,14 @@ def test_write_e_invoice_refuses_a_non_pdf(debit_invoice: InvoiceDocument, tmp_p
         write_e_invoice(debit_invoice, tmp_path, pdf=b"<html>")
     assert caught.value.code == "eslog.not_pdf"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_e_invoice_files_get_the_mode_of_a_new_file(
+    debit_invoice: InvoiceDocument, tmp_path: Path
+) -> None:
+    old = os.umask(0o022)
+    try:
+        paths = write_e_invoice(debit_invoice, tmp_path, pdf=PDF)
+    finally:
+        os.umask(old)
+    assert {stat.S_IMODE(p.stat().st_mode) for p in paths} == {0o644}

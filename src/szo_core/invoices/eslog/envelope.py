@@ -16,10 +16,7 @@ file, and the envelope last, so it never sees an envelope without its parts.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
-import tempfile
 from datetime import datetime, time
 from decimal import Decimal
 from pathlib import Path
@@ -27,6 +24,7 @@ from pathlib import Path
 import attrs
 from lxml import etree
 
+from szo_core._files import write_bytes
 from szo_core.errors import InvoiceError, ValidationError
 from szo_core.ids import iban as _iban
 from szo_core.ids import reference as _reference
@@ -267,20 +265,6 @@ def envelope(
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
-def _write_atomically(path: Path, content: bytes) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(content)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
-
-
 def write_e_invoice(
     doc: InvoiceDocument,
     folder: Path,
@@ -292,10 +276,11 @@ def write_e_invoice(
     """Write ``doc``'s e-invoice into ``folder``: envelope, e-SLOG XML and PDF.
 
     The names come from :attr:`InvoiceDocument.file_stem`: ``<stem>.xml``,
-    ``<stem>.pdf`` and ``<stem>.envelope.xml``.  Each file is written to a
-    temporary file in ``folder`` and renamed into place (never half a file);
-    the XML and the PDF first, the envelope last.  Writing again replaces the
-    files with the same bytes.
+    ``<stem>.pdf`` and ``<stem>.envelope.xml``.  Each file is written with
+    szo_core's atomic writer (a temporary file in ``folder``, flushed, renamed
+    into place: never half a file; the mode of a new file); the XML and the PDF
+    first, the envelope last.  Writing again replaces the files with the same
+    bytes.
 
     Args:
         doc: The invoice.
@@ -310,6 +295,8 @@ def write_e_invoice(
     Raises:
         InvoiceError: as :func:`envelope` and :func:`~szo_core.invoices.eslog.to_eslog`;
             ``eslog.not_pdf`` when ``pdf`` is not a PDF.
+        DeliveryError: ``file.write_failed`` when a file cannot be written
+            (the files already written stay; the envelope is written last).
 
     Example:
         >>> import tempfile
@@ -342,7 +329,7 @@ def write_e_invoice(
     )
     folder.mkdir(parents=True, exist_ok=True)
     paths = [folder / name for name in names]
-    _write_atomically(paths[1], xml)
-    _write_atomically(paths[2], pdf)
-    _write_atomically(paths[0], env)
+    write_bytes(paths[1], xml)
+    write_bytes(paths[2], pdf)
+    write_bytes(paths[0], env)
     return paths
