@@ -149,7 +149,7 @@ def document_lines(*, max_lines: int = 20) -> st.SearchStrategy[tuple[DocumentLi
 
 
 def _references() -> st.SearchStrategy[str | None]:
-    si = st.integers(1, 10**12).map(lambda n: reference.make("SI12", str(n)))
+    si = st.integers(1, 10**12 - 1).map(lambda n: reference.make("SI12", str(n)))
     rf = st.text(alphabet="0123456789ABCDEFGH", min_size=1, max_size=15).map(reference.make_rf)
     return st.one_of(
         st.none(), si, si.map(reference.format), rf, rf.map(reference.format), _text(20, 1)

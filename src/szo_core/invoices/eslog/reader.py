@@ -161,9 +161,9 @@ def _int(text: str, element: etree._Element) -> int:
         ) from None
 
 
-def _line(group: etree._Element, sign: int) -> DocumentLine:
+def _line(group: etree._Element, sign: int, index: int) -> DocumentLine:
     position_text = _text(group, "S_LIN/D_1082")
-    position = _int(position_text, group) if position_text else 0
+    position = _int(position_text, group) if position_text else index
     description = {"sl": "", "en": ""}
     for imd in _all(group, "S_IMD"):
         c273 = _find(imd, "C_C273")
@@ -194,6 +194,8 @@ def _line(group: etree._Element, sign: int) -> DocumentLine:
         coefficient = Decimal(extras["coefficient"]) if "coefficient" in extras else None
         days = int(extras["days"]) if "days" in extras else None
         days_in_month = int(extras["of"]) if "of" in extras else None
+        if coefficient is not None and not coefficient.is_finite():
+            raise ValueError("coefficient")
     except (ValueError, InvalidOperation):
         raise _error(
             "eslog.line_text",
@@ -202,7 +204,7 @@ def _line(group: etree._Element, sign: int) -> DocumentLine:
             group,
         ) from None
     return DocumentLine(
-        position=max(position, 1),
+        position=position if position >= 1 else index,
         kind=extras.get("kind", ""),
         description=Bilingual(sl=description["sl"], en=description["en"]),
         detail=Bilingual(sl=detail["sl"], en=detail["en"]),
@@ -350,7 +352,9 @@ def read_eslog(xml: bytes) -> InvoiceDocument:
     terms = _find(message, "G_SG8")
     if terms is not None:
         due_on = _dates(terms).get("13")
-    lines = tuple(_line(group, sign) for group in _all(message, "G_SG26"))
+    lines = tuple(
+        _line(group, sign, index) for index, group in enumerate(_all(message, "G_SG26"), start=1)
+    )
     totals: dict[str, Decimal] = {}
     for group in _all(message, "G_SG50"):
         for qualifier, amount in _amounts(group, "S_MOA").items():

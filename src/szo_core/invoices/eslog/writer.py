@@ -21,6 +21,7 @@ negative and :func:`~szo_core.invoices.eslog.read_eslog` flips them back.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -98,12 +99,12 @@ def _amount(value: Decimal, where: str) -> str:
     return f"{value.quantize(_CENTS):f}"
 
 
-def _dtm(parent: etree._Element, qualifier: str, day: object) -> None:
+def _dtm(parent: etree._Element, qualifier: str, day: date) -> None:
     check_code("date", qualifier, where="S_DTM/D_2005")
     dtm = _sub(parent, "S_DTM")
     c507 = _sub(dtm, "C_C507")
     _sub(c507, "D_2005", qualifier)
-    _sub(c507, "D_2380", day.isoformat())  # type: ignore[attr-defined]
+    _sub(c507, "D_2380", day.isoformat())
 
 
 def _moa(parent: etree._Element, qualifier: str, value: Decimal, where: str) -> None:
