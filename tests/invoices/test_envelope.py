@@ -6,7 +6,7 @@ import errno
 import hashlib
 import os
 import stat
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import attrs
@@ -130,6 +130,8 @@ def test_envelope_is_deterministic(debit_invoice: InvoiceDocument) -> None:
     assert etree.tostring(make(debit_invoice)) == first
     later = etree.tostring(make(debit_invoice, created=datetime(2026, 10, 3, 8, 30, 15, 999)))
     assert b"<timestamp>2026-10-03T08:30:15</timestamp>" in later
+    utc = etree.tostring(make(debit_invoice, created=datetime(2026, 10, 3, 6, 30, tzinfo=UTC)))
+    assert b"<timestamp>2026-10-03T08:30:00</timestamp>" in utc  # summer time in Ljubljana
 
 
 def test_envelope_needs_both_accounts(slip_invoice: InvoiceDocument) -> None:

@@ -20,6 +20,7 @@ import hashlib
 from datetime import datetime, time
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import attrs
 from lxml import etree
@@ -49,6 +50,7 @@ PAYMENT_METHODS = {"slip": "0", "debit": "1", "none": "3"}
 """
 
 _XSI = "http://www.w3.org/2001/XMLSchema-instance"
+_ZONE = ZoneInfo("Europe/Ljubljana")
 
 
 @attrs.frozen(kw_only=True)
@@ -182,7 +184,8 @@ def envelope(
         xml_bytes: Its bytes (size and SHA-256 go into the envelope).
         pdf_name: The PDF's name.
         pdf_bytes: Its bytes.
-        created: ``doc_data/timestamp``.
+        created: ``doc_data/timestamp``, written as local time without an
+            offset (an aware time is first converted to Europe/Ljubljana).
         purpose_code: ``payment_data/purpose`` (default: the UPN slip's
             purpose code, else ``OTHR``).
         attachments: Further attachments, listed after the PDF.
@@ -209,6 +212,8 @@ def envelope(
     seller_bic = _agent(doc.seller, seller_iban, "seller")
     buyer_bic = _agent(doc.buyer, buyer_iban, "buyer")
     stamp = created or datetime.combine(doc.issued_on, time())
+    if stamp.tzinfo is not None:
+        stamp = stamp.astimezone(_ZONE)
     files = (
         Attachment(
             filename=xml_name,
