@@ -79,7 +79,15 @@ def _dates() -> st.SearchStrategy[date]:
 
 
 def party_infos() -> st.SearchStrategy[PartyInfo]:
-    """Sellers and buyers: names with Slovenian letters, optional identifiers and accounts."""
+    """Sellers and buyers: names with Slovenian letters, optional identifiers and accounts.
+
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=5)
+    ... @given(party_infos())
+    ... def check(party):
+    ...     assert len(party.name) <= 350 and len(party.address.street) <= 140
+    >>> check()
+    """
     maybe = st.one_of
     return st.builds(
         PartyInfo,

@@ -17,7 +17,7 @@ from lxml import etree
 
 from szo_core.errors import InvoiceError
 
-__all__ = ["parse_xml", "schema", "validate_eslog"]
+__all__ = ["check_tree", "parse_xml", "schema", "validate_eslog"]
 
 _SCHEMA_FILE = "eSLOG20_INVOIC_v200.xsd"
 
@@ -107,7 +107,13 @@ def _element_name(message: str, path: str | None) -> str:
 
 
 def check_tree(tree: etree._ElementTree) -> None:
-    """Validate a parsed tree (see :func:`validate_eslog`)."""
+    """Validate a tree parsed by :func:`parse_xml` (see :func:`validate_eslog`).
+
+    >>> check_tree(parse_xml(b'<Invoice xmlns="urn:eslog:2.00"><M_INVOIC/></Invoice>'))
+    Traceback (most recent call last):
+    ...
+    szo_core.errors.InvoiceError: eslog.schema: ... (line 1, M_INVOIC)
+    """
     check = schema()
     if check.validate(tree):
         return
