@@ -138,7 +138,7 @@ def test_parties_accounts_and_tax_numbers(debit_invoice: InvoiceDocument) -> Non
         text_in(g, "S_RFF/C_C506/D_1153"): text_in(g, "S_RFF/C_C506/D_1154")
         for g in seller.iterfind(f"{Q}G_SG3")
     }
-    assert refs == {"VA": "12345679", "AHP": "12345679", "0199": "5051235000"}
+    assert refs == {"AHP": "12345679", "0199": "5051235000"}
     buyer = group_with(xml, "G_SG2", "S_NAD/D_3035", "BY")
     assert text_in(buyer, "S_FII/D_3035") == "BB"
     assert text_in(buyer, "S_FII/C_C078/D_3194") == "SI56192001234567892"

@@ -57,8 +57,8 @@ ALLOWED: Final[Mapping[str, frozenset[str]]] = {
     # UNTDID 3035: seller, buyer; and the accounts: the seller's (RB), the buyer's (BB).
     "party": frozenset({"SE", "BY"}),
     "account": frozenset({"RB", "BB"}),
-    # UNTDID 1153: payment reference, corrected invoice, VAT id, tax number, registration.
-    "reference": frozenset({"PQ", "OI", "VA", "AHP", "0199"}),
+    # UNTDID 1153: payment reference, corrected invoice, tax number, registration number.
+    "reference": frozenset({"PQ", "OI", "AHP", "0199"}),
     # UNTDID 4451: process marker, VAT exemption, general information, line detail,
     # mutually defined (szo_core's own structured texts).
     "text": frozenset({"DOC", "AGM", "AAI", "ACB", "ZZZ"}),

@@ -8,8 +8,8 @@ docs page ``docs/invoices-eslog.md``.  In short:
   exemption), AAI (the note) and ZZZ (the child, szo_core's own);
 * ``G_SG1`` PQ (the payment reference), OI (each corrected invoice, with its
   date 384 and month 167/168);
-* ``G_SG2`` SE and BY: name, address, IBAN/BIC (RB, BB), tax number (VA and
-  AHP), registration number (0199), e-mail;
+* ``G_SG2`` SE and BY: name, address, IBAN/BIC (RB, BB), tax number (AHP),
+  registration number (0199), e-mail;
 * ``G_SG7`` the currency; ``G_SG8`` the due date 13 and the payment means;
 * ``G_SG26`` the lines; ``G_SG50`` the totals 79/389/176/388/9; ``G_SG52``
   the VAT breakdown.
@@ -195,8 +195,9 @@ def _party(root: etree._Element, qualifier: str, party: PartyInfo, role: str) ->
                 bank = split_text(party.bank, size=70, parts=1, where=f"{role}.bank")
                 _sub(c088, "D_3432", bank[0])
     if party.tax_number:
-        for qualifier_ in ("VA", "AHP"):
-            _rff(_sub(group, "G_SG3"), qualifier_, party.tax_number, f"{role}.tax_number")
+        # AHP, the tax registration number (EN 16931 BT-32), not VA (the VAT identifier):
+        # the record does not say whether the party is a VAT payer (see the docs).
+        _rff(_sub(group, "G_SG3"), "AHP", party.tax_number, f"{role}.tax_number")
     if party.registration_number:
         _rff(_sub(group, "G_SG3"), "0199", party.registration_number, f"{role}.registration_number")
     if party.email:
