@@ -519,3 +519,16 @@ def test_minimal_parties_round_trip(slip_invoice: InvoiceDocument) -> None:
     assert b"G_SG8" not in xml
     assert b"AGM" not in xml
     assert read_eslog(xml) == carried(doc)
+
+
+@settings(
+    max_examples=3,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(invoice_documents(min_lines=200, max_lines=1000))
+def test_generated_documents_with_many_lines(doc: InvoiceDocument) -> None:
+    assert len(doc.lines) >= 200
+    xml = to_eslog(doc)
+    validate_eslog(xml)
+    assert read_eslog(xml) == carried(doc)

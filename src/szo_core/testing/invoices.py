@@ -137,10 +137,23 @@ def _line(draw: st.DrawFn, position: int) -> DocumentLine:
     )
 
 
+_DRAWN_LINES = 8
+"""Up to this many lines are drawn one by one; longer documents repeat drawn lines."""
+
+
 @st.composite
 def _lines(draw: st.DrawFn, min_lines: int, max_lines: int) -> tuple[DocumentLine, ...]:
     count = draw(st.integers(min_lines, max_lines))
-    return tuple(draw(_line(position)) for position in range(1, count + 1))
+    if count <= _DRAWN_LINES:
+        return tuple(draw(_line(position)) for position in range(1, count + 1))
+    # Many lines: a few drawn lines repeated with their own positions and amounts, so
+    # that hundreds of lines stay within Hypothesis's budget for one example.
+    drawn = [draw(_line(position)) for position in range(1, _DRAWN_LINES + 1)]
+    amounts = draw(st.lists(_amounts(), min_size=count, max_size=count))
+    return tuple(
+        attrs.evolve(drawn[i % _DRAWN_LINES], position=i + 1, amount=amounts[i])
+        for i in range(count)
+    )
 
 
 def document_lines(*, max_lines: int = 20) -> st.SearchStrategy[tuple[DocumentLine, ...]]:
@@ -248,7 +261,9 @@ def invoice_documents(
 
     Args:
         min_lines: The fewest lines.
-        max_lines: The most lines.
+        max_lines: The most lines.  Up to eight lines are drawn one by one;
+            a longer document repeats eight drawn lines with their own
+            positions and amounts (thousands of lines stay cheap to draw).
         credit_notes: Also credit notes (a negative total); when False a
             negative draw is turned positive.
 
