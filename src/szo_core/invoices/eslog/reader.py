@@ -19,6 +19,7 @@ from lxml import etree
 from szo_core.calendar import Month
 from szo_core.errors import InvoiceError
 from szo_core.ids import reference as _reference
+from szo_core.invoices.eslog.codes import ALLOWED
 from szo_core.invoices.eslog.schema import check_tree, parse_xml
 from szo_core.invoices.eslog.writer import CHILD_CODE_TEXT, CHILD_TEXT, LINE_TEXT, NAMESPACE
 from szo_core.invoices.record import (
@@ -299,7 +300,7 @@ def read_eslog(xml: bytes) -> InvoiceDocument:
         raise _not_eslog(root)
     bgm = _find(message, "S_BGM")
     type_code = _text(bgm, "C_C002/D_1001")
-    if type_code not in {"380", "381"}:
+    if type_code not in ALLOWED["document_type"]:
         raise _error(
             "eslog.document_type",
             "Dokument ni račun (380) ali dobropis (381).",

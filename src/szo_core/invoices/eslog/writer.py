@@ -257,7 +257,7 @@ def _line(root: etree._Element, line: DocumentLine, sign: int, vat: tuple[str, s
         _ftx(group, "ACB", text, language=language, where=f"{where}.detail.{language}")
     check_text(line.kind, where=f"{where}.kind")
     check_text(line.decision_number, where=f"{where}.decision_number")
-    _ftx(group, "ZZZ", _line_extras(line), code=LINE_TEXT, where=f"{where}.kind")
+    _ftx(group, "ZZZ", _line_extras(line), code=LINE_TEXT, where=f"{where}.decision_number")
     _moa(_sub(group, "G_SG27"), "203", amount, where)
     _moa(_sub(group, "G_SG27"), "38", amount, where)
     pri = _sub(_sub(_sub(group, "G_SG29"), "S_PRI"), "C_C509")
