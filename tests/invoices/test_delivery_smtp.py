@@ -11,6 +11,7 @@ from pathlib import Path
 
 import attrs
 import pytest
+from tests.delivery.conftest import StartServer
 
 from szo_core.adapters.memory import ManualClock, MemoryStore
 from szo_core.adapters.smtp import SmtpMailSender, SmtpSettings
@@ -18,8 +19,6 @@ from szo_core.invoices import InvoiceDocument
 from szo_core.invoices.delivery import deliver
 from szo_core.invoices.pdf import invoice_pdf
 from szo_core.outbox.dispatch import Dispatcher
-
-from tests.delivery.conftest import StartServer
 
 NOW = datetime(2026, 10, 2, 6, 0, tzinfo=UTC)
 

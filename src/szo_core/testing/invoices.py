@@ -185,14 +185,14 @@ def _payment(
     choice = draw(st.sampled_from(["none", "slip", "debit"]))
     if choice == "slip":
         order = UpnOrder(amount=total, purpose="Oskrbnina", deadline=draw(_dates()))
-        return SlipPayment(instruction_id=doc_number, order=order, invoice_numbers=(doc_number,))  # type: ignore[arg-type]
+        return SlipPayment(instruction_id=doc_number, order=order, invoice_numbers=(doc_number,))
     if choice == "debit":
         return DebitPayment(
             instruction_id=doc_number,
             amount=total,
             debit_date=draw(_dates()),
             mandate_reference="M-1",
-            invoice_numbers=(doc_number,),  # type: ignore[arg-type]
+            invoice_numbers=(doc_number,),
         )
     return None
 
@@ -241,10 +241,10 @@ def _documents(
         buyer=draw(party_infos()),
         child_name=draw(_text(40)),
         child_code=draw(st.one_of(st.none(), st.integers(1, 99_999))),
-        lines=lines,  # type: ignore[arg-type]  # attrs' converter=tuple confuses mypy
+        lines=lines,  # attrs' converter=tuple confuses mypy
         total=total,
         reference=draw(_references()),
-        corrects=tuple(corrects),  # type: ignore[arg-type]
+        corrects=tuple(corrects),
         payment=_payment(draw, number, total, credit),
         copy_email=draw(st.sampled_from(["", "kopija@example.org"])),
         vat=draw(st.sampled_from(_VAT)),

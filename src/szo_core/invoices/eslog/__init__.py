@@ -117,7 +117,7 @@ def example_document() -> InvoiceDocument:
         ),
         child_name="Eva Žagar",
         child_code=101,
-        lines=(  # type: ignore[arg-type]  # attrs' converter=tuple confuses mypy
+        lines=(  # attrs' converter=tuple confuses mypy
             DocumentLine(
                 position=1,
                 kind="share",

@@ -386,10 +386,10 @@ def read_eslog(xml: bytes) -> InvoiceDocument:
         buyer=_party(parties["BY"]),
         child_name=child_name,
         child_code=child_code,
-        lines=lines,  # type: ignore[arg-type]  # attrs' converter=tuple confuses mypy
+        lines=lines,  # attrs' converter=tuple confuses mypy
         total=sign * total_text,
         reference=payment_reference,
-        corrects=tuple(corrects),  # type: ignore[arg-type]
+        corrects=tuple(corrects),
         vat=vat,
         currency=currency,
         note=note,
