@@ -286,3 +286,25 @@ def test_a_failed_print_leaves_no_half_file(slip_invoice: InvoiceDocument, tmp_p
             write_print=broken,
         )
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_folder_sink_writes_envelope_xml_and_pdf_once(
+    debit_invoice: InvoiceDocument, tmp_path: Path
+) -> None:
+    from szo_core.invoices.delivery import FolderEInvoiceSink
+    from szo_core.invoices.eslog import read_eslog, validate_eslog
+
+    sink = FolderEInvoiceSink(tmp_path / "e-invoices")
+    assert sink.put(debit_invoice, b"%PDF-1.4 fake")
+    names = sorted(p.name for p in (tmp_path / "e-invoices").iterdir())
+    assert names == ["2026-000002.envelope.xml", "2026-000002.pdf", "2026-000002.xml"]
+    xml = (tmp_path / "e-invoices" / "2026-000002.xml").read_bytes()
+    validate_eslog(xml)
+    assert read_eslog(xml).number == debit_invoice.number
+    assert (tmp_path / "e-invoices" / "2026-000002.pdf").read_bytes() == b"%PDF-1.4 fake"
+    stamps = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "e-invoices").iterdir()}
+    assert not sink.put(debit_invoice, b"%PDF-1.4 fake")  # there already, unchanged
+    assert {p.name: p.stat().st_mtime_ns for p in (tmp_path / "e-invoices").iterdir()} == stamps
+    assert sink.put(debit_invoice, b"%PDF-1.4 other")  # a changed PDF is written again
+    assert (tmp_path / "e-invoices" / "2026-000002.pdf").read_bytes() == b"%PDF-1.4 other"
+    assert not [p for p in (tmp_path / "e-invoices").iterdir() if p.name.startswith(".")]
