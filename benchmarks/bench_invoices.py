@@ -174,7 +174,7 @@ def bare_reportlab(doc: InvoiceDocument, matrix: object | None = None) -> bytes:
     c.line(20 * MM, top - 40 * MM, 195 * MM, top - 40 * MM)
     c.setFont("SzoSans", 10)
     for k, row in enumerate((buyer.name, buyer.address.street, buyer.address.city_line)):
-        c.drawString(25 * MM, top - (63.5 + 4.5 * k) * MM, row)
+        c.drawString(25 * MM, top - (66.0 + 4.5 * k) * MM, row)
     c.setFont("SzoSans-Bold", 15)
     c.drawString(120 * MM, top - 52 * MM, f"Račun {doc.number}")
     c.setFont("SzoSans", 9)

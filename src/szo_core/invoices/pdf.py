@@ -486,7 +486,7 @@ def _header(
     address = [buyer.name, *buyer.address.lines()]
     if buyer.address.country and buyer.address.country != "SI":
         address.append(buyer.address.country)
-    y = 63.5
+    y = 66.0  # the first line inside the address zone (from 62.7 mm)
     for row in address:
         if row:
             c.drawString(_x(25.0), _y(y), row)
