@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import io
 import pickle
+import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from datetime import date
 from decimal import Decimal
+from html import unescape as html_unescape
 from pathlib import Path
 
 import attrs
 import pytest
 import zxingcpp
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from szo_core.errors import InvoiceError, SzoError
@@ -375,3 +380,81 @@ def test_documents_without_lines_or_party_details_still_print(
         total=Decimal("0.00"),
     )
     assert invoice_pdf(doc).startswith(b"%PDF-")
+
+
+# ------------------------------------------------------------------ properties
+
+WORD = st.text(alphabet="abcčdefghijklmnoprsštuvzžABCČDŠŽ0123456789", min_size=1, max_size=14)
+
+
+@needs_poppler
+@settings(max_examples=20, suppress_health_check=[HealthCheck.function_scoped_fixture])  # frozen
+@given(
+    texts=st.integers(min_value=1, max_value=45).flatmap(
+        lambda n: st.lists(
+            st.lists(WORD, min_size=1, max_size=14).map(" ".join), min_size=n, max_size=n
+        )
+    ),
+    cents=st.integers(min_value=1, max_value=99_999),
+    language=st.sampled_from(["sl", "en"]),
+)
+def test_any_lines_are_all_printed_above_the_form_and_paged(
+    slip_invoice: InvoiceDocument, texts: list[str], cents: int, language: str
+) -> None:
+    assert isinstance(slip_invoice.payment, SlipPayment)
+    amount = Decimal(cents) / 100
+    lines = tuple(
+        DocumentLine(
+            position=i,
+            kind="share",
+            description=Bilingual(sl=f"L{i} {text}", en=f"L{i} {text}"),
+            detail=Bilingual(sl=f"d{i}", en=f"d{i}"),
+            amount=amount,
+        )
+        for i, text in enumerate(texts, start=1)
+    )
+    total = amount * len(lines)
+    payment = attrs.evolve(
+        slip_invoice.payment, order=attrs.evolve(slip_invoice.payment.order, amount=total)
+    )
+    doc = attrs.evolve(slip_invoice, lines=lines, total=total, payment=payment)
+    pdf = invoice_pdf(doc, language=language)  # type: ignore[arg-type]
+    assert pdf == invoice_pdf(doc, language=language)  # type: ignore[arg-type]
+    with tempfile.TemporaryDirectory() as tmp:
+        pages = words_by_page(pdf, Path(tmp))
+    printed = [w for page in pages for w, _ in page]
+    for text in texts:
+        for word in text.split():
+            assert word in printed
+    for i in range(1, len(lines) + 1):
+        assert f"d{i}" in printed
+    # Nothing of the lines runs into the form (bottom 99 mm) on the last page, or off the others.
+    form_top = (297 - 99) * 72 / 25.4
+    tokens = {f"L{i}" for i in range(1, len(lines) + 1)} | {
+        f"d{i}" for i in range(1, len(lines) + 1)
+    }
+    for number, page in enumerate(pages, start=1):
+        limit = form_top if number == len(pages) else 287 * 72 / 25.4
+        for word, y_max in page:
+            if word in tokens and y_max > form_top:
+                assert number < len(pages)
+                assert y_max <= limit
+    total_label = "Skupaj" if language == "sl" else "Total"
+    assert [w for w, _ in pages[-1]].count(total_label) == 1
+    assert all(total_label not in [w for w, _ in page] for page in pages[:-1])
+
+
+def words_by_page(pdf: bytes, tmp_path: Path) -> list[list[tuple[str, float]]]:
+    """Per page, (word, yMax in points from the top) from pdftotext -bbox."""
+    source = tmp_path / "bbox.pdf"
+    source.write_bytes(pdf)
+    html = subprocess.run(
+        ["pdftotext", "-bbox", str(source), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    word = re.compile(
+        r'<word xMin="[\d.]+" yMin="[\d.]+" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>'
+    )
+    return [
+        [(html_unescape(m[2]), float(m[1])) for m in word.finditer(page)]
+        for page in html.split("<page ")[1:]
+    ]
