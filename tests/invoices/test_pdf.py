@@ -458,3 +458,33 @@ def words_by_page(pdf: bytes, tmp_path: Path) -> list[list[tuple[str, float]]]:
         [(html_unescape(m[2]), float(m[1])) for m in word.finditer(page)]
         for page in html.split("<page ")[1:]
     ]
+
+
+@needs_poppler
+def test_a_long_payer_name_wraps_inside_the_address_window(
+    slip_invoice: InvoiceDocument, tmp_path: Path
+) -> None:
+    long_name = "Družina " + " ".join(["Žagar-Novak"] * 8)
+    doc = attrs.evolve(slip_invoice, buyer=attrs.evolve(slip_invoice.buyer, name=long_name))
+    (page, *_) = words_with_x(invoice_pdf(doc), tmp_path)
+    window = [w for w in page if w[0] == "Žagar-Novak"]
+    assert len(window) >= 8
+    for _, x_max, y_max in window:
+        assert x_max * 25.4 / 72 <= 105.0  # the DIN 5008 field ends 105 mm from the left
+        assert y_max * 25.4 / 72 <= 90.0
+
+
+def words_with_x(pdf: bytes, tmp_path: Path) -> list[list[tuple[str, float, float]]]:
+    """Per page, (word, xMax, yMax) in points from pdftotext -bbox."""
+    source = tmp_path / "x.pdf"
+    source.write_bytes(pdf)
+    html = subprocess.run(
+        ["pdftotext", "-bbox", str(source), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    word = re.compile(
+        r'<word xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>'
+    )
+    return [
+        [(html_unescape(m[3]), float(m[1]), float(m[2])) for m in word.finditer(page)]
+        for page in html.split("<page ")[1:]
+    ]

@@ -84,6 +84,7 @@ _BOTTOM_FULL: Final = 282.0
 _BOTTOM_ABOVE_FORM: Final = _PAGE_HEIGHT_MM - upn_form.FORM_HEIGHT_MM - 5.0
 _DESCRIPTION_WIDTH_MM: Final = 140.0
 _NOTE_WIDTH_MM: Final = _RIGHT - _LEFT
+_ADDRESS_WIDTH_MM: Final = 80.0  # inside DIN 5008's 85 mm field, 5 mm in from its left edge
 _DESCRIPTION_SIZE: Final = 9.0
 _DETAIL_SIZE: Final = 7.0
 _NOTE_SIZE: Final = 8.0
@@ -488,8 +489,8 @@ def _header(
         address.append(buyer.address.country)
     y = 66.0  # the first line inside the address zone (from 62.7 mm)
     for row in address:
-        if row:
-            c.drawString(_x(25.0), _y(y), row)
+        for part in _wrap(row, names.sans, 10, _ADDRESS_WIDTH_MM):
+            c.drawString(_x(25.0), _y(y), part)
             y += 4.5
     # The document's title and dates beside the address.
     c.setFont(names.sans_bold, 15)
