@@ -296,7 +296,8 @@ def _split_reference(reference: str) -> tuple[str, str]:
 
 
 def _amount_text(cents: str) -> str:
-    value = Decimal(int(cents)) / 100
+    digits = cents.rjust(3, "0")
+    value = Decimal(f"{digits[:-2]}.{digits[-2:]}")  # exact: no arithmetic, no context
     # Decimal's own grouping, then the Slovenian separators: 1,234.56 -> 1.234,56
     english = f"{value:,.2f}"
     return "***" + english.replace(",", " ").replace(".", ",").replace(" ", ".")
@@ -671,6 +672,8 @@ def draw_calibration(canvas: Canvas, *, language: Language = "sl") -> None:
     form.rect(Box(0.0, 0.0, FORM_WIDTH_MM, FORM_HEIGHT_MM), fill=False, stroke=True)
     for box in (*RECEIPT_BOXES.values(), *ORDER_BOXES.values()):
         form.rect(box, fill=False, stroke=True)
+    c.setFillColorRGB(1, 1, 1)  # the text on white, readable over the grid
+    c.rect(18 * mm, height - (27 + 5 * 3) * mm, 172 * mm, 27 * mm, stroke=0, fill=1)
     c.setFillColorRGB(0, 0, 0)
     c.setFont(names.sans_bold, 12)
     title, hint = _CALIBRATION_TEXT[language]
