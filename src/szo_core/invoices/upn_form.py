@@ -40,6 +40,7 @@ True
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final, NamedTuple
 
@@ -88,6 +89,7 @@ QR_SIZE_MM: Final = QR_MODULES_WITH_QUIET_ZONE * MODULE_MM
 """The symbol's side with its quiet zone: 85 × 0.42333 mm = 35.983 mm (standard §5.1)."""
 
 _PT_PER_MM: Final = 72 / 25.4
+_DARK_RUN: Final = re.compile(rb"\x01+")  # a run of dark modules in a row (True as byte 1)
 
 
 class Box(NamedTuple):
@@ -455,16 +457,8 @@ class _Form:
             f"q 0 g {module:.4f} 0 0 {-module:.4f} {self.x(place.x1):.4f} {self.y(place.y1):.4f} cm"
         ]
         for y, row in enumerate(rows):
-            x, width = 0, len(row)
-            while x < width:
-                if not row[x]:
-                    x += 1
-                    continue
-                end = x
-                while end < width and row[end]:
-                    end += 1
-                ops.append(f"{x} {y} {end - x} 1 re")
-                x = end
+            for run in _DARK_RUN.finditer(bytes(row)):
+                ops.append(f"{run.start()} {y} {run.end() - run.start()} 1 re")
         ops.append("f Q")
         self.c.addLiteral("\n".join(ops))
 

@@ -472,7 +472,7 @@ class UpnQr:
         """
         rows = getattr(self._code, "matrix")  # noqa: B009 - untyped segno object
         light = (False,) * border
-        inner = tuple(light + tuple(bool(m) for m in row) + light for row in rows)
+        inner = tuple(light + tuple(map(bool, row)) + light for row in rows)
         edge = ((False,) * (len(inner[0]) if inner else 0),) * border
         return edge + inner + edge
 
