@@ -19,6 +19,8 @@ from pathlib import Path
 import attrs
 import pytest
 import zxingcpp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from szo_core.errors import InvoiceError
@@ -26,6 +28,7 @@ from szo_core.invoices import InvoiceDocument, SlipPayment
 from szo_core.invoices import upn_form as uf
 from szo_core.invoices.pdf import calibration_pdf, invoice_pdf, new_canvas
 from szo_core.payments.upn import UpnOrder, payload
+from szo_core.testing.strategies import ibans_si, references
 
 needs_poppler = pytest.mark.skipif(
     shutil.which("pdftoppm") is None or shutil.which("pdftotext") is None,
@@ -337,3 +340,64 @@ def test_calibration_page_has_the_grid_labels_and_the_form_outline(
     column = round(63.5 * px_per_mm)
     y = round((FORM_TOP_ON_A4 + 25) * px_per_mm)
     assert min(page.getpixel((x, y)) for x in range(column - 2, column + 3)) < 200  # type: ignore[type-var]
+
+
+# ------------------------------------------------------------------ properties
+
+LATIN2_TEXT = (
+    st.text(
+        alphabet=st.sampled_from("abcčdefghijklmnoprsštuvzž ABCČDŠŽ0123456789.,-/"),
+        min_size=1,
+        max_size=33,
+    )
+    .map(str.strip)
+    .filter(bool)
+)
+
+
+@settings(max_examples=60)
+@given(
+    payer=st.tuples(LATIN2_TEXT, LATIN2_TEXT, LATIN2_TEXT),
+    recipient=st.tuples(LATIN2_TEXT, LATIN2_TEXT, LATIN2_TEXT),
+    purpose=st.text(
+        alphabet=st.sampled_from("abcčdefghijklmnoprsštuvzž ABCČ0123456789/"),
+        min_size=1,
+        max_size=42,
+    )
+    .map(str.strip)
+    .filter(bool),
+    cents=st.integers(min_value=1, max_value=99_999_999_999),
+    recipient_iban=ibans_si(),
+    reference=references(),
+    deadline=st.none() | st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31)),
+)
+def test_any_valid_order_fits_the_form_and_prints_its_own_amount(
+    payer: tuple[str, str, str],
+    recipient: tuple[str, str, str],
+    purpose: str,
+    cents: int,
+    recipient_iban: str,
+    reference: str,
+    deadline: date | None,
+) -> None:
+    order = UpnOrder(
+        payer_name=payer[0],
+        payer_street=payer[1],
+        payer_city=payer[2],
+        amount=Decimal(cents).scaleb(-2),
+        purpose=purpose,
+        deadline=deadline,
+        recipient_iban=recipient_iban,
+        recipient_reference=reference,
+        recipient_name=recipient[0],
+        recipient_street=recipient[1],
+        recipient_city=recipient[2],
+    )
+    data = payload(order)
+    fields = uf.printed_fields(data)
+    printed = fields.amount.removeprefix("***").replace(".", "").replace(",", ".")
+    assert Decimal(printed) == order.amount
+    assert fields.recipient_iban.replace(" ", "") == data.split(b"\n")[14].decode()
+    assert "".join(fields.recipient_reference) == data.split(b"\n")[15].decode()
+    slip = SlipPayment(instruction_id="1", order=order, invoice_numbers=("1",))
+    uf.draw_slip(new_canvas(io.BytesIO()), slip)  # never invoice.upn_form.fit
