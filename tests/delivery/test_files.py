@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from pathlib import Path
 
+import attrs
 import pytest
 
 from szo_core.adapters.files import SMS_FILE, FileMailSender, FileSmsSender
@@ -143,3 +144,29 @@ def test_a_folder_that_cannot_be_made(tmp_path: Path) -> None:
         FileMailSender(tmp_path / "file" / "sub")
     assert caught.value.code == "files.folder"
     assert FileSmsSender(tmp_path / "empty").read() == ()
+
+
+def test_message_id_names_are_reproducible_and_never_overwritten(tmp_path: Path) -> None:
+    clock = ManualClock(datetime(2026, 10, 1, 8, 30, tzinfo=UTC))
+    sender = FileMailSender(tmp_path, clock=clock, names="message-id")
+    mail = EmailMessage(
+        sender="vrtec@example.si",
+        to="ana@example.si",
+        subject="Račun",
+        text="V prilogi.",
+        message_id="<r-1@vrtec.si>",
+    )
+    [first] = sender.send([mail])
+    assert first.ok
+    assert [p.name for p in tmp_path.glob("*.eml")] == ["r-1_vrtec.si.eml"]
+    before = (tmp_path / "r-1_vrtec.si.eml").read_bytes()
+    [again] = sender.send([attrs.evolve(mail, subject="Drugo")])
+    assert again.status is DeliveryStatus.PERMANENT
+    assert again.code == "files.exists"
+    assert (tmp_path / "r-1_vrtec.si.eml").read_bytes() == before
+
+
+def test_an_unknown_naming_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ConfigurationError) as err:
+        FileMailSender(tmp_path, names="random")  # type: ignore[arg-type]
+    assert err.value.code == "files.names"

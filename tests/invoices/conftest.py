@@ -121,9 +121,7 @@ def debit_invoice() -> InvoiceDocument:
         period=Month(2026, 9),
         due_on=date(2026, 10, 19),
         seller=SELLER,
-        buyer=PartyInfo(
-            name=BUYER.name, address=BUYER.address, iban="SI56192001234567892"
-        ),
+        buyer=PartyInfo(name=BUYER.name, address=BUYER.address, iban="SI56192001234567892"),
         child_name="Jakob Žagar",
         child_code=102,
         lines=lines("97.40"),
@@ -158,9 +156,7 @@ def credit_note() -> InvoiceDocument:
             DocumentLine(
                 position=1,
                 kind="correction",
-                description=Bilingual(
-                    sl="Poračun za avgust 2026", en="Correction for August 2026"
-                ),
+                description=Bilingual(sl="Poračun za avgust 2026", en="Correction for August 2026"),
                 detail=Bilingual(
                     sl="obračunano 120,00 €, pravilno 75,50 € (odločba 1203-46/2026)",
                     en="billed 120.00 €, due 75.50 € (decision 1203-46/2026)",
@@ -172,7 +168,9 @@ def credit_note() -> InvoiceDocument:
         ),
         total=Decimal("-44.50"),
         corrects=(
-            CorrectedInvoice(month=Month(2026, 8), number="2026-000417", issued_on=date(2026, 9, 2)),
+            CorrectedInvoice(
+                month=Month(2026, 8), number="2026-000417", issued_on=date(2026, 9, 2)
+            ),
         ),
         organisation_id="vrtec",
         run_id="2026-09",
@@ -209,3 +207,7 @@ def merged_invoices() -> tuple[InvoiceDocument, InvoiceDocument]:
             )
         )
     return out[0], out[1]
+
+
+# The real SMTP server of the delivery tests (aiosmtpd on 127.0.0.1), for invoices by e-mail.
+from tests.delivery.conftest import ca, server_tls, smtp_server  # noqa: E402, F401

@@ -49,6 +49,11 @@ def test_add_find_update_remove(backend: Backend, org: Organisation, other: Orga
         assert uow.organisations.all() == ()
 
 
+def _before_0011(row: dict[str, object]) -> dict[str, object]:
+    """A child row as a schema before migration 0011 has it (no contact_email)."""
+    return {k: v for k, v in row.items() if k != "contact_email"}
+
+
 def test_duplicates_stale_versions_and_missing_ones(backend: Backend) -> None:
     backend.reset()
     org = _one()
@@ -98,7 +103,7 @@ def test_migration_0007_keeps_the_data_of_0006(sql_backend: Backend) -> None:
     assert "szo_organisation" not in inspect(engine).get_table_names()
     child = Child(organisation_id="vrtec", code=7, first_name="Ana")
     with engine.begin() as conn:
-        conn.execute(insert(tables.child), [child_row(child)])
+        conn.execute(insert(tables.child), [_before_0011(child_row(child))])
     assert migrate(engine) == HEAD_REVISION
     org = attrs.evolve(_one(), accounts=(BankAccount(iban="SI56020100012345641"),))
     with sql_backend.store.unit_of_work() as uow:
@@ -110,8 +115,9 @@ def test_migration_0007_keeps_the_data_of_0006(sql_backend: Backend) -> None:
         assert uow.organisations.get("vrtec") == org
     assert migrate(engine, "0006_comments") == "0006_comments"
     assert "szo_organisation" not in inspect(engine).get_table_names()
-    with sql_backend.store.unit_of_work() as uow:
-        assert uow.children.get("vrtec", 7) == child
+    with engine.connect() as conn:  # read as 0006 has it (today's code needs today's columns)
+        names = conn.exec_driver_sql("SELECT first_name FROM szo_child WHERE code = 7").all()
+    assert [n for (n,) in names] == ["Ana"]
     assert migrate(engine) == HEAD_REVISION  # the PostgreSQL database is shared
 
 

@@ -58,6 +58,11 @@ from szo_core.model import (
 fixture_settings = settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
+def _before_0011(row: dict[str, object]) -> dict[str, object]:
+    """A child row as a schema before migration 0011 has it (no contact_email)."""
+    return {k: v for k, v in row.items() if k != "contact_email"}
+
+
 def _engine(backend: Backend) -> Engine:
     assert backend.sql is not None
     return backend.sql.engine
@@ -419,7 +424,7 @@ def test_migration_0004_keeps_existing_data_as_the_first_entry(sql_backend: Back
             insert(tables.group),
             [_rows.group_row(Group(organisation_id=ORG, code="A1", program_code="I"))],
         )
-        conn.execute(insert(tables.child), [_rows.child_row(child)])
+        conn.execute(insert(tables.child), [_before_0011(_rows.child_row(child))])
         conn.execute(insert(tables.child_group), _rows.child_group_rows(child))
     assert migrate(engine) == HEAD_REVISION
     with sql_backend.store.unit_of_work() as uow:

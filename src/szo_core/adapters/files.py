@@ -10,7 +10,10 @@ any mail client, ``sms.jsonl`` in any editor.
   disk and then renamed, so a reader never sees half a message.  The names
   sort by time and never clash: ``20261001T083000.000000Z-000001-<random>.eml``
   (the clock's UTC time to the microsecond, a counter of this sender, 12
-  random hex digits).
+  random hex digits).  With ``names="message-id"`` a file is named after the
+  message's ``Message-ID`` instead (``r-1_vrtec.si.eml``): the same messages
+  give the same files, as the demo needs; a second message with the same id
+  is then refused (``files.exists``, permanent).
 * :class:`FileSmsSender` appends one JSON object per SMS to ``sms.jsonl``,
   each line written with a single ``write`` on a file opened for appending,
   so lines from several senders never interleave.  A number is checked with
@@ -53,6 +56,7 @@ import threading
 from collections.abc import Sequence
 from datetime import UTC
 from pathlib import Path
+from typing import Literal
 
 from szo_core.adapters.clock import SystemClock
 from szo_core.delivery.message import DeliveryStatus, EmailMessage, SendResult, SmsMessage
@@ -97,13 +101,35 @@ class FileMailSender:
     Args:
         folder: The folder (created if missing).
         clock: The clock for the ``Date`` header and the file names.
+        names: ``"unique"`` (time, counter, random digits; the default) or
+            ``"message-id"`` (from the ``Message-ID``: reproducible).
     """
 
-    def __init__(self, folder: str | os.PathLike[str], *, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        folder: str | os.PathLike[str],
+        *,
+        clock: Clock | None = None,
+        names: Literal["unique", "message-id"] = "unique",
+    ) -> None:
+        if names not in ("unique", "message-id"):
+            raise ConfigurationError(
+                "files.names",
+                sl="Način poimenovanja datotek je lahko le unique ali message-id.",
+                en="File names can only be unique or message-id.",
+                where="names",
+            )
         self.folder = _folder(folder)
         self.clock: Clock = clock or SystemClock()
+        self.names = names
         self._counter = 0
         self._lock = threading.Lock()
+
+    def _name_for(self, message_id: str) -> str:
+        if self.names == "message-id":
+            safe = "".join(c if c.isalnum() or c in ".-" else "_" for c in message_id.strip("<>"))
+            return f"{safe}.eml"
+        return self._name()
 
     def _name(self) -> str:
         with self._lock:
@@ -131,7 +157,17 @@ class FileMailSender:
                 )
                 continue
             message_id = str(mime["Message-ID"])
-            name = self._name()
+            name = self._name_for(message_id)
+            if self.names == "message-id" and (self.folder / name).exists():
+                results.append(
+                    SendResult(
+                        DeliveryStatus.PERMANENT,
+                        message_id=message_id,
+                        code="files.exists",
+                        detail="a message with this Message-ID is in the folder already",
+                    )
+                )
+                continue
             temporary = self.folder / f".{name}.tmp"
             try:
                 with open(temporary, "xb") as file:

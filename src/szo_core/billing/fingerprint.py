@@ -111,6 +111,7 @@ CHILD_FIELDS_IGNORED: Final = frozenset(
         "applicant",
         "payment",
         "delivery",
+        "contact_email",
         "payment_group_lead",
         "version",
     }

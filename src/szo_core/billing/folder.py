@@ -67,6 +67,7 @@ from szo_core.payments import instructions as pay
 from szo_core.ports import MonthData
 
 if TYPE_CHECKING:
+    from szo_core.invoices.record import InvoiceDocument
     from szo_core.payments.sepa import Pain008Version
     from szo_core.payments.upn import UpnOrder
 
@@ -102,6 +103,9 @@ class FolderResult:
         payments_missing: Why no payment files were written (no organisation
             record), or None.
         repaired: What the call finished of an interrupted earlier call.
+        documents: The parents' invoice documents (invoices and credit notes,
+            with their slip or debit) for the PDF, e-SLOG and delivery steps
+            (:mod:`szo_core.invoices`); empty without an organisation record.
     """
 
     result: BillingResult
@@ -113,6 +117,7 @@ class FolderResult:
     pain_version: Pain008Version | None = None
     payments_missing: BillingError | None = None
     repaired: tuple[Repaired, ...] = ()
+    documents: tuple[InvoiceDocument, ...] = ()
 
     @property
     def slips(self) -> tuple[pay.PaymentInstruction, ...]:
@@ -496,6 +501,7 @@ def bill_to_folder(
     name = str(month)
     staged: list[StagedFiles] = []
     built_box: list[pay.InstructionResult] = []
+    inputs_box: list[tuple[BillingResult, MonthData, dict[str, UpnOrder]]] = []
     versions: list[Pain008Version] = []
 
     def payments_report(done: int, total: int) -> None:
@@ -511,6 +517,7 @@ def bill_to_folder(
             payable = payable_invoices(result.documents, data)
             built = pay.build_instructions(payable, period=month)
             built, orders = _fill_slips(built, organisation, plan.due_on)
+            inputs_box.append((result, data, orders))
         built_box.append(built)
         details = _details(result, data, built, plan.due_on)
         stager.add(f"{name}/statements-{name}.json", json_bytes(result))
@@ -545,6 +552,9 @@ def bill_to_folder(
         stage_with_month=stage,
     )
     files = _files.publish(staged[-1], out, store)
+    documents: tuple[InvoiceDocument, ...] = ()
+    if plan.organisation is not None and inputs_box:
+        documents = _documents(store, plan, built_box[-1], *inputs_box[-1])
     return FolderResult(
         result=result,
         folder=out / name,
@@ -557,6 +567,40 @@ def bill_to_folder(
         if plan.organisation is not None
         else _no_organisation(organisation_id),
         repaired=repaired,
+        documents=documents,
+    )
+
+
+def _documents(
+    store: BillingStorage,
+    plan: _Plan,
+    built: pay.InstructionResult,
+    result: BillingResult,
+    data: MonthData,
+    orders: dict[str, UpnOrder],
+) -> tuple[InvoiceDocument, ...]:
+    """The run's invoice documents, with the issue dates of the documents they correct."""
+    from szo_core.billing.records import DocumentKind
+    from szo_core.invoices.build import build_documents
+
+    assert plan.organisation is not None
+    corrects = [c for d in result.documents for c in d.corrects if c.number is not None]
+    corrected = {c.number for c in corrects}
+    issued: dict[str, date] = {}
+    if corrects:
+        # A corrected document was issued from its month's year up to this run's.
+        first = min(c.month.year for c in corrects)
+        last = max(result.run.issued_on.year, result.run.month.year)
+        with store.unit_of_work() as uow:
+            for year in range(first, last + 1):
+                for kind in (DocumentKind.INVOICE, DocumentKind.CREDIT_NOTE):
+                    org = result.run.organisation_id
+                    for earlier in uow.billing.invoices_of_year(org, year, kind):
+                        number = earlier.number
+                        if number is not None and number in corrected:
+                            issued[number] = earlier.issued_on
+    return build_documents(
+        result, data, plan.organisation, built, due_on=plan.due_on, orders=orders, issued=issued
     )
 
 

@@ -55,6 +55,7 @@ from szo_core.cli._common import tr as _t
 
 if TYPE_CHECKING:
     from szo_core.adapters.sql.billing import SqlBillingStore
+    from szo_core.billing.folder import FolderResult
     from szo_core.calendar import Month
     from szo_core.errors import Language
 
@@ -209,6 +210,17 @@ def _organisation(  # noqa: RET503 - _fail never returns
 @click.option("--issued-on", metavar="YYYY-MM-DD", help="Issue date (default: today).")
 @click.option("--close", is_flag=True, help="Close the month after billing it.")
 @click.option(
+    "--deliver",
+    is_flag=True,
+    help="Also deliver the invoices as each payer chose: print-YYYY-MM.pdf, the e-mail outbox "
+    "(PDF attached; `szo outbox run` sends), e-invoices in YYYY-MM/e-invoices/.",
+)
+@click.option(
+    "--sender",
+    metavar="ADDRESS",
+    help="From address of the invoice e-mails (default: the organisation's e-mail).",
+)
+@click.option(
     "--all",
     "all_organisations",
     is_flag=True,
@@ -228,6 +240,8 @@ def bill(
     close: bool,
     lang: Language,
     all_organisations: bool = False,
+    deliver: bool = False,
+    sender: str | None = None,
 ) -> None:
     """Bill one month and write its statements, UPN QR slips and SEPA file to --out/YYYY-MM.
 
@@ -240,6 +254,13 @@ def bill(
 
         if organisation is not None:
             _fail(lang, EXIT_USAGE, "--all in --org se izključujeta.", "--all excludes --org.")
+        if deliver:
+            _fail(
+                lang,
+                EXIT_USAGE,
+                "--deliver deluje za eno organizacijo (brez --all).",
+                "--deliver works for one organisation (not with --all).",
+            )
         bill_all(
             db,
             month,
@@ -266,6 +287,8 @@ def bill(
                 allow_gap=allow_gap,
                 issued_on=issue_date,
                 close=close,
+                deliver=deliver,
+                sender=sender,
             ),
             lang,
         )
@@ -282,6 +305,8 @@ class _Options:
     allow_gap: bool
     issued_on: date
     close: bool
+    deliver: bool = False
+    sender: str | None = None
 
 
 def _repair(store: SqlBillingStore, out: Path, org: str, lang: Language) -> dict[Month, list[Path]]:
@@ -444,3 +469,79 @@ def _bill(
     )
     for path in done.files:
         click.echo(str(path))
+    if options.deliver:
+        _deliver(store, org, done, options, lang)
+
+
+def _deliver(
+    store: SqlBillingStore, org: str, done: FolderResult, options: _Options, lang: Language
+) -> None:
+    """``--deliver``: the invoices to print, to the e-mail outbox, to the e-invoice folder."""
+    from szo_core.adapters.clock import SystemClock
+    from szo_core.errors import SzoError
+    from szo_core.invoices.delivery import deliver
+
+    with store.unit_of_work() as uow:
+        record = uow.organisations.find(org)
+    if record is None:
+        _fail(
+            lang,
+            EXIT_BILLING_FAILED,
+            "Za dostavo računov manjka zapis organizacije (szo import organisation).",
+            "Delivering invoices needs the organisation record (szo import organisation).",
+        )
+    sender = options.sender or record.email
+    if not sender:
+        _fail(
+            lang,
+            EXIT_USAGE,
+            "Organizacija nima e-poštnega naslova za pošiljanje računov; podajte --sender.",
+            "The organisation has no e-mail address to send invoices from; give --sender.",
+        )
+    try:
+        report = deliver(
+            done.documents,
+            store=store,
+            organisation_id=org,
+            sender=sender,
+            sender_name=record.name,
+            folder=done.folder,
+            now=SystemClock().now(),
+            language=lang,
+        )
+    except SzoError as exc:
+        _fail(lang, EXIT_BILLING_FAILED, exc.message("sl"), exc.message("en"))
+    except OSError as exc:
+        _fail(
+            lang,
+            EXIT_BILLING_FAILED,
+            f"Računov ni mogoče zapisati v {done.folder} ({type(exc).__name__}); "
+            "ponovite ukaz (nič ni poslano dvakrat).",
+            f"Cannot write the invoices to {done.folder} ({type(exc).__name__}); "
+            "run the command again (nothing is sent twice).",
+        )
+    mails = len(report.emailed)
+    click.echo(
+        _t(
+            lang,
+            f"Dostava: za tisk {len(report.printed)}, v čakalno vrsto e-pošte {mails} "
+            f"(že prej {len(report.already_emailed)}), e-računov {len(report.e_invoices)} "
+            f"(že prej {len(report.already_e_invoices)}), težav {len(report.problems)}.",
+            f"Delivery: to print {len(report.printed)}, queued for e-mail {mails} "
+            f"(earlier {len(report.already_emailed)}), e-invoices {len(report.e_invoices)} "
+            f"(earlier {len(report.already_e_invoices)}), problems {len(report.problems)}.",
+        )
+    )
+    if report.print_file is not None:
+        click.echo(str(report.print_file))
+    for problem in report.problems:
+        click.echo(f"{_t(lang, 'OPOZORILO', 'WARNING')}: {problem.message(lang)}", err=True)
+    if mails:
+        click.echo(
+            _t(
+                lang,
+                "E-pošta čaka v čakalni vrsti; pošlje jo `szo outbox run`.",
+                "The e-mails wait in the outbox; `szo outbox run` sends them.",
+            ),
+            err=True,
+        )

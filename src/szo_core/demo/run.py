@@ -50,10 +50,11 @@ import json
 import re
 import shutil
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, cast
+from zoneinfo import ZoneInfo
 
 import attrs
 
@@ -76,6 +77,7 @@ from szo_core.ports import Storage, UnitOfWork
 
 if TYPE_CHECKING:
     from szo_core.adapters.sql.billing import SqlBillingStore
+    from szo_core.invoices.delivery import DeliveryReport
 
 __all__ = [
     "DATABASE_NAME",
@@ -140,6 +142,10 @@ class MonthSummary:
             in full), kept unnumbered: no slip and no debit.
         held_back: Parents' invoices to pay that got no instruction (a missing
             mandate, for example), with their sum.
+        printed: Invoices in the month's print PDF (``print-YYYY-MM.pdf``).
+        emailed: Invoices sent by e-mail (``.eml`` files in ``YYYY-MM/mail/``).
+        e_invoices: Invoices delivered as e-invoices (``YYYY-MM/e-invoices/``).
+        delivery_problems: Invoices that could not go the way their payer chose.
         files: The files written for the month, relative to the output folder.
 
     >>> MonthSummary(month=Month(2026, 9), children_billed=0, invoices=0).total
@@ -159,6 +165,10 @@ class MonthSummary:
     direct_debits: PaymentTotals = PaymentTotals()
     nothing_to_pay: int = 0
     held_back: PaymentTotals = PaymentTotals()
+    printed: int = 0
+    emailed: int = 0
+    e_invoices: int = 0
+    delivery_problems: int = 0
     files: tuple[str, ...] = ()
 
     @property
@@ -183,6 +193,12 @@ class MonthSummary:
             "direct_debits": self.direct_debits.to_document(),
             "nothing_to_pay": self.nothing_to_pay,
             "held_back": self.held_back.to_document(),
+            "delivery": {
+                "printed": self.printed,
+                "emailed": self.emailed,
+                "e_invoices": self.e_invoices,
+                "problems": self.delivery_problems,
+            },
             "files": list(self.files),
         }
 
@@ -254,6 +270,10 @@ class DemoSummary:
             out.append(
                 f"  nothing to pay: {m.nothing_to_pay} invoices, held back: "
                 f"{m.held_back.count} ({m.held_back.amount} EUR)"
+            )
+            out.append(
+                f"  delivered: {m.printed} printed, {m.emailed} by e-mail (.eml), "
+                f"{m.e_invoices} e-invoices, {m.delivery_problems} with a problem"
             )
         out.append(f"Files written: {len(self.files)}")
         return tuple(out)
@@ -352,6 +372,11 @@ REGISTRATION_NUMBER: Final = "5012341"
 """The sample kindergarten's registration number (synthetic, with a valid check digit)."""
 
 
+SENDER: Final = "racuni@vrtec.example"
+"""The sample kindergarten's e-mail address: the From of its invoice e-mails (``.example``
+is a domain reserved for examples, so no real mailbox is named)."""
+
+
 def organisation(kindergarten: Kindergarten) -> Organisation:
     """The sample kindergarten as the :class:`~szo_core.model.Organisation` record the demo stores.
 
@@ -377,6 +402,7 @@ def organisation(kindergarten: Kindergarten) -> Organisation:
         creditor_id=kindergarten.creditor_id,
         budget_user=True,
         host_municipality=kindergarten.host_municipality,
+        email=SENDER,
     )
 
 
@@ -413,7 +439,49 @@ def _bill_month(
         zero_invoices=ZeroInvoices.UNNUMBERED,
         message_id=f"SZO-DEMO-{month.year:04d}{month.month:02d}",
     )
-    return _summary(out, done)
+    report, delivered = _deliver(store, sample, done)
+    summary = _summary(out, done)
+    files = sorted({*summary.files, *(p.relative_to(out).as_posix() for p in delivered)})
+    undelivered = len(report.undelivered)
+    return attrs.evolve(
+        summary,
+        printed=len(report.printed),
+        emailed=len(report.emailed) + len(report.already_emailed),
+        e_invoices=len(report.e_invoices) + len(report.already_e_invoices),
+        delivery_problems=undelivered,
+        files=tuple(files),
+    )
+
+
+def _deliver(
+    store: BillingStorage, sample: SampleKindergarten, done: FolderResult
+) -> tuple[DeliveryReport, list[Path]]:
+    """Deliver the month's invoices (print PDF, e-mail into ``.eml`` files, e-invoices)."""
+    from szo_core.adapters.files import FileMailSender
+    from szo_core.adapters.memory import ManualClock
+    from szo_core.invoices.delivery import deliver
+    from szo_core.outbox.dispatch import Dispatcher
+
+    record = organisation(sample.kindergarten)
+    now = datetime.combine(done.issued_on, time(8, 0), tzinfo=ZoneInfo("Europe/Ljubljana"))
+    report = deliver(
+        done.documents,
+        store=cast("Storage", store),
+        organisation_id=record.id,
+        sender=record.email,
+        sender_name=record.name,
+        folder=done.folder,
+        now=now,
+    )
+    clock = ManualClock(now)
+    mail = FileMailSender(done.folder / "mail", clock=clock, names="message-id")
+    dispatcher = Dispatcher(
+        cast("Storage", store), clock=clock, mail=mail, organisation_id=record.id
+    )
+    while dispatcher.run_once().claimed:
+        pass
+    delivered = [p for p in done.folder.rglob("*") if p.is_file() and p not in done.files]
+    return report, sorted(delivered)
 
 
 def _summary(out: Path, done: FolderResult) -> MonthSummary:

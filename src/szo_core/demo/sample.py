@@ -393,6 +393,19 @@ class _Family:
     children: list[Child] = attrs.field(factory=list)
 
 
+def _contact_email(family: _Family) -> str:
+    """The child's contact address (a copy of e-mailed invoices goes there).
+
+    The other guardian's, for e-mailed invoices of two-parent families whose
+    surname starts in the first half of the alphabet: no random draw, so the
+    sample's other records stay as they were.
+    """
+    if family.delivery.kind is not DeliveryKind.EMAIL_PDF or len(family.guardians) < 2:
+        return ""
+    other = family.guardians[1].email
+    return other if family.surname[:1].upper() < "M" else ""
+
+
 class _Builder:
     """The mutable state of one :func:`generate` call."""
 
@@ -617,6 +630,7 @@ class _Builder:
             applicant=Payer.guardian(family.guardians[0].id),
             payment=family.payment,
             delivery=family.delivery,
+            contact_email=_contact_email(family),
             payment_group_lead=(code if lead is None else lead) if family.merged else None,
         )
         self.children.append(child)

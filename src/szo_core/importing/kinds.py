@@ -397,6 +397,7 @@ _CHILD_COLUMNS: tuple[Column, ...] = (
     Column("delivery.kind", "dostava računa", "delivery", _DELIVERY),
     Column("delivery.email", "e-pošta za račun", "delivery_email", TEXT),
     Column("delivery.iban", "iban za e-račun", "delivery_iban", TEXT, pii=True),
+    Column("contact_email", "e-pošta kontakta", "contact_email", TEXT),
 )
 
 

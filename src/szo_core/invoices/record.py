@@ -39,6 +39,7 @@ False
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -69,6 +70,18 @@ __all__ = [
 ]
 
 _ZERO = Decimal("0.00")
+
+
+def _numbers(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+def _line_tuple(value: Iterable[DocumentLine]) -> tuple[DocumentLine, ...]:
+    return tuple(value)
+
+
+def _corrected_tuple(value: Iterable[CorrectedInvoice]) -> tuple[CorrectedInvoice, ...]:
+    return tuple(value)
 
 
 class DocumentType(enum.StrEnum):
@@ -167,9 +180,7 @@ class DocumentLine:
     start: date | None = attrs.field(default=None, validator=v.optional(v.instance_of(date)))
     end: date | None = attrs.field(default=None, validator=v.optional(v.instance_of(date)))
     days: int | None = attrs.field(default=None, validator=v.optional(v.instance_of(int)))
-    days_in_month: int | None = attrs.field(
-        default=None, validator=v.optional(v.instance_of(int))
-    )
+    days_in_month: int | None = attrs.field(default=None, validator=v.optional(v.instance_of(int)))
     coefficient: Decimal | None = attrs.field(
         default=None, validator=v.optional(v.instance_of(Decimal))
     )
@@ -208,7 +219,7 @@ class SlipPayment:
 
     instruction_id: str = attrs.field(validator=v.instance_of(str))
     order: UpnOrder
-    invoice_numbers: tuple[str, ...] = attrs.field(converter=tuple)
+    invoice_numbers: tuple[str, ...] = attrs.field(converter=_numbers)
 
     @property
     def amount(self) -> Decimal:
@@ -243,7 +254,7 @@ class DebitPayment:
     amount: Decimal = attrs.field(validator=_cents)
     debit_date: date = attrs.field(validator=v.instance_of(date))
     mandate_reference: str = attrs.field(validator=v.instance_of(str))
-    invoice_numbers: tuple[str, ...] = attrs.field(converter=tuple)
+    invoice_numbers: tuple[str, ...] = attrs.field(converter=_numbers)
 
     @property
     def merged(self) -> bool:
@@ -295,7 +306,9 @@ def default_vat(kind: OrganisationKind) -> VatTreatment:
     return _VAT_BY_KIND.get(kind, VatTreatment())
 
 
-def _lines_sum(instance: InvoiceDocument, attribute: attrs.Attribute[Decimal], value: Decimal) -> None:
+def _lines_sum(
+    instance: InvoiceDocument, attribute: attrs.Attribute[Decimal], value: Decimal
+) -> None:
     _cents(instance, attribute, value)
     total = sum((line.amount for line in instance.lines), _ZERO)
     if total != value:
@@ -334,7 +347,11 @@ class InvoiceDocument:
         reference: The payment reference (``"SI12 …"`` or ``"RF…"``), or None.
         corrects: The documents a credit note or a correction refers to.
         payment: How it is paid: a slip, a debit, or None (a credit note, an
-            invoice held back).
+            invoice held back, a merged group's invoice whose slip or debit is
+            on another invoice of the group).
+        paid_with: For a merged payment group: the number of the group's
+            invoice that carries the one slip or debit for them all, when it is
+            not this one; else None.
         delivery: How it reaches the payer (print, PDF by e-mail, e-invoice).
         copy_email: A copy of the e-mail goes here (the child's contact), or "".
         vat: The VAT category and exemption reason.
@@ -356,16 +373,19 @@ class InvoiceDocument:
     child_name: str = attrs.field(default="", validator=v.instance_of(str))
     child_code: int | None = attrs.field(default=None, validator=v.optional(v.instance_of(int)))
     lines: tuple[DocumentLine, ...] = attrs.field(
-        converter=tuple, validator=v.deep_iterable(v.instance_of(DocumentLine))
+        converter=_line_tuple, validator=v.deep_iterable(v.instance_of(DocumentLine))
     )
     total: Decimal = attrs.field(validator=_lines_sum)
     reference: str | None = attrs.field(default=None, validator=v.optional(v.instance_of(str)))
     corrects: tuple[CorrectedInvoice, ...] = attrs.field(
-        default=(), converter=tuple, validator=v.deep_iterable(v.instance_of(CorrectedInvoice))
+        default=(),
+        converter=_corrected_tuple,
+        validator=v.deep_iterable(v.instance_of(CorrectedInvoice)),
     )
     payment: SlipPayment | DebitPayment | None = attrs.field(
         default=None, validator=v.optional(v.instance_of((SlipPayment, DebitPayment)))
     )
+    paid_with: str | None = attrs.field(default=None, validator=v.optional(v.instance_of(str)))
     delivery: InvoiceDelivery = attrs.field(
         factory=InvoiceDelivery, validator=v.instance_of(InvoiceDelivery)
     )

@@ -256,6 +256,9 @@ class Child:
         applicant: Who applied for the decision on reduced payment (vlagatelj).
         payment: The payment instrument (UPN slip by default).
         delivery: How invoices reach the payer (printed by default).
+        contact_email: The e-mail address on the child's contact (a parent or
+            the family); an invoice sent by e-mail goes there as a copy (Cc)
+            when it differs from the payer's address.  "" when none.
         payment_group_lead: Merged payment (skupni UPN / SDD): the code of the
             group's lead child; the lead's own code for the lead itself; None
             when the child pays alone.
@@ -346,6 +349,7 @@ class Child:
     delivery: InvoiceDelivery = attrs.field(
         factory=InvoiceDelivery, validator=v.instance_of(InvoiceDelivery)
     )
+    contact_email: str = attrs.field(default="", validator=_str)
     payment_group_lead: int | None = attrs.field(
         default=None, validator=v.optional(v.instance_of(int))
     )

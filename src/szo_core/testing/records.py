@@ -382,6 +382,7 @@ def children(
         applicant=st.one_of(st.none(), payers()),
         payment=payment_methods(),
         delivery=_deliveries(),
+        contact_email=_text(),
         payment_group_lead=st.one_of(st.none(), _codes()),
         version=st.integers(0, 1000),
     )

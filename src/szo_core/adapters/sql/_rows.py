@@ -466,6 +466,7 @@ def child_row(c: Child) -> dict[str, object]:
         "delivery_kind": c.delivery.kind.value,
         "delivery_email": c.delivery.email,
         "delivery_iban": c.delivery.iban,
+        "contact_email": c.contact_email,
         "payment_group_lead": c.payment_group_lead,
         "version": c.version,
     }
@@ -633,6 +634,7 @@ CHILD_COLUMNS = (
     "delivery_kind",
     "delivery_email",
     "delivery_iban",
+    "contact_email",
     "payment_group_lead",
     "version",
 )
@@ -683,6 +685,7 @@ _new_child = trusted_factory(
     "applicant",
     "payment",
     "delivery",
+    "contact_email",
     "payment_group_lead",
     "version",
 )
@@ -767,6 +770,7 @@ def child_from(
         delivery_kind,
         delivery_email,
         delivery_iban,
+        contact_email,
         payment_group_lead,
         version,
     ) = row
@@ -855,6 +859,7 @@ def child_from(
         ),
         payment,
         _delivery(delivery_kind, delivery_email, delivery_iban),
+        contact_email,
         payment_group_lead,
         version,
     )

@@ -523,6 +523,14 @@ child = Table(
     _text("delivery_email", "E-mail address for invoices sent by e-mail."),
     _text("delivery_iban", "The payer's IBAN for e-invoices (eRačun)."),
     Column(
+        "contact_email",
+        Text,
+        nullable=False,
+        server_default="",
+        comment="E-mail address on the child's contact: gets a copy of e-mailed invoices; "
+        "migration 0011.",
+    ),
+    Column(
         "payment_group_lead",
         BigInteger,
         nullable=True,
