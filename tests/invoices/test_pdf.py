@@ -488,3 +488,21 @@ def words_with_x(pdf: bytes, tmp_path: Path) -> list[list[tuple[str, float, floa
         [(html_unescape(m[3]), float(m[1]), float(m[2])) for m in word.finditer(page)]
         for page in html.split("<page ")[1:]
     ]
+
+
+@needs_poppler
+def test_a_group_member_without_the_slip_names_the_invoice_that_carries_it(
+    merged_invoices: tuple[InvoiceDocument, InvoiceDocument], tmp_path: Path
+) -> None:
+    first, second = merged_invoices
+    member = attrs.evolve(first, payment=None, paid_with=second.number)
+    pdf = invoice_pdf(member)
+    text = pdf_text(pdf, tmp_path)
+    assert (
+        "Račun plačate skupaj z drugimi računi skupine s položnico ali obremenitvijo na "
+        f"računu {second.number}." in text
+    )
+    assert qr_per_page(pdf, tmp_path) == [[]]
+    assert "UPN QR" not in text
+    english = pdf_text(invoice_pdf(member, language="en"), tmp_path)
+    assert f"by the slip or debit on invoice {second.number}." in english

@@ -17,8 +17,9 @@ The page, top to bottom (millimetres from the top left corner of the sheet):
   service period, the due date (or the debit date), the reference and the child;
 * the lines from 100 mm: each line's description, its detail in small type
   and its amount; then the total and the notes: the VAT exemption, the
-  documents a credit note corrects, the invoices a merged slip pays, the
-  debit's date and mandate;
+  documents a credit note corrects, the invoices a merged slip pays (or, on
+  a group's other invoices, the invoice that carries the slip), the debit's
+  date and mandate;
 * the UPN form in the bottom 99 mm (:mod:`szo_core.invoices.upn_form`): a slip
   with its UPN QR, the slip struck through for a direct-debit payer, nothing
   for a credit note or an invoice without a payment.
@@ -150,6 +151,12 @@ _TEXT: Final[dict[str, tuple[str, str]]] = {
     "debit_merged": (
         "Obremenitev poravna {count} {invoices}: {numbers}.",
         "The debit settles {count} {invoices}: {numbers}.",
+    ),
+    "paid_with": (
+        "Račun plačate skupaj z drugimi računi skupine s položnico ali obremenitvijo na "
+        "računu {number}.",
+        "This invoice is paid together with the other invoices of its group by the slip or "
+        "debit on invoice {number}.",
     ),
     "vat": ("{reason}.", "VAT: {reason} (exempt)."),
 }
@@ -299,6 +306,8 @@ def _notes(doc: InvoiceDocument, language: Language) -> list[str]:
                     numbers=", ".join(payment.invoice_numbers),
                 )
             )
+    if payment is None and doc.paid_with and not doc.is_credit_note:
+        notes.append(_t("paid_with", language).format(number=doc.paid_with))
     if doc.vat.reason:
         notes.append(_t("vat", language).format(reason=doc.vat.reason.rstrip(".")))
     if doc.note:
