@@ -506,3 +506,14 @@ def test_a_group_member_without_the_slip_names_the_invoice_that_carries_it(
     assert "UPN QR" not in text
     english = pdf_text(invoice_pdf(member, language="en"), tmp_path)
     assert f"by the slip or debit on invoice {second.number}." in english
+
+
+@needs_poppler
+def test_a_compact_reference_is_printed_in_groups(
+    slip_invoice: InvoiceDocument, merged_invoices: tuple[InvoiceDocument, ...], tmp_path: Path
+) -> None:
+    compact = attrs.evolve(slip_invoice, reference="SI120010160000017")
+    assert "Sklic SI12 0010160000017" in pdf_text(invoice_pdf(compact), tmp_path)
+    assert "Sklic RF64 1012 0260 9" in pdf_text(invoice_pdf(merged_invoices[0]), tmp_path)
+    odd = attrs.evolve(slip_invoice, reference="interno-17")  # not a reference: printed as given
+    assert "Sklic interno-17" in pdf_text(invoice_pdf(odd), tmp_path)

@@ -203,6 +203,13 @@ def _groups(account: str) -> str:
     return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
 
 
+def _reference(value: str) -> str:
+    """A reference as people read it (``SI12 0010160000017``, ``RF64 1012 0260 9``)."""
+    from szo_core.ids import reference
+
+    return reference.format(value) if reference.is_valid(value) else value
+
+
 def _count_invoices(count: int, language: Language) -> str:
     from szo_core.templates.formatting import plural
 
@@ -276,7 +283,7 @@ def _notes(doc: InvoiceDocument, language: Language) -> list[str]:
         if doc.due_on is not None and doc.reference:
             notes.append(
                 _t("slip", language).format(
-                    due=_date(doc.due_on, language), reference=doc.reference
+                    due=_date(doc.due_on, language), reference=_reference(doc.reference)
                 )
             )
         if payment.merged:
@@ -516,7 +523,7 @@ def _header(
     elif doc.due_on is not None:
         meta.append((_t("due", language), _date(doc.due_on, language)))
     if doc.reference:
-        meta.append((_t("reference", language), doc.reference))
+        meta.append((_t("reference", language), _reference(doc.reference)))
     if doc.child_name:
         child = doc.child_name if doc.child_code is None else f"{doc.child_name} ({doc.child_code})"
         meta.append((_t("child", language), child))
