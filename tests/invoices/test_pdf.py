@@ -517,3 +517,15 @@ def test_a_compact_reference_is_printed_in_groups(
     assert "Sklic RF64 1012 0260 9" in pdf_text(invoice_pdf(merged_invoices[0]), tmp_path)
     odd = attrs.evolve(slip_invoice, reference="interno-17")  # not a reference: printed as given
     assert "Sklic interno-17" in pdf_text(invoice_pdf(odd), tmp_path)
+
+
+def test_notes_too_long_for_a_page_are_refused_not_drawn_over_the_slip(
+    slip_invoice: InvoiceDocument,
+) -> None:
+    fits = attrs.evolve(slip_invoice, note="Opomba. " * 200)  # a long paragraph still fits
+    assert invoice_pdf(fits).startswith(b"%PDF-")
+    doc = attrs.evolve(slip_invoice, note="Opomba o plačilu. " * 2000)
+    with pytest.raises(InvoiceError) as caught:
+        invoice_pdf(doc)
+    assert caught.value.code == "invoice.pdf.notes_too_long"
+    assert caught.value.where == "invoice 2026-000001"

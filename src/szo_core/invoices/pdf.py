@@ -356,6 +356,13 @@ def _layout(doc: InvoiceDocument, language: Language, names: _fonts.FontNames) -
     form = doc.payment is not None and not doc.is_credit_note
     footer = _TOTAL_BLOCK + len(notes) * _NOTE_STEP
     last_bottom = _BOTTOM_ABOVE_FORM if form else _BOTTOM_FULL
+    if _LINES_TOP_NEXT + footer > last_bottom:
+        raise InvoiceError(
+            "invoice.pdf.notes_too_long",
+            sl="Opombe računa so predolge za eno stran (nad obrazcem UPN).",
+            en="The invoice's notes are too long for one page (above the UPN form).",
+            where=f"invoice {doc.number}",
+        )
     pages: list[tuple[_Line, ...]] = []
     start, top = 0, _LINES_TOP_FIRST
     while True:
@@ -410,7 +417,8 @@ def draw_invoice(canvas: Canvas, doc: InvoiceDocument, *, language: Language = "
 
     Raises:
         szo_core.errors.InvoiceError: ``invoice.pdf.document`` (not an
-            InvoiceDocument), ``invoice.pdf.language``, ``invoice.upn_form.fit``.
+            InvoiceDocument), ``invoice.pdf.language``, ``invoice.pdf.notes_too_long``
+            (the notes would not fit one page), ``invoice.upn_form.fit``.
         szo_core.errors.ValidationError: the slip's order breaks a UPN rule.
 
     >>> import io
