@@ -8,6 +8,7 @@
 ``szo import``          import CSV and Excel files (:mod:`szo_core.cli.import_`)
 ``szo export``          export records to CSV or Excel (:mod:`szo_core.cli.export`)
 ``szo outbox``          the outbox: status, run, worker (:mod:`szo_core.cli.outbox`)
+``szo calibration``     the UPN form's printer test page (:mod:`szo_core.cli.calibration`)
 ======================  ==============================================
 
 ``python -m szo_core`` runs the same group.  Importing this package loads only
@@ -28,6 +29,7 @@ from __future__ import annotations
 import click
 
 from szo_core.cli.bill import bill
+from szo_core.cli.calibration import calibration
 from szo_core.cli.check import ENCODINGS, KINDS, MAX_LINE, check
 from szo_core.cli.demo import demo
 from szo_core.cli.export import export
@@ -51,3 +53,4 @@ main.add_command(worker)
 main.add_command(import_)
 main.add_command(export)
 main.add_command(outbox)
+main.add_command(calibration)

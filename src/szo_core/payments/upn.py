@@ -459,6 +459,23 @@ class UpnQr:
         """The printed width in millimetres with ``border`` quiet-zone modules."""
         return (self.modules + 2 * border) * MODULE_MM
 
+    def matrix(self, *, border: int = 0) -> tuple[tuple[bool, ...], ...]:
+        """The modules row by row from the top (``True`` is dark), with ``border`` light modules.
+
+        For drawing the symbol as vectors (the invoice PDF's UPN form).
+
+        >>> from decimal import Decimal
+        >>> rows = qr(UpnOrder(amount=Decimal("1.00"), purpose="Test",
+        ...                    registered_issuer=False)).matrix(border=4)
+        >>> len(rows), len(rows[0]), rows[4][4], rows[0][0]
+        (85, 85, True, False)
+        """
+        rows = getattr(self._code, "matrix")  # noqa: B009 - untyped segno object
+        light = (False,) * border
+        inner = tuple(light + tuple(map(bool, row)) + light for row in rows)
+        edge = ((False,) * (len(inner[0]) if inner else 0),) * border
+        return edge + inner + edge
+
     def png(self, *, border: int = 4) -> bytes:
         """The symbol as a PNG: 10 px per module, 600 dpi (module 0.42333 mm)."""
         out = io.BytesIO()
