@@ -33,6 +33,7 @@ _current_child_row = _rows.child_row
 def _child_row_0004(child: Child) -> dict[str, object]:
     return {k: v for k, v in _current_child_row(child).items() if k not in _LATER_CHILD_COLUMNS}
 
+
 _names = itertools.count()
 
 
