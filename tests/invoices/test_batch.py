@@ -102,8 +102,8 @@ NAMES = [
     "Cankar Ivan",
     "Čeh Luka",
     "Šuštar Nik",
-    "Sever Maja",
-    "Dolenc Ida",
+    "Müller Jürgen",
+    "Ćosić Đorđe",
 ]
 POST_CODES = ["2000", "1000", "3230", "1000", "8000", "1000", "2000"]
 

@@ -7,15 +7,17 @@ then by the document number.
 
 :func:`write_print_batch` writes every document into **one** PDF for the
 printer.  A single reportlab canvas keeps every page in memory until
-``save()`` (about 4.4 KB of Python objects per invoice page, measured in
-``docs/invoices-batch.md``), so 10,000 invoices would not fit a small
-server.  Instead the documents are drawn in small parts (``part_size``
+``save()`` (about 45 KB per invoice page with a QR symbol drawn as squares,
+figures in ``docs/invoices-batch.md``), so 10,000 invoices take half a
+gigabyte.  Instead the documents are drawn in small parts (``part_size``
 documents on one canvas of their own), each part is read back with pypdf and
 its objects are written to ``out`` at once with new object numbers; objects
 that are byte-identical to one already written (the embedded fonts) are not
 written again but referred to.  Only the part being drawn, the byte offsets
 of the objects written (the xref) and a small table of object hashes stay in
-memory, whatever the number of documents.  For the fonts of every part to be
+memory, whatever the number of documents.  If drawing fails midway, ``out``
+holds the start of a PDF: write to a temporary file and rename it when the
+call returns.  For the fonts of every part to be
 identical, each part's canvas first assigns a fixed repertoire of characters
 (:data:`REPERTOIRE`: č, š, ž and the rest of Latin-1 and Latin Extended-A)
 in a fixed order to the first subset of each font; a character outside it
