@@ -30,6 +30,7 @@ from szo_core.invoices.batch import (
     print_order,
     write_per_payer,
     write_print_batch,
+    write_print_batch_file,
 )
 from szo_core.invoices.fonts import register
 from szo_core.model import Address
@@ -489,3 +490,39 @@ def test_per_payer_refuses_duplicates_before_writing(slip_invoice, tmp_path):
         write_per_payer([slip_invoice, slip_invoice], tmp_path, draw=stand_in_draw)
     assert caught.value.code == "invoice.batch_duplicate"
     assert list(tmp_path.iterdir()) == []
+
+
+# --- the print batch as a file ----------------------------------------------------------
+
+
+def test_print_batch_file_is_written_whole_or_not_at_all(slip_invoice, tmp_path):
+    docs = many(slip_invoice, 5)
+    path = tmp_path / "tisk" / "2026-09.pdf"
+    assert write_print_batch_file(docs, path, draw=stand_in_draw, part_size=2) == 5
+    out = io.BytesIO()
+    write_print_batch(docs, out, draw=stand_in_draw, part_size=2)
+    assert path.read_bytes() == out.getvalue()
+    before = path.read_bytes()
+
+    def failing(canvas, doc, language):
+        if doc.number == print_order(docs)[3].number:
+            raise RuntimeError("toner empty")
+        return stand_in_draw(canvas, doc, language)
+
+    with pytest.raises(RuntimeError):
+        write_print_batch_file(docs, path, draw=failing, part_size=2)
+    assert path.read_bytes() == before  # the earlier batch is untouched
+    assert [p.name for p in path.parent.iterdir()] == ["2026-09.pdf"]  # no temporary file
+
+
+def test_print_batch_file_refuses_bad_input_and_folders(slip_invoice, tmp_path):
+    with pytest.raises(InvoiceError) as caught:
+        write_print_batch_file([slip_invoice, slip_invoice], tmp_path / "a.pdf", draw=stand_in_draw)
+    assert caught.value.code == "invoice.batch_duplicate"
+    assert list(tmp_path.iterdir()) == []
+    blocker = tmp_path / "datoteka"
+    blocker.write_text("not a folder")
+    with pytest.raises(InvoiceError) as caught:
+        write_print_batch_file([slip_invoice], blocker / "tisk.pdf", draw=stand_in_draw)
+    assert caught.value.code == "invoice.folder"
+    assert caught.value.where == str(blocker)

@@ -52,6 +52,7 @@ calls ``showPage()`` after each page and returns the number of pages drawn.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import importlib
 import io
@@ -63,7 +64,7 @@ from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, cast
+from typing import TYPE_CHECKING, BinaryIO, TypeVar, cast
 
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
@@ -83,7 +84,10 @@ __all__ = [
     "print_order",
     "write_per_payer",
     "write_print_batch",
+    "write_print_batch_file",
 ]
+
+_T = TypeVar("_T")
 
 Drawer = Callable[["Canvas", InvoiceDocument, Language], int]
 """Draws one document on a canvas (``showPage()`` after each page) and returns its pages."""
@@ -642,11 +646,12 @@ def _folder_error(folder: Path, exc: OSError) -> InvoiceError:
     )
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
+def _write_atomically(path: Path, write: Callable[[BinaryIO], _T]) -> _T:
+    """``write`` into a temporary file beside ``path``, renamed to ``path`` when complete."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".part")
     try:
         with os.fdopen(handle, "wb") as file:
-            file.write(data)
+            result = write(file)
             file.flush()
             os.fsync(file.fileno())
         os.replace(temporary, path)
@@ -654,6 +659,70 @@ def _write_atomically(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+    return result
+
+
+def _write_bytes(data: bytes, file: BinaryIO) -> int:
+    return file.write(data)
+
+
+def _ready_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _folder_error(folder, exc) from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise _folder_error(folder, PermissionError(13, "Permission denied"))
+
+
+def write_print_batch_file(
+    docs: Iterable[InvoiceDocument],
+    path: Path,
+    *,
+    language: Language = "sl",
+    draw: Drawer | None = None,
+    part_size: int = 32,
+) -> int:
+    """:func:`write_print_batch` into the file ``path``, atomically.
+
+    The PDF is streamed into a temporary file in the same folder and renamed
+    to ``path`` when it is complete: a failure leaves an older file of that
+    name as it was and no half file.  The folder is made when missing.
+
+    Returns:
+        The number of pages written.
+
+    Raises:
+        InvoiceError: ``invoice.folder`` when the folder cannot be made or
+            written to; the errors of :func:`write_print_batch`.
+
+    >>> import tempfile
+    >>> from szo_core.invoices import InvoiceDocument, PartyInfo
+    >>> from szo_core.calendar import Month
+    >>> from datetime import date
+    >>> from decimal import Decimal
+    >>> def draw(canvas, doc, language):
+    ...     canvas.drawString(100, 700, doc.number)
+    ...     canvas.showPage()
+    ...     return 1
+    >>> doc = InvoiceDocument(number="2026-7", issued_on=date(2026, 10, 1),
+    ...     period=Month(2026, 9), seller=PartyInfo(name="V"), buyer=PartyInfo(name="P"),
+    ...     lines=(), total=Decimal("0.00"))
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     write_print_batch_file([doc], Path(tmp) / "tisk" / "2026-09.pdf", draw=draw)
+    1
+    """
+    path = Path(path)
+    ordered = print_order(docs)  # bad input is refused before a file is made
+    _ready_folder(path.parent)
+
+    def write(out: BinaryIO) -> int:
+        return write_print_batch(ordered, out, language=language, draw=draw, part_size=part_size)
+
+    try:
+        return _write_atomically(path, write)
+    except OSError as exc:
+        raise _folder_error(path.parent, exc) from None
 
 
 def write_per_payer(
@@ -702,18 +771,13 @@ def write_per_payer(
     """
     checked = _checked(docs)
     folder = Path(folder)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise _folder_error(folder, exc) from None
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise _folder_error(folder, PermissionError(13, "Permission denied"))
+    _ready_folder(folder)
     paths: list[Path] = []
     for doc in checked:
         data = invoice_pdf_bytes(doc, language=language, draw=draw)
         path = folder / f"{doc.file_stem}.pdf"
         try:
-            _write_atomically(path, data)
+            _write_atomically(path, functools.partial(_write_bytes, data))
         except OSError as exc:
             raise _folder_error(folder, exc) from None
         paths.append(path)
