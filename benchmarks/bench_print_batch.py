@@ -23,10 +23,11 @@ setup (imports, documents built, fonts loaded), the file size, and, in a second 
 process for sizes up to ``--tracemalloc-max`` (tracemalloc slows drawing about sixfold),
 the tracemalloc peak of the write alone.
 
-The documents are ``tests/invoices/conftest.py``'s ``slip_invoice`` with a different
-payer each (seven names with č, š, ž, seven post codes), drawn by the stand-in drawer of
-``tests/invoices/test_batch.py`` (an A4 page: a header, 25 text lines with č, š, ž,
-amounts, about 600 small filled squares like a QR symbol); ``--drawer pdf`` uses
+The documents are ``tests/invoices/test_batch.py``'s ``sample_invoice`` (a UPN slip
+invoice) with a different payer and slip each (seven names with č, š, ž, seven post
+codes), drawn by the stand-in drawer of the same file (an A4 page: a header, 25 text
+lines with č, š, ž, amounts, about 600 small filled squares like a QR symbol);
+``--drawer pdf`` uses
 ``szo_core.invoices.pdf.draw_invoice`` when it is there.  Output goes to ``os.devnull``.
 """
 
@@ -63,7 +64,6 @@ def _rss_mb() -> float:
 
 
 def child(mode: str, n: int, part_size: int, trace: bool, drawer: str) -> dict[str, Any]:
-    fixtures = _load("batch_fixtures", ROOT / "tests" / "invoices" / "conftest.py")
     tests = _load("batch_tests", ROOT / "tests" / "invoices" / "test_batch.py")
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen.canvas import Canvas
@@ -77,7 +77,7 @@ def child(mode: str, n: int, part_size: int, trace: bool, drawer: str) -> dict[s
             return int(pdf.draw_invoice(canvas, doc, language=language))
     else:
         draw = tests.stand_in_draw
-    docs = tests.many(fixtures.slip_invoice.__wrapped__(), n)
+    docs = tests.many(tests.sample_invoice(), n)
     # warm up: fonts parsed, modules imported, for both modes alike
     with open(os.devnull, "wb") as sink:
         write_print_batch(docs[:2], sink, draw=draw, part_size=part_size)
