@@ -601,3 +601,26 @@ def test_print_batch_file_refuses_bad_input_and_folders(slip_invoice, tmp_path):
         write_print_batch_file([slip_invoice], blocker / "tisk.pdf", draw=stand_in_draw)
     assert caught.value.code == "invoice.folder"
     assert caught.value.where == str(blocker)
+
+
+def test_an_image_on_every_page_is_embedded_once(slip_invoice, tmp_path):
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+
+    logo = Image.new("RGB", (64, 32), (0, 120, 110))
+    logo.paste((250, 200, 0), (8, 8, 56, 24))
+
+    def with_logo(canvas, doc, language):
+        canvas.drawImage(ImageReader(logo), 160 * mm, 270 * mm, width=30 * mm, height=15 * mm)
+        return stand_in_draw(canvas, doc, language)
+
+    path = tmp_path / "tisk.pdf"
+    with path.open("wb") as out:
+        assert write_print_batch(many(slip_invoice, 12), out, draw=with_logo, part_size=4) == 12
+    reader = PdfReader(path, strict=True)
+    images = {
+        ref.idnum
+        for page in reader.pages
+        for ref in dict.values(page["/Resources"]["/XObject"])  # the raw references
+    }
+    assert len(images) == 1  # three parts, one image object
