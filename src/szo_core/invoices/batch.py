@@ -269,8 +269,10 @@ def _own_canvas(out: BinaryIO) -> Canvas:
 
     from szo_core.invoices import fonts
 
-    fonts.register()
-    return Canvas(out, pagesize=A4, invariant=1)
+    names = fonts.register()
+    # As szo_core.invoices.pdf.new_canvas: the page's first font is a shipped one, so the
+    # file names no unembedded Helvetica.  types-reportlab types initialFontName as a float.
+    return Canvas(out, pagesize=A4, invariant=1, initialFontName=names.sans)  # type: ignore[arg-type]
 
 
 def _prime(canvas: Canvas) -> None:
