@@ -624,3 +624,12 @@ def test_an_image_on_every_page_is_embedded_once(slip_invoice, tmp_path):
         for ref in dict.values(page["/Resources"]["/XObject"])  # the raw references
     }
     assert len(images) == 1  # three parts, one image object
+
+
+def test_an_unknown_language_is_refused(slip_invoice, tmp_path):
+    with pytest.raises(InvoiceError) as caught:
+        write_print_batch([slip_invoice], io.BytesIO(), language="de", draw=stand_in_draw)  # type: ignore[arg-type]
+    assert caught.value.code == "invoice.batch_language"
+    with pytest.raises(InvoiceError):
+        write_per_payer([slip_invoice], tmp_path, language="de", draw=stand_in_draw)  # type: ignore[arg-type]
+    assert list(tmp_path.iterdir()) == []

@@ -294,6 +294,13 @@ def _prime(canvas: Canvas) -> None:
 def _render(
     docs: Sequence[InvoiceDocument], language: Language, draw: Drawer | None, *, prime: bool
 ) -> tuple[bytes, int]:
+    if language not in ("sl", "en"):
+        raise InvoiceError(
+            "invoice.batch_language",
+            sl="Jezik računa je lahko le 'sl' ali 'en'.",
+            en="An invoice's language can only be 'sl' or 'en'.",
+            where="language",
+        )
     if draw is None:
         new_canvas, drawer = _pdf_module()
     else:
@@ -328,7 +335,8 @@ def invoice_pdf_bytes(
         draw: The drawer; None means :func:`szo_core.invoices.pdf.draw_invoice`.
 
     Raises:
-        InvoiceError: ``invoice.batch_no_pages`` when the drawer drew no page.
+        InvoiceError: ``invoice.batch_no_pages`` when the drawer drew no page,
+            ``invoice.batch_language`` for a language other than sl or en.
 
     >>> def draw(canvas, doc, language):
     ...     canvas.drawString(100, 700, f"Račun {doc.number}")
@@ -589,7 +597,8 @@ def write_print_batch(
     Raises:
         InvoiceError: ``invoice.batch_empty`` for no documents, the errors of
             :func:`print_order`, ``invoice.batch_part_size`` for a part size
-            below 1, ``invoice.batch_no_pages`` when the drawer drew no page.
+            below 1, ``invoice.batch_no_pages`` when the drawer drew no page,
+            ``invoice.batch_language`` for a language other than sl or en.
 
     >>> from szo_core.invoices import InvoiceDocument, PartyInfo
     >>> from szo_core.calendar import Month
