@@ -627,9 +627,11 @@ def test_an_image_on_every_page_is_embedded_once(slip_invoice, tmp_path):
 
 
 def test_an_unknown_language_is_refused(slip_invoice, tmp_path):
+    out = io.BytesIO()
     with pytest.raises(InvoiceError) as caught:
-        write_print_batch([slip_invoice], io.BytesIO(), language="de", draw=stand_in_draw)  # type: ignore[arg-type]
+        write_print_batch([slip_invoice], out, language="de", draw=stand_in_draw)  # type: ignore[arg-type]
     assert caught.value.code == "invoice.batch_language"
+    assert out.getvalue() == b""
     with pytest.raises(InvoiceError):
         write_per_payer([slip_invoice], tmp_path, language="de", draw=stand_in_draw)  # type: ignore[arg-type]
     assert list(tmp_path.iterdir()) == []

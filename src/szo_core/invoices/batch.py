@@ -291,9 +291,7 @@ def _prime(canvas: Canvas) -> None:
         font.getSubsetInternalName(0, document)
 
 
-def _render(
-    docs: Sequence[InvoiceDocument], language: Language, draw: Drawer | None, *, prime: bool
-) -> tuple[bytes, int]:
+def _check_language(language: object) -> None:
     if language not in ("sl", "en"):
         raise InvoiceError(
             "invoice.batch_language",
@@ -301,6 +299,12 @@ def _render(
             en="An invoice's language can only be 'sl' or 'en'.",
             where="language",
         )
+
+
+def _render(
+    docs: Sequence[InvoiceDocument], language: Language, draw: Drawer | None, *, prime: bool
+) -> tuple[bytes, int]:
+    _check_language(language)
     if draw is None:
         new_canvas, drawer = _pdf_module()
     else:
@@ -626,6 +630,7 @@ def write_print_batch(
             en="The part size must be a whole number, at least 1.",
             where="part_size",
         )
+    _check_language(language)
     ordered = print_order(docs)
     if not ordered:
         raise InvoiceError(
