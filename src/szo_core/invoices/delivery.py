@@ -112,11 +112,11 @@ class FolderEInvoiceSink:
 
     def put(self, document: InvoiceDocument, pdf: bytes) -> bool:
         """Write the invoice's files; False when they were there already, unchanged."""
-        from szo_core.invoices import eslog
+        from szo_core.invoices.eslog import write_e_invoice
 
         self.folder.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=self.folder, prefix=".stage-") as staging:
-            written = eslog.write_e_invoice(document, Path(staging), pdf=pdf)
+            written = write_e_invoice(document, Path(staging), pdf=pdf)
             targets = [self.folder / p.name for p in written]
             if all(
                 t.is_file() and t.read_bytes() == p.read_bytes()
@@ -302,15 +302,15 @@ def _units(documents: Iterable[InvoiceDocument]) -> list[list[InvoiceDocument]]:
 
 
 def _default_pdf(document: InvoiceDocument, language: Language) -> bytes:
-    from szo_core.invoices import pdf
+    from szo_core.invoices.pdf import invoice_pdf
 
-    return pdf.invoice_pdf(document, language=language)
+    return invoice_pdf(document, language=language)
 
 
 def _default_batch(documents: Sequence[InvoiceDocument], out: BinaryIO, language: Language) -> int:
-    from szo_core.invoices import batch
+    from szo_core.invoices.batch import write_print_batch
 
-    return batch.write_print_batch(documents, out, language=language)
+    return write_print_batch(documents, out, language=language)
 
 
 def _write_atomic(path: Path, write: Callable[[BinaryIO], object]) -> None:
