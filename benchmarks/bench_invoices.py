@@ -17,6 +17,11 @@ pdf-drawing         the same, with the QR symbols encoded before the clock start
                     page costs apart from segno's QR encoding (which chooses the best of
                     eight masks, as ISO/IEC 18004 asks, in pure Python).
 qr                  ``upn.qr(order)`` alone per invoice (no baseline; for scale).
+eslog               ``validate_eslog(to_eslog(doc))`` per invoice against lxml parsing and
+                    serialising the same XML (``benchmarks/bench_eslog.py`` has more).
+print-memory        peak memory (RSS, tracemalloc) of one print PDF for ``--print-n``
+                    invoices (default 1,000 and 10,000), flat batch against one reportlab
+                    canvas (``benchmarks/bench_print_batch.py``, each in a fresh process).
 ==================  ====================================================================
 
 Each section is a function ``section_<name>(docs, repeat) -> Result`` listed in
@@ -279,6 +284,8 @@ class Result:
     baseline_name: str = "bare reportlab"
 
     def report(self) -> str:
+        if not self.ours:  # a section that printed its own table
+            return f"[{self.name}] done"
         o_min = min(self.ours)
         lines = [
             f"[{self.name}] {self.n} documents, {len(self.ours)} repeats, one core",
@@ -354,10 +361,56 @@ def section_qr(docs: list[InvoiceDocument], repeat: int) -> Result:
     return Result("qr", len(docs), ours)
 
 
+def section_eslog(docs: list[InvoiceDocument], repeat: int) -> Result:
+    """e-SLOG documents with XSD validation, against lxml parsing and serialising the same XML."""
+    from lxml import etree
+
+    from szo_core.invoices.eslog import to_eslog, validate_eslog
+
+    xml = [to_eslog(d) for d in docs]
+    validate_eslog(xml[0])  # the schema is loaded once per process, before the clock
+
+    def ours() -> None:
+        for d in docs:
+            validate_eslog(to_eslog(d))
+
+    def bare() -> None:
+        for data in xml:
+            etree.tostring(etree.fromstring(data))
+
+    timings, base = [], []
+    for _ in range(repeat):
+        timings.append(_time(ours))
+        base.append(_time(bare))
+    return Result("eslog", len(docs), timings, base, baseline_name="bare lxml")
+
+
+PRINT_N = [1000, 10000]
+
+
+def section_print_memory(docs: list[InvoiceDocument], repeat: int) -> Result:
+    """Print-PDF peak memory: ``benchmarks/bench_print_batch.py`` for ``PRINT_N`` invoices.
+
+    Each mode runs in a fresh process (flat batch against one reportlab canvas
+    with every page, the same drawer); the table is printed as it comes.
+    """
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).with_name("bench_print_batch.py")
+    args = [sys.executable, str(script), "--n", *map(str, PRINT_N), "--tracemalloc-max", "1000"]
+    table = subprocess.run(args, check=True, capture_output=True, text=True).stdout
+    print(table, flush=True)
+    return Result("print-memory", PRINT_N[-1], [])
+
+
 SECTIONS: dict[str, Callable[[list[InvoiceDocument], int], Result]] = {
     "pdf": section_pdf,
     "pdf-drawing": section_pdf_drawing,
     "qr": section_qr,
+    "eslog": section_eslog,
+    "print-memory": section_print_memory,
 }
 
 
@@ -366,7 +419,11 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--sections", nargs="*", default=list(SECTIONS), choices=list(SECTIONS))
+    parser.add_argument(
+        "--print-n", type=int, nargs="+", default=PRINT_N, help="invoices per print batch"
+    )
     args = parser.parse_args()
+    PRINT_N[:] = args.print_n
     docs = make_docs(args.n)
     # Check once, outside the clock, that both sides make a PDF of the page.
     from szo_core.invoices.pdf import invoice_pdf
