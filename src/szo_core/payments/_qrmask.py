@@ -42,6 +42,13 @@ _RUN = re.compile(rb"\x00{5,}|\x01{5,}")
 _N3 = b"\x01\x00\x01\x01\x01\x00\x01"
 
 
+def _encoder() -> Any:
+    """The encoder module of segno (untyped: its functions are called as ``Any``)."""
+    import importlib
+
+    return importlib.import_module("segno.encoder")
+
+
 @functools.cache
 def _layout(size: int) -> tuple[tuple[int, ...], tuple[int, ...], tuple[tuple[int, ...], ...]]:
     """The rows segno scores for a symbol of ``size`` modules, without the data.
@@ -49,8 +56,7 @@ def _layout(size: int) -> tuple[tuple[int, ...], tuple[int, ...], tuple[tuple[in
     Returns the function rows (region cells 0), the encoding region per row
     (0xFF bytes) and each mask's bits on the region per row.
     """
-    from segno import encoder
-
+    encoder = _encoder()
     function = encoder.make_matrix(size, size)
     encoder.add_finder_patterns(function, size, size)
     encoder.add_alignment_patterns(function, size, size)
@@ -121,8 +127,9 @@ def make_symbol(data: bytes, *, version: int, error: str, encoding: str) -> Any:
     encoding=, boost_error=False, micro=False)``.
     """
     import segno
-    from segno import encoder
 
+    encoder = _encoder()
+    qr_code: Any = segno.QRCode
     code = encoder.encode(
         data,
         error=error,
@@ -152,4 +159,4 @@ def make_symbol(data: bytes, *, version: int, error: str, encoding: str) -> Any:
     matrix = tuple(bytearray(row) for row in best_rows)
     encoder.add_format_info(matrix, code.version, code.error, best[1])
     encoder.add_version_info(matrix, code.version)
-    return segno.QRCode(code._replace(matrix=matrix, mask=best[1]))
+    return qr_code(code._replace(matrix=matrix, mask=best[1]))
