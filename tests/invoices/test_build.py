@@ -210,7 +210,7 @@ def test_vat_follows_the_organisation_kind(billed: Billed) -> None:
         (
             LineKind.FOOD,
             {"food_days": 3, "food_per_day": Decimal("3.30"), "coefficient": Decimal("-0.43")},
-            "3 dnevi × 3,30 € na dan; 43 %",
+            "3 dnevi × 3,30\xa0€ na dan; 43 %",
             "3 days × €3.30 a day; 43 %",
         ),
         (LineKind.RESERVATION, {"days": 21}, "21 dni", "21 days"),
@@ -219,7 +219,7 @@ def test_vat_follows_the_organisation_kind(billed: Billed) -> None:
         (
             LineKind.SHARE,
             {"days": 4, "per_day": True, "price": Decimal("12.50")},
-            "4 × 12,50 € na dan",
+            "4 × 12,50\xa0€ na dan",
             "4 × €12.50 a day",
         ),
         (LineKind.SIBLING, {"coefficient": Decimal("-1")}, "", ""),

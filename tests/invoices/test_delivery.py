@@ -12,7 +12,7 @@ import pytest
 
 from szo_core.adapters.memory import MemoryStore
 from szo_core.delivery.message import Channel, EmailMessage
-from szo_core.errors import InvoiceError, Language
+from szo_core.errors import DeliveryError, InvoiceError, Language
 from szo_core.invoices import InvoiceDocument
 from szo_core.invoices.delivery import (
     INVOICE_TEMPLATE,
@@ -274,7 +274,9 @@ def test_a_failed_print_leaves_no_half_file(slip_invoice: InvoiceDocument, tmp_p
         raise OSError("disk full")
 
     doc = printed(slip_invoice, "2026-000012")
-    with pytest.raises(OSError, match="disk full"):
+    earlier = tmp_path / "print-2026-09.pdf"
+    earlier.write_bytes(b"%PDF-earlier")
+    with pytest.raises(DeliveryError) as err:
         deliver(
             [doc],
             store=MemoryStore(),
@@ -285,7 +287,9 @@ def test_a_failed_print_leaves_no_half_file(slip_invoice: InvoiceDocument, tmp_p
             render_pdf=fake_pdf,
             write_print=broken,
         )
-    assert list(tmp_path.iterdir()) == []
+    assert err.value.code == "file.write_failed"
+    assert list(tmp_path.iterdir()) == [earlier]  # no half file, the earlier one unchanged
+    assert earlier.read_bytes() == b"%PDF-earlier"
 
 
 def test_the_folder_sink_writes_envelope_xml_and_pdf_once(

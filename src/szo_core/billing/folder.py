@@ -579,26 +579,26 @@ def _documents(
     data: MonthData,
     orders: dict[str, UpnOrder],
 ) -> tuple[InvoiceDocument, ...]:
-    """The run's invoice documents, with the issue dates of the documents they correct."""
-    from szo_core.billing.records import DocumentKind
+    """The run's invoice documents, with the issue dates of the documents they correct.
+
+    A corrected document's date is its run's: the billed entries of the
+    corrected months name the document and the month of the run that issued it.
+    """
     from szo_core.invoices.build import build_documents
 
     assert plan.organisation is not None
     corrects = [c for d in result.documents for c in d.corrects if c.number is not None]
-    corrected = {c.number for c in corrects}
     issued: dict[str, date] = {}
     if corrects:
-        # A corrected document was issued from its month's year up to this run's.
-        first = min(c.month.year for c in corrects)
-        last = max(result.run.issued_on.year, result.run.month.year)
+        org = result.run.organisation_id
+        corrected = {c.number for c in corrects}
         with store.unit_of_work() as uow:
-            for year in range(first, last + 1):
-                for kind in (DocumentKind.INVOICE, DocumentKind.CREDIT_NOTE):
-                    org = result.run.organisation_id
-                    for earlier in uow.billing.invoices_of_year(org, year, kind):
-                        number = earlier.number
-                        if number is not None and number in corrected:
-                            issued[number] = earlier.issued_on
+            runs = {run.month: run.issued_on for run in uow.billing.runs(org)}
+            entries = uow.billing.billed(org, min(c.month for c in corrects), result.run.month)
+        for entry in entries:
+            number = entry.document
+            if number is not None and number in corrected and entry.billed_in in runs:
+                issued[number] = runs[entry.billed_in]
     return build_documents(
         result, data, plan.organisation, built, due_on=plan.due_on, orders=orders, issued=issued
     )

@@ -24,40 +24,57 @@ record:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import attrs
 
 from szo_core.billing.records import Invoice
 from szo_core.errors import BillingError
 from szo_core.fees import PayerKind
-from szo_core.model import Address, Child, PaymentKind
+from szo_core.model import Address, Child, Guardian, Party, PaymentKind
 from szo_core.model import PayerKind as WhoPays
 from szo_core.payments import instructions as pay
 from szo_core.ports import MonthData
 from szo_core.registry import resolve_payment_groups
 
-__all__ = ["payable_invoices"]
+__all__ = ["payable_invoices", "paying_party", "with_country"]
 
 
-def _address(address: Address) -> Address:
+def with_country(address: Address) -> Address:
+    """``address`` with its country, ``SI`` when none is given (payment files need one).
+
+    >>> with_country(Address(street="Lepa 1", post_code="1000", city="Ljubljana",
+    ...                      country="")).country
+    'SI'
+    """
     return address if address.country else attrs.evolve(address, country="SI")
 
 
-def _payer(child: Child, data: MonthData) -> tuple[str, str, Address]:
+def paying_party(child: Child, guardians: Mapping[str, Guardian]) -> Guardian | Party | None:
+    """Who pays for ``child``: a guardian, another party, or None for the child itself.
+
+    The child's :class:`~szo_core.model.Payer`; with none given, the first
+    linked guardian, else the child.
+
+    Raises:
+        BillingError: ``billing.payable.guardian`` when the paying guardian is
+            not in ``guardians``.
+
+    >>> paying_party(Child(organisation_id="o", code=1), {}) is None
+    True
+    """
     payer = child.payer
     if payer is None:
-        if child.guardians:
-            guardian_id = child.guardians[0].guardian_id
-        else:
-            return f"child:{child.code}", child.full_name, child.permanent_address
+        if not child.guardians:
+            return None
+        guardian_id = child.guardians[0].guardian_id
     elif payer.kind is WhoPays.GUARDIAN and payer.guardian_id is not None:
         guardian_id = payer.guardian_id
     elif payer.kind is WhoPays.OTHER and payer.party is not None:
-        return f"party:{payer.party.name}", payer.party.name, payer.party.address
+        return payer.party
     else:
-        return f"child:{child.code}", child.full_name, child.permanent_address
-    guardian = data.guardians.get(guardian_id)
+        return None
+    guardian = guardians.get(guardian_id)
     if guardian is None:
         raise BillingError(
             "billing.payable.guardian",
@@ -65,7 +82,16 @@ def _payer(child: Child, data: MonthData) -> tuple[str, str, Address]:
             en="The payer (a guardian) is not among the month's records.",
             where=f"child {child.code}",
         )
-    return f"guardian:{guardian.id}", guardian.full_name, guardian.address
+    return guardian
+
+
+def _payer(child: Child, data: MonthData) -> tuple[str, str, Address]:
+    party = paying_party(child, data.guardians)
+    if party is None:
+        return f"child:{child.code}", child.full_name, child.permanent_address
+    if isinstance(party, Party):
+        return f"party:{party.name}", party.name, party.address
+    return f"guardian:{party.id}", party.full_name, party.address
 
 
 def _mandate(child: Child, name: str) -> pay.DebitMandate | None:
@@ -121,7 +147,7 @@ def payable_invoices(
                 child_code=invoice.child_code,
                 payer_id=payer_id,
                 payer_name=name,
-                payer_address=_address(address),
+                payer_address=with_country(address),
                 amount=invoice.amount,
                 reference=invoice.reference,
                 method=PaymentKind.DIRECT_DEBIT if debit else PaymentKind.UPN,

@@ -51,8 +51,7 @@ from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 
-import attrs
-
+from szo_core.billing.payable import paying_party, with_country
 from szo_core.billing.records import CORRECTION, BillingResult, Invoice, InvoiceLine
 from szo_core.calendar import Month
 from szo_core.errors import InvoiceError
@@ -69,43 +68,14 @@ from szo_core.invoices.record import (
     VatTreatment,
     default_vat,
 )
-from szo_core.model import Address, Child, Organisation, PaymentKind
-from szo_core.model import PayerKind as WhoPays
+from szo_core.model import Child, Organisation, Party, PaymentKind
 from szo_core.payments import instructions as pay
 from szo_core.payments.upn import UpnOrder, order_from_instruction
 from szo_core.ports import MonthData
 from szo_core.registry import resolve_payment_groups
+from szo_core.templates.formatting import format_money, plural
 
 __all__ = ["build_documents", "describe_line", "month_name", "seller_of"]
-
-_MONTHS_SL = (
-    "januar",
-    "februar",
-    "marec",
-    "april",
-    "maj",
-    "junij",
-    "julij",
-    "avgust",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
-_MONTHS_EN = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 _NAMES: Mapping[str, tuple[str, str]] = {
     LineKind.SHARE: ("Plačilo programa", "Programme fee"),
@@ -127,37 +97,32 @@ _NAMES: Mapping[str, tuple[str, str]] = {
 
 
 def month_name(month: Month, language: str = "sl") -> str:
-    """``"september 2026"`` (Slovenian, lower case) or ``"September 2026"``.
+    """The month as a line names it, by Babel's CLDR data.
 
     >>> month_name(Month(2026, 9)), month_name(Month(2026, 9), "en")
     ('september 2026', 'September 2026')
     """
-    names = _MONTHS_SL if language == "sl" else _MONTHS_EN
-    return f"{names[month.month - 1]} {month.year}"
+    from babel.dates import format_date
+
+    text: str = format_date(month.first, "LLLL y", locale="sl" if language == "sl" else "en")
+    return text
 
 
 def _eur(value: Decimal, language: str) -> str:
-    text = f"{value:,.2f}"
+    return format_money(value, language)
+
+
+def _days(n: int, language: str) -> str:
+    """``"3 dnevi"`` / ``"3 days"``: the four Slovenian forms by CLDR's plural rule."""
     if language == "sl":
-        return text.replace(",", " ").replace(".", ",").replace(" ", ".") + " €"
-    return f"€{text}"
+        return f"{n} {plural(n, 'dan', 'dneva', 'dnevi', 'dni')}"
+    return f"{n} {plural(n, 'day', 'days', language='en')}"
 
 
 def _percent(coefficient: Decimal, language: str) -> str:
     value = (coefficient * 100).normalize()
     text = f"{value:f}"
     return (text.replace(".", ",") if language == "sl" else text) + " %"
-
-
-def _days_sl(n: int) -> str:
-    tail = n % 100
-    if tail == 1:
-        return f"{n} dan"
-    if tail == 2:
-        return f"{n} dneva"
-    if tail in (3, 4):
-        return f"{n} dnevi"
-    return f"{n} dni"
 
 
 def _of_days(days: int, of: int, language: str) -> str:
@@ -169,7 +134,7 @@ def _of_days(days: int, of: int, language: str) -> str:
 def describe_line(
     line: FeeLine, month: Month, *, program: str = "", decision: str = ""
 ) -> tuple[Bilingual, Bilingual]:
-    """The name and the explanation of a fee line, in Slovenian and English.
+    r"""The name and the explanation of a fee line, in Slovenian and English.
 
     >>> from datetime import date
     >>> line = FeeLine(payer=PayerKind.PARENTS, payer_id="101", kind=LineKind.SHARE,
@@ -181,7 +146,7 @@ def describe_line(
     >>> name.sl
     'Plačilo programa Dnevni 1–3, september 2026'
     >>> detail.sl
-    '22 od 22 delovnih dni; 35 % cene 540,00 € po odločbi 1203-45/2026'
+    '22 od 22 delovnih dni; 35 % cene 540,00\xa0€ po odločbi 1203-45/2026'
     >>> detail.en
     '22 of 22 working days; 35 % of the price €540.00 by decision 1203-45/2026'
     """
@@ -201,15 +166,10 @@ def describe_line(
                 out.append(_of_days(line.days, line.days_in_month, lang))
         elif line.kind in (LineKind.RESERVATION, LineKind.RESERVATION_REST, LineKind.UNANNOUNCED):
             if line.days:
-                out.append(
-                    _days_sl(line.days)
-                    if lang == "sl"
-                    else f"{line.days} day{'s' if line.days != 1 else ''}"
-                )
+                out.append(_days(line.days, lang))
         elif line.kind is LineKind.FOOD and line.food_days:
             per = "na dan" if lang == "sl" else "a day"
-            days = _days_sl(line.food_days) if lang == "sl" else f"{line.food_days} days"
-            out.append(f"{days} × {_eur(line.food_per_day, lang)} {per}")
+            out.append(f"{_days(line.food_days, lang)} × {_eur(line.food_per_day, lang)} {per}")
         share = line.coefficient
         if line.kind is LineKind.SHARE and not line.per_day and line.price:
             of_price = "cene" if lang == "sl" else "of the price"
@@ -269,35 +229,20 @@ def seller_of(organisation: Organisation) -> PartyInfo:
 
 
 def _buyer(child: Child, data: MonthData, iban: str) -> PartyInfo:
-    payer = child.payer
-    guardian_id: str | None = None
-    if payer is None:
-        guardian_id = child.guardians[0].guardian_id if child.guardians else None
-    elif payer.kind is WhoPays.GUARDIAN:
-        guardian_id = payer.guardian_id
-    elif payer.kind is WhoPays.OTHER and payer.party is not None:
-        party = payer.party
+    """The payer as :func:`~szo_core.billing.payable.paying_party` finds them."""
+    party = paying_party(child, data.guardians)
+    if party is None:
         return PartyInfo(
-            name=party.name,
-            address=_country(party.address),
-            tax_number=party.tax_number,
-            email=party.email,
-            iban=iban,
+            name=child.full_name, address=with_country(child.permanent_address), iban=iban
         )
-    guardian = data.guardians.get(guardian_id) if guardian_id is not None else None
-    if guardian is None:
-        return PartyInfo(name=child.full_name, address=_country(child.permanent_address), iban=iban)
+    name = party.name if isinstance(party, Party) else party.full_name
     return PartyInfo(
-        name=guardian.full_name,
-        address=_country(guardian.address),
-        tax_number=guardian.tax_number,
-        email=guardian.email,
+        name=name,
+        address=with_country(party.address),
+        tax_number=party.tax_number,
+        email=party.email,
         iban=iban,
     )
-
-
-def _country(address: Address) -> Address:
-    return address if address.country else attrs.evolve(address, country="SI")
 
 
 def _match(statement: FeeStatement | None, line: InvoiceLine, used: set[int]) -> FeeLine | None:

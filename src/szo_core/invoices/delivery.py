@@ -48,7 +48,6 @@ same bytes.  The e-mails leave with the outbox's dispatcher
 
 from __future__ import annotations
 
-import contextlib
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
@@ -59,6 +58,7 @@ from typing import BinaryIO, Protocol
 
 import attrs
 
+from szo_core._files import atomic_write
 from szo_core.delivery.message import Attachment, Channel
 from szo_core.errors import InvoiceError, Language, ValidationError
 from szo_core.invoices.build import month_name
@@ -292,13 +292,17 @@ def print_file_name(documents: Sequence[InvoiceDocument]) -> str:
     return f"print-{months[0]}_{months[-1]}.pdf"
 
 
-def _units(documents: Iterable[InvoiceDocument]) -> list[list[InvoiceDocument]]:
-    """The documents grouped by what travels together (a merged payment group), in order."""
+def _units(documents: Iterable[InvoiceDocument]) -> list[tuple[str, list[InvoiceDocument]]]:
+    """The documents grouped by what travels together (a merged payment group).
+
+    In order, each group with the number of the invoice that carries its slip
+    or debit.
+    """
     units: dict[str, list[InvoiceDocument]] = {}
     for doc in documents:
         carrier = doc.paid_with or doc.number
         units.setdefault(carrier, []).append(doc)
-    return [sorted(unit, key=lambda d: d.number) for unit in units.values()]
+    return [(carrier, sorted(unit, key=lambda d: d.number)) for carrier, unit in units.items()]
 
 
 def _default_pdf(document: InvoiceDocument, language: Language) -> bytes:
@@ -311,21 +315,6 @@ def _default_batch(documents: Sequence[InvoiceDocument], out: BinaryIO, language
     from szo_core.invoices.batch import write_print_batch
 
     return write_print_batch(documents, out, language=language)
-
-
-def _write_atomic(path: Path, write: Callable[[BinaryIO], object]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            write(out)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
 
 
 def _problem(
@@ -396,8 +385,12 @@ def deliver(
     Raises:
         szo_core.errors.NotFound: the organisation has no such template (other
             than ``invoice.email``, which is installed).
-        OSError: a file could not be written (the e-mails queued so far stay
-            queued, in a committed unit of work; the next call goes on).
+        szo_core.errors.DeliveryError: ``file.write_failed``: the print PDF
+            could not be written (the previous file is unchanged; the e-mails
+            are queued and the e-invoices written, and a second call sends
+            nothing twice).
+        OSError: the e-invoice folder could not be made (before any e-mail is
+            queued; the next call goes on).
     """
     from szo_core.delivery.addresses import validate_email
     from szo_core.outbox.compose import Composer
@@ -420,11 +413,11 @@ def deliver(
     already_emailed: list[str] = []
     sent_e: list[str] = []
     already_e: list[str] = []
-    mails: list[list[InvoiceDocument]] = []
-    for unit in _units(docs):
+    mails: list[tuple[str, list[InvoiceDocument]]] = []
+    for carrier, unit in _units(docs):
         kind = unit[0].delivery.kind
         if kind is DeliveryKind.EMAIL_PDF:
-            mails.append(unit)
+            mails.append((carrier, unit))
         elif kind is DeliveryKind.E_INVOICE:
             for doc in unit:
                 if not (doc.delivery.iban or doc.buyer.iban):
@@ -461,7 +454,7 @@ def deliver(
         with store.unit_of_work() as uow:
             if template == INVOICE_TEMPLATE:
                 install_templates(uow, organisation_id)
-            for unit in mails:
+            for carrier, unit in mails:
                 lead = unit[0]
                 raw = lead.delivery.email.strip() or lead.buyer.email.strip()
                 if not raw:
@@ -507,9 +500,6 @@ def deliver(
                         continue
                     if copy.casefold() != to.casefold() and copy not in copies:
                         copies.append(copy)
-                carrier = unit[0].paid_with or next(
-                    (d.number for d in unit if d.payment is not None), unit[-1].number
-                )
                 event = f"invoice:{carrier}"
                 names = [d.number for d in unit]
                 if uow.outbox.find_by_key(
@@ -546,11 +536,9 @@ def deliver(
     if to_print:
         writer = write_print or _default_batch
         print_file = folder / print_file_name(to_print)
-
-        def write(out: BinaryIO) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        with atomic_write(print_file) as out:
             writer(to_print, out, language)
-
-        _write_atomic(print_file, write)
         printed = tuple(sorted(d.number for d in to_print))
     return DeliveryReport(
         printed=printed,

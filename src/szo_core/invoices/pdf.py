@@ -192,10 +192,9 @@ def _money(value: Decimal, language: Language) -> str:
 
 
 def _month(month: Month, language: Language) -> str:
-    from babel.dates import format_date as babel_format_date
+    from szo_core.invoices.build import month_name
 
-    text: str = babel_format_date(month.first, "LLLL y", locale=language)
-    return text
+    return month_name(month, language)
 
 
 def _groups(account: str) -> str:
