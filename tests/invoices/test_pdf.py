@@ -529,3 +529,45 @@ def test_notes_too_long_for_a_page_are_refused_not_drawn_over_the_slip(
         invoice_pdf(doc)
     assert caught.value.code == "invoice.pdf.notes_too_long"
     assert caught.value.where == "invoice 2026-000001"
+
+
+def _font_files(pdf: bytes) -> list[bytes]:
+    """The embedded font programs (FontFile2 streams) of a PDF, decompressed."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf))
+    files = []
+    for page in reader.pages:
+        fonts = page["/Resources"]["/Font"]
+        for ref in fonts.values():
+            descriptor = ref.get_object()["/FontDescriptor"].get_object()
+            files.append(descriptor["/FontFile2"].get_object().get_data())
+    return sorted(files)
+
+
+def test_invoices_to_different_payers_embed_the_same_font_subsets(
+    slip_invoice: InvoiceDocument,
+) -> None:
+    # The primer fixes each subset's first characters, so other names and amounts give the
+    # very same font programs (built and compressed once, then reused).
+    other = attrs.evolve(
+        slip_invoice,
+        number="2026-000999",
+        buyer=attrs.evolve(slip_invoice.buyer, name="Quentin Wyx"),
+        child_name="Yvo Wöx",
+    )
+    first, second = invoice_pdf(slip_invoice), invoice_pdf(other)
+    assert first != second
+    assert _font_files(first) == _font_files(second)
+
+
+def test_a_character_outside_the_primer_is_still_embedded_and_shown(
+    slip_invoice: InvoiceDocument, tmp_path: Path
+) -> None:
+    from szo_core.invoices.fonts import PRIMER
+
+    assert "ő" not in PRIMER
+    other = attrs.evolve(slip_invoice, buyer=attrs.evolve(slip_invoice.buyer, name="Őrs Kővári"))
+    pdf = invoice_pdf(other)
+    assert "Őrs Kővári" in pdf_text(pdf, tmp_path)
+    assert _font_files(pdf) != _font_files(invoice_pdf(slip_invoice))

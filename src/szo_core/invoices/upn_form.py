@@ -15,7 +15,8 @@ The layout follows the ZBS *UPN QR technical standard* v1.1 (November 2016):
   63.5–103.5 × 6–45.5 mm (centred there, :func:`qr_placement`).
 
 The QR symbol is :func:`szo_core.payments.upn.qr` of the slip's order, drawn as
-vector rectangles (one module is 1/60 inch = 1.2 pt), so its bytes are exactly
+a 1-bit image mask on the symbol's square (one module is 1/60 inch = 1.2 pt; a
+stencil painted black, sharp at any resolution), so its bytes are exactly
 :meth:`~szo_core.invoices.SlipPayment.payload`.  The printed texts are read
 back from that payload (:func:`printed_fields`): what the form shows is what
 the QR carries.
@@ -40,7 +41,7 @@ True
 
 from __future__ import annotations
 
-import re
+import functools
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final, NamedTuple
 
@@ -89,7 +90,7 @@ QR_SIZE_MM: Final = QR_MODULES_WITH_QUIET_ZONE * MODULE_MM
 """The symbol's side with its quiet zone: 85 × 0.42333 mm = 35.983 mm (standard §5.1)."""
 
 _PT_PER_MM: Final = 72 / 25.4
-_DARK_RUN: Final = re.compile(rb"\x01+")  # a run of dark modules in a row (True as byte 1)
+_BIT_DIGITS: Final = bytes.maketrans(b"\x00\x01", b"01")  # a row's modules as binary digits
 
 
 class Box(NamedTuple):
@@ -349,6 +350,59 @@ def printed_fields(data: bytes) -> SlipFields:
     )
 
 
+def _pt(mm_x: float, mm_y: float) -> str:
+    """A point of the form (mm from its top left) in page points, as PDF operands."""
+    return f"{mm_x * _PT_PER_MM:.4f} {(FORM_HEIGHT_MM - mm_y) * _PT_PER_MM:.4f}"
+
+
+def _box_ops(box: Box, paint: str) -> str:
+    return (
+        f"{_pt(box.x1, box.y2)} {box.width * _PT_PER_MM:.4f} {box.height * _PT_PER_MM:.4f}"
+        f" re {paint}"
+    )
+
+
+def _line_ops(x1: float, y1: float, x2: float, y2: float) -> str:
+    return f"{_pt(x1, y1)} m {_pt(x2, y2)} l S"
+
+
+def _rgb(color: tuple[float, float, float]) -> str:
+    return " ".join(f"{v:.4f}" for v in color)
+
+
+@functools.cache
+def _static_layout() -> str:
+    """The form's fixed drawing as PDF operators inside ``q`` … ``Q``.
+
+    The tinted areas, the tear lines (dashed grey), the boxes (white, outlined
+    in ink), the character combs, the dashed writing lines, the signature line
+    and the black marks: the same on every slip, so built once.
+    """
+    ops = ["q", f"{_rgb(_PAYER_TINT)} rg", _box_ops(Box(60.0, 0.0, FORM_WIDTH_MM, 55.0), "f")]
+    ops += [
+        f"{_rgb(_RECIPIENT_TINT)} rg",
+        _box_ops(Box(60.0, 55.0, FORM_WIDTH_MM, FORM_HEIGHT_MM), "f"),
+        # Where the form is torn off the A4 page and the receipt off the order.
+        "0.55 0.55 0.55 RG 0.3 w [2 2] 0 d",
+        _line_ops(0.0, 0.0, FORM_WIDTH_MM, 0.0),
+        _line_ops(60.0, 0.0, 60.0, FORM_HEIGHT_MM),
+        f"[] 0 d 1 1 1 rg {_rgb(_INK)} RG 0.5 w",
+    ]
+    ops += [_box_ops(box, "B") for box in (*RECEIPT_BOXES.values(), *ORDER_BOXES.values())]
+    for name, pitch in _COMBS:
+        box = ORDER_BOXES[name]
+        x = box.x1 + pitch
+        while x < box.x2 - 0.5:
+            ops.append(_line_ops(x, box.y2, x, box.y2 - 1.25))
+            x += pitch
+    ops.append("0.25 w [0.5 0.2] 0 d")
+    ops += [_line_ops(x1, y, x2, y) for x1, x2, y in _DASHED]
+    ops += ["[] 0 d 0.5 w", _line_ops(168.6, 85.3, 203.3, 85.3), "0 0 0 rg"]  # A57: signature
+    ops += [_box_ops(mark, "f") for mark in _MARKS]
+    ops.append("Q")
+    return "\n".join(ops)
+
+
 class _Form:
     """Form millimetres (from the form's top left) to page points; the form at the page's bottom."""
 
@@ -380,38 +434,8 @@ class _Form:
     def layout(self) -> None:
         c = self.c
         c.saveState()
-        c.setFillColorRGB(*_PAYER_TINT)
-        self.rect(Box(60.0, 0.0, FORM_WIDTH_MM, 55.0), fill=True, stroke=False)
-        c.setFillColorRGB(*_RECIPIENT_TINT)
-        self.rect(Box(60.0, 55.0, FORM_WIDTH_MM, FORM_HEIGHT_MM), fill=True, stroke=False)
-        # Where the form is torn off the A4 page and the receipt off the order.
-        c.setStrokeColorRGB(0.55, 0.55, 0.55)
-        c.setLineWidth(0.3)
-        c.setDash(2, 2)
-        self.line(0.0, 0.0, FORM_WIDTH_MM, 0.0)
-        self.line(60.0, 0.0, 60.0, FORM_HEIGHT_MM)
-        c.setDash()
-        c.setFillColorRGB(1, 1, 1)
-        c.setStrokeColorRGB(*_INK)
-        c.setLineWidth(0.5)
-        for box in (*RECEIPT_BOXES.values(), *ORDER_BOXES.values()):
-            self.rect(box, fill=True, stroke=True)
-        for name, pitch in _COMBS:
-            box = ORDER_BOXES[name]
-            x = box.x1 + pitch
-            while x < box.x2 - 0.5:
-                self.line(x, box.y2, x, box.y2 - 1.25)
-                x += pitch
-        c.setLineWidth(0.25)
-        c.setDash(0.5, 0.2)
-        for x1, x2, y in _DASHED:
-            self.line(x1, y, x2, y)
-        c.setDash()
-        c.setLineWidth(0.5)
-        self.line(168.6, 85.3, 203.3, 85.3)  # A57: the signature line
-        c.setFillColorRGB(0, 0, 0)
-        for mark in _MARKS:
-            self.rect(mark, fill=True, stroke=False)
+        # The tints, rules, boxes, combs and marks never change: one cached operator string.
+        c.addLiteral(_static_layout())
         from reportlab.pdfbase.pdfmetrics import getDescent
 
         font = self.names.sans_bold
@@ -450,17 +474,27 @@ class _Form:
             self.c.drawString(self.x(box.x1 + _PAD_MM), self.y(baseline), text)
 
     def qr(self, rows: tuple[tuple[bool, ...], ...]) -> None:
-        """Draw the symbol (rows include the quiet zone) as filled rectangles, 1.2 pt a module."""
+        """Draw the symbol (rows include the quiet zone), 1.2 pt a module, as an image mask.
+
+        A 1-bit stencil (``/ImageMask``, dark modules painted black, no
+        interpolation) on exactly the symbol's square: sharp at any resolution
+        like vector rectangles, and about 1 ms faster a page than a rectangle
+        per run of dark modules.
+        """
         place = qr_placement()
-        module = MODULE_MM * _PT_PER_MM
-        ops = [
-            f"q 0 g {module:.4f} 0 0 {-module:.4f} {self.x(place.x1):.4f} {self.y(place.y1):.4f} cm"
-        ]
-        for y, row in enumerate(rows):
-            for run in _DARK_RUN.finditer(bytes(row)):
-                ops.append(f"{run.start()} {y} {run.end() - run.start()} 1 re")
-        ops.append("f Q")
-        self.c.addLiteral("\n".join(ops))
+        count = len(rows)
+        side = count * MODULE_MM * _PT_PER_MM
+        pad = -count % 8
+        width = (count + pad) // 8
+        data = "".join(
+            (int(bytes(row).translate(_BIT_DIGITS), 2) << pad).to_bytes(width, "big").hex()
+            for row in rows
+        )
+        self.c.addLiteral(
+            f"q 0 g {side:.4f} 0 0 {side:.4f} {self.x(place.x1):.4f} "
+            f"{self.y(place.y1) - side:.4f} cm\n"
+            f"BI /W {count} /H {count} /IM true /BPC 1 /D [1 0] /F /AHx ID\n{data}>\nEI Q"
+        )
 
     def cross(self) -> None:
         """Strike the whole form through: both diagonals, receipt and order."""

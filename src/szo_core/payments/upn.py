@@ -521,7 +521,7 @@ def qr(order: UpnOrder, *, shorten: bool = False, pad_to: int | None = None) -> 
 
     data = payload(order, shorten=shorten, pad_to=pad_to)
     # The symbol segno.make(data, version=15, error="m", mode="byte", eci=True, ...) makes,
-    # mask choice included, in about 45 % of its time (szo_core.payments._qrmask).
+    # mask choice included, in about an eighth of its time (szo_core.payments._qrmask).
     code = make_symbol(data, version=_QR_VERSION, error="m", encoding=ENCODING)
     return UpnQr(data, code=code)
 
