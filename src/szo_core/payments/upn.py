@@ -462,7 +462,7 @@ class UpnQr:
     def matrix(self, *, border: int = 0) -> tuple[tuple[bool, ...], ...]:
         """The modules row by row from the top (``True`` is dark), with ``border`` light modules.
 
-        For drawing the symbol as vectors (the invoice PDF's UPN form).
+        For drawing the symbol (the invoice PDF's UPN form draws it as an image mask).
 
         >>> from decimal import Decimal
         >>> rows = qr(UpnOrder(amount=Decimal("1.00"), purpose="Test",
