@@ -23,7 +23,7 @@ OPERATORS = (
 
 
 @pytest.fixture
-def store(backend: Backend) -> Storage:
+def store(backend: Backend) -> Storage:  # noqa: F811
     """The backend's store with the five operators of the home ``dom`` (Eva inactive)."""
     with backend.store.unit_of_work() as uow:
         for operator in OPERATORS:

@@ -134,7 +134,6 @@ def test_operators_round_trip_and_check_versions(backend: Backend) -> None:
         uow.commit()
     with store.unit_of_work() as uow, pytest.raises(StorageError) as dup:
         uow.messaging.add_operator(ana)
-        uow.commit()
     assert dup.value.code == "storage.duplicate"
     with store.unit_of_work() as uow:
         assert uow.messaging.get_operator(ORG, "ana") == ana
@@ -183,7 +182,6 @@ def test_a_message_round_trips_with_its_entries(backend: Backend) -> None:
             uow.messaging.get_message(ORG, "m2")
     with backend.store.unit_of_work() as uow, pytest.raises(StorageError) as dup:
         uow.messaging.add_message(m, [])
-        uow.commit()
     assert dup.value.code == "storage.duplicate"
 
 
@@ -250,7 +248,8 @@ def test_unread_is_per_recipient_and_counts_archived_ones(backend: Backend) -> N
         assert uow.messaging.unread_count(ORG, "cvetka") == 3
         assert uow.messaging.unread_count(ORG, "ana") == 0  # the sender's copies are read
         entry = uow.messaging.find_entry(ORG, "bojan", "m1", Folder.INBOX)
-        assert entry is not None and entry.unread
+        assert entry is not None
+        assert entry.unread
         uow.messaging.update_entry(attrs.evolve(entry, read_at=T0 + timedelta(days=1)))
         other = uow.messaging.find_entry(ORG, "cvetka", "m2", Folder.INBOX)
         assert other is not None
@@ -260,9 +259,11 @@ def test_unread_is_per_recipient_and_counts_archived_ones(backend: Backend) -> N
         assert uow.messaging.unread_count(ORG, "bojan") == 1
         assert uow.messaging.unread_count(ORG, "cvetka") == 3
         cvetka = uow.messaging.find_entry(ORG, "cvetka", "m1", Folder.INBOX)
-        assert cvetka is not None and cvetka.read_at is None
+        assert cvetka is not None
+        assert cvetka.read_at is None
         read = uow.messaging.find_entry(ORG, "bojan", "m1", Folder.INBOX)
-        assert read is not None and read.read_at == T0 + timedelta(days=1)
+        assert read is not None
+        assert read.read_at == T0 + timedelta(days=1)
 
 
 def test_removing_an_entry_leaves_the_other_side(backend: Backend) -> None:
@@ -292,7 +293,8 @@ def test_copy_state_is_stored_on_the_entry(backend: Backend) -> None:
     send(backend.store, message(1))
     with backend.store.unit_of_work() as uow:
         entry = uow.messaging.find_entry(ORG, "bojan", "m1", Folder.INBOX)
-        assert entry is not None and entry.copy is CopyState.NONE
+        assert entry is not None
+        assert entry.copy is CopyState.NONE
         changed = attrs.evolve(entry, copy=CopyState.QUEUED, copy_outbox_id="0" * 32)
         uow.messaging.update_entry(changed)
         uow.commit()
