@@ -13,8 +13,9 @@ keeps the same file without a copy.
 **Safe names.**  Only the last path part is kept (no ``../``, no ``C:\``);
 letters (č, š, ž and every other), digits, spaces and ``. _ - ( ) ,`` stay,
 anything else (``< > " ' & ; / \``, control and bidi characters) becomes
-``_``; leading dots and spaces go (no hidden files), Windows device names get
-a ``_`` in front, and the name is cut to 120 characters keeping its extension.
+``_``; leading dots and spaces go (no hidden files; ``.pdf`` becomes
+``priloga.pdf``), Windows device names get a ``_`` in front, and the name is
+cut to 120 characters keeping its extension.
 Such a name can be shown or put into a header without escaping surprises,
 though every HTML that shows it escapes it anyway.
 
@@ -137,13 +138,18 @@ class Upload:
 def safe_name(name: str) -> str:
     r"""The file name made safe to store and show (see the module).
 
-    >>> safe_name("  .bashrc"), safe_name("CON.txt"), safe_name("a\u202etxt.exe")
-    ('bashrc', '_CON.txt', 'a_txt.exe')
+    >>> safe_name("  .bashrc"), safe_name("../.pdf"), safe_name("CON.txt")
+    ('priloga.bashrc', 'priloga.pdf', '_CON.txt')
+    >>> safe_name("a\u202etxt.exe"), safe_name("..hidden.txt")
+    ('a_txt.exe', 'hidden.txt')
     """
     text = unicodedata.normalize("NFC", str(name))
     text = re.split(r"[/\\]", text)[-1]
     text = "".join(c if _ALLOWED_CHAR.fullmatch(c) else "_" for c in text)
-    text = re.sub(r"\s+", " ", text).lstrip(". ").rstrip(" ")
+    text = re.sub(r"\s+", " ", text).strip(" ")
+    if text.startswith(".") and "." not in text.lstrip("."):
+        text = "priloga." + text.lstrip(".")  # ".pdf": a name with no stem
+    text = text.lstrip(". ")
     if _WINDOWS_DEVICES.fullmatch(text):
         text = "_" + text
     if len(text) > MAX_NAME_CHARS:

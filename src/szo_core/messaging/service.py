@@ -385,6 +385,11 @@ def _escape(text: str) -> str:
     return _html.escape(clean_subject(text), quote=True)
 
 
+def _file_names(refs: Iterable[AttachmentRef]) -> str:
+    """The attachments' names for HTML, escaped, comma separated."""
+    return ", ".join(_html.escape(ref.name, quote=True) for ref in refs)
+
+
 def _paragraphs(text: str) -> str:
     """Plain text as HTML paragraphs, escaped, line breaks kept."""
     blocks = [b for b in re.split(r"\n\s*\n", clean_text(text).strip()) if b.strip()]
@@ -623,6 +628,10 @@ class Messaging:
         )
         name = clean_subject(sender.name)
         via = settings.sending.sender_name
+        listed = ""
+        if message.attachments:
+            label = "Priloge" if sl else "Attachments"
+            listed = f"<p>{label}: {_file_names(message.attachments)}</p>"
         return EmailMessage(
             sender=settings.sending.sender,
             sender_name=f"{name} ({via})" if via else name,
@@ -630,7 +639,7 @@ class Messaging:
             subject=message.subject or ("(brez zadeve)" if sl else "(no subject)"),
             text=f"{who}: {name}\n\n{message.body_text}\n\n-- \n{note}\n",
             html=(
-                f"<p>{who}: {_html.escape(name)}</p>{message.body_html}"
+                f"<p>{who}: {_html.escape(name)}</p>{message.body_html}{listed}"
                 f"<hr><p><small>{note}</small></p>"
             ),
             attachments=files,
@@ -855,17 +864,23 @@ class Messaging:
         quoted = clean_body(original.body_html)
         if kind is MessageKind.FORWARD:
             labels = (
-                ("Posredovano sporočilo", "Od", "Datum", "Zadeva", "Za")
+                ("Posredovano sporočilo", "Od", "Datum", "Zadeva", "Za", "Priloge")
                 if language == "sl"
-                else ("Forwarded message", "From", "Date", "Subject", "To")
+                else ("Forwarded message", "From", "Date", "Subject", "To", "Attachments")
             )
             when = format_datetime(original.sent_at, language=language)
+            files = (
+                f"<br>{labels[5]}: {_file_names(original.attachments)}"
+                if original.attachments
+                else ""
+            )
             header = (
                 f"<p>---------- {labels[0]} ----------<br>"
                 f"{labels[1]}: {self._names(uow, organisation_id, [original.sender_id])}<br>"
                 f"{labels[2]}: {_html.escape(when)}<br>"
                 f"{labels[3]}: {_escape(original.subject)}<br>"
-                f"{labels[4]}: {self._names(uow, organisation_id, original.recipient_ids)}</p>"
+                f"{labels[4]}: {self._names(uow, organisation_id, original.recipient_ids)}"
+                f"{files}</p>"
             )
             recipients: tuple[str, ...] = ()
             kept = original.attachments
