@@ -967,6 +967,37 @@ class Messaging:
 
     # -- department notes and the login notice ------------------------------------------
 
+    def write_note(
+        self,
+        uow: UnitOfWork,
+        organisation_id: str,
+        author_id: str,
+        *,
+        kind: NoteKind,
+        department: str,
+        text: str,
+        now: datetime,
+        resident: str = "",
+    ) -> DepartmentNote:
+        """Store a department instruction or observation by an active operator.
+
+        Raises:
+            InvalidComponent: ``messaging.operator_unknown`` / ``_inactive`` for the author.
+            ValidationError: an empty department or text.
+        """
+        self._active(uow, organisation_id, author_id, "author")
+        note = DepartmentNote(
+            organisation_id=organisation_id,
+            id=self._new_id(),
+            kind=kind,
+            author_id=author_id,
+            written_at=now,
+            department=department,
+            resident=resident,
+            text=clean_text(text),
+        )
+        return uow.messaging.add_note(note)
+
     def from_note(
         self,
         uow: UnitOfWork,
@@ -991,7 +1022,7 @@ class Messaging:
         else:
             title = "Opažanje" if language == "sl" else "Observation"
         labels = (
-            ("Oddelek", "Stanovalec", "Zapisal")
+            ("Oddelek", "Stanovalec", "Avtor")
             if language == "sl"
             else (
                 "Department",
