@@ -29,6 +29,7 @@ import attrs
 
 from szo_core.adapters._common import conflict, duplicate, not_found
 from szo_core.errors import ConfigurationError
+from szo_core.messaging.attachments import check_key
 from szo_core.messaging.records import (
     DepartmentNote,
     Folder,
@@ -349,11 +350,13 @@ class MemoryAttachmentStore:
 
     def put(self, organisation_id: str, attachment_id: str, data: bytes) -> None:
         """Store ``data`` (an id stored already keeps its bytes)."""
+        check_key(organisation_id, attachment_id)
         with self._lock:
             self._files.setdefault((organisation_id, attachment_id), bytes(data))
 
     def get(self, organisation_id: str, attachment_id: str) -> bytes:
         """The bytes (NotFound if none)."""
+        check_key(organisation_id, attachment_id)
         found = self._files.get((organisation_id, attachment_id))
         if found is None:
             raise not_found("attachments", organisation_id, attachment_id)
@@ -361,4 +364,5 @@ class MemoryAttachmentStore:
 
     def exists(self, organisation_id: str, attachment_id: str) -> bool:
         """Whether the id is stored."""
+        check_key(organisation_id, attachment_id)
         return (organisation_id, attachment_id) in self._files

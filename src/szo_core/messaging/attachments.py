@@ -50,6 +50,7 @@ __all__ = [
     "MAX_NAME_CHARS",
     "AttachmentLimits",
     "Upload",
+    "check_key",
     "check_upload",
     "check_uploads",
     "safe_name",
@@ -82,6 +83,8 @@ _SIGNATURES: Final[Mapping[str, tuple[bytes, ...]]] = {
     DEFAULT_TYPES[".odt"]: (b"PK\x03\x04",),
     DEFAULT_TYPES[".ods"]: (b"PK\x03\x04",),
 }
+_KEY_ID: Final = re.compile(r"[0-9a-f]{64}")
+_KEY_ORG: Final = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}")
 _TEXT_TYPES: Final = frozenset({"text/plain", "text/csv"})
 _ALLOWED_CHAR: Final = re.compile(r"[\w .,()\-]", re.UNICODE)
 _WINDOWS_DEVICES: Final = re.compile(r"(con|prn|aux|nul|com\d|lpt\d)(\..*)?", re.IGNORECASE)
@@ -265,3 +268,31 @@ def check_uploads(
             where="attachments",
         )
     return checked
+
+
+def check_key(organisation_id: str, attachment_id: str) -> None:
+    """Refuse a key an attachment store cannot hold safely (every store checks the same).
+
+    The id is the 64 hex digits of a SHA-256; the organisation's id is letters,
+    digits, ``.``, ``_`` and ``-``, not starting with a dot (it names a folder).
+
+    >>> check_key("dom", "../../etc/passwd")
+    Traceback (most recent call last):
+    ...
+    szo_core.errors.ConfigurationError: messaging.attachment.key: ... (attachment_id)
+    """
+    if not isinstance(attachment_id, str) or _KEY_ID.fullmatch(attachment_id) is None:
+        raise ConfigurationError(
+            "messaging.attachment.key",
+            sl="Oznaka priloge mora biti 64 šestnajstiških števk (SHA-256).",
+            en="An attachment id must be 64 hex digits (SHA-256).",
+            where="attachment_id",
+        )
+    if not isinstance(organisation_id, str) or _KEY_ORG.fullmatch(organisation_id) is None:
+        raise ConfigurationError(
+            "messaging.attachment.key",
+            sl="Oznaka organizacije za priloge sme imeti črke, števke in . _ - (ne na začetku .).",
+            en="An organisation id for attachments may have letters, digits and . _ - "
+            "(no leading dot).",
+            where="organisation_id",
+        )
