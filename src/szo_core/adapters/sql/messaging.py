@@ -30,13 +30,24 @@ page's worth of index entries (``benchmarks/bench_messaging.py``).  The
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import attrs
-from sqlalchemy import ColumnElement, Table, and_, delete, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Table,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 
 from szo_core.adapters._common import conflict, not_found
 from szo_core.adapters.memory_messaging import check_page, check_seen
@@ -62,6 +73,7 @@ from szo_core.messaging.records import (
     Operator,
     SendingSettings,
 )
+from szo_core.model._trusted import trusted_factory
 
 if TYPE_CHECKING:
     from szo_core.adapters.sql.uow import SqlUnitOfWork
@@ -168,25 +180,73 @@ def _message_row(m: Message) -> dict[str, object]:
     }
 
 
+# Rows this adapter wrote from validated records are read back without re-running the
+# validators (szo_core.model._trusted): the views build 2 records per row.
+_new_message = trusted_factory(Message, *(c.name for c in _MESSAGE_COLUMNS))
+_new_entry = trusted_factory(
+    MailboxEntry,
+    "organisation_id",
+    "operator_id",
+    "message_id",
+    "folder",
+    "sent_at",
+    "read_at",
+    "archived",
+    "copy",
+    "copy_outbox_id",
+)
+_NO_FILES = "[]"
+
+
+def _files(text: str) -> tuple[AttachmentRef, ...]:
+    if text == _NO_FILES:
+        return ()
+    return tuple(
+        AttachmentRef(id=a[0], name=a[1], content_type=a[2], size=a[3]) for a in json.loads(text)
+    )
+
+
 def _message_from(v: Mapping[str, Any]) -> Message:
-    return Message(
-        organisation_id=v["organisation_id"],
-        id=v["id"],
-        sender_id=v["sender_id"],
-        recipient_ids=tuple(json.loads(v["recipient_ids"])),
-        subject=v["subject"],
-        body_html=v["body_html"],
-        body_text=v["body_text"],
-        sent_at=_aware(v["sent_at"]),
-        thread_id=v["thread_id"],
-        parent_id=v["parent_id"],
-        kind=MessageKind(v["kind"]),
-        language=v["language"],
-        attachments=tuple(
-            AttachmentRef(id=a[0], name=a[1], content_type=a[2], size=a[3])
-            for a in json.loads(v["attachments"])
-        ),
-        note_id=v["note_id"],
+    return _message_at(tuple(v[c.name] for c in _MESSAGE_COLUMNS), 0)
+
+
+def _time(value: datetime | str) -> datetime:
+    """A stored UTC time, aware: PostgreSQL's driver gives a datetime, SQLite's the ISO text."""
+    if isinstance(value, str):
+        return datetime.fromisoformat(value + "+00:00")
+    return value.replace(tzinfo=UTC)
+
+
+_KINDS: Final = {k.value: k for k in MessageKind}
+_FOLDERS: Final = {f.value: f for f in Folder}
+_COPIES: Final = {c.value: c for c in CopyState}
+
+
+@functools.lru_cache(maxsize=4096)
+def _ids(text: str) -> tuple[str, ...]:
+    """The recipients' JSON list as a tuple (lists repeat: the same people get many messages)."""
+    return tuple(json.loads(text))
+
+
+def _message_at(row: Sequence[Any], at: int) -> Message:
+    """The message in ``row`` from position ``at`` (the columns of szo_messaging_message)."""
+    (org, ident, sender, recipients, subject, html, plain, sent_at, thread, parent, kind,
+     language, files, note) = row[at : at + 14]  # fmt: skip
+    return _new_message(
+        org,
+        ident,
+        sender,
+        _ids(recipients),
+        subject,
+        html,
+        plain,
+        _time(sent_at),
+        thread,
+        parent,
+        _KINDS[kind],
+        language,
+        _files(files),
+        note,
     )
 
 
@@ -205,16 +265,22 @@ def _entry_row(e: MailboxEntry) -> dict[str, object]:
 
 
 def _entry_from(v: Mapping[str, Any]) -> MailboxEntry:
-    return MailboxEntry(
-        organisation_id=v["organisation_id"],
-        operator_id=v["operator_id"],
-        message_id=v["message_id"],
-        folder=Folder(v["folder"]),
-        sent_at=_aware(v["sent_at"]),
-        read_at=_aware(v["read_at"]),
-        archived=bool(v["archived"]),
-        copy=CopyState(v["copy_state"]),
-        copy_outbox_id=v["copy_outbox_id"],
+    return _entry_at(tuple(v[c.name] for c in _ENTRY_COLUMNS))
+
+
+def _entry_at(row: Sequence[Any]) -> MailboxEntry:
+    """The entry in the first columns of ``row`` (those of szo_messaging_entry)."""
+    org, operator, message, folder, sent_at, read_at, archived, copy, outbox_id = row[:9]
+    return _new_entry(
+        org,
+        operator,
+        message,
+        _FOLDERS[folder],
+        _time(sent_at),
+        None if read_at is None else _time(read_at),
+        bool(archived),
+        _COPIES[copy],
+        outbox_id,
     )
 
 
@@ -249,6 +315,41 @@ def _note_from(row: Sequence[Any]) -> DepartmentNote:
 
 def _named(columns: Sequence[Any], row: Sequence[Any]) -> dict[str, Any]:
     return dict(zip((c.name for c in columns), row, strict=True))
+
+
+@functools.cache
+def _page_statement() -> Any:
+    """The view's SELECT, built once (values as parameters), along ix_szo_messaging_entry_view."""
+    e, m = messaging_entry.c, messaging_message.c
+    return (
+        select(*_ENTRY_COLUMNS, *_MESSAGE_COLUMNS)
+        .join_from(
+            messaging_entry,
+            messaging_message,
+            and_(m.organisation_id == e.organisation_id, m.id == e.message_id),
+        )
+        .where(
+            e.organisation_id == bindparam("org"),
+            e.operator_id == bindparam("operator"),
+            e.folder == bindparam("folder"),
+            e.archived == bindparam("archived"),
+        )
+        .order_by(e.sent_at.desc(), e.message_id.desc())
+        .offset(bindparam("offset"))
+        .limit(bindparam("limit"))
+    )
+
+
+@functools.cache
+def _unread_statement() -> Any:
+    """The unread count, built once: a COUNT over ix_szo_messaging_entry_unread."""
+    e = messaging_entry.c
+    return select(func.count()).where(
+        e.organisation_id == bindparam("org"),
+        e.operator_id == bindparam("operator"),
+        e.folder == Folder.INBOX.value,
+        e.read_at.is_(None),
+    )
 
 
 class SqlMessaging:
@@ -472,45 +573,28 @@ class SqlMessaging:
     ) -> tuple[tuple[MailboxEntry, Message], ...]:
         """Entries of one view with their messages, newest first (one indexed SELECT)."""
         check_page(offset, limit)
-        e, m = messaging_entry.c, messaging_message.c
-        statement = (
-            select(*_ENTRY_COLUMNS, *_MESSAGE_COLUMNS)
-            .join_from(
-                messaging_entry,
-                messaging_message,
-                and_(m.organisation_id == e.organisation_id, m.id == e.message_id),
-            )
-            .where(
-                e.organisation_id == organisation_id,
-                e.operator_id == operator_id,
-                e.folder == Folder(folder).value,
-                e.archived == archived,
-            )
-            .order_by(e.sent_at.desc(), e.message_id.desc())
-            .offset(offset)
-            .limit(limit)
-        )
-        rows = self._rows("messaging_entries", statement)
+        params = {
+            "org": organisation_id,
+            "operator": operator_id,
+            "folder": Folder(folder).value,
+            "archived": bool(archived),
+            "offset": offset,
+            "limit": limit,
+        }
+        with self._uow.guard("messaging_entries"):
+            result = self._uow.connection.execute(_page_statement(), params)
+            try:  # the driver's own tuples: times are converted below, not by SQLAlchemy
+                rows = result.cursor.fetchall() if result.cursor is not None else []
+            finally:
+                result.close()
         split = len(_ENTRY_COLUMNS)
-        out = []
-        for row in rows:
-            entry = _entry_from(_named(_ENTRY_COLUMNS, row[:split]))
-            out.append((entry, _message_from(_named(_MESSAGE_COLUMNS, row[split:]))))
-        return tuple(out)
+        return tuple((_entry_at(row), _message_at(row, split)) for row in rows)
 
     def unread_count(self, organisation_id: str, operator_id: str) -> int:
         """How many inbox entries of the operator are unread (one COUNT over an index)."""
-        e = messaging_entry.c
-        rows = self._rows(
-            "messaging_entries",
-            select(func.count()).where(
-                e.organisation_id == organisation_id,
-                e.operator_id == operator_id,
-                e.folder == Folder.INBOX.value,
-                e.read_at.is_(None),
-            ),
-        )
-        return int(rows[0][0])
+        params = {"org": organisation_id, "operator": operator_id}
+        with self._uow.guard("messaging_entries"):
+            return int(self._uow.connection.execute(_unread_statement(), params).scalar_one())
 
     def update_entry(self, entry: MailboxEntry) -> MailboxEntry:
         """Replace a stored entry."""
