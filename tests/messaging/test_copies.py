@@ -200,3 +200,23 @@ def test_a_rollback_drops_the_message_and_its_copies(
     with store.unit_of_work() as uow:
         assert sum(uow.outbox.counts(ORG).values()) == 0
         assert messaging.unread_count(uow, ORG, "bojan") == 0
+
+
+def test_an_address_the_mail_layer_refuses_is_reported_not_queued(store: Storage) -> None:
+    messaging = Messaging()
+    with store.unit_of_work() as uow:
+        uow.messaging.save_settings(settings_for(2525))
+        bojan = uow.messaging.get_operator(ORG, "bojan")
+        uow.messaging.update_operator(attrs.evolve(bojan, email="bojan@dom..si"))
+        draft = messaging.draft(uow, ORG, "ana", subject="S", recipients=["bojan", "dusan"])
+        report = messaging.send(uow, draft, now=T0)
+        uow.commit()
+        queued = uow.outbox.for_organisation(ORG)
+        copies = messaging.copies(uow, ORG, report.message.id)
+    assert [(c.operator_id, c.state) for c in report.copies] == [
+        ("bojan", CopyState.INVALID_ADDRESS),
+        ("dusan", CopyState.QUEUED),
+    ]
+    assert report.without_address == ("bojan",)
+    assert [m.email.to for m in queued] == [("dusan@dom.si",)]
+    assert [(c.operator_id, c.failed) for c in copies] == [("bojan", True), ("dusan", False)]

@@ -423,6 +423,8 @@ class CopyState(enum.StrEnum):
     """The recipient has no e-mail address: only delivered inside the module."""
     NO_SMTP = "no_smtp"
     """Copies are on but the organisation has no sending settings."""
+    INVALID_ADDRESS = "invalid_address"
+    """The recipient's address is not a valid e-mail address: only delivered inside the module."""
 
 
 def _to_folder(value: Folder | str) -> Folder:

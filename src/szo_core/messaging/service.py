@@ -74,7 +74,7 @@ from szo_core.messaging.records import (
     NoteKind,
     Operator,
 )
-from szo_core.outbox.records import IdempotencyKey, OutboxState, new_message
+from szo_core.outbox.records import IdempotencyKey, OutboxMessage, OutboxState, new_message
 from szo_core.ports import UnitOfWork
 from szo_core.templates.formatting import format_datetime, plural
 
@@ -153,7 +153,7 @@ class Draft:
     organisation_id: str
     sender_id: str
     subject: str = ""
-    body_html: str = ""
+    body_html: str = attrs.field(default="", repr=False)
     recipients: tuple[str, ...] = attrs.field(default=(), converter=_dedupe)
     candidates: tuple[str, ...] = attrs.field(default=(), converter=_dedupe)
     kind: MessageKind = MessageKind.NEW
@@ -195,7 +195,8 @@ class RecipientCopy:
 
     Attributes:
         operator_id: The recipient.
-        state: ``none`` (copies off), ``queued``, ``no_address`` or ``no_smtp``.
+        state: ``none`` (copies off), ``queued``, ``no_address``, ``invalid_address``
+            or ``no_smtp``.
         outbox_id: The outbox message, when queued.
     """
 
@@ -222,8 +223,15 @@ class SendReport:
 
     @property
     def without_address(self) -> tuple[str, ...]:
-        """The recipients whose copy could not be sent for want of an address."""
-        return tuple(c.operator_id for c in self.copies if c.state is CopyState.NO_ADDRESS)
+        """The recipients whose copy could not be sent: no address, or not a valid one."""
+        return tuple(
+            c.operator_id
+            for c in self.copies
+            if c.state in (CopyState.NO_ADDRESS, CopyState.INVALID_ADDRESS)
+        )
+
+
+_NOT_QUEUED: Final = frozenset({CopyState.NO_ADDRESS, CopyState.NO_SMTP, CopyState.INVALID_ADDRESS})
 
 
 @attrs.frozen
@@ -248,7 +256,7 @@ class CopyReport:
     @property
     def failed(self) -> bool:
         """True when the copy will not arrive: failed for good, given up, or never queued."""
-        return self.state in (CopyState.NO_ADDRESS, CopyState.NO_SMTP) or self.outbox_state in (
+        return self.state in _NOT_QUEUED or self.outbox_state in (
             OutboxState.FAILED,
             OutboxState.GIVEN_UP,
         )
@@ -593,21 +601,26 @@ class Messaging:
             for ref in message.attachments
             if self._attachments is not None
         )
-        out = []
+        from szo_core.delivery.addresses import is_valid_email
+
+        # Every copy is built (and so checked) before the first one is stored.
+        planned: list[tuple[Operator, OutboxMessage | None, CopyState]] = []
         for recipient in recipients:
             if not recipient.email:
-                out.append(RecipientCopy(recipient.id, CopyState.NO_ADDRESS))
-                continue
-            email = self._email(settings, sender, recipient, message, files)
-            queued = uow.outbox.enqueue(
-                new_message(
-                    message.organisation_id,
-                    IdempotencyKey(copy_event(message.id), recipient.email, Channel.EMAIL),
-                    email,
-                    now=now,
-                )
-            )
-            out.append(RecipientCopy(recipient.id, CopyState.QUEUED, queued.id))
+                planned.append((recipient, None, CopyState.NO_ADDRESS))
+            elif not is_valid_email(recipient.email):
+                planned.append((recipient, None, CopyState.INVALID_ADDRESS))
+            else:
+                email = self._email(settings, sender, recipient, message, files)
+                key = IdempotencyKey(copy_event(message.id), recipient.email, Channel.EMAIL)
+                planned.append(
+                    (recipient, new_message(message.organisation_id, key, email, now=now),
+                     CopyState.QUEUED)
+                )  # fmt: skip
+        out = []
+        for recipient, outbox_message, state in planned:
+            stored = None if outbox_message is None else uow.outbox.enqueue(outbox_message).id
+            out.append(RecipientCopy(recipient.id, state, stored))
         return tuple(out), None
 
     @staticmethod
