@@ -18,6 +18,10 @@ The rules every adapter keeps:
   at once; entries change alone (:meth:`~MessagingRepository.update_entry`:
   read, archived, copy) or are removed alone (delete for one side), and the
   message stays for the other side.
+* Entries carry no version: read, archived and copy state are one operator's
+  own, changed by that operator.  Two units of work that change the same entry
+  at once: the memory store fails the later commit
+  (:class:`~szo_core.errors.ConcurrencyConflict`), SQL keeps the last write.
 * :meth:`~MessagingRepository.page` returns entries newest first (``sent_at``,
   then message id, both descending), never more than ``limit``;
   :meth:`~MessagingRepository.unread_count` counts the operator's inbox
@@ -45,11 +49,17 @@ from szo_core.messaging.records import (
     Operator,
 )
 
-__all__ = ["AttachmentStore", "MessagingRepository"]
+__all__ = [
+    "AttachmentStore",
+    "DepartmentNotes",
+    "Mailboxes",
+    "MessagingDirectory",
+    "MessagingRepository",
+]
 
 
-class MessagingRepository(Protocol):
-    """Messaging records in a unit of work (see the module for the rules)."""
+class MessagingDirectory(Protocol):
+    """The organisation's messaging settings and its operators."""
 
     def settings(self, organisation_id: str) -> MessagingSettings | None:
         """The organisation's settings, or None when none were saved."""
@@ -87,6 +97,10 @@ class MessagingRepository(Protocol):
     def update_operator(self, operator: Operator) -> Operator:
         """Replace the stored operator; return it with ``version + 1``."""
         ...
+
+
+class Mailboxes(Protocol):
+    """Messages and their mailbox entries (one per operator and side)."""
 
     def add_message(self, message: Message, entries: Iterable[MailboxEntry]) -> Message:
         """Store a message and its mailbox entries.
@@ -152,6 +166,10 @@ class MessagingRepository(Protocol):
         """
         ...
 
+
+class DepartmentNotes(Protocol):
+    """Department instructions and observations, and when each operator last saw them."""
+
     def add_note(self, note: DepartmentNote) -> DepartmentNote:
         """Store a new department note as given."""
         ...
@@ -192,6 +210,10 @@ class MessagingRepository(Protocol):
     def set_notes_seen(self, organisation_id: str, operator_id: str, at: datetime) -> None:
         """Record that the operator saw the notes up to ``at``."""
         ...
+
+
+class MessagingRepository(MessagingDirectory, Mailboxes, DepartmentNotes, Protocol):
+    """``uow.messaging``: the three parts in one unit of work (see the module for the rules)."""
 
 
 class AttachmentStore(Protocol):
