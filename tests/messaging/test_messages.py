@@ -204,6 +204,9 @@ def test_reply_goes_to_the_sender_with_the_original_quoted(
         assert [m.id for m in messaging.thread(uow, ORG, "ana", "m1")] == ["m1", "m2"]
         assert [m.id for m in messaging.thread(uow, ORG, "cvetka", "m1")] == ["m1"]  # not hers
         assert messaging.unread_count(uow, ORG, "ana") == 1
+        messaging.delete(uow, ORG, "ana", "m2")  # deleted from her inbox: out of her thread
+        assert [m.id for m in messaging.thread(uow, ORG, "ana", "m1")] == ["m1"]
+        assert [m.id for m in messaging.thread(uow, ORG, "bojan", "m1")] == ["m1", "m2"]
 
 
 def test_reply_all_reaches_everyone_but_oneself(store: Storage, messaging: Messaging) -> None:

@@ -812,12 +812,24 @@ class Messaging:
     def thread(
         self, uow: UnitOfWork, organisation_id: str, operator_id: str, message_id: str
     ) -> tuple[Message, ...]:
-        """The messages of ``message_id`` 's thread that the operator sent or received."""
+        """The messages of ``message_id`` 's thread still in the operator's mailbox, oldest first.
+
+        Those the operator neither sent nor received, and those the operator
+        deleted, are left out.
+        """
         message = self._visible(uow, organisation_id, operator_id, message_id)
+        found = uow.messaging
+
+        def kept(m: Message) -> bool:
+            return any(
+                found.find_entry(organisation_id, operator_id, m.id, folder) is not None
+                for folder in (Folder.INBOX, Folder.SENT)
+            )
+
         return tuple(
             m
-            for m in uow.messaging.thread(organisation_id, message.thread_id)
-            if m.sender_id == operator_id or operator_id in m.recipient_ids
+            for m in found.thread(organisation_id, message.thread_id)
+            if (m.sender_id == operator_id or operator_id in m.recipient_ids) and kept(m)
         )
 
     def copies(
