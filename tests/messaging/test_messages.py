@@ -269,3 +269,42 @@ def test_prefixes_are_not_repeated() -> None:
     assert subject_prefixed("Fwd: x", MessageKind.REPLY, "en") == "Re: Fwd: x"
     assert subject_prefixed("", MessageKind.REPLY) == "Odg:"
     assert subject_prefixed("x", MessageKind.NEW) == "x"
+
+
+def test_a_draft_cannot_claim_a_thread_or_files_it_does_not_come_from(
+    store: Storage, messaging: Messaging
+) -> None:
+    from szo_core.adapters.memory_messaging import MemoryAttachmentStore
+    from szo_core.messaging import Upload
+
+    files = Messaging(attachments=MemoryAttachmentStore(), new_id=iter(["f1", "f2"]).__next__)
+    with store.unit_of_work() as uow:
+        draft = files.draft(uow, ORG, "ana", subject="Izvid", recipients=["bojan"])
+        secret = files.send(uow, draft, now=T0, uploads=[Upload("izvid.pdf", b"%PDF-1.7")])
+        uow.commit()
+    ref = secret.message.attachments[0]
+    send_one(store, messaging, sender="cvetka", to=("dusan",))  # m1, between Cvetka and Dušan
+    with store.unit_of_work() as uow:
+        own = messaging.draft(uow, ORG, "dusan", subject="S", recipients=["cvetka"])
+        forward = messaging.forward(uow, ORG, "dusan", "m1").confirm("bojan")
+        cases = [
+            (attrs.evolve(own, attachments=(ref,)), "messaging.draft", "Draft.attachments"),
+            (attrs.evolve(own, thread_id="f1"), "messaging.draft", "Draft.thread_id"),
+            (attrs.evolve(forward, attachments=(ref,)), "messaging.draft", "Draft.attachments"),
+            (attrs.evolve(forward, thread_id="f1"), "messaging.draft", "Draft.thread_id"),
+        ]
+        for bad, code, where in cases:
+            with pytest.raises(InvalidComponent) as err:
+                Messaging(attachments=MemoryAttachmentStore()).send(uow, bad, now=T0)
+            assert (err.value.code, err.value.where) == (code, where)
+        with pytest.raises(NotFound):  # a parent Dušan cannot see
+            messaging.send(uow, attrs.evolve(own, parent_id="f1"), now=T0)
+        with pytest.raises(NotFound):
+            messaging.send(uow, attrs.evolve(own, note_id="no-such-note"), now=T0)
+        with pytest.raises(ConfigurationError) as size:
+            messaging.inbox(uow, ORG, "dusan", size=0)
+        assert size.value.code == "messaging.page_size"
+        uow.commit()
+    with store.unit_of_work() as uow:
+        assert messaging.unread_count(uow, ORG, "cvetka") == 0
+        assert [i.message.id for i in messaging.inbox(uow, ORG, "bojan").items] == ["f1"]

@@ -79,6 +79,7 @@ from szo_core.ports import UnitOfWork
 from szo_core.templates.formatting import format_datetime, plural
 
 __all__ = [
+    "MAX_PAGE_SIZE",
     "CopyReport",
     "Draft",
     "LoginNotice",
@@ -90,6 +91,9 @@ __all__ = [
     "copy_event",
     "subject_prefixed",
 ]
+
+MAX_PAGE_SIZE: Final = 200
+"""The largest page of a view."""
 
 _REPLY: Final = {"sl": "Odg:", "en": "Re:"}
 _FORWARD: Final = {"sl": "Posr:", "en": "Fwd:"}
@@ -365,6 +369,15 @@ def _smtp_missing() -> ConfigurationError:
     )
 
 
+def _bad_draft(where: str) -> InvalidComponent:
+    return InvalidComponent(
+        "messaging.draft",
+        sl="Osnutek se sklicuje na nit ali priloge, ki niso iz sporočila, na katero odgovarja.",
+        en="The draft refers to a thread or files that are not those of the message it answers.",
+        where=f"Draft.{where}",
+    )
+
+
 def _not_yours(message_id: str) -> NotFound:
     return NotFound(
         "messaging.not_found",
@@ -521,6 +534,7 @@ class Messaging:
                 where="recipients",
             )
         recipients = [self._active(uow, org, r, "recipient") for r in draft.recipients]
+        thread_id = self._check_origin(uow, draft)
         files = check_uploads(tuple(uploads), limits=self._limits, kept=draft.attachments)
         if (files or draft.attachments) and self._attachments is None:
             raise ConfigurationError(
@@ -540,7 +554,7 @@ class Messaging:
             body_html=body,
             body_text=body_text(body),
             sent_at=now,
-            thread_id=draft.thread_id or message_id,
+            thread_id=thread_id or message_id,
             parent_id=draft.parent_id,
             kind=draft.kind,
             language=_check_language(draft.language),
@@ -575,6 +589,28 @@ class Messaging:
         ]
         uow.messaging.add_message(message, entries)
         return SendReport(message=message, copies=copies, copy_error=copy_error)
+
+    def _check_origin(self, uow: UnitOfWork, draft: Draft) -> str | None:
+        """The thread of a draft's parent, after checking what the draft says it comes from.
+
+        A draft is a plain record an app may keep between requests: a parent the
+        sender cannot see, a thread or files that are not the parent's, or a note
+        that does not exist, are refused, so that no one forwards a file or joins
+        a thread they never had.
+        """
+        org = draft.organisation_id
+        if draft.note_id is not None:
+            uow.messaging.get_note(org, draft.note_id)
+        if draft.parent_id is None:
+            if draft.thread_id is not None or draft.attachments:
+                raise _bad_draft("thread_id" if draft.thread_id is not None else "attachments")
+            return None
+        parent = self._visible(uow, org, draft.sender_id, draft.parent_id)
+        if draft.thread_id not in (None, parent.thread_id):
+            raise _bad_draft("thread_id")
+        if any(ref not in parent.attachments for ref in draft.attachments):
+            raise _bad_draft("attachments")
+        return parent.thread_id
 
     def _copies(
         self,
@@ -676,6 +712,13 @@ class Messaging:
                 sl="Številka strani mora biti celo število, vsaj 1.",
                 en="The page number must be a whole number, at least 1.",
                 where="page",
+            )
+        if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= MAX_PAGE_SIZE:
+            raise ConfigurationError(
+                "messaging.page_size",
+                sl=f"Velikost strani mora biti celo število od 1 do {MAX_PAGE_SIZE}.",
+                en=f"The page size must be a whole number from 1 to {MAX_PAGE_SIZE}.",
+                where="size",
             )
         rows = uow.messaging.page(
             organisation_id,
