@@ -71,6 +71,7 @@ from szo_core.templates.model import MessageTemplate
 if TYPE_CHECKING:
     from datetime import timedelta
 
+    from szo_core.messaging.ports import MessagingRepository
     from szo_core.outbox.records import Channel, IdempotencyKey, OutboxMessage, OutboxState
 
 __all__ = [
@@ -646,6 +647,11 @@ class UnitOfWork(Protocol):
     @property
     def outbox(self) -> OutboxRepository:
         """Messages stored to be sent (:mod:`szo_core.outbox`)."""
+        ...
+
+    @property
+    def messaging(self) -> MessagingRepository:
+        """Operator messaging (:mod:`szo_core.messaging`)."""
         ...
 
     def load_month(

@@ -966,3 +966,151 @@ outbox = Table(
     comment="Messages stored to be sent (the outbox): one row per idempotency key.",
 )
 """The outbox (:mod:`szo_core.adapters.sql.outbox`): one row per message stored to be sent."""
+
+
+# -- Operator messaging (szo_core.messaging, migration 0013_messaging) -----------------------
+
+messaging_settings = Table(
+    "szo_messaging_settings",
+    metadata,
+    _org(),
+    Column("enabled", Boolean, nullable=False, comment="Whether operators may send messages."),
+    Column(
+        "email_copies",
+        Boolean,
+        nullable=False,
+        comment="Whether recipients with an address also get each message by e-mail.",
+    ),
+    _text(
+        "smtp_host", "SMTP server of the e-mail copies; NULL: no sending settings.", nullable=True
+    ),
+    Column(
+        "smtp_port",
+        Integer,
+        nullable=True,
+        comment="SMTP port; NULL: the usual one of the security (25, 587, 465).",
+    ),
+    _text("smtp_security", "none, starttls or tls; NULL with no sending settings.", nullable=True),
+    _text(
+        "smtp_username", "SMTP login ('' for none); the password is never stored.", nullable=True
+    ),
+    _text(
+        "sender", "From address of the e-mail copies (personal data if a person's).", nullable=True
+    ),
+    _text("sender_name", "Display name shown with the From address.", nullable=True),
+    _version(),
+    comment="Messaging settings of an organisation: on/off, e-mail copies, SMTP settings.",
+)
+"""Messaging settings (:mod:`szo_core.adapters.sql.messaging`), one row per organisation."""
+
+messaging_operator = Table(
+    "szo_messaging_operator",
+    metadata,
+    _org(),
+    Column("id", Text, primary_key=True, comment="The operator's id (the app's user id)."),
+    _text("name", "The name shown as sender and recipient."),
+    _text("email", "Address for e-mail copies ('' for none; personal data)."),
+    Column(
+        "active", Boolean, nullable=False, comment="Inactive operators neither send nor receive."
+    ),
+    _text("departments", "JSON list of the departments (oddelki) whose notes the notice counts."),
+    _version(),
+    comment="Operators (staff) who send and receive messages.",
+)
+"""Operators (:class:`szo_core.messaging.records.Operator`)."""
+
+messaging_message = Table(
+    "szo_messaging_message",
+    metadata,
+    _org(),
+    Column("id", Text, primary_key=True, comment="The message's id."),
+    _text("sender_id", "The operator who sent it."),
+    _text("recipient_ids", "JSON list of the confirmed recipients' ids, in order."),
+    _text("subject", "The subject (plain text)."),
+    _text("body_html", "The body, sanitised to the allow-list (nh3)."),
+    _text("body_text", "The body's plain-text alternative."),
+    Column("sent_at", DateTime, nullable=False, comment="UTC. When it was sent."),
+    _text("thread_id", "The first message of its thread (its own id for a new one)."),
+    _text("parent_id", "The message it replies to or forwards; NULL for a new one.", nullable=True),
+    _text("kind", "new, reply, reply_all or forward."),
+    _text("language", "sl or en: the language of its prefixes and quotes."),
+    _text("attachments", "JSON list of the attached files: id (SHA-256), name, type, size."),
+    _text("note_id", "The department note it was pre-filled from, or NULL.", nullable=True),
+    Index("ix_szo_messaging_message_thread", "organisation_id", "thread_id", "sent_at"),
+    comment="Messages between operators, as sent (one row per message).",
+)
+"""Messages (:class:`szo_core.messaging.records.Message`)."""
+
+messaging_entry = Table(
+    "szo_messaging_entry",
+    metadata,
+    _org(),
+    Column("operator_id", Text, primary_key=True, comment="Whose copy of the message."),
+    Column("message_id", Text, primary_key=True, comment="The message (szo_messaging_message)."),
+    Column("folder", Text, primary_key=True, comment="inbox (a recipient) or sent (the sender)."),
+    Column(
+        "sent_at", DateTime, nullable=False, comment="UTC. The message's time (views sort by it)."
+    ),
+    Column(
+        "read_at",
+        DateTime,
+        nullable=True,
+        comment="UTC. When this operator read it; NULL: unread.",
+    ),
+    Column("archived", Boolean, nullable=False, comment="Moved into this operator's archive."),
+    _text("copy_state", "E-mail copy: none, queued, no_address or no_smtp."),
+    _text(
+        "copy_outbox_id", "The outbox message (szo_outbox.id) of the copy, or NULL.", nullable=True
+    ),
+    ForeignKeyConstraint(
+        ["organisation_id", "message_id"],
+        ["szo_messaging_message.organisation_id", "szo_messaging_message.id"],
+        ondelete="CASCADE",
+    ),
+    Index(
+        "ix_szo_messaging_entry_view",
+        "organisation_id",
+        "operator_id",
+        "folder",
+        "archived",
+        "sent_at",
+        "message_id",
+    ),
+    Index("ix_szo_messaging_entry_unread", "organisation_id", "operator_id", "folder", "read_at"),
+    Index("ix_szo_messaging_entry_message", "organisation_id", "message_id"),
+    comment="Mailbox entries: one operator's copy of a message (inbox or sent), "
+    "read and archived per operator.",
+)
+"""Mailbox entries (:class:`szo_core.messaging.records.MailboxEntry`)."""
+
+messaging_note = Table(
+    "szo_messaging_note",
+    metadata,
+    _org(),
+    Column("id", Text, primary_key=True, comment="The note's id."),
+    _text("kind", "instruction (navodilo oddelku) or observation (opažanje)."),
+    _text("author_id", "The operator who wrote it."),
+    Column("written_at", DateTime, nullable=False, comment="UTC. When it was written."),
+    _text("department", "The department (oddelek)."),
+    _text("resident", "The resident it is about (personal data; '' for none)."),
+    _text("text", "The note's text (plain)."),
+    _version(),
+    Index("ix_szo_messaging_note_written_at", "organisation_id", "written_at"),
+    comment="Department instructions (navodila oddelkom) and observations (opažanja).",
+)
+"""Department notes (:class:`szo_core.messaging.records.DepartmentNote`)."""
+
+messaging_notes_seen = Table(
+    "szo_messaging_notes_seen",
+    metadata,
+    _org(),
+    Column("operator_id", Text, primary_key=True, comment="The operator."),
+    Column(
+        "seen_at",
+        DateTime,
+        nullable=False,
+        comment="UTC. The operator's last login notice: notes after it are new.",
+    ),
+    comment="When each operator last saw the department notes (the login notice).",
+)
+"""When each operator last saw the notes."""

@@ -218,6 +218,9 @@ class SqlUnitOfWork:
         self.templates = SqlTemplateRepository(self)
 
         self.outbox = SqlOutbox(self)
+        from szo_core.adapters.sql.messaging import SqlMessaging
+
+        self.messaging = SqlMessaging(self)
 
     @property
     def connection(self) -> Connection:
