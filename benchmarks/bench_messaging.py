@@ -5,7 +5,8 @@ unread) from 20 colleagues, stored in a migrated database (bulk ``INSERT`` s,
 not timed); SQLite in a temporary file and PostgreSQL in a throw-away server
 on 127.0.0.1 (``szo_core.adapters.sql.pgtemp``, as the tests start it).
 
-Timed, ``--repeat`` times each after a warm-up, on one open connection:
+Timed, ``--repeat`` times each after a warm-up, on one open connection, each call of
+szo_core followed by one of the baseline (so that both see the same load):
 
 * **szo_core**: ``Messaging.inbox(uow, org, operator)`` (the first page of 25,
   newest first, records built: entries and messages) and
@@ -108,15 +109,18 @@ def fill(store: SqlStore, messages: int) -> None:
         conn.execute(text("ANALYZE"))
 
 
-def timed(call: Callable[[], Any], repeat: int) -> float:
+def timed(ours: Callable[[], Any], base: Callable[[], Any], repeat: int) -> tuple[float, float]:
+    """Median milliseconds of ``ours`` and ``base``, run alternately (both see the same load)."""
     for _ in range(max(3, repeat // 10)):
-        call()
-    samples = []
+        ours()
+        base()
+    samples: tuple[list[float], list[float]] = ([], [])
     for _ in range(repeat):
-        start = time.perf_counter()
-        call()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples) * 1000
+        for call, into in ((ours, samples[0]), (base, samples[1])):
+            start = time.perf_counter()
+            call()
+            into.append(time.perf_counter() - start)
+    return statistics.median(samples[0]) * 1000, statistics.median(samples[1]) * 1000
 
 
 def run(name: str, store: SqlStore, messages: int, repeat: int) -> None:
@@ -158,8 +162,8 @@ def run(name: str, store: SqlStore, messages: int, repeat: int) -> None:
             cursor.close()
 
         results = {
-            "page": (timed(ours_page, repeat), timed(base_page, repeat)),
-            "unread": (timed(ours_count, repeat), timed(base_count, repeat)),
+            "page": timed(ours_page, base_page, repeat),
+            "unread": timed(ours_count, base_count, repeat),
         }
         both = (
             results["page"][0] + results["unread"][0],
