@@ -72,6 +72,7 @@ if TYPE_CHECKING:
     from datetime import timedelta
 
     from szo_core.outbox.records import Channel, IdempotencyKey, OutboxMessage, OutboxState
+    from szo_core.receivables.ports import ReceivablesRepository
 
 __all__ = [
     "AbsenceRepository",
@@ -646,6 +647,11 @@ class UnitOfWork(Protocol):
     @property
     def outbox(self) -> OutboxRepository:
         """Messages stored to be sent (:mod:`szo_core.outbox`)."""
+        ...
+
+    @property
+    def receivables(self) -> ReceivablesRepository:
+        """The receivables ledger (:mod:`szo_core.receivables`): items, postings, receipts."""
         ...
 
     def load_month(
