@@ -95,7 +95,6 @@ def test_duplicate_item_or_posting_stores_nothing(backend: Backend) -> None:
     with backend.store.unit_of_work() as uow:
         with pytest.raises(StorageError) as caught:
             uow.receivables.add_items([item(2), item(1)])
-            uow.commit()
         assert caught.value.code == "storage.duplicate"
     with backend.store.unit_of_work() as uow:
         assert [i.document for i in uow.receivables.items(ORG)] == ["2026-000001"]
@@ -104,7 +103,6 @@ def test_duplicate_item_or_posting_stores_nothing(backend: Backend) -> None:
     with backend.store.unit_of_work() as uow:
         with pytest.raises(StorageError) as caught:
             uow.receivables.add_postings([posting(1, None, "-2.00")])
-            uow.commit()
         assert caught.value.code == "storage.duplicate"
     with backend.store.unit_of_work() as uow:
         assert [p.amount for p in uow.receivables.postings(ORG)] == [Decimal("-1.00")]
