@@ -241,6 +241,9 @@ def test_returns_with_reasons_in_every_version(version: str) -> None:
     assert second.reason == "MD06"
     assert second.reason_text("en") == "Refund requested by the payer."
     assert all(e.file_kind == version for e in (credit, first, second))
+    assert all(e.account_iban == ACCOUNT for e in (credit, first, second))
+    assert len({e.statement_id for e in (credit, first, second)}) == 1
+    assert credit.statement_id == f"{ACCOUNT[4:]}-{DAY:%Y%m%d}"
 
 
 def test_pain002_with_rejects() -> None:

@@ -646,6 +646,9 @@ def _read_camt(source: Source, kind: BankFileKind) -> Iterator[BankEntry]:
     r = _Reader(kind)
     tag = r.path("Ntry")
     index = 0
+    current: etree._Element | None = None
+    statement_id = account = ""
+    fallback = date(1970, 1, 1)
     with _open(source) as handle:
         for _event, entry in etree.iterparse(
             handle,
@@ -656,10 +659,13 @@ def _read_camt(source: Source, kind: BankFileKind) -> Iterator[BankEntry]:
         ):
             block = entry.getparent()
             assert block is not None
-            statement_id = r.text(block, "Id") or ""
-            account = (r.text(block, "Acct/Id/IBAN") or "").replace(" ", "").upper()
-            created = r.text(block, "CreDtTm")
-            fallback = _local_date(created) if created else date(1970, 1, 1)
+            if block is not current:
+                # The statement's head, read at its first entry (before entries are cleared).
+                current = block
+                statement_id = r.text(block, "Id") or ""
+                account = (r.text(block, "Acct/Id/IBAN") or "").replace(" ", "").upper()
+                created = r.text(block, "CreDtTm")
+                fallback = _local_date(created) if created else date(1970, 1, 1)
             index += 1
             yield from _entries(r, entry, statement_id, account, index, fallback)
             _clear(entry)
