@@ -8,6 +8,10 @@
 * :mod:`~szo_core.receivables.matching`: the matching engine (reference, then
   end-to-end id, then amount and IBAN as a suggestion), splits oldest first;
 * :mod:`~szo_core.receivables.reconcile`: import a bank file, confirm a suggestion;
+* :mod:`~szo_core.receivables.reminders`: reminders (opomini) with default
+  interest, the enforcement list, sent through the outbox;
+* :mod:`~szo_core.receivables.kartica`: a payer's account statement (kartica),
+  as records and CSV;
 * :mod:`~szo_core.receivables.ports`: the storage port (``uow.receivables``).
 
 The guide is ``docs/receivables.md``.
@@ -18,6 +22,13 @@ The guide is ``docs/receivables.md``.
 Decimal('100.00')
 """
 
+from szo_core.receivables.kartica import (
+    AccountStatement,
+    StatementLine,
+    account_statement,
+    statement_rows,
+    write_statement_csv,
+)
 from szo_core.receivables.ledger import (
     OpenAmounts,
     balance,
@@ -39,9 +50,22 @@ from szo_core.receivables.records import (
     ReceiptStatus,
     Reminder,
 )
+from szo_core.receivables.reminders import (
+    InterestRate,
+    PayerContact,
+    ReminderChannel,
+    ReminderPlan,
+    ReminderPolicy,
+    contacts_from,
+    default_interest,
+    plan_reminders,
+    send_reminders,
+)
 
 __all__ = [
+    "AccountStatement",
     "ImportReport",
+    "InterestRate",
     "ItemKind",
     "Ledger",
     "LedgerItem",
@@ -49,19 +73,31 @@ __all__ = [
     "Match",
     "MatchPolicy",
     "OpenAmounts",
+    "PayerContact",
     "Posting",
     "PostingKind",
     "Receipt",
     "ReceiptStatus",
     "ReceivablesRepository",
     "Reminder",
+    "ReminderChannel",
+    "ReminderPlan",
+    "ReminderPolicy",
     "SplitOrder",
+    "StatementLine",
+    "account_statement",
     "allocate",
     "balance",
     "confirm_receipt",
+    "contacts_from",
+    "default_interest",
     "import_bank_file",
     "items_from_billing",
     "open_amounts",
     "payer_id_of",
+    "plan_reminders",
+    "send_reminders",
     "slip_fallback",
+    "statement_rows",
+    "write_statement_csv",
 ]
