@@ -43,6 +43,7 @@ import hashlib
 import io
 import os
 import re
+from collections import deque
 from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal
@@ -538,92 +539,100 @@ def _local_date(value: str) -> date:
     return date(local.year, local.month, local.day)
 
 
-def _date_choice(r: _Reader, element: etree._Element | None) -> date | None:
-    if element is None:
-        return None
-    text = r.text(element, "Dt") or r.text(element, "DtTm")
-    return None if text is None else _local_date(text)
-
-
 def _digest(*parts: object) -> str:
     return hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()[:32]
 
 
-def _party_name(r: _Reader, parties: etree._Element | None, role: str) -> str:
-    if parties is None:
-        return ""
-    # .02: RltdPties/Dbtr/Nm; .08: RltdPties/Dbtr/Pty/Nm
-    return r.text(parties, f"{role}/Nm") or r.text(parties, f"{role}/Pty/Nm") or ""
+_Flat = dict[str, list[etree._Element]]
+
+
+def _flatten(element: etree._Element, ns_len: int, *, skip: str | None = None) -> _Flat:
+    """Every descendant by its local path (``Refs/EndToEndId``), in document order.
+
+    One walk of the subtree instead of a dozen ``find`` calls per transaction
+    (ElementPath lookups dominate otherwise).  ``skip`` names a child not to
+    descend into (an entry's ``NtryDtls``, read per transaction).
+    """
+    out: _Flat = {}
+    queue: deque[tuple[etree._Element, str]] = deque([(element, "")])
+    while queue:
+        parent, path = queue.popleft()
+        for child in parent:
+            tag: object = child.tag
+            if not isinstance(tag, str):
+                continue  # a comment or processing instruction
+            name = tag[ns_len:]
+            if name == skip and not path:
+                continue
+            local = f"{path}/{name}" if path else name
+            found = out.get(local)
+            if found is None:
+                out[local] = [child]
+            else:
+                found.append(child)
+            if len(child):
+                queue.append((child, local))
+    return out
+
+
+def _first(flat: _Flat, *paths: str) -> str | None:
+    for path in paths:
+        found = flat.get(path)
+        if found and found[0].text is not None:
+            return found[0].text.strip()
+    return None
+
+
+def _date_of(flat: _Flat, name: str) -> date | None:
+    text = _first(flat, f"{name}/Dt", f"{name}/DtTm")
+    return None if text is None else _local_date(text)
 
 
 def _entries(
     r: _Reader, entry: etree._Element, statement_id: str, account: str, index: int, fallback: date
 ) -> Iterator[BankEntry]:
-    indicator = r.text(entry, "CdtDbtInd")
-    reversal = (r.text(entry, "RvslInd") or "").lower() == "true"
-    booked = _date_choice(r, r.find(entry, "BookgDt")) or fallback
-    valued = _date_choice(r, r.find(entry, "ValDt")) or booked
-    entry_amount = r.find(entry, "Amt")
-    assert entry_amount is not None
-    assert entry_amount.text is not None
-    details = r.all(entry, "NtryDtls/TxDtls")
-    entry_ref = r.text(entry, "AcctSvcrRef")
-    if not details:
-        details_or_none: list[etree._Element | None] = [None]
-    else:
-        details_or_none = list(details)
-    for position, tx in enumerate(details_or_none):
-        amount_text: str | None = None
-        currency = entry_amount.get("Ccy", "EUR")
-        if tx is not None:
-            tx_amount = r.find(tx, "Amt")
-            if tx_amount is None:
-                tx_amount = r.find(tx, "AmtDtls/TxAmt/Amt")
-            if tx_amount is not None and tx_amount.text:
-                amount_text = tx_amount.text
-                currency = tx_amount.get("Ccy", currency)
-        if amount_text is None:
-            amount_text = entry_amount.text
-        tx_indicator = (None if tx is None else r.text(tx, "CdtDbtInd")) or indicator
-        reason = None
-        name = iban_text = ""
-        reference = e2e = mandate = None
-        text = ""
-        tx_ref = None
-        if tx is not None:
-            tx_ref = r.text(tx, "Refs/AcctSvcrRef")
-            reason = r.text(tx, "RtrInf/Rsn/Cd") or r.text(tx, "RtrInf/Rsn/Prtry")
-            parties = r.find(tx, "RltdPties")
-            credit_side = tx_indicator == "CRDT" and reason is None
-            name = _party_name(r, parties, "Dbtr" if credit_side or reason else "Cdtr")
-            iban_text = (
-                r.text(tx, "RltdPties/DbtrAcct/Id/IBAN")
-                if credit_side or reason
-                else r.text(tx, "RltdPties/CdtrAcct/Id/IBAN")
-            ) or ""
-            e2e = r.text(tx, "Refs/EndToEndId")
-            if e2e is not None and e2e.upper() == "NOTPROVIDED":
-                e2e = None
-            mandate = r.text(tx, "Refs/MndtId")
-            text = " ".join(
-                line.text.strip() for line in r.all(tx, "RmtInf/Ustrd") if line.text
-            ).strip()
-            for ref in r.all(tx, "RmtInf/Strd/CdtrRefInf/Ref"):
-                reference = _clean_reference(ref.text)
-                if reference is not None:
-                    break
-            if reference is None and text:
-                reference = find_reference(text)
+    ns_len = len(r.ns) + 2
+    head = _flatten(entry, ns_len, skip="NtryDtls")
+    indicator = _first(head, "CdtDbtInd")
+    reversal = (_first(head, "RvslInd") or "").lower() == "true"
+    booked = _date_of(head, "BookgDt") or fallback
+    valued = _date_of(head, "ValDt") or booked
+    entry_amount = head["Amt"][0]  # required by the XSD
+    entry_ref = _first(head, "AcctSvcrRef")
+    details: list[etree._Element | None] = list(r.all(entry, "NtryDtls/TxDtls")) or [None]
+    for position, tx in enumerate(details):
+        flat = _flatten(tx, ns_len) if tx is not None else {}
+        amount_el = (flat.get("Amt") or flat.get("AmtDtls/TxAmt/Amt") or [entry_amount])[0]
+        amount_text = amount_el.text or entry_amount.text or "0"
+        currency = amount_el.get("Ccy") or entry_amount.get("Ccy") or "EUR"
+        tx_indicator = _first(flat, "CdtDbtInd") or indicator
+        reason = _first(flat, "RtrInf/Rsn/Cd", "RtrInf/Rsn/Prtry")
+        payer_side = (tx_indicator == "CRDT" and reason is None) or reason is not None
+        role = "Dbtr" if payer_side else "Cdtr"
+        name = _first(flat, f"RltdPties/{role}/Nm", f"RltdPties/{role}/Pty/Nm") or ""
+        iban_text = _first(flat, f"RltdPties/{role}Acct/Id/IBAN") or ""
+        e2e = _first(flat, "Refs/EndToEndId")
+        if e2e is not None and e2e.upper() == "NOTPROVIDED":
+            e2e = None
+        text = " ".join(
+            line.text.strip() for line in flat.get("RmtInf/Ustrd", ()) if line.text
+        ).strip()
+        reference = None
+        for ref in flat.get("RmtInf/Strd/CdtrRefInf/Ref", ()):
+            reference = _clean_reference(ref.text)
+            if reference is not None:
+                break
+        if reference is None and text:
+            reference = find_reference(text)
         if reason is not None or (reversal and tx_indicator == "DBIT"):
             kind = EntryKind.RETURN
         elif tx_indicator == "CRDT" and not reversal:
             kind = EntryKind.CREDIT
         else:
             kind = EntryKind.DEBIT
-        own = tx_ref or (entry_ref if len(details_or_none) == 1 else None)
-        entry_id = own if own else _digest(r.kind, statement_id, index, position)
+        own = _first(flat, "Refs/AcctSvcrRef") or (entry_ref if len(details) == 1 else None)
         yield BankEntry(
-            entry_id=entry_id,
+            entry_id=own if own else _digest(r.kind, statement_id, index, position),
             file_kind=r.kind,
             statement_id=statement_id,
             account_iban=account,
@@ -636,7 +645,7 @@ def _entries(
             payer_iban=iban_text.replace(" ", "").upper(),
             reference=reference,
             end_to_end_id=e2e,
-            mandate_id=mandate,
+            mandate_id=_first(flat, "Refs/MndtId"),
             text=text,
             reason=reason,
         )
