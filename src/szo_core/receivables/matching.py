@@ -137,6 +137,14 @@ def allocate(
     return parts
 
 
+def _append(index: dict[str, list[str]], key: str, document: str) -> None:
+    found = index.get(key)
+    if found is None:
+        index[key] = [document]
+    else:
+        found.append(document)
+
+
 class Ledger:
     """The open items of one organisation in memory, with the indexes matching needs.
 
@@ -178,14 +186,16 @@ class Ledger:
 
     def add_item(self, item: LedgerItem) -> None:
         """Add an item and index it."""
-        self.items[item.document] = item
-        self.open[item.document] = self.open.get(item.document, _ZERO) + item.amount
-        self._by_payer.setdefault(item.payer_id, []).append(item.document)
-        for ref in {item.reference, item.group_reference}:
-            if ref:
-                self._by_reference.setdefault(ref, []).append(item.document)
+        document = item.document
+        self.items[document] = item
+        self.open[document] = self.open.get(document, _ZERO) + item.amount
+        _append(self._by_payer, item.payer_id, document)
+        if item.reference:
+            _append(self._by_reference, item.reference, document)
+        if item.group_reference and item.group_reference != item.reference:
+            _append(self._by_reference, item.group_reference, document)
         if item.end_to_end_id:
-            self._by_e2e.setdefault(item.end_to_end_id, []).append(item.document)
+            _append(self._by_e2e, item.end_to_end_id, document)
         if item.payer_iban:
             self._by_iban.setdefault(item.payer_iban, set()).add(item.payer_id)
 
