@@ -156,6 +156,22 @@ def test_receipts_are_added_once_and_can_be_updated(backend: Backend) -> None:
         assert uow.receivables.find_receipt(ORG, "E2") == done
 
 
+def test_many_receipts_at_once_skip_the_known_ones(backend: Backend) -> None:
+    known = receipt("E1", payer_name="Ana")
+    with backend.store.unit_of_work() as uow:
+        uow.receivables.add_receipt(known)
+        uow.commit()
+    with backend.store.unit_of_work() as uow:
+        uow.receivables.add_receipts(
+            [attrs.evolve(known, payer_name="Other"), receipt("E2"), receipt("E3")]
+        )
+        uow.receivables.add_receipts([])
+        uow.commit()
+    with backend.store.unit_of_work() as uow:
+        assert [r.entry_id for r in uow.receivables.receipts(ORG)] == ["E1", "E2", "E3"]
+        assert uow.receivables.find_receipt(ORG, "E1") == known
+
+
 def test_flags_and_reminders_are_idempotent(backend: Backend) -> None:
     flag = MandateFlag(
         organisation_id=ORG,

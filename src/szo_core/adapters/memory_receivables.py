@@ -98,6 +98,11 @@ class MemoryReceivables:
         table.insert(key, receipt)
         return True
 
+    def add_receipts(self, receipts: Iterable[Receipt]) -> None:
+        """Store many receipts; known entry ids are skipped."""
+        for receipt in receipts:
+            self.add_receipt(receipt)
+
     def find_receipt(self, organisation_id: str, entry_id: str) -> Receipt | None:
         """The receipt of ``entry_id``, or None."""
         found: Receipt | None = self._t("bank_receipts", ignore_duplicates=True).get(

@@ -75,6 +75,10 @@ class ReceivablesRepository(Protocol):
         """Store an imported entry; False (and nothing changed) if its entry id is known."""
         ...
 
+    def add_receipts(self, receipts: Iterable[Receipt]) -> None:
+        """Store many imported entries at once; those whose entry id is known are skipped."""
+        ...
+
     def find_receipt(self, organisation_id: str, entry_id: str) -> Receipt | None:
         """The receipt of ``entry_id``, or None."""
         ...

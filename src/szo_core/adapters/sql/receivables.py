@@ -204,6 +204,18 @@ def _insert_ignore(table: Table, postgres: bool) -> Any:
     return sqlite_insert(table).on_conflict_do_nothing().returning(table.c.organisation_id)
 
 
+@functools.cache
+def _insert_many_ignore(table: Table, postgres: bool) -> Any:
+    """``INSERT ... ON CONFLICT DO NOTHING`` for many rows, built once."""
+    if postgres:
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(table).on_conflict_do_nothing()
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(table).on_conflict_do_nothing()
+
+
 class SqlReceivables:
     """The receivables ledger of a :class:`~szo_core.adapters.sql.SqlUnitOfWork` (see the port)."""
 
@@ -291,6 +303,14 @@ class SqlReceivables:
     def add_receipt(self, receipt: Receipt) -> bool:
         """Store a receipt unless its entry id is known."""
         return self._insert_ignore(bank_receipt, _receipt_row(receipt))
+
+    def add_receipts(self, receipts: Iterable[Receipt]) -> None:
+        """Store many receipts with one ``executemany`` (known entry ids skipped)."""
+        rows = [_receipt_row(r) for r in receipts]
+        if not rows:
+            return
+        with self._uow.guard(bank_receipt.name):
+            self._uow.connection.execute(_insert_many_ignore(bank_receipt, self._postgres), rows)
 
     def find_receipt(self, organisation_id: str, entry_id: str) -> Receipt | None:
         """The receipt of ``entry_id``, or None."""
