@@ -347,6 +347,18 @@ def test_foreign_and_broken_files() -> None:
     assert caught.value.code == "statements.not_xml"
 
 
+def test_a_dtd_is_refused_before_parsing() -> None:
+    laughs = (
+        b'<?xml version="1.0"?><!DOCTYPE Document [<!ENTITY a "aaaaaaaaaa">'
+        b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+        b"<Document xmlns='urn:iso:std:iso:20022:tech:xsd:camt.053.001.02'>&b;</Document>"
+    )
+    with pytest.raises(InvalidFormat) as caught:
+        list(read_bank_file(laughs, name="x.xml"))
+    assert caught.value.code == "statements.dtd"
+    assert caught.value.where == "x.xml: DOCTYPE"
+
+
 def test_other_debits_are_listed_as_debits() -> None:
     data = camt053(ACCOUNT, DAY, [Credit(amount=Decimal("3.10"))]).replace(
         b"<CdtDbtInd>CRDT</CdtDbtInd>", b"<CdtDbtInd>DBIT</CdtDbtInd>"

@@ -405,6 +405,15 @@ def _not_bank_file(label: str) -> InvalidFormat:
 def _sniff(source: Source, label: str) -> BankFileKind:
     namespace = ""
     with _open(source) as handle:
+        if b"<!DOCTYPE" in handle.read(65536):
+            # Bank files have no DTD; one could only carry entity tricks.
+            raise InvalidFormat(
+                "statements.dtd",
+                sl="Datoteka ima DTD (<!DOCTYPE>), ki ga bančne datoteke nimajo.",
+                en="The file has a DTD (<!DOCTYPE>), which bank files do not have.",
+                where=f"{label}: DOCTYPE",
+            )
+        handle.seek(0)
         try:
             for _event, element in etree.iterparse(handle, events=("start",), no_network=True):
                 namespace = etree.QName(element).namespace or ""
@@ -443,7 +452,6 @@ def _check(source: Source, kind: BankFileKind, label: str) -> int:
                 tag=tag,
                 schema=_schema(kind),
                 no_network=True,
-                huge_tree=True,
             ):
                 count += 1
                 _clear(element)
@@ -480,6 +488,7 @@ def validate_bank_file(source: Source, *, name: str | None = None) -> BankFileKi
 
     Raises:
         szo_core.errors.InvalidFormat: ``statements.not_xml``,
+            ``statements.dtd`` (a ``<!DOCTYPE>``: entities are never expanded),
             ``statements.not_bank_file`` (another message), ``statements.schema``
             (libxml2's message naming the element, values blanked; ``where`` is
             ``"<file>: <element>"``, with ``line <n>,`` before the element when
@@ -664,7 +673,6 @@ def _read_camt(source: Source, kind: BankFileKind) -> Iterator[BankEntry]:
             events=("end",),
             tag=tag,
             no_network=True,
-            huge_tree=True,
         ):
             block = entry.getparent()
             assert block is not None
@@ -689,7 +697,6 @@ def _read_pain002(source: Source) -> Iterator[DebitReject]:
             events=("end",),
             tag=(r.path("GrpHdr"), r.path("OrgnlGrpInfAndSts"), r.path("OrgnlPmtInfAndSts")),
             no_network=True,
-            huge_tree=True,
         )
         report_id = ""
         report_date = date(1970, 1, 1)
