@@ -347,6 +347,16 @@ def test_foreign_and_broken_files() -> None:
     assert caught.value.code == "statements.not_xml"
 
 
+def test_missing_files_and_wrong_types_are_szo_errors(tmp_path: Path) -> None:
+    from szo_core.errors import ConfigurationError, InvalidType
+
+    with pytest.raises(ConfigurationError) as caught:
+        list(read_bank_file(tmp_path / "nope.xml"))
+    assert (caught.value.code, caught.value.where) == ("statements.file", "nope.xml")
+    with pytest.raises(InvalidType):
+        list(read_bank_file(123))  # type: ignore[arg-type]
+
+
 def test_a_dtd_is_refused_before_parsing() -> None:
     laughs = (
         b'<?xml version="1.0"?><!DOCTYPE Document [<!ENTITY a "aaaaaaaaaa">'

@@ -56,7 +56,7 @@ import attrs
 import pendulum
 from lxml import etree
 
-from szo_core.errors import InvalidFormat
+from szo_core.errors import ConfigurationError, InvalidFormat, InvalidType
 from szo_core.ids import iban as _iban
 from szo_core.ids import reference as _reference
 from szo_core.ids._pii import iban_repr
@@ -382,15 +382,33 @@ Source = bytes | str | os.PathLike[str]
 def _label(source: Source, name: str | None) -> str:
     if name is not None:
         return name
-    if isinstance(source, bytes | bytearray):
+    given: object = source  # callers may pass anything; the type is checked here
+    if isinstance(given, bytes | bytearray):
         return "<bytes>"
-    return Path(source).name
+    if not isinstance(given, str | os.PathLike):
+        return "<source>"
+    return Path(given).name
 
 
 def _open(source: Source) -> IO[bytes]:
     if isinstance(source, bytes | bytearray):
         return io.BytesIO(source)
-    return open(source, "rb")
+    if not isinstance(source, str | os.PathLike):
+        raise InvalidType(
+            "statements.source",
+            sl="Bančna datoteka mora biti pot ali bajti.",
+            en="A bank file must be a path or bytes.",
+            where="source",
+        )
+    try:
+        return open(source, "rb")
+    except OSError:
+        raise ConfigurationError(
+            "statements.file",
+            sl="Bančne datoteke ni mogoče odpreti (ne obstaja ali ni dovoljenja).",
+            en="The bank file cannot be opened (it does not exist or is not readable).",
+            where=Path(source).name,
+        ) from None
 
 
 def _not_bank_file(label: str) -> InvalidFormat:
@@ -487,6 +505,9 @@ def validate_bank_file(source: Source, *, name: str | None = None) -> BankFileKi
         name: The name used in errors (the path's file name by default).
 
     Raises:
+        szo_core.errors.ConfigurationError: ``statements.file`` when the path
+            cannot be opened; :class:`~szo_core.errors.InvalidType`
+            (``statements.source``) for neither a path nor bytes.
         szo_core.errors.InvalidFormat: ``statements.not_xml``,
             ``statements.dtd`` (a ``<!DOCTYPE>``: entities are never expanded),
             ``statements.not_bank_file`` (another message), ``statements.schema``
