@@ -119,6 +119,39 @@ def test_kartica_as_csv(tmp_path: Path) -> None:
     assert english[6][1:4] == ["rejected debit", "2026-000002", "AC04: Account closed."]
 
 
+def test_kartica_as_pdf_is_deterministic_and_flows_over_pages() -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    from szo_core.receivables import statement_pdf
+
+    card = account_statement(
+        ITEMS, POSTINGS, payer_id=P, first=date(2026, 10, 1), last=date(2026, 10, 31)
+    )
+    data = statement_pdf(card, organisation_name="Vrtec Čebelica", payer_name="Žiga Čuk")
+    assert data == statement_pdf(card, organisation_name="Vrtec Čebelica", payer_name="Žiga Čuk")
+    text = PdfReader(io.BytesIO(data)).pages[0].extract_text()
+    assert "Kartica plačnika" in text
+    assert "Žiga Čuk" in text
+    assert "115,00" in text
+    assert "vračilo obremenitve" in text
+    many = [post(n, None, "-1.00", date(2026, 10, 20), PostingKind.PAYMENT) for n in range(100)]
+    long_card = account_statement(
+        ITEMS, many, payer_id=P, first=date(2026, 10, 1), last=date(2026, 10, 31)
+    )
+    pages = PdfReader(io.BytesIO(statement_pdf(long_card, organisation_name="V"))).pages
+    assert len(pages) == 3  # 104 rows, 48 a page
+    assert (
+        "Payer's account statement"
+        in PdfReader(io.BytesIO(statement_pdf(card, organisation_name="V", language="en")))
+        .pages[0]
+        .extract_text()
+    )
+    with pytest.raises(ConfigurationError):
+        statement_pdf(card, organisation_name="V", language="de")  # type: ignore[arg-type]
+
+
 days = st.integers(min_value=0, max_value=90).map(lambda d: date(2026, 9, 1) + timedelta(d))
 cents = st.integers(min_value=-50_000, max_value=50_000).map(lambda c: Decimal(c).scaleb(-2))
 

@@ -26,6 +26,7 @@ from szo_core.receivables.kartica import (
     AccountStatement,
     StatementLine,
     account_statement,
+    statement_pdf,
     statement_rows,
     write_statement_csv,
 )
@@ -98,6 +99,7 @@ __all__ = [
     "plan_reminders",
     "send_reminders",
     "slip_fallback",
+    "statement_pdf",
     "statement_rows",
     "write_statement_csv",
 ]
