@@ -295,6 +295,19 @@ def test_reject_before_settlement_records_the_reason_and_keeps_the_item_open() -
     assert unknown.receipt.status is ReceiptStatus.UNMATCHED
 
 
+def test_a_float_amount_is_refused() -> None:
+    import attrs
+
+    from szo_core.errors import InvalidType
+
+    ledger = Ledger(ORG, [inv(1, "80.00", reference="SI120000055526098")], [])
+    entry = attrs.evolve(credit("80.00", reference="SI120000055526098"), amount=80.0)
+    with pytest.raises(InvalidType) as caught:
+        ledger.match(entry)
+    assert caught.value.code == "receivables.money"
+    assert ledger.open["2026-000001"] == Decimal("80.00")
+
+
 def test_other_debits_are_not_payments() -> None:
     ledger = Ledger(ORG, [], [])
     assert ledger.match(credit("2.10", kind=EntryKind.DEBIT)).receipt.status is (

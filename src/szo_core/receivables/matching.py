@@ -56,7 +56,8 @@ from decimal import Decimal
 
 import attrs
 
-from szo_core.errors import ConfigurationError
+from szo_core.errors import ConfigurationError, InvalidType
+from szo_core.model._trusted import trusted_factory
 from szo_core.payments.statements import BankEntry, BankItem, DebitReject, EntryKind, flags_mandate
 from szo_core.receivables.records import (
     LedgerItem,
@@ -70,6 +71,36 @@ from szo_core.receivables.records import (
 __all__ = ["Ledger", "Match", "MatchPolicy", "SplitOrder", "allocate"]
 
 _ZERO = Decimal("0.00")
+
+_new_receipt = trusted_factory(
+    Receipt,
+    "organisation_id",
+    "entry_id",
+    "source",
+    "status",
+    "amount",
+    "booked_on",
+    "payer_name",
+    "payer_iban",
+    "reference",
+    "end_to_end_id",
+    "reason",
+    "payer_id",
+    "documents",
+    "how",
+)
+_new_payment = trusted_factory(
+    Posting,
+    "organisation_id",
+    "id",
+    "payer_id",
+    "document",
+    "kind",
+    "amount",
+    "booked_on",
+    "entry_id",
+    "end_to_end_id",
+)
 
 
 class SplitOrder(enum.StrEnum):
@@ -252,7 +283,19 @@ class Ledger:
     # ------------------------------------------------------------------ matching
 
     def match(self, item: BankItem) -> Match:
-        """Match one bank item, apply its postings here, and return what it did."""
+        """Match one bank item, apply its postings here, and return what it did.
+
+        Raises:
+            szo_core.errors.InvalidType: ``receivables.money`` when the item's
+                amount is not a Decimal.
+        """
+        if not isinstance(item.amount, Decimal) and item.amount is not None:
+            raise InvalidType(
+                "receivables.money",
+                sl="Znesek mora biti Decimal (ne float).",
+                en="An amount must be a Decimal (not a float).",
+                where=item.entry_id,
+            )
         if isinstance(item, DebitReject) or item.kind is EntryKind.RETURN:
             found = self._reverse(item)
         elif item.kind is EntryKind.DEBIT:
@@ -285,50 +328,75 @@ class Ledger:
                 documents=tuple(documents),
                 how=how,
             )
-        return Receipt(
-            organisation_id=self.organisation_id,
-            entry_id=item.entry_id,
-            source=item.file_kind,
-            status=status,
-            amount=item.amount,
-            booked_on=item.booking_date,
-            payer_name=item.payer_name,
-            payer_iban=item.payer_iban,
-            reference=item.reference,
-            end_to_end_id=item.end_to_end_id,
-            reason=item.reason,
-            payer_id=payer_id,
-            documents=tuple(documents),
-            how=how,
+        # The values are checked already (the entry's amount in match()); no second check.
+        return _new_receipt(
+            self.organisation_id,
+            item.entry_id,
+            item.file_kind,
+            status,
+            item.amount,
+            item.booking_date,
+            item.payer_name,
+            item.payer_iban,
+            item.reference,
+            item.end_to_end_id,
+            item.reason,
+            payer_id,
+            tuple(documents),
+            how,
         )
 
     def _pay(
         self, entry: BankEntry, documents: Sequence[str], how: str, *, prefix: str = ""
     ) -> Match:
-        ordered = self._ordered(documents)
-        payer = ordered[0].payer_id
-        parts = allocate(entry.amount, [(i.document, self.open[i.document]) for i in ordered])
+        amount = entry.amount
+        parts: list[tuple[str | None, Decimal]]
+        if len(documents) == 1 and amount > 0:
+            # One invoice (the usual case): the split without sorting.
+            document = documents[0]
+            payer = self.items[document].payer_id
+            open_now = self.open[document]
+            if open_now >= amount:
+                parts = [(document, amount)]
+            elif open_now > 0:
+                parts = [(document, open_now), (None, amount - open_now)]
+            else:
+                parts = [(None, amount)]
+        else:
+            ordered = self._ordered(documents)
+            payer = ordered[0].payer_id
+            parts = allocate(amount, [(i.document, self.open[i.document]) for i in ordered])
+        org, entry_id, booked, e2e = (
+            self.organisation_id,
+            entry.entry_id,
+            entry.booking_date,
+            entry.end_to_end_id,
+        )
         postings = tuple(
-            Posting(
-                organisation_id=self.organisation_id,
-                id=f"{entry.entry_id}:{prefix}{n}",
-                payer_id=payer,
-                document=document,
-                kind=PostingKind.PAYMENT,
-                amount=-part,
-                booked_on=entry.booking_date,
-                entry_id=entry.entry_id,
-                end_to_end_id=entry.end_to_end_id,
+            _new_payment(
+                org,
+                f"{entry_id}:{prefix}{n}",
+                payer,
+                document,
+                PostingKind.PAYMENT,
+                -part,
+                booked,
+                entry_id,
+                e2e,
             )
             for n, (document, part) in enumerate(parts, start=1)
         )
         if entry.payer_iban:
-            self._by_iban.setdefault(entry.payer_iban, set()).add(payer)
+            known = self._by_iban.get(entry.payer_iban)
+            if known is None:
+                self._by_iban[entry.payer_iban] = {payer}
+            else:
+                known.add(payer)
         receipt = self._receipt(
             entry,
             ReceiptStatus.MATCHED,
             payer_id=payer,
-            documents=[p.document for p in postings if p.document is not None],
+            documents=[d for d, _part in parts if d is not None],
             how=how,
         )
         return Match(receipt=receipt, postings=postings)
