@@ -73,6 +73,7 @@ if TYPE_CHECKING:
 
     from szo_core.messaging.ports import MessagingRepository
     from szo_core.outbox.records import Channel, IdempotencyKey, OutboxMessage, OutboxState
+    from szo_core.receivables.ports import ReceivablesRepository
 
 __all__ = [
     "AbsenceRepository",
@@ -652,6 +653,11 @@ class UnitOfWork(Protocol):
     @property
     def messaging(self) -> MessagingRepository:
         """Operator messaging (:mod:`szo_core.messaging`)."""
+        ...
+
+    @property
+    def receivables(self) -> ReceivablesRepository:
+        """The receivables ledger (:mod:`szo_core.receivables`): items, postings, receipts."""
         ...
 
     def load_month(

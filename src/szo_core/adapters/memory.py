@@ -749,6 +749,10 @@ class MemoryUnitOfWork:
 
         self.messaging = MemoryMessaging(self)
 
+        from szo_core.adapters.memory_receivables import MemoryReceivables
+
+        self.receivables = MemoryReceivables(self)
+
     def table(self, name: str, *, ignore_duplicates: bool = False) -> MemoryTable[Any]:
         """Return this unit's view of table ``name`` (created on first use).
 

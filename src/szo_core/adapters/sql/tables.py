@@ -1114,3 +1114,141 @@ messaging_notes_seen = Table(
     comment="When each operator last saw the department notes (the login notice).",
 )
 """When each operator last saw the notes."""
+
+
+# --------------------------------------------------------------------------- receivables
+# The receivables ledger (szo_core.receivables, adapter szo_core.adapters.sql.receivables,
+# migration 0016_receivables).
+
+receivable_item = Table(
+    "szo_receivable_item",
+    metadata,
+    _org(),
+    Column(
+        "document",
+        Text,
+        primary_key=True,
+        comment="Number of the invoice or credit note (2026-000007, D2026-000002).",
+    ),
+    _text("payer_id", "Who pays (guardian:<id>, party:<name>, child:<code>)."),
+    _text("kind", "invoice or credit_note."),
+    Column(
+        "amount",
+        ExactDecimal,
+        nullable=False,
+        comment="Positive for an invoice (a debit), negative for a credit note.",
+    ),
+    Column("issued_on", Date, nullable=False, comment="The document's issue date."),
+    Column("due_on", Date, nullable=False, comment="The due date (a credit note: its issue date)."),
+    _text("reference", "The invoice's own reference (SI12/RF, compact), or NULL.", nullable=True),
+    _text(
+        "group_reference",
+        "The merged payment group's reference shared by its invoices, or NULL.",
+        nullable=True,
+    ),
+    _text(
+        "end_to_end_id",
+        "The payment instruction's id (the direct debit's end-to-end id), or NULL.",
+        nullable=True,
+    ),
+    Column("child_code", BigInteger, nullable=True, comment="The child, or NULL."),
+    _text("mandate_id", "The direct-debit mandate, or NULL.", nullable=True),
+    _text("payer_iban", "The payer's IBAN where known (personal data), or ''."),
+    Index(None, "organisation_id", "payer_id"),
+    comment="Receivables ledger: one row per invoice (debit) or credit note (credit).",
+)
+"""Ledger items (:class:`~szo_core.receivables.records.LedgerItem`)."""
+
+receivable_posting = Table(
+    "szo_receivable_posting",
+    metadata,
+    _org(),
+    Column(
+        "id",
+        Text,
+        primary_key=True,
+        comment="The bank entry's id and the posting's place (<entry>:1).",
+    ),
+    _text("payer_id", "Whose account."),
+    _text("document", "The ledger item it applies to; NULL: the payer's credit.", nullable=True),
+    _text("kind", "payment, return, reject or credit_applied."),
+    Column(
+        "amount",
+        ExactDecimal,
+        nullable=False,
+        comment="Signed like the items: negative lowers what the payer owes.",
+    ),
+    Column("booked_on", Date, nullable=False, comment="The bank's booking date."),
+    _text("entry_id", "The bank entry (szo_bank_receipt) it came from."),
+    _text("end_to_end_id", "The payment's end-to-end id, or NULL.", nullable=True),
+    _text(
+        "reason", "A return's or reject's reason code (AC04, AM04, ...), or NULL.", nullable=True
+    ),
+    Index(None, "organisation_id", "payer_id"),
+    comment="Receivables ledger: payments, returns and rejects posted to payers' accounts.",
+)
+"""Postings (:class:`~szo_core.receivables.records.Posting`)."""
+
+bank_receipt = Table(
+    "szo_bank_receipt",
+    metadata,
+    _org(),
+    Column(
+        "entry_id",
+        Text,
+        primary_key=True,
+        comment="The bank entry's stable id: the idempotency key of the import.",
+    ),
+    _text("source", "The file kind (camt.053.001.02, pain.002.001.03, ...)."),
+    _text("status", "matched, suggested, unmatched, returned, rejected or not_a_payment."),
+    Column("amount", ExactDecimal, nullable=False, comment="The entry's amount, positive."),
+    Column("booked_on", Date, nullable=False, comment="Booking date (a reject: the report's)."),
+    _text("payer_name", "The payer's name on the statement (personal data)."),
+    _text("payer_iban", "The payer's IBAN on the statement (personal data), or ''."),
+    _text("reference", "The reference found, compact, or NULL.", nullable=True),
+    _text("end_to_end_id", "The end-to-end id, or NULL.", nullable=True),
+    _text("reason", "A return's or reject's reason code, or NULL.", nullable=True),
+    _text("payer_id", "The payer it was matched or suggested to, or NULL.", nullable=True),
+    _text("documents", "The items it was applied or suggested to, separated by spaces."),
+    _text("how", "reference, end_to_end, amount_iban, confirmed, or ''."),
+    Index(None, "organisation_id", "status"),
+    comment="Bank entries and pain.002 rejects as imported, with what matching made of them.",
+)
+"""Receipts (:class:`~szo_core.receivables.records.Receipt`)."""
+
+mandate_flag = Table(
+    "szo_mandate_flag",
+    metadata,
+    _org(),
+    Column(
+        "entry_id",
+        Text,
+        primary_key=True,
+        comment="The reject or return that raised the flag.",
+    ),
+    _text("payer_id", "The payer."),
+    _text("mandate_id", "The mandate, where known, or NULL.", nullable=True),
+    _text("reason", "The reason code (AC04, MD01, ...)."),
+    Column("flagged_on", Date, nullable=False, comment="The date of the reject or return."),
+    comment="Mandates a reject or return said cannot be used again as they are.",
+)
+"""Mandate flags (:class:`~szo_core.receivables.records.MandateFlag`)."""
+
+reminder = Table(
+    "szo_reminder",
+    metadata,
+    _org(),
+    Column("document", Text, primary_key=True, comment="The ledger item reminded of."),
+    Column("level", Integer, primary_key=True, comment="1: first reminder, 2: second."),
+    _text("payer_id", "The payer."),
+    Column("sent_on", Date, nullable=False, comment="The day it was made."),
+    Column("open_amount", ExactDecimal, nullable=False, comment="What was open that day."),
+    Column(
+        "interest",
+        ExactDecimal,
+        nullable=False,
+        comment="Default interest to that day, rounded half-up to cents.",
+    ),
+    comment="Reminders (opomini) sent, one per item and level.",
+)
+"""Reminders (:class:`~szo_core.receivables.records.Reminder`)."""

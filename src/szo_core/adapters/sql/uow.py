@@ -222,6 +222,10 @@ class SqlUnitOfWork:
 
         self.messaging = SqlMessaging(self)
 
+        from szo_core.adapters.sql.receivables import SqlReceivables
+
+        self.receivables = SqlReceivables(self)
+
     @property
     def connection(self) -> Connection:
         """The connection of this unit of work (opened on first use)."""

@@ -1,0 +1,183 @@
+"""Benchmark: match 100,000 statement entries against 100,000 open items.
+
+For N invoices (100,000 by default) with SI12 references, and a camt.053 with
+N credits (written once with :mod:`szo_core.testing.bank`, streamed): 96 % pay
+their invoice by reference (a quarter typed with spaces, a tenth only in the
+unstructured text), 2 % by end-to-end id, 1 % a tenth short, 1 % unknown.
+
+* **match**: :class:`szo_core.receivables.Ledger` built from the items, then
+  ``ledger.match`` for every parsed entry (postings made, open amounts kept),
+  with the cyclic GC paused as ``import_bank_file`` does (the baseline too);
+* **baseline**: a plain dict join on the same parsed entries: ``open[ref] -=
+  amount`` for each entry whose reference is in a dict of the open amounts
+  (no splitting, no end-to-end ids, no suggestions, no records);
+* **read**: :func:`szo_core.payments.statements.read_bank_file` over the file
+  (the XSD check pass, then the streamed read), for the absolute figure and
+  the end-to-end ratio (read + match against read + baseline);
+* **import**: :func:`szo_core.receivables.import_bank_file` into a migrated
+  SQLite file (read, match, and every receipt and posting stored), once.
+
+It prints min / median / max of each part, the ratio of the medians of match
+against the baseline (target: at most 3x), and the peak memory (tracemalloc,
+in a separate pass) of the streamed read and of the ledger.
+
+Run:   .venv/bin/python benchmarks/bench_reconcile.py [--n 100000] [--repeat 3]
+Smoke: .venv/bin/python benchmarks/bench_reconcile.py --n 2000 --repeat 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable, Iterator
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from szo_core._gc import collector_paused
+from szo_core.billing import ReferenceScheme, invoice_reference
+from szo_core.payments.statements import BankEntry, read_bank_file
+from szo_core.receivables import Ledger, LedgerItem, import_bank_file
+from szo_core.testing.bank import Credit, write_camt053
+
+ORG = "bench"
+ACCOUNT = "SI56011006000000120"
+DAY = date(2026, 10, 20)
+
+
+def _items(n: int) -> list[LedgerItem]:
+    return [
+        LedgerItem(
+            organisation_id=ORG,
+            document=f"2026-{k:07d}",
+            payer_id=f"guardian:{k}",
+            amount=Decimal(100 + k % 300) + Decimal(k % 100).scaleb(-2),
+            issued_on=date(2026, 10, 5),
+            due_on=date(2026, 10, 18),
+            reference=invoice_reference(
+                ReferenceScheme.SI12, child_code=1000 + k % 9000, year=2026, serial=k + 1
+            ),
+            end_to_end_id=f"2026-{k:07d}",
+        )
+        for k in range(n)
+    ]
+
+
+def _credits(items: list[LedgerItem]) -> Iterator[Credit]:
+    for k, item in enumerate(items):
+        ref = item.reference or ""
+        slot = k % 100
+        if slot < 2:
+            yield Credit(amount=item.amount, end_to_end_id=item.end_to_end_id, name="Ana Čeh")
+        elif slot == 2:
+            yield Credit(amount=item.amount - item.amount / 10, reference=ref, name="Žan Ćuk")
+        elif slot == 3:
+            yield Credit(amount=Decimal("12.34"), name="Neznan")
+        elif slot < 14:
+            yield Credit(amount=item.amount, text=f"oskrbnina {ref[:4]} {ref[4:]}", name="Eva")
+        elif slot < 38:
+            yield Credit(amount=item.amount, reference=f"{ref[:4]} {ref[4:]}", scor=False)
+        else:
+            yield Credit(amount=item.amount, reference=ref, name="Maja Šuštar")
+
+
+def _timed(run: Callable[[], object], repeat: int) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        out.append(time.perf_counter() - start)
+    return out
+
+
+def _line(name: str, times: list[float], n: int) -> str:
+    lo, med, hi = min(times), statistics.median(times), max(times)
+    return (
+        f"{name:<9} min {lo:7.3f} s  median {med:7.3f} s  max {hi:7.3f} s  "
+        f"({n / med:>10,.0f} entries/s)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    n = args.n
+    items = _items(n)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "011006000000120EUR_201026_CAMT_izpisek.xml"
+        write_camt053(path, ACCOUNT, DAY, _credits(items))
+        size = path.stat().st_size
+        entries: list[BankEntry] = [e for e in read_bank_file(path) if isinstance(e, BankEntry)]
+        assert len(entries) == n
+
+        def match() -> None:
+            with collector_paused():  # as import_bank_file does
+                ledger = Ledger(ORG, items, [])
+                for entry in entries:
+                    ledger.match(entry)
+
+        def baseline() -> None:
+            with collector_paused():
+                open_amounts = {i.reference: i.amount for i in items}
+                for entry in entries:
+                    ref = entry.reference
+                    if ref is not None and ref in open_amounts:
+                        open_amounts[ref] -= entry.amount
+
+        def read() -> None:
+            for _ in read_bank_file(path):
+                pass
+
+        print(f"{n:,} entries against {n:,} open items; statement {size / 1e6:.1f} MB")
+        times_base = _timed(baseline, args.repeat)
+        times_match = _timed(match, args.repeat)
+        times_read = _timed(read, args.repeat)
+        print(_line("baseline", times_base, n))
+        print(_line("match", times_match, n))
+        print(_line("read", times_read, n))
+        med_base, med_match = statistics.median(times_base), statistics.median(times_match)
+        med_read = statistics.median(times_read)
+        print(f"match / baseline (medians): {med_match / med_base:.2f}x (target <= 3x)")
+        print(
+            "read + match / read + baseline (a statement reconciled from its file): "
+            f"{(med_read + med_match) / (med_read + med_base):.2f}x"
+        )
+
+        tracemalloc.start()
+        read()
+        read_peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        tracemalloc.start()
+        match()
+        match_peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        print(
+            f"peak memory: read {read_peak / 1e6:.1f} MB, ledger + match {match_peak / 1e6:.1f} MB"
+        )
+
+        from szo_core.adapters.sql import SqlStore
+
+        store = SqlStore.open(Path(tmp) / "bench.sqlite")
+        try:
+            with store.unit_of_work() as uow:
+                uow.receivables.add_items(items)
+                uow.commit()
+            start = time.perf_counter()
+            report = import_bank_file(store, ORG, path)
+            took = time.perf_counter() - start
+        finally:
+            store.dispose()
+        print(
+            f"import into SQLite (read + match + store): {took:.2f} s "
+            f"({n / took:,.0f} entries/s); matched {report.matched:,}, "
+            f"suggested {report.suggested:,}, unmatched {report.unmatched:,}"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,571 @@
+"""Matching bank entries to the ledger: reference, end-to-end id, then amount and IBAN.
+
+A pure engine: :class:`Ledger` holds the items and postings read once through
+the port, with dictionaries by reference, end-to-end id and payer IBAN, and
+:meth:`Ledger.match` turns one bank item into a :class:`Match` (the receipt to
+store, the postings, a mandate flag) and applies its postings to itself, so
+the next entry sees what is open after this one.
+
+For a **credit** (money received):
+
+1. the **reference** (sklic) as billing issued it: an invoice's own SI12/RF
+   reference, or a merged payment group's reference shared by its invoices;
+2. else the **end-to-end id** of a collected direct debit (the instruction id);
+3. else the payer's **IBAN and the amount**: when a payer known by that IBAN (a
+   mandate's, or an earlier matched payment's) has one open item of exactly
+   that amount, or open items summing exactly to it, the receipt is
+   :attr:`~ReceiptStatus.SUGGESTED` for an operator to confirm
+   (:meth:`Ledger.confirm`); nothing is posted until then;
+4. else it is :attr:`~ReceiptStatus.UNMATCHED`, listed, never dropped.
+
+A matched payment is **split** over the open invoices it concerns, oldest first
+(:attr:`SplitOrder.OLDEST_FIRST`: due date, issue date, number) or newest first;
+each invoice gets at most what is open on it, and what is left stays as a
+**credit on the payer** (a posting without a document).  A payment smaller than
+what is open leaves the rest open.  The parts sum exactly to the payment.
+
+A **return** (camt ``RtrInf``) or a **reject** (pain.002) undoes the payments
+posted under its end-to-end id (the items are open again) and records the
+reason; a reject of a debit that was never booked records the reason on each
+item with a zero posting.  Reasons such as AC04 or MD01
+(:data:`~szo_core.payments.statements.MANDATE_REASONS`) also give a
+:class:`~szo_core.receivables.records.MandateFlag`.
+
+>>> from datetime import date
+>>> from decimal import Decimal
+>>> from szo_core.payments.statements import BankEntry, EntryKind
+>>> from szo_core.receivables.records import LedgerItem
+>>> items = [LedgerItem(organisation_id="o", document=f"2026-00000{n}", payer_id="p",
+...     amount=Decimal("60.00"), issued_on=date(2026, 10, 5), due_on=date(2026, 10, d),
+...     group_reference="RF77F7202609") for n, d in ((1, 18), (2, 17))]
+>>> ledger = Ledger("o", items, [])
+>>> entry = BankEntry(entry_id="e1", file_kind="camt.053.001.02", statement_id="s",
+...     account_iban="", kind=EntryKind.CREDIT, amount=Decimal("100.00"),
+...     booking_date=date(2026, 10, 20), value_date=date(2026, 10, 20),
+...     reference="RF77F7202609")
+>>> [(p.document, p.amount) for p in ledger.match(entry).postings]
+[('2026-000002', Decimal('-60.00')), ('2026-000001', Decimal('-40.00'))]
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date
+from decimal import Decimal
+
+import attrs
+
+from szo_core.errors import ConfigurationError, InvalidType
+from szo_core.model._trusted import trusted_factory
+from szo_core.payments.statements import BankEntry, BankItem, DebitReject, EntryKind, flags_mandate
+from szo_core.receivables.records import (
+    LedgerItem,
+    MandateFlag,
+    Posting,
+    PostingKind,
+    Receipt,
+    ReceiptStatus,
+)
+
+__all__ = ["Ledger", "Match", "MatchPolicy", "SplitOrder", "allocate"]
+
+_ZERO = Decimal("0.00")
+
+_new_receipt = trusted_factory(
+    Receipt,
+    "organisation_id",
+    "entry_id",
+    "source",
+    "status",
+    "amount",
+    "booked_on",
+    "payer_name",
+    "payer_iban",
+    "reference",
+    "end_to_end_id",
+    "reason",
+    "payer_id",
+    "documents",
+    "how",
+)
+_new_payment = trusted_factory(
+    Posting,
+    "organisation_id",
+    "id",
+    "payer_id",
+    "document",
+    "kind",
+    "amount",
+    "booked_on",
+    "entry_id",
+    "end_to_end_id",
+)
+
+
+class SplitOrder(enum.StrEnum):
+    """Which open invoices a payment for several pays first."""
+
+    OLDEST_FIRST = "oldest_first"
+    """By due date, then issue date, then number (the usual rule)."""
+    NEWEST_FIRST = "newest_first"
+    """The most recent first."""
+
+
+@attrs.frozen(kw_only=True)
+class MatchPolicy:
+    """How matching splits and what it suggests.
+
+    Attributes:
+        order: The split order, or a key function over the items (smallest first).
+        suggest: Suggest matches by amount and payer IBAN (step 3).
+    """
+
+    order: SplitOrder | Callable[[LedgerItem], object] = SplitOrder.OLDEST_FIRST
+    suggest: bool = True
+
+
+@attrs.frozen(kw_only=True)
+class Match:
+    """What one bank item did: the receipt to store, its postings, a mandate flag.
+
+    Attributes:
+        receipt: The receipt (status, payer, documents).
+        postings: The postings (none for a suggestion or an unmatched entry).
+        flag: The mandate flag a reject or return raised, or None.
+    """
+
+    receipt: Receipt
+    postings: tuple[Posting, ...] = ()
+    flag: MandateFlag | None = None
+
+
+def allocate(
+    amount: Decimal, opens: Sequence[tuple[str, Decimal]]
+) -> list[tuple[str | None, Decimal]]:
+    """Split ``amount`` over ``(document, open)`` pairs in order; the rest goes to ``None``.
+
+    Each document gets at most its open amount (those with nothing open get
+    nothing); the parts sum exactly to ``amount``.
+
+    >>> allocate(Decimal("100.00"), [("a", Decimal("60.00")), ("b", Decimal("60.00"))])
+    [('a', Decimal('60.00')), ('b', Decimal('40.00'))]
+    >>> allocate(Decimal("130.00"), [("a", Decimal("60.00")), ("b", Decimal("0.00"))])
+    [('a', Decimal('60.00')), (None, Decimal('70.00'))]
+    """
+    parts: list[tuple[str | None, Decimal]] = []
+    rest = amount
+    for document, open_amount in opens:
+        if rest <= 0:
+            break
+        if open_amount <= 0:
+            continue
+        part = min(rest, open_amount)
+        parts.append((document, part))
+        rest -= part
+    if rest > 0:
+        parts.append((None, rest))
+    return parts
+
+
+def _append(index: dict[str, list[str]], key: str, document: str) -> None:
+    found = index.get(key)
+    if found is None:
+        index[key] = [document]
+    else:
+        found.append(document)
+
+
+class Ledger:
+    """The open items of one organisation in memory, with the indexes matching needs.
+
+    Args:
+        organisation_id: The organisation.
+        items: Its ledger items.
+        postings: Its postings so far.
+        receipts: Its receipts so far (their payer IBANs are learned for suggestions).
+        policy: How to split and suggest.
+    """
+
+    def __init__(
+        self,
+        organisation_id: str,
+        items: Iterable[LedgerItem],
+        postings: Iterable[Posting],
+        receipts: Iterable[Receipt] = (),
+        policy: MatchPolicy | None = None,
+    ) -> None:
+        self.organisation_id = organisation_id
+        self.policy = policy or MatchPolicy()
+        self.items: dict[str, LedgerItem] = {}
+        self.open: dict[str, Decimal] = {}
+        self.credit: dict[str, Decimal] = {}
+        self._by_reference: dict[str, list[str]] = {}
+        self._by_e2e: dict[str, list[str]] = {}
+        self._by_iban: dict[str, set[str]] = {}
+        self._paid: dict[str, list[Posting]] = {}
+        self._by_payer: dict[str, list[str]] = {}
+        for item in items:
+            self.add_item(item)
+        for posting in postings:
+            self._apply(posting)
+        for receipt in receipts:
+            if receipt.payer_iban and receipt.payer_id and receipt.status is ReceiptStatus.MATCHED:
+                self._by_iban.setdefault(receipt.payer_iban, set()).add(receipt.payer_id)
+
+    # ------------------------------------------------------------------ building
+
+    def add_item(self, item: LedgerItem) -> None:
+        """Add an item and index it."""
+        document = item.document
+        self.items[document] = item
+        self.open[document] = self.open.get(document, _ZERO) + item.amount
+        _append(self._by_payer, item.payer_id, document)
+        if item.reference:
+            _append(self._by_reference, item.reference, document)
+        if item.group_reference and item.group_reference != item.reference:
+            _append(self._by_reference, item.group_reference, document)
+        if item.end_to_end_id:
+            _append(self._by_e2e, item.end_to_end_id, document)
+        if item.payer_iban:
+            self._by_iban.setdefault(item.payer_iban, set()).add(item.payer_id)
+
+    def _apply(self, posting: Posting) -> None:
+        if posting.document is None:
+            self.credit[posting.payer_id] = (
+                self.credit.get(posting.payer_id, _ZERO) + posting.amount
+            )
+        else:
+            self.open[posting.document] = self.open.get(posting.document, _ZERO) + posting.amount
+        if posting.end_to_end_id and posting.kind is PostingKind.PAYMENT:
+            self._paid.setdefault(posting.end_to_end_id, []).append(posting)
+        elif posting.end_to_end_id and posting.kind in (PostingKind.RETURN, PostingKind.REJECT):
+            self._undo_paid(posting)
+
+    def _undo_paid(self, posting: Posting) -> None:
+        # A reversal consumes the payments it reversed (so a second return finds nothing).
+        if posting.amount <= 0 or posting.end_to_end_id is None:
+            return
+        paid = self._paid.get(posting.end_to_end_id, [])
+        for index, payment in enumerate(paid):
+            if payment.document == posting.document and -payment.amount == posting.amount:
+                del paid[index]
+                return
+
+    def apply(self, postings: Iterable[Posting]) -> None:
+        """Apply postings made elsewhere (a confirmation) to the open amounts."""
+        for posting in postings:
+            self._apply(posting)
+
+    # ------------------------------------------------------------------ reading
+
+    def balance(self, payer_id: str) -> Decimal:
+        """A payer's balance: open amounts of their documents plus their credit."""
+        documents = self._by_payer.get(payer_id, [])
+        return sum((self.open[d] for d in documents), _ZERO) + self.credit.get(payer_id, _ZERO)
+
+    def _ordered(self, documents: Iterable[str]) -> list[LedgerItem]:
+        items = [self.items[d] for d in dict.fromkeys(documents)]
+        order = self.policy.order
+        if order is SplitOrder.OLDEST_FIRST:
+            return sorted(items, key=lambda i: (i.due_on, i.issued_on, i.document))
+        if order is SplitOrder.NEWEST_FIRST:
+            return sorted(items, key=lambda i: (i.due_on, i.issued_on, i.document), reverse=True)
+        if callable(order):
+            return sorted(items, key=order)  # type: ignore[arg-type]
+        raise ConfigurationError(  # pragma: no cover - SplitOrder has two members
+            "receivables.order",
+            sl="Neznan vrstni red razdelitve plačila.",
+            en="Unknown split order.",
+            where="order",
+        )
+
+    # ------------------------------------------------------------------ matching
+
+    def match(self, item: BankItem) -> Match:
+        """Match one bank item, apply its postings here, and return what it did.
+
+        Raises:
+            szo_core.errors.InvalidType: ``receivables.money`` when the item's
+                amount is not a Decimal.
+        """
+        if not isinstance(item.amount, Decimal) and item.amount is not None:
+            raise InvalidType(
+                "receivables.money",
+                sl="Znesek mora biti Decimal (ne float).",
+                en="An amount must be a Decimal (not a float).",
+                where=item.entry_id,
+            )
+        if isinstance(item, DebitReject) or item.kind is EntryKind.RETURN:
+            found = self._reverse(item)
+        elif item.kind is EntryKind.DEBIT:
+            found = Match(receipt=self._receipt(item, ReceiptStatus.NOT_A_PAYMENT))
+        else:
+            found = self._credit(item)
+        self.apply(found.postings)
+        return found
+
+    def _receipt(
+        self,
+        item: BankItem,
+        status: ReceiptStatus,
+        *,
+        payer_id: str | None = None,
+        documents: Iterable[str] = (),
+        how: str = "",
+    ) -> Receipt:
+        if isinstance(item, DebitReject):
+            return Receipt(
+                organisation_id=self.organisation_id,
+                entry_id=item.entry_id,
+                source=item.file_kind,
+                status=status,
+                amount=item.amount if item.amount is not None else _ZERO,
+                booked_on=item.report_date,
+                end_to_end_id=item.end_to_end_id,
+                reason=item.reason,
+                payer_id=payer_id,
+                documents=tuple(documents),
+                how=how,
+            )
+        # The values are checked already (the entry's amount in match()); no second check.
+        return _new_receipt(
+            self.organisation_id,
+            item.entry_id,
+            item.file_kind,
+            status,
+            item.amount,
+            item.booking_date,
+            item.payer_name,
+            item.payer_iban,
+            item.reference,
+            item.end_to_end_id,
+            item.reason,
+            payer_id,
+            tuple(documents),
+            how,
+        )
+
+    def _pay(
+        self, entry: BankEntry, documents: Sequence[str], how: str, *, prefix: str = ""
+    ) -> Match:
+        amount = entry.amount
+        parts: list[tuple[str | None, Decimal]]
+        if len(documents) == 1 and amount > 0:
+            # One invoice (the usual case): the split without sorting.
+            document = documents[0]
+            payer = self.items[document].payer_id
+            open_now = self.open[document]
+            if open_now >= amount:
+                parts = [(document, amount)]
+            elif open_now > 0:
+                parts = [(document, open_now), (None, amount - open_now)]
+            else:
+                parts = [(None, amount)]
+        else:
+            ordered = self._ordered(documents)
+            payer = ordered[0].payer_id
+            parts = allocate(amount, [(i.document, self.open[i.document]) for i in ordered])
+        org, entry_id, booked, e2e = (
+            self.organisation_id,
+            entry.entry_id,
+            entry.booking_date,
+            entry.end_to_end_id,
+        )
+        postings = tuple(
+            _new_payment(
+                org,
+                f"{entry_id}:{prefix}{n}",
+                payer,
+                document,
+                PostingKind.PAYMENT,
+                -part,
+                booked,
+                entry_id,
+                e2e,
+            )
+            for n, (document, part) in enumerate(parts, start=1)
+        )
+        if entry.payer_iban:
+            known = self._by_iban.get(entry.payer_iban)
+            if known is None:
+                self._by_iban[entry.payer_iban] = {payer}
+            else:
+                known.add(payer)
+        receipt = self._receipt(
+            entry,
+            ReceiptStatus.MATCHED,
+            payer_id=payer,
+            documents=[d for d, _part in parts if d is not None],
+            how=how,
+        )
+        return Match(receipt=receipt, postings=postings)
+
+    def _credit(self, entry: BankEntry) -> Match:
+        if entry.reference and entry.reference in self._by_reference:
+            return self._pay(entry, self._by_reference[entry.reference], "reference")
+        if entry.end_to_end_id and entry.end_to_end_id in self._by_e2e:
+            return self._pay(entry, self._by_e2e[entry.end_to_end_id], "end_to_end")
+        if self.policy.suggest and entry.payer_iban:
+            for payer in sorted(self._by_iban.get(entry.payer_iban, ())):
+                documents = self._suggest(payer, entry.amount)
+                if documents:
+                    receipt = self._receipt(
+                        entry,
+                        ReceiptStatus.SUGGESTED,
+                        payer_id=payer,
+                        documents=documents,
+                        how="amount_iban",
+                    )
+                    return Match(receipt=receipt)
+        return Match(receipt=self._receipt(entry, ReceiptStatus.UNMATCHED))
+
+    def _suggest(self, payer: str, amount: Decimal) -> list[str]:
+        opens = [
+            item
+            for item in self._ordered(self._by_payer.get(payer, []))
+            if self.open[item.document] > 0
+        ]
+        for item in opens:
+            if self.open[item.document] == amount:
+                return [item.document]
+        if opens and sum((self.open[i.document] for i in opens), _ZERO) == amount:
+            return [i.document for i in opens]
+        return []
+
+    def confirm(self, receipt: Receipt, documents: Sequence[str] | None = None) -> Match:
+        """Post a suggested (or unmatched) receipt to ``documents`` (its suggestion by default).
+
+        Raises:
+            szo_core.errors.ConfigurationError: ``receivables.confirm`` when the
+                receipt is neither suggested nor unmatched, has no documents to
+                go to, or names a document that is not in the ledger.
+        """
+        chosen = list(receipt.documents if documents is None else documents)
+        if (
+            receipt.status not in (ReceiptStatus.SUGGESTED, ReceiptStatus.UNMATCHED)
+            or not chosen
+            or any(d not in self.items for d in chosen)
+            or len({self.items[d].payer_id for d in chosen}) != 1
+        ):
+            raise ConfigurationError(
+                "receivables.confirm",
+                sl="Prejema ni mogoče potrditi: ni predlagan ali neujemajoč, "
+                "ali dokumenti niso v knjigi enega plačnika.",
+                en="The receipt cannot be confirmed: it is not suggested or unmatched, "
+                "or the documents are not one payer's in the ledger.",
+                where=receipt.entry_id,
+            )
+        entry = BankEntry(
+            entry_id=receipt.entry_id,
+            file_kind=receipt.source,  # type: ignore[arg-type]
+            statement_id="",
+            account_iban="",
+            kind=EntryKind.CREDIT,
+            amount=receipt.amount,
+            booking_date=receipt.booked_on,
+            value_date=receipt.booked_on,
+            payer_iban=receipt.payer_iban,
+            end_to_end_id=receipt.end_to_end_id,
+        )
+        found = self._pay(entry, chosen, "confirmed", prefix="c")
+        self.apply(found.postings)
+        receipt_out = attrs.evolve(
+            found.receipt,
+            payer_name=receipt.payer_name,
+            reference=receipt.reference,
+        )
+        return Match(receipt=receipt_out, postings=found.postings)
+
+    def _reverse(self, item: BankEntry | DebitReject) -> Match:
+        e2e, amount = item.end_to_end_id, item.amount
+        kind = PostingKind.REJECT if isinstance(item, DebitReject) else PostingKind.RETURN
+        status = ReceiptStatus.REJECTED if kind is PostingKind.REJECT else ReceiptStatus.RETURNED
+        documents = self._by_e2e.get(e2e, []) if e2e else []
+        paid = list(self._paid.get(e2e, [])) if e2e else []
+        if not documents and not paid:
+            return Match(receipt=self._receipt(item, ReceiptStatus.UNMATCHED))
+        booked = item.report_date if isinstance(item, DebitReject) else item.booking_date
+        postings: list[Posting] = []
+        if paid:
+            rest = amount if amount is not None else sum((-p.amount for p in paid), _ZERO)
+            for payment in reversed(paid):
+                if rest <= 0:
+                    break
+                part = min(rest, -payment.amount)
+                rest -= part
+                postings.append(
+                    self._reversal(
+                        item,
+                        kind,
+                        payment.payer_id,
+                        payment.document,
+                        part,
+                        booked,
+                        e2e,
+                        len(postings) + 1,
+                    )
+                )
+        elif kind is PostingKind.REJECT:
+            for document in dict.fromkeys(documents):
+                postings.append(
+                    self._reversal(
+                        item,
+                        kind,
+                        self.items[document].payer_id,
+                        document,
+                        _ZERO,
+                        booked,
+                        e2e,
+                        len(postings) + 1,
+                    )
+                )
+        else:
+            # A return of a debit whose collection was never booked here: left to the operator.
+            return Match(receipt=self._receipt(item, ReceiptStatus.UNMATCHED))
+        payer = postings[0].payer_id
+        flag = None
+        if flags_mandate(item.reason):
+            mandate = item.mandate_id or next(
+                (self.items[d].mandate_id for d in documents if self.items[d].mandate_id), None
+            )
+            flag = MandateFlag(
+                organisation_id=self.organisation_id,
+                entry_id=item.entry_id,
+                payer_id=payer,
+                mandate_id=mandate,
+                reason=item.reason or "",
+                flagged_on=booked,
+            )
+        receipt = self._receipt(
+            item,
+            status,
+            payer_id=payer,
+            documents=[p.document for p in postings if p.document is not None],
+            how="end_to_end",
+        )
+        return Match(receipt=receipt, postings=tuple(postings), flag=flag)
+
+    def _reversal(
+        self,
+        item: BankEntry | DebitReject,
+        kind: PostingKind,
+        payer: str,
+        document: str | None,
+        amount: Decimal,
+        booked: date,
+        e2e: str | None,
+        n: int,
+    ) -> Posting:
+        return Posting(
+            organisation_id=self.organisation_id,
+            id=f"{item.entry_id}:{n}",
+            payer_id=payer,
+            document=document,
+            kind=kind,
+            amount=amount,
+            booked_on=booked,
+            entry_id=item.entry_id,
+            end_to_end_id=e2e,
+            reason=item.reason,
+        )
