@@ -71,6 +71,7 @@ from szo_core.templates.model import MessageTemplate
 if TYPE_CHECKING:
     from datetime import timedelta
 
+    from szo_core.notify.ports import NotifyRepository
     from szo_core.outbox.records import Channel, IdempotencyKey, OutboxMessage, OutboxState
 
 __all__ = [
@@ -646,6 +647,11 @@ class UnitOfWork(Protocol):
     @property
     def outbox(self) -> OutboxRepository:
         """Messages stored to be sent (:mod:`szo_core.outbox`)."""
+        ...
+
+    @property
+    def notify(self) -> NotifyRepository:
+        """Citizen notifications: catalogue, subscriptions, audit (:mod:`szo_core.notify`)."""
         ...
 
     def load_month(
