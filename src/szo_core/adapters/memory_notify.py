@@ -31,7 +31,11 @@ __all__ = ["MemoryNotifyRepository"]
 
 def check_event_type_version(event_type: object) -> EventType:
     """``event_type`` if it is an :class:`EventType` of version 1 or more."""
-    if not isinstance(event_type, EventType) or event_type.version < 1:
+    if (
+        not isinstance(event_type, EventType)
+        or event_type.version < 1
+        or event_type.changed_at is None
+    ):
         raise ConfigurationError(
             "storage.event_type_version",
             sl="Shrani se lahko le vrsta dogodka z različico 1 ali več (save_event_type).",

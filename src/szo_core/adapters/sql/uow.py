@@ -218,6 +218,9 @@ class SqlUnitOfWork:
         self.templates = SqlTemplateRepository(self)
 
         self.outbox = SqlOutbox(self)
+        from szo_core.adapters.sql.notify import SqlNotifyRepository
+
+        self.notify = SqlNotifyRepository(self)
 
     @property
     def connection(self) -> Connection:
