@@ -1047,7 +1047,7 @@ class Notifications:
 
 
 def _unsubscribe_headers(url: str) -> Any:
-    """RFC 2369 and RFC 8058 (one-click) unsubscribe headers (typed loosely for attrs' converter)."""
+    """RFC 2369 and RFC 8058 (one-click) unsubscribe headers (loosely typed for attrs)."""
     return (
         ("List-Unsubscribe", f"<{url}>"),
         ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
