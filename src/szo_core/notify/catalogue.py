@@ -24,6 +24,7 @@ Slovenian e-mail (subject and body) and SMS text.
 Example:
     >>> from datetime import UTC, datetime
     >>> from szo_core.adapters.memory import MemoryStore
+    >>> from szo_core.notify.catalogue import EventClass, EventTexts, EventType, save_event_type
     >>> from szo_core.templates.model import FieldType, TemplateField
     >>> store = MemoryStore()
     >>> assigned = EventType(
