@@ -321,3 +321,22 @@ def test_money_and_dates_are_formatted_in_slovenian() -> None:
         }
     assert got[Channel.EMAIL].email.subject == "Poziv do 24. decembra 2026"
     assert got[Channel.SMS].sms.text == "Plačajte 22,60\xa0€ do 24. decembra 2026."
+
+
+def test_the_sms_unsubscribe_link_is_optional_and_follows_the_letter_policy() -> None:
+    from szo_core.delivery.sms import LetterPolicy, sms_cost
+
+    store = MemoryStore()
+    svc = service(sms_unsubscribe_link=True, sms_letters=LetterPolicy.TRANSLITERATE)
+    setup(store)
+    with store.unit_of_work() as uow:
+        subscribe(svc, uow, "s1", channels=(Channel.SMS,))
+        svc.notify(uow, event(1), now=T0)
+        (message,) = [m for m in uow.outbox.for_organisation(ORG) if m.key.event == "notify:dms-1"]
+    text = message.sms.text
+    assert "ker ste jih narocili. Odjava: https://portal.sentjur.si/obvestila/odjava?t=" in text
+    token = text.rsplit("t=", 1)[1]
+    assert links.verify([KEY], token, "unsubscribe").channel == "sms"
+    cost = sms_cost(text)
+    assert cost.encoding.value == "GSM-7"
+    assert cost.parts == 2  # the link costs a part: why it is off by default

@@ -361,3 +361,25 @@ def test_a_key_rotation_still_verifies_old_links() -> None:
         assert not rotated.unsubscribe_link(uow, token, now=T0).active
     with pytest.raises(ConfigurationError, match=r"notify.key"):
         service(signing_keys=(b"short",))
+
+
+def test_nothing_but_the_code_reaches_an_address_before_it_is_confirmed() -> None:
+    from szo_core.notify.catalogue import EventClass
+    from szo_core.notify.records import Outcome
+
+    from ._world import event, setup
+
+    store, svc = MemoryStore(), service()
+    setup(store)
+    _portal(svc, store, channels=(Channel.SMS,), email=None)
+    with store.unit_of_work() as uow:
+        before = svc.notify(uow, event(1, EventClass.KEY), now=T0)
+        code = _codes(store)[Channel.SMS]
+        assert svc.confirm(uow, ORG, "s1", Channel.SMS, code, now=T0) is ConfirmOutcome.CONFIRMED
+        after = svc.notify(uow, event(2, EventClass.KEY), now=T0)
+        uow.commit()
+        texts = [m.sms.text for m in uow.outbox.for_organisation(ORG)]
+    assert [d.outcome for d in before.deliveries] == [Outcome.SKIPPED_UNCONFIRMED]
+    assert [d.outcome for d in after.deliveries] == [Outcome.QUEUED]
+    assert len(texts) == 2
+    assert texts[0].startswith("Koda") or texts[1].startswith("Koda")
