@@ -401,3 +401,38 @@ def test_migration_0014_adds_the_notify_tables_and_drops_them_on_downgrade(
     commit(sql_backend.store, lambda u: u.notify.add_subscription(sub()))
     with sql_backend.store.unit_of_work() as uow:
         assert uow.notify.subscription(ORG, "s1") == sub()
+
+
+def test_the_notification_service_on_every_backend(backend: Backend) -> None:
+    from tests.notify._world import CASE, event, service, setup, subscribe
+    from tests.notify._world import ORG as TOWN
+    from tests.notify._world import T0 as START
+
+    from szo_core.notify.records import Identity
+    from szo_core.notify.settings import RateLimit
+
+    store = backend.store
+    svc = service(quiet_hours=None, rate_limit=RateLimit(max_messages=1))
+    setup(store)
+    with store.unit_of_work() as uow:
+        subscribe(svc, uow, "s1")
+        uow.commit()
+    for n in (1, 2, 3):
+        with store.unit_of_work() as uow:
+            svc.notify(uow, event(n), now=START + timedelta(minutes=n))
+            uow.commit()
+    with store.unit_of_work() as uow:
+        assert svc.notify(uow, event(1), now=START).duplicates == 2
+        assert svc.flush_digests(uow, now=START + timedelta(hours=2)) == 2
+        svc.unsubscribe(uow, Identity.citizen("p-1"), TOWN, "s1", now=START + timedelta(hours=3))
+        uow.commit()
+    with store.unit_of_work() as uow:
+        entries = svc.audit(uow, TOWN, case_id=CASE)
+        counts = uow.notify.outcome_counts(TOWN)
+        history = uow.notify.consent_history(TOWN, "s1")
+        events = {m.key.event for m in uow.outbox.for_organisation(TOWN)}
+    assert (counts[Outcome.QUEUED], counts[Outcome.DIGESTED]) == (2, 4)
+    assert len(entries) == 6
+    assert {"notify:dms-1", "digest:3500-12/2025:dms-2"} <= events
+    assert "notify:dms-2" not in events
+    assert [c.what for c in history][-1] == "unsubscribed"
