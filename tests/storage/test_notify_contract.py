@@ -436,3 +436,17 @@ def test_the_notification_service_on_every_backend(backend: Backend) -> None:
     assert {"notify:dms-1", "digest:3500-12/2025:dms-2"} <= events
     assert "notify:dms-2" not in events
     assert [c.what for c in history][-1] == "unsubscribed"
+
+
+def test_a_subscription_moved_to_another_person_is_found_under_the_new_one(
+    backend: Backend,
+) -> None:
+    commit(backend.store, lambda u: u.notify.add_subscription(sub("s1")))
+    with backend.store.unit_of_work() as uow:
+        read = uow.notify.subscription(ORG, "s1")
+        assert read is not None
+        uow.notify.update_subscription(attrs.evolve(read, person_id="p-7"))
+        uow.commit()
+    with backend.store.unit_of_work() as uow:
+        assert uow.notify.subscriptions_of(ORG, "p-1") == ()
+        assert [s.id for s in uow.notify.subscriptions_for_case(ORG, "c-1", ["p-7"])] == ["s1"]

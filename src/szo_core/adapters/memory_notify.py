@@ -1,8 +1,16 @@
 """In-memory ``uow.notify`` (:class:`szo_core.notify.ports.NotifyRepository`).
 
-Tables in the unit of work's overlay (:meth:`szo_core.adapters.memory.MemoryUnitOfWork.table`),
-committed and rolled back with everything else.  Queries scan (fine for tests
-and notebooks; the SQL adapter uses indexes).
+Tables in the unit of work's overlay
+(:meth:`szo_core.adapters.memory.MemoryUnitOfWork.table`), committed and rolled
+back with everything else.  What
+:meth:`~szo_core.notify.service.Notifications.notify` reads for every event
+is found through two index tables kept with the records (a person's
+subscriptions; a subscription's decisions per case and channel), so dispatch
+does not scan; the audit and the due digests scan (fine for tests,
+notebooks and the benchmark; the SQL adapter uses indexes).  Two units of work
+adding subscriptions of one person, or decisions of one subscriber's case, at
+the same time: the later commit fails with a retryable
+:class:`~szo_core.errors.ConcurrencyConflict`.
 
 >>> from szo_core.adapters.memory import MemoryStore
 >>> MemoryStore().unit_of_work().notify.outcome_counts("obcina")[Outcome.QUEUED]
@@ -70,6 +78,9 @@ class MemoryNotifyRepository:
         self._deliveries: MemoryTable[Delivery] = uow.table(
             "notify_deliveries", ignore_duplicates=True
         )
+        # (org, person) -> subscription ids; (org, (subscription, case, channel)) -> event ids
+        self._by_person: MemoryTable[tuple[str, ...]] = uow.table("notify_index_person")
+        self._by_group: MemoryTable[tuple[str, ...]] = uow.table("notify_index_group")
 
     @staticmethod
     def _values(table: MemoryTable[Any]) -> Iterator[Any]:
@@ -126,7 +137,21 @@ class MemoryNotifyRepository:
             self._uow.rollback()
             raise duplicate("notify_subscriptions", *key)
         self._subs.insert(key, subscription)
+        self._index(subscription)
         return subscription
+
+    def _index(self, subscription: Subscription) -> None:
+        person = (subscription.organisation_id, subscription.person_id)
+        known = self._by_person.get(person)
+        if known is None:
+            self._by_person.insert(person, (subscription.id,))
+        else:
+            self._by_person.replace(person, (*known, subscription.id))
+
+    def _unindex(self, subscription: Subscription) -> None:
+        person = (subscription.organisation_id, subscription.person_id)
+        known = self._by_person.get(person) or ()
+        self._by_person.replace(person, tuple(i for i in known if i != subscription.id))
 
     def update_subscription(self, subscription: Subscription) -> Subscription:
         """Store a changed subscription; version + 1."""
@@ -135,6 +160,9 @@ class MemoryNotifyRepository:
         if stored is None or stored.version != subscription.version:
             self._uow.rollback()
             raise conflict("notify_subscriptions", *key)
+        if stored.person_id != subscription.person_id:
+            self._unindex(stored)
+            self._index(subscription)
         changed = attrs.evolve(subscription, version=subscription.version + 1)
         self._subs.replace(key, changed)
         return changed
@@ -147,24 +175,23 @@ class MemoryNotifyRepository:
         self, organisation_id: str, case_id: str, person_ids: Iterable[str]
     ) -> tuple[Subscription, ...]:
         """The persons' subscriptions to the case or to all their cases."""
-        persons = frozenset(person_ids)
         found = [
             s
-            for s in self._values(self._subs)
-            if s.organisation_id == organisation_id
-            and s.person_id in persons
-            and (s.case_id is None or s.case_id == case_id)
+            for person in frozenset(person_ids)
+            for s in self._of_person(organisation_id, person)
+            if s.case_id is None or s.case_id == case_id
         ]
         return tuple(sorted(found, key=lambda s: s.id))
 
+    def _of_person(self, organisation_id: str, person_id: str) -> Iterator[Subscription]:
+        for sid in self._by_person.get((organisation_id, person_id)) or ():
+            found = self._subs.get((organisation_id, sid))
+            if found is not None and found.person_id == person_id:
+                yield found
+
     def subscriptions_of(self, organisation_id: str, person_id: str) -> tuple[Subscription, ...]:
         """Every subscription of the person."""
-        found = [
-            s
-            for s in self._values(self._subs)
-            if s.organisation_id == organisation_id and s.person_id == person_id
-        ]
-        return tuple(sorted(found, key=lambda s: s.id))
+        return tuple(sorted(self._of_person(organisation_id, person_id), key=lambda s: s.id))
 
     # -- consent
     def add_consent(self, change: ConsentChange) -> ConsentChange:
@@ -218,7 +245,32 @@ class MemoryNotifyRepository:
         if found is not None:
             return found
         self._deliveries.insert(key, delivery)
+        group = self._group_key(
+            delivery.organisation_id, delivery.subscription_id, delivery.case_id, delivery.channel
+        )
+        known = self._by_group.get(group)
+        if known is None:
+            self._by_group.insert(group, (delivery.event_id,))
+        else:
+            self._by_group.replace(group, (*known, delivery.event_id))
         return delivery
+
+    @staticmethod
+    def _group_key(
+        organisation_id: str, subscription_id: str, case_id: str, channel: Channel
+    ) -> tuple[str, tuple[str, str, str]]:
+        return (organisation_id, (subscription_id, case_id, channel.value))
+
+    def _group(
+        self, organisation_id: str, subscription_id: str, case_id: str, channel: Channel
+    ) -> Iterator[Delivery]:
+        group = self._group_key(organisation_id, subscription_id, case_id, channel)
+        for event_id in self._by_group.get(group) or ():
+            found = self._deliveries.get(
+                (organisation_id, (event_id, subscription_id, channel.value))
+            )
+            if found is not None:
+                yield found
 
     def update_delivery(self, delivery: Delivery) -> Delivery:
         """Replace a stored decision."""
@@ -265,13 +317,8 @@ class MemoryNotifyRepository:
         since = _aware(since, "since")
         return sum(
             1
-            for d in self._values(self._deliveries)
-            if d.organisation_id == organisation_id
-            and d.subscription_id == subscription_id
-            and d.case_id == case_id
-            and d.channel is channel
-            and d.outcome.sends
-            and d.decided_at >= since
+            for d in self._group(organisation_id, subscription_id, case_id, channel)
+            if d.outcome.sends and d.decided_at >= since
         )
 
     def pending_digests(
@@ -296,12 +343,8 @@ class MemoryNotifyRepository:
         """Items of the group still held."""
         found = [
             d
-            for d in self._values(self._deliveries)
-            if d.organisation_id == organisation_id
-            and d.subscription_id == subscription_id
-            and d.case_id == case_id
-            and d.channel is channel
-            and d.outcome is Outcome.DIGEST_PENDING
+            for d in self._group(organisation_id, subscription_id, case_id, channel)
+            if d.outcome is Outcome.DIGEST_PENDING
         ]
         return tuple(sorted(found, key=lambda d: (d.decided_at, d.event_id)))
 
