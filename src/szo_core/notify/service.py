@@ -65,6 +65,8 @@ if TYPE_CHECKING:
     from szo_core.delivery.sms import LetterPolicy
     from szo_core.ports import UnitOfWork
     from szo_core.templates.messages import CompiledMessage
+    from szo_core.templates.model import FieldType
+    from szo_core.templates.plain import PlainTemplate
     from szo_core.templates.render import TemplateLimits
 
 __all__ = [
@@ -280,6 +282,8 @@ class Notifications:
         self._ids = ids if ids is not None else _random_id
         self._max_cached = max_cached
         self._compiled: dict[tuple[str, str, str, int], CompiledMessage] = {}
+        self._plain: dict[int, tuple[CompiledMessage, PlainTemplate, dict[str, FieldType]]] = {}
+        self._links: dict[tuple[str, str, Channel], str] = {}
 
     def __repr__(self) -> str:
         return f"Notifications({self.settings!r}, cached={len(self._compiled)})"
@@ -507,7 +511,15 @@ class Notifications:
         )
 
     def unsubscribe_url(self, subscription: Subscription, channel: Channel) -> str:
-        """The signed unsubscribe link of ``subscription`` for messages on ``channel``."""
+        """The signed unsubscribe link of ``subscription`` for messages on ``channel``.
+
+        The link depends only on the organisation, the subscription, the channel
+        and the key, so the service keeps the links it made (up to 100,000).
+        """
+        name = (subscription.organisation_id, subscription.id, channel)
+        found = self._links.get(name)
+        if found is not None:
+            return found
         token = links.sign(
             self.settings.signing_keys[0],
             links.LinkPayload(
@@ -517,7 +529,11 @@ class Notifications:
                 channel=channel.value,
             ),
         )
-        return f"{self.settings.link_base.rstrip('/')}/odjava?t={token}"
+        url = f"{self.settings.link_base.rstrip('/')}/odjava?t={token}"
+        if len(self._links) >= 100_000:
+            self._links.clear()
+        self._links[name] = url
+        return url
 
     def _confirm_url(self, subscription: Subscription, channel: Channel, code: str) -> str:
         token = links.sign(
@@ -867,13 +883,34 @@ class Notifications:
                 subscription.email, rendered.subject, rendered.text, rendered.html, footer, url
             )
         assert subscription.mobile is not None
-        letters = self._letters(uow, subscription.organisation_id, policy)
-        text = compiled.render_sms(values, policy=letters).text
-        if self.settings.sms_unsubscribe_link:
-            from szo_core.delivery.sms import apply_policy
+        from szo_core.delivery.sms import apply_policy
 
-            text = f"{text} {apply_policy(footer, letters)}"
-        return SmsMessage(to=subscription.mobile, text=text, sender=self.settings.sms_sender)
+        letters = self._letters(uow, subscription.organisation_id, policy)
+        # The values were checked once for the event (_check_values); the text's cost
+        # (parts) is not needed to queue it, so the plain template is rendered directly
+        # instead of through render_sms (which also counts the parts).
+        plain, types = self._sms_part(compiled)
+        text = plain.render(values, types=types, language=compiled.template.language)
+        if self.settings.sms_unsubscribe_link:
+            text = f"{text} {footer}"
+        return SmsMessage(
+            to=subscription.mobile,
+            text=apply_policy(text, letters),
+            sender=self.settings.sms_sender,
+        )
+
+    def _sms_part(self, compiled: CompiledMessage) -> tuple[PlainTemplate, dict[str, FieldType]]:
+        from szo_core.templates.plain import PlainTemplate
+
+        found = self._plain.get(id(compiled))
+        if found is None or found[0] is not compiled:
+            template = compiled.template
+            plain = PlainTemplate.compile(template.sms_text, self._limits)
+            found = (compiled, plain, {f.name: f.type for f in template.fields})
+            if len(self._plain) >= self._max_cached:
+                self._plain.pop(next(iter(self._plain)))
+            self._plain[id(compiled)] = found
+        return found[1], found[2]
 
     def _email(
         self, to: str, subject: str, text: str, body: str, footer: str, url: str
