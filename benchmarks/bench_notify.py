@@ -17,7 +17,7 @@ notify      ``Notifications.notify`` for every event: the subscribers looked up,
             decision per channel, the template version rendered (sandbox, sanitised
             HTML, the text part derived, the signed unsubscribe link, the SMS letter
             policy and part count), the message queued in the outbox and the decision
-            kept for the audit; 1,000 events per unit of work, committed.  Baseline:
+            kept for the audit; ``--batch`` events per unit of work (10,000), committed.  Baseline:
             a plain ``jinja2.Environment`` rendering the same subject, HTML body and
             SMS text with the same values (``{{ }}`` for the SMS's ``(( ))``), nothing
             else.  Target of the issue: ratio <= 1.3.
@@ -58,7 +58,6 @@ from szo_core.templates.model import FieldType, TemplateField
 
 ORG = "obcina"
 T0 = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
-BATCH = 1000
 FIELDS = (
     TemplateField(name="zadeva", type=FieldType.TEXT, example="3500-12/2025"),
     TemplateField(name="uradnik", type=FieldType.TEXT, example="Janez Novak"),
@@ -171,14 +170,16 @@ def _baseline(events: list[CaseEvent]) -> float:
     return time.perf_counter() - start
 
 
-def section_notify(events: list[CaseEvent], subscribers: int, kind: str, tmp: Path) -> float:
+def section_notify(
+    events: list[CaseEvent], subscribers: int, kind: str, tmp: Path, batch: int
+) -> float:
     store = _store(kind, tmp)
     _world(store, subscribers)
     svc = _service()
     start = time.perf_counter()
-    for first in range(0, len(events), BATCH):
+    for first in range(0, len(events), batch):
         with store.unit_of_work() as uow:
-            for event in events[first : first + BATCH]:
+            for event in events[first : first + batch]:
                 svc.notify(uow, event, now=event.occurred_at)
             uow.commit()
     elapsed = time.perf_counter() - start
@@ -188,7 +189,9 @@ def section_notify(events: list[CaseEvent], subscribers: int, kind: str, tmp: Pa
     return elapsed
 
 
-def section_render(events: list[CaseEvent], subscribers: int, kind: str, tmp: Path) -> float:
+def section_render(
+    events: list[CaseEvent], subscribers: int, kind: str, tmp: Path, batch: int
+) -> float:
     store = MemoryStore()
     _world(store, 1)
     with store.unit_of_work() as uow:
@@ -201,7 +204,7 @@ def section_render(events: list[CaseEvent], subscribers: int, kind: str, tmp: Pa
     return time.perf_counter() - start
 
 
-SECTIONS: dict[str, Callable[[list[CaseEvent], int, str, Path], float]] = {
+SECTIONS: dict[str, Callable[[list[CaseEvent], int, str, Path, int], float]] = {
     "notify": section_notify,
     "render": section_render,
 }
@@ -214,6 +217,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--store", choices=("memory", "sqlite"), default="memory")
     parser.add_argument("--sections", default=",".join(SECTIONS))
+    parser.add_argument(
+        "--batch",
+        type=int,
+        default=10_000,
+        help="events per unit of work (the memory store copies its tables at each commit)",
+    )
     args = parser.parse_args()
     events = _events(args.events, args.subscribers)
     results = []
@@ -222,11 +231,13 @@ def main() -> None:
             ours, base = [], []
             for _ in range(args.repeat):  # sides alternate
                 base.append(_baseline(events))
-                ours.append(SECTIONS[name](events, args.subscribers, args.store, Path(tmp)))
+                ours.append(
+                    SECTIONS[name](events, args.subscribers, args.store, Path(tmp), args.batch)
+                )
             results.append(Result(name, ours, base, len(events), 2 * len(events)))
     print(
         f"{args.events:,} events, {args.subscribers:,} subscribers, 2 messages per event, "
-        f"store {args.store}, {args.repeat} repeat(s)"
+        f"store {args.store}, {args.batch:,} events per unit of work, {args.repeat} repeat(s)"
     )
     print(
         f"{'section':8} {'szo min':>9} {'median':>9} {'events/s':>10} {'msgs/s':>10} "
