@@ -340,3 +340,24 @@ def test_the_sms_unsubscribe_link_is_optional_and_follows_the_letter_policy() ->
     cost = sms_cost(text)
     assert cost.encoding.value == "GSM-7"
     assert cost.parts >= 2  # one part without it: the link costs parts, so it is off by default
+
+
+def test_a_message_that_does_not_render_leaves_nothing_half_written() -> None:
+    from szo_core.notify.service import Notifications
+    from szo_core.templates.errors import TemplateLimitExceeded
+    from szo_core.templates.render import TemplateLimits
+
+    from ._world import settings
+
+    store = MemoryStore()
+    setup(store)
+    svc = Notifications(settings(), limits=TemplateLimits(max_output_chars=80))
+    with store.unit_of_work() as uow:
+        subscribe(svc, uow, "a-en", language="en", channels=(Channel.SMS,), n=1)  # 46 characters
+        subscribe(svc, uow, "b-sl", channels=(Channel.SMS,), n=2)  # 106 characters: too long
+        uow.commit()
+    with store.unit_of_work() as uow:
+        with pytest.raises(TemplateLimitExceeded):
+            svc.notify(uow, event(1), now=T0)
+        assert uow.notify.deliveries(ORG) == ()
+        assert [m for m in uow.outbox.for_organisation(ORG) if m.key.event == "notify:dms-1"] == []

@@ -727,18 +727,23 @@ class Notifications:
             event.organisation_id, event.case_id, event.parties
         )
         policy: list[LetterPolicy] = []
+        # Every decision and message first (reads and rendering only), then the writes:
+        # a value that does not render leaves nothing half-written in the unit of work.
+        decided = [
+            self._decide_one(uow, event, event_type, subscription, channel, now, policy)
+            for subscription in subscriptions[:_MAX_SUBSCRIPTIONS_PER_CALL]
+            for channel in subscription.channels
+        ]
         made: list[Delivery] = []
         duplicates = 0
-        for subscription in subscriptions[:_MAX_SUBSCRIPTIONS_PER_CALL]:
-            for channel in subscription.channels:
-                delivery = self._decide_one(
-                    uow, event, event_type, subscription, channel, now, policy
-                )
-                stored = uow.notify.add_delivery(delivery)
-                if stored is not delivery:
-                    duplicates += 1
-                else:
-                    made.append(stored)
+        for delivery, message in decided:
+            stored = uow.notify.add_delivery(delivery)
+            if stored is not delivery:
+                duplicates += 1
+                continue
+            if message is not None:
+                uow.outbox.enqueue(message)
+            made.append(stored)
         return NotifyReport(event_id=event.id, deliveries=tuple(made), duplicates=duplicates)
 
     def _decide_one(
@@ -750,7 +755,7 @@ class Notifications:
         channel: Channel,
         now: datetime,
         policy: list[LetterPolicy],
-    ) -> Delivery:
+    ) -> tuple[Delivery, OutboxMessage | None]:
         base = Delivery(
             organisation_id=event.organisation_id,
             event_id=event.id,
@@ -766,19 +771,23 @@ class Notifications:
         )
         skipped = decide(event_type.event_class, subscription, channel)
         if skipped is not None:
-            return attrs.evolve(base, outcome=skipped)
+            return attrs.evolve(base, outcome=skipped), None
         limit = self.settings.rate_limit
         if limit is not None and event_type.event_class is not EventClass.KEY:
             held = uow.notify.held_for_digest(
                 event.organisation_id, subscription.id, event.case_id, channel
             )
             if held:
-                return attrs.evolve(base, outcome=Outcome.DIGEST_PENDING, due_at=held[0].due_at)
+                return attrs.evolve(
+                    base, outcome=Outcome.DIGEST_PENDING, due_at=held[0].due_at
+                ), None
             sent = uow.notify.count_sent_since(
                 event.organisation_id, subscription.id, event.case_id, channel, now - limit.window
             )
             if sent >= limit.max_messages:
-                return attrs.evolve(base, outcome=Outcome.DIGEST_PENDING, due_at=now + limit.window)
+                return attrs.evolve(
+                    base, outcome=Outcome.DIGEST_PENDING, due_at=now + limit.window
+                ), None
         due = self._quiet_until(channel, event_type.event_class, now)
         ref = event_type.template_ref(channel, subscription.language)
         if ref is None:
@@ -791,8 +800,8 @@ class Notifications:
         key = template_key(event_type.code, channel)
         compiled = self._template(uow, event.organisation_id, key, ref.language, ref.version)
         message = self._render(uow, compiled, subscription, channel, event.values, policy)
-        queued = self._enqueue(
-            uow, f"notify:{event.id}", subscription, channel, message, now, due, key, ref.version
+        queued = self._outbox_message(
+            f"notify:{event.id}", subscription, channel, message, now, due, key, ref.version
         )
         return attrs.evolve(
             base,
@@ -801,7 +810,7 @@ class Notifications:
             template_key=key,
             template_version=ref.version,
             due_at=due,
-        )
+        ), queued
 
     def _quiet_until(
         self, channel: Channel, event_class: EventClass, now: datetime
@@ -825,6 +834,22 @@ class Notifications:
         template: str | None,
         version: int | None,
     ) -> OutboxMessage:
+        queued = self._outbox_message(
+            event_key, subscription, channel, message, now, due, template, version
+        )
+        return uow.outbox.enqueue(queued)
+
+    @staticmethod
+    def _outbox_message(
+        event_key: str,
+        subscription: Subscription,
+        channel: Channel,
+        message: EmailMessage | SmsMessage,
+        now: datetime,
+        due: datetime | None,
+        template: str | None,
+        version: int | None,
+    ) -> OutboxMessage:
         queued = new_message(
             subscription.organisation_id,
             IdempotencyKey(event_key, subscription.id, channel),
@@ -835,7 +860,7 @@ class Notifications:
         )
         if due is not None:
             queued = attrs.evolve(queued, next_attempt_at=due)
-        return uow.outbox.enqueue(queued)
+        return queued
 
     def _template(
         self, uow: UnitOfWork, organisation_id: str, key: str, language: str, version: int
