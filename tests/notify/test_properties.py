@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from szo_core.notify import links
-from szo_core.notify.catalogue import EventClass
+from szo_core.notify.catalogue import EventClass, EventType, TemplateRef
 from szo_core.notify.errors import LinkInvalid
 from szo_core.notify.records import Channel, Outcome, Preference, Source, Subscription
 from szo_core.notify.service import decide
@@ -135,3 +135,66 @@ def test_the_end_of_quiet_hours_is_the_first_local_end_time_after_now(
     assert (ends.hour - quiet.end.hour) % 24 in (0, 1)
     assert ends.minute == 0
     assert quiet.end_of(end) is None
+
+
+@given(
+    subscription=subscriptions,
+    minutes=st.integers(0, 10**6),
+    outcome=st.sampled_from(Outcome),
+    event_class=st.sampled_from(EventClass),
+)
+def test_the_records_round_trip_through_the_converter(
+    subscription: Subscription, minutes: int, outcome: Outcome, event_class: EventClass
+) -> None:
+    from tests._roundtrip import assert_roundtrip
+
+    from szo_core.notify.records import ConsentChange, Delivery, Identity
+
+    at = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=minutes)
+    assert_roundtrip(subscription)
+    assert_roundtrip(
+        ConsentChange(
+            organisation_id="o",
+            subscription_id="s",
+            seq=minutes + 1,
+            at=at,
+            what="preference",
+            source=Source.LINK,
+            actor="link",
+            preference=subscription.preference,
+            channels=subscription.channels,
+            active=subscription.active,
+            email=subscription.email,
+        )
+    )
+    assert_roundtrip(
+        Delivery(
+            organisation_id="o",
+            event_id="e",
+            subscription_id="s",
+            channel=Channel.SMS,
+            case_id="c",
+            event_code="a.b",
+            event_version=1,
+            event_class=event_class,
+            occurred_at=at,
+            outcome=outcome,
+            decided_at=at,
+            due_at=at,
+        )
+    )
+    assert_roundtrip(Identity.citizen("p-1"))
+    from ._world import FIELDS
+
+    assert_roundtrip(
+        EventType(
+            organisation_id="o",
+            code="zadeva.odlocba",
+            name="Odločba",
+            event_class=event_class,
+            fields=FIELDS,
+            version=minutes + 1,
+            changed_at=at,
+            templates=(TemplateRef(channel=Channel.EMAIL, language="en", version=2),),
+        )
+    )
