@@ -72,6 +72,7 @@ if TYPE_CHECKING:
     from datetime import timedelta
 
     from szo_core.messaging.ports import MessagingRepository
+    from szo_core.notify.ports import NotifyRepository
     from szo_core.outbox.records import Channel, IdempotencyKey, OutboxMessage, OutboxState
     from szo_core.receivables.ports import ReceivablesRepository
 
@@ -658,6 +659,11 @@ class UnitOfWork(Protocol):
     @property
     def receivables(self) -> ReceivablesRepository:
         """The receivables ledger (:mod:`szo_core.receivables`): items, postings, receipts."""
+        ...
+
+    @property
+    def notify(self) -> NotifyRepository:
+        """Citizen notifications: catalogue, subscriptions, audit (:mod:`szo_core.notify`)."""
         ...
 
     def load_month(

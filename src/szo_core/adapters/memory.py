@@ -753,6 +753,10 @@ class MemoryUnitOfWork:
 
         self.receivables = MemoryReceivables(self)
 
+        from szo_core.adapters.memory_notify import MemoryNotifyRepository
+
+        self.notify = MemoryNotifyRepository(self)
+
     def table(self, name: str, *, ignore_duplicates: bool = False) -> MemoryTable[Any]:
         """Return this unit's view of table ``name`` (created on first use).
 

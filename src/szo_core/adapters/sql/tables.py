@@ -1252,3 +1252,185 @@ reminder = Table(
     comment="Reminders (opomini) sent, one per item and level.",
 )
 """Reminders (:class:`~szo_core.receivables.records.Reminder`)."""
+
+
+# Citizen notifications (szo_core.notify; migration 0014_notify). Times are UTC without a zone.
+notify_event_type = Table(
+    "szo_notify_event_type",
+    metadata,
+    _org(),
+    Column("code", Text, primary_key=True, comment="The event type's code (zadeva.dodelitev)."),
+    Column(
+        "version",
+        BigInteger,
+        primary_key=True,
+        autoincrement=False,
+        comment="Version of the catalogue entry: 1, 2, 3 ...; a version is never changed.",
+    ),
+    Column("name", Text, nullable=False, comment="The event type's name in Slovenian."),
+    Column("name_en", Text, nullable=False, comment="Its name in English, or empty."),
+    Column("event_class", Text, nullable=False, comment="internal, notifiable or key."),
+    Column(
+        "fields",
+        Text,
+        nullable=False,
+        comment="The declared fields as a JSON array of {name, type, example, required, "
+        "description}.",
+    ),
+    Column("description", Text, nullable=False, comment="A note for administrators."),
+    Column(
+        "templates",
+        Text,
+        nullable=False,
+        comment="The template versions used, as a JSON array of [channel, language, version].",
+    ),
+    Column("changed_at", DateTime, nullable=False, comment="UTC. When this version was saved."),
+    Column(
+        "changed_by", Text, nullable=False, comment="Who saved this version (an official's id)."
+    ),
+    comment="The event catalogue of citizen notifications: one row per version of an event type.",
+)
+"""Event type versions (:class:`~szo_core.notify.catalogue.EventType`)."""
+
+notify_subscription = Table(
+    "szo_notify_subscription",
+    metadata,
+    _org(),
+    Column("id", Text, primary_key=True, comment="The subscription's id."),
+    Column(
+        "person_id",
+        Text,
+        nullable=False,
+        comment="The citizen's id in the document system (opaque; not an EMŠO).",
+    ),
+    Column(
+        "case_id",
+        Text,
+        nullable=True,
+        comment="The case subscribed to, or NULL for all of the person's cases.",
+    ),
+    Column("email", Text, nullable=True, comment="E-mail address (normalised; personal data)."),
+    Column("mobile", Text, nullable=True, comment="Mobile number in E.164 (personal data)."),
+    Column(
+        "channels", Text, nullable=False, comment="The channels wanted: email, sms, comma-joined."
+    ),
+    Column("preference", Text, nullable=False, comment="all or key_only."),
+    Column("language", Text, nullable=False, comment="Language of the messages: sl or en."),
+    Column(
+        "source",
+        Text,
+        nullable=False,
+        comment="How it was made: in_person, written or portal (qualified certificate).",
+    ),
+    Column("active", Boolean, nullable=False, comment="False once unsubscribed."),
+    Column("email_confirmed", Boolean, nullable=False, comment="The e-mail address is confirmed."),
+    Column("mobile_confirmed", Boolean, nullable=False, comment="The mobile number is confirmed."),
+    Column("created_at", DateTime, nullable=False, comment="UTC. When it was made."),
+    _version(),
+    Index(None, "organisation_id", "person_id"),
+    comment="Citizens' subscriptions to notifications about a case or all of their cases.",
+)
+"""Subscriptions (:class:`~szo_core.notify.records.Subscription`)."""
+
+notify_consent = Table(
+    "szo_notify_consent",
+    metadata,
+    _org(),
+    Column("subscription_id", Text, primary_key=True, comment="The subscription."),
+    Column(
+        "seq",
+        BigInteger,
+        primary_key=True,
+        autoincrement=False,
+        comment="1, 2, 3 ... per subscription.",
+    ),
+    Column("at", DateTime, nullable=False, comment="UTC. When the change was made."),
+    Column("what", Text, nullable=False, comment="What changed (subscribed, preference, ...)."),
+    Column("source", Text, nullable=False, comment="How: in_person, written, portal or link."),
+    Column("actor", Text, nullable=False, comment="Who: citizen:<id>, official:<id>, link, code."),
+    Column("preference", Text, nullable=False, comment="The preference after the change."),
+    Column("channels", Text, nullable=False, comment="The channels after the change."),
+    Column("active", Boolean, nullable=False, comment="Whether it was active after the change."),
+    Column("email", Text, nullable=True, comment="The address after the change (personal data)."),
+    Column("mobile", Text, nullable=True, comment="The number after the change (personal data)."),
+    comment="The consent history of notification subscriptions: entries are only added.",
+)
+"""Consent history (:class:`~szo_core.notify.records.ConsentChange`)."""
+
+notify_confirmation = Table(
+    "szo_notify_confirmation",
+    metadata,
+    _org(),
+    Column("subscription_id", Text, primary_key=True, comment="The subscription."),
+    Column("channel", Text, primary_key=True, comment="email or sms."),
+    Column(
+        "address",
+        Text,
+        nullable=False,
+        comment="The address or number being confirmed (personal data).",
+    ),
+    Column(
+        "code_hash",
+        Text,
+        nullable=False,
+        comment="HMAC-SHA256 of the code, bound to the subscription, channel and address.",
+    ),
+    Column("expires_at", DateTime, nullable=False, comment="UTC. When the code stops working."),
+    Column("attempts", Integer, nullable=False, comment="Wrong codes entered so far."),
+    Column("used", Boolean, nullable=False, comment="True once confirmed (a code works once)."),
+    Column("created_at", DateTime, nullable=False, comment="UTC. When the code was issued."),
+    comment="Open confirmations of a subscription's new address or number.",
+)
+"""Confirmations (:class:`~szo_core.notify.records.Confirmation`)."""
+
+notify_delivery = Table(
+    "szo_notify_delivery",
+    metadata,
+    _org(),
+    Column("event_id", Text, primary_key=True, comment="The event (from the document system)."),
+    Column("subscription_id", Text, primary_key=True, comment="The subscription (the recipient)."),
+    Column("channel", Text, primary_key=True, comment="email or sms."),
+    Column("case_id", Text, nullable=False, comment="The event's case."),
+    Column("event_code", Text, nullable=False, comment="The event type's code."),
+    Column(
+        "event_version",
+        BigInteger,
+        nullable=False,
+        comment="The event type's version that decided it.",
+    ),
+    Column("event_class", Text, nullable=False, comment="internal, notifiable or key."),
+    Column("occurred_at", DateTime, nullable=False, comment="UTC. When the event happened."),
+    Column(
+        "outcome",
+        Text,
+        nullable=False,
+        comment="queued, deferred, digest_pending, digested or skipped_* (why not sent).",
+    ),
+    Column("decided_at", DateTime, nullable=False, comment="UTC. When it was decided."),
+    Column("outbox_id", Text, nullable=True, comment="The outbox message, or NULL."),
+    Column("template_key", Text, nullable=True, comment="The template that rendered it, or NULL."),
+    Column(
+        "template_version",
+        BigInteger,
+        nullable=True,
+        comment="The template's version, or NULL.",
+    ),
+    Column(
+        "due_at",
+        DateTime,
+        nullable=True,
+        comment="UTC. When a deferred message or a held digest is due, or NULL.",
+    ),
+    # The rate limit counts a subscriber's recent messages of a case (a name within 63 characters).
+    Index(
+        "ix_szo_notify_delivery_rate",
+        "organisation_id",
+        "subscription_id",
+        "case_id",
+        "channel",
+        "decided_at",
+    ),
+    Index(None, "outcome", "due_at"),
+    comment="The audit of citizen notifications: one decision per event, subscription, channel.",
+)
+"""Notification decisions (:class:`~szo_core.notify.records.Delivery`)."""

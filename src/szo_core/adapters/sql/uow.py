@@ -226,6 +226,10 @@ class SqlUnitOfWork:
 
         self.receivables = SqlReceivables(self)
 
+        from szo_core.adapters.sql.notify import SqlNotifyRepository
+
+        self.notify = SqlNotifyRepository(self)
+
     @property
     def connection(self) -> Connection:
         """The connection of this unit of work (opened on first use)."""

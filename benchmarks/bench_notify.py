@@ -1,0 +1,258 @@
+"""Benchmark: citizen notifications, notify() against bare Jinja2 rendering the same texts.
+
+Run: ``.venv/bin/python benchmarks/bench_notify.py [--events 100000] [--subscribers 10000]
+[--repeat 3] [--store memory|sqlite]``
+
+The world: one municipality, ``--subscribers`` citizens, each subscribed (confirmed
+e-mail and mobile number) to one case of their own; ``--events`` events of a
+notifiable type, spread over the cases in turn, so each event is decided for one
+subscriber on two channels: two messages per event.  The event type's templates
+are a short e-mail (subject, an HTML body with three fields) and an SMS text (the
+research note's 106-character Slovenian notice).
+
+==========  ==========================================================================
+section     what
+==========  ==========================================================================
+notify      ``Notifications.notify`` for every event: the subscribers looked up, the
+            decision per channel, the template version rendered (sandbox, sanitised
+            HTML, the text part derived, the signed unsubscribe link, the SMS letter
+            policy and part count), the message queued in the outbox and the decision
+            kept for the audit; ``--batch`` events per unit of work (10,000), committed.  Baseline:
+            a plain ``jinja2.Environment`` rendering the same subject, HTML body and
+            SMS text with the same values (``{{ }}`` for the SMS's ``(( ))``), nothing
+            else.  Target of the issue: ratio <= 1.3.
+render      only szo_core's rendering of the same messages (``CompiledMessage``
+            ``render_email`` / ``render_sms``), against the same baseline: how much of
+            the ``notify`` ratio is rendering (sanitising and the text part) and how
+            much is deciding and queuing.
+==========  ==========================================================================
+
+The report gives per section the minimum and median over the repeats, events and
+messages per second, and the ratio of the minima szo_core / baseline.  Times are the
+process's CPU time (``time.process_time``), so that a machine shared with other work
+slows neither side's figure.  A benchmark is
+never a test: nothing here asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import attrs
+import jinja2
+
+from szo_core.adapters.memory import MemoryStore
+from szo_core.delivery.message import Channel
+from szo_core.delivery.sms import LetterPolicy
+from szo_core.notify.catalogue import EventClass, EventTexts, EventType, save_event_type
+from szo_core.notify.records import CaseEvent, Source, Subscription
+from szo_core.notify.service import Notifications
+from szo_core.notify.settings import NotifySettings
+from szo_core.ports import Storage
+from szo_core.templates.messages import compile_message
+from szo_core.templates.model import FieldType, TemplateField
+
+ORG = "obcina"
+T0 = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
+FIELDS = (
+    TemplateField(name="zadeva", type=FieldType.TEXT, example="3500-12/2025"),
+    TemplateField(name="uradnik", type=FieldType.TEXT, example="Janez Novak"),
+    TemplateField(name="oddelek", type=FieldType.TEXT, example="Oddelek za okolje"),
+)
+SUBJECT = "Zadeva {{ zadeva }}: dodeljena uradniku"
+HTML = (
+    "<p>Spoštovani,</p>\n<p>vaša zadeva <b>{{ zadeva }}</b> je dobila klasifikacijski znak in je "
+    "bila dodeljena uradniku {{ uradnik }} ({{ oddelek }}).</p>\n<p>Lep pozdrav,<br>Občina</p>"
+)
+SMS = (
+    "Obvestilo: zadeva ((zadeva)) je dobila klasifikacijski znak in je bila dodeljena "
+    "uradniku. Več: e-uprava"
+)
+
+
+@attrs.frozen
+class Result:
+    name: str
+    ours: list[float]
+    baseline: list[float]
+    events: int
+    messages: int
+
+
+def _store(kind: str, tmp: Path) -> Storage:
+    if kind == "memory":
+        return MemoryStore()
+    from szo_core.adapters.sql import SqlStore
+
+    return SqlStore.open(tmp / f"bench-{time.monotonic_ns()}.sqlite")
+
+
+def _service() -> Notifications:
+    return Notifications(
+        NotifySettings(
+            sender="obvestila@obcina.si",
+            signing_keys=(b"benchmark-key-of-at-least-32-bytes!",),
+            link_base="https://portal.obcina.si/obvestila",
+            quiet_hours=None,
+            sms_letters=LetterPolicy.KEEP,
+        )
+    )
+
+
+def _world(store: Storage, subscribers: int) -> None:
+    with store.unit_of_work() as uow:
+        save_event_type(
+            uow,
+            EventType(
+                organisation_id=ORG,
+                code="zadeva.dodelitev",
+                name="Dodelitev uradniku",
+                event_class=EventClass.NOTIFIABLE,
+                fields=FIELDS,
+            ),
+            [EventTexts(email_subject=SUBJECT, email_html=HTML, sms_text=SMS)],
+            now=T0,
+            changed_by="bench",
+        )
+        for n in range(subscribers):
+            uow.notify.add_subscription(
+                Subscription(
+                    organisation_id=ORG,
+                    id=f"s{n}",
+                    person_id=f"p{n}",
+                    case_id=f"3500-{n}/2026",
+                    email=f"obcan{n}@example.si",
+                    mobile=f"+3864{1000000 + n:07d}",
+                    channels=(Channel.EMAIL, Channel.SMS),
+                    source=Source.PORTAL,
+                    email_confirmed=True,
+                    mobile_confirmed=True,
+                    created_at=T0,
+                )
+            )
+        uow.commit()
+
+
+def _events(events: int, subscribers: int) -> list[CaseEvent]:
+    return [
+        CaseEvent(
+            organisation_id=ORG,
+            id=f"dms-{i}",
+            code="zadeva.dodelitev",
+            case_id=f"3500-{i % subscribers}/2026",
+            parties=(f"p{i % subscribers}",),
+            occurred_at=T0 + timedelta(seconds=i),
+            values={
+                "zadeva": f"3500-{i % subscribers}/2026",
+                "uradnik": f"Janez Novak {i % 7}",
+                "oddelek": "Oddelek za okolje in prostor",
+            },
+        )
+        for i in range(events)
+    ]
+
+
+def _baseline(events: list[CaseEvent]) -> float:
+    env = jinja2.Environment(autoescape=False)
+    html_env = jinja2.Environment(autoescape=True)
+    subject, html = env.from_string(SUBJECT), html_env.from_string(HTML)
+    sms = env.from_string(SMS.replace("((", "{{ ").replace("))", " }}"))
+    start = time.process_time()
+    for event in events:
+        values = event.values
+        subject.render(values)
+        html.render(values)
+        sms.render(values)
+    return time.process_time() - start
+
+
+def section_notify(
+    events: list[CaseEvent], subscribers: int, kind: str, tmp: Path, batch: int
+) -> float:
+    store = _store(kind, tmp)
+    _world(store, subscribers)
+    svc = _service()
+    start = time.process_time()
+    for first in range(0, len(events), batch):
+        with store.unit_of_work() as uow:
+            for event in events[first : first + batch]:
+                svc.notify(uow, event, now=event.occurred_at)
+            uow.commit()
+    elapsed = time.process_time() - start
+    with store.unit_of_work() as uow:
+        queued = sum(uow.notify.outcome_counts(ORG).values())
+    assert queued == 2 * len(events), queued  # the run did what it says (not a timing)
+    return elapsed
+
+
+def section_render(
+    events: list[CaseEvent], subscribers: int, kind: str, tmp: Path, batch: int
+) -> float:
+    store = MemoryStore()
+    _world(store, 1)
+    with store.unit_of_work() as uow:
+        email = compile_message(uow.templates.get(ORG, "notify.zadeva.dodelitev.email", "sl"))
+        sms = compile_message(uow.templates.get(ORG, "notify.zadeva.dodelitev.sms", "sl"))
+    start = time.process_time()
+    for event in events:
+        email.render_email(event.values)
+        sms.render_sms(event.values, policy=LetterPolicy.KEEP)
+    return time.process_time() - start
+
+
+SECTIONS: dict[str, Callable[[list[CaseEvent], int, str, Path, int], float]] = {
+    "notify": section_notify,
+    "render": section_render,
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--subscribers", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--store", choices=("memory", "sqlite"), default="memory")
+    parser.add_argument("--sections", default=",".join(SECTIONS))
+    parser.add_argument(
+        "--batch",
+        type=int,
+        default=10_000,
+        help="events per unit of work (the memory store copies its tables at each commit)",
+    )
+    args = parser.parse_args()
+    events = _events(args.events, args.subscribers)
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in args.sections.split(","):
+            ours, base = [], []
+            for _ in range(args.repeat):  # sides alternate
+                base.append(_baseline(events))
+                ours.append(
+                    SECTIONS[name](events, args.subscribers, args.store, Path(tmp), args.batch)
+                )
+            results.append(Result(name, ours, base, len(events), 2 * len(events)))
+    print(
+        f"{args.events:,} events, {args.subscribers:,} subscribers, 2 messages per event, "
+        f"store {args.store}, {args.batch:,} events per unit of work, {args.repeat} repeat(s)"
+    )
+    print(
+        f"{'section':8} {'szo min':>9} {'median':>9} {'events/s':>10} {'msgs/s':>10} "
+        f"{'jinja2 min':>11} {'ratio':>6}"
+    )
+    for r in results:
+        ours, base = min(r.ours), min(r.baseline)
+        print(
+            f"{r.name:8} {ours:8.2f}s {statistics.median(r.ours):8.2f}s "
+            f"{r.events / ours:10,.0f} {r.messages / ours:10,.0f} {base:10.2f}s "
+            f"{ours / base:6.2f}"
+        )
+
+
+if __name__ == "__main__":
+    main()

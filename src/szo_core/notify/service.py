@@ -1,0 +1,1167 @@
+r"""The notification service a back office and a portal call.
+
+:class:`Notifications` does three things, each in the caller's unit of work
+(nothing is committed here; commit to store the change and its messages
+together):
+
+* **subscriptions**: :meth:`~Notifications.subscribe`, :meth:`~Notifications.change`,
+  :meth:`~Notifications.unsubscribe` take the caller's authenticated
+  :class:`~szo_core.notify.records.Identity` and check it (a citizen only their
+  own; an official records a request made in person or in writing); every
+  change is an entry of the consent history.  A new e-mail address or number
+  gets a six-digit code (and, by e-mail, a signed link) and receives nothing
+  else until :meth:`~Notifications.confirm` / :meth:`~Notifications.confirm_link`.
+  :meth:`~Notifications.unsubscribe_link` ends a subscription from the signed
+  link every message carries.
+* **dispatch**: :meth:`~Notifications.notify` decides for each subscription of
+  the event's case and each of its channels (:func:`decide`), renders the
+  event type's template version with the event's values and queues the
+  message in the outbox under the key (``notify:<event>``, subscription,
+  channel), so an event is never sent twice; SMS in quiet hours waits in the
+  outbox until they end, and past the per-case rate limit events are held
+  and :meth:`~Notifications.flush_digests` sends them as one digest.
+* **audit**: :meth:`~Notifications.audit` lists what was decided for whom,
+  when, on which channel, and what the outbox knows of its delivery.
+
+For real time, commit and wake the dispatcher at once
+(:class:`szo_core.notify.live.LiveDispatcher`).  The guide is
+``docs/notifications.md``.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import hmac
+import html
+import secrets
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Final
+
+import attrs
+
+from szo_core.delivery.message import Channel, EmailMessage, SmsMessage
+from szo_core.errors import ConfigurationError, InvalidFormat, Language, NotFound
+from szo_core.notify import links
+from szo_core.notify.catalogue import EventClass, EventType, check_aware, template_key
+from szo_core.notify.errors import forbidden
+from szo_core.notify.records import (
+    CaseEvent,
+    Confirmation,
+    ConsentChange,
+    Delivery,
+    Identity,
+    IdentityKind,
+    Outcome,
+    Preference,
+    Source,
+    Subscription,
+)
+from szo_core.notify.settings import NotifySettings
+from szo_core.outbox.records import IdempotencyKey, OutboxMessage, OutboxState, new_message
+
+if TYPE_CHECKING:
+    from szo_core.delivery.sms import LetterPolicy
+    from szo_core.ports import UnitOfWork
+    from szo_core.templates.messages import CompiledMessage
+    from szo_core.templates.model import FieldType
+    from szo_core.templates.plain import PlainTemplate
+    from szo_core.templates.render import TemplateLimits
+
+__all__ = [
+    "UNCHANGED",
+    "AuditEntry",
+    "ConfirmOutcome",
+    "Notifications",
+    "NotifyReport",
+    "decide",
+]
+
+
+class _Unchanged:
+    def __repr__(self) -> str:
+        return "UNCHANGED"
+
+
+UNCHANGED: Final = _Unchanged()
+"""The default of :meth:`Notifications.change`'s address arguments: keep what is stored."""
+
+
+def decide(event_class: EventClass, subscription: Subscription, channel: Channel) -> Outcome | None:
+    """Whether an event of ``event_class`` goes to ``subscription`` on ``channel``.
+
+    Returns None to send, or the ``skipped_*`` outcome that says why not.  An
+    internal event is never sent (it never gets here: :meth:`Notifications.notify`
+    stops first).  In order: an ended subscription gets nothing (key events
+    neither, see ``docs/notifications.md``); an unconfirmed address or number
+    gets nothing; a notifiable event is not sent to a "key events only"
+    subscriber; a key event ignores that filter.
+
+    >>> from datetime import UTC, datetime
+    >>> s = Subscription(organisation_id="o", id="s", person_id="p", email="a@b.si",
+    ...                  email_confirmed=True, channels=(Channel.EMAIL,), source=Source.PORTAL,
+    ...                  preference=Preference.KEY_ONLY,
+    ...                  created_at=datetime(2026, 1, 1, tzinfo=UTC))
+    >>> decide(EventClass.NOTIFIABLE, s, Channel.EMAIL).value
+    'skipped_key_only'
+    >>> decide(EventClass.KEY, s, Channel.EMAIL) is None
+    True
+    """
+    if event_class is EventClass.INTERNAL:
+        raise ConfigurationError(
+            "notify.internal",
+            sl="Interni dogodki se ne pošiljajo.",
+            en="Internal events are never sent.",
+            where="event_class",
+        )
+    if not subscription.active:
+        return Outcome.SKIPPED_UNSUBSCRIBED
+    if not subscription.confirmed(channel):
+        return Outcome.SKIPPED_UNCONFIRMED
+    if event_class is EventClass.NOTIFIABLE and subscription.preference is Preference.KEY_ONLY:
+        return Outcome.SKIPPED_KEY_ONLY
+    return None
+
+
+class ConfirmOutcome(enum.Enum):
+    """What a confirmation attempt did.
+
+    ``invalid`` covers a wrong code and a confirmation that does not exist
+    alike (the answer does not tell which).  Commit the unit of work whatever
+    the outcome, so that a wrong attempt counts.
+    """
+
+    CONFIRMED = "confirmed"
+    INVALID = "invalid"
+    EXPIRED = "expired"
+    LOCKED = "locked"
+
+
+@attrs.frozen(kw_only=True)
+class NotifyReport:
+    """What :meth:`Notifications.notify` decided for one event.
+
+    Attributes:
+        event_id: The event.
+        internal: The event type is internal: nothing was decided or sent.
+        deliveries: The decisions made now (one per subscription and channel).
+        duplicates: Decisions already made for this event earlier (nothing new).
+    """
+
+    event_id: str
+    internal: bool = False
+    deliveries: tuple[Delivery, ...] = ()
+    duplicates: int = 0
+
+    def count(self, outcome: Outcome) -> int:
+        """How many decisions of this call have ``outcome``."""
+        return sum(1 for d in self.deliveries if d.outcome is outcome)
+
+    @property
+    def queued(self) -> int:
+        """Messages put in the outbox (to send now or after the quiet hours)."""
+        return sum(1 for d in self.deliveries if d.outcome.sends)
+
+
+@attrs.frozen(kw_only=True, repr=False)
+class AuditEntry:
+    """One line of the audit: a decision and what became of its message.
+
+    Attributes:
+        delivery: The decision (event, subscription, channel, outcome, when,
+            template version).
+        recipient: The address or number the message went to (None when
+            nothing was sent); masked in ``repr()``.
+        state: The outbox state (sent, failed, given up ...), or None.
+        attempts: Delivery attempts so far.
+        sent_at: When the server or gateway accepted it, or None.
+        last_error_code: The last failure's code, or None.
+    """
+
+    delivery: Delivery
+    recipient: str | None = None
+    state: OutboxState | None = None
+    attempts: int = 0
+    sent_at: datetime | None = None
+    last_error_code: str | None = None
+
+    def __repr__(self) -> str:
+        from szo_core.delivery.addresses import mask_email, mask_phone
+
+        d = self.delivery
+        shown = None
+        if self.recipient is not None:
+            shown = (
+                mask_email(self.recipient)
+                if d.channel is Channel.EMAIL
+                else mask_phone(self.recipient)
+            )
+        return (
+            f"AuditEntry(event_id={d.event_id!r}, subscription_id={d.subscription_id!r}, "
+            f"channel={d.channel.value!r}, outcome={d.outcome.value!r}, recipient={shown!r}, "
+            f"state={None if self.state is None else self.state.value!r})"
+        )
+
+
+_MAX_SUBSCRIPTIONS_PER_CALL: Final = 10_000
+
+_CONFIRM_TEXT: Final[Mapping[str, tuple[str, str, str]]] = {
+    "sl": (
+        "Potrdite naslov za obvestila o zadevah",
+        "Za prejemanje obvestil o zadevah potrdite ta naslov: odprite povezavo\n{url}\n"
+        "ali vnesite kodo {code}. Koda velja {minutes} min. Če obvestil niste naročili, "
+        "sporočilo prezrite.",
+        "Koda za potrditev obvestil o zadevah: {code} (velja {minutes} min).",
+    ),
+    "en": (
+        "Confirm your address for case notifications",
+        "To receive notifications about your cases, confirm this address: open\n{url}\n"
+        "or enter the code {code}. The code works for {minutes} min. If you did not ask "
+        "for notifications, ignore this message.",
+        "Code to confirm case notifications: {code} (valid {minutes} min).",
+    ),
+}
+
+_FOOTER: Final[Mapping[str, str]] = {
+    "sl": "Obvestila o zadevi prejemate, ker ste jih naročili. Odjava: {url}",
+    "en": "You receive these notifications because you subscribed. Unsubscribe: {url}",
+}
+
+_DIGEST: Final[Mapping[str, tuple[str, str, tuple[str, ...]]]] = {
+    "sl": (
+        "Zadeva {case}: {count} {events}",
+        "V zadevi {case} {verb} {count} {events}:",
+        ("nov dogodek", "nova dogodka", "novi dogodki", "novih dogodkov"),
+    ),
+    "en": (
+        "Case {case}: {count} {events}",
+        "Case {case} has {count} {events}:",
+        ("new event", "new events"),
+    ),
+}
+
+
+def _digest_verb(count: int) -> str:
+    from szo_core.templates.formatting import plural
+
+    return plural(count, "je", "sta", "so", "je")
+
+
+class Notifications:
+    """Subscriptions, dispatch and audit of citizen notifications (see the module).
+
+    Args:
+        settings: The organisation's :class:`~szo_core.notify.settings.NotifySettings`.
+        limits: Template limits for every render.
+        codes: Makes a confirmation code (six random digits from :mod:`secrets`
+            by default; tests pass their own).
+        ids: Makes a subscription id when none is given (random by default).
+        max_cached: How many compiled template versions to keep.
+    """
+
+    def __init__(
+        self,
+        settings: NotifySettings,
+        *,
+        limits: TemplateLimits | None = None,
+        codes: Callable[[], str] | None = None,
+        ids: Callable[[], str] | None = None,
+        max_cached: int = 512,
+    ) -> None:
+        if not isinstance(settings, NotifySettings):
+            raise ConfigurationError(
+                "notify.settings",
+                sl="Storitev potrebuje NotifySettings.",
+                en="The service needs NotifySettings.",
+                where="settings",
+            )
+        self.settings = settings
+        self._limits = limits
+        self._codes = codes if codes is not None else _random_code
+        self._ids = ids if ids is not None else _random_id
+        self._max_cached = max_cached
+        self._compiled: dict[tuple[str, str, str, int], CompiledMessage] = {}
+        self._plain: dict[int, tuple[CompiledMessage, PlainTemplate, dict[str, FieldType]]] = {}
+        self._links: dict[tuple[str, str, Channel], str] = {}
+
+    def __repr__(self) -> str:
+        return f"Notifications({self.settings!r}, cached={len(self._compiled)})"
+
+    # ----------------------------------------------------------------- subscriptions
+    def subscribe(
+        self,
+        uow: UnitOfWork,
+        identity: Identity,
+        *,
+        organisation_id: str,
+        person_id: str,
+        channels: Iterable[Channel],
+        now: datetime,
+        case_id: str | None = None,
+        email: str | None = None,
+        mobile: str | None = None,
+        preference: Preference = Preference.ALL,
+        language: Language = "sl",
+        source: Source | None = None,
+        subscription_id: str | None = None,
+    ) -> Subscription:
+        """Make a subscription for ``case_id`` (or all of the person's cases); return it.
+
+        A citizen (portal) subscribes only themselves (``person_id`` is their
+        identity's id; the source is ``portal``); an official records a
+        request made ``in_person`` or ``written`` (the source is required).
+        The address and number are checked and normalised; each chosen
+        channel's is sent a confirmation code and gets nothing else until
+        confirmed.  The first consent entry records it.
+
+        Raises:
+            szo_core.notify.errors.AccessDenied: a citizen subscribing someone else.
+            szo_core.errors.ValidationError: the address or number is not one
+                (``where`` names ``email`` or ``mobile``, never the value).
+            szo_core.errors.ConfigurationError: a channel without its address,
+                no channel, a source that does not fit the identity.
+        """
+        check_aware(None, attrs.fields(Subscription).created_at, now)
+        source = self._source(identity, source)
+        if identity.kind is IdentityKind.CITIZEN and identity.id != person_id:
+            raise forbidden("person_id")
+        subscription = Subscription(
+            organisation_id=organisation_id,
+            id=subscription_id if subscription_id is not None else self._ids(),
+            person_id=person_id,
+            case_id=case_id,
+            email=_email(email),
+            mobile=_mobile(mobile),
+            channels=tuple(channels),
+            preference=preference,
+            language=language,
+            source=source,
+            created_at=now,
+        )
+        stored = uow.notify.add_subscription(subscription)
+        seq = self._consent(uow, stored, "subscribed", source, identity.actor, now, seq=1)
+        for channel in stored.channels:
+            self._issue(uow, stored, channel, now, seq)
+        return stored
+
+    def change(
+        self,
+        uow: UnitOfWork,
+        identity: Identity,
+        organisation_id: str,
+        subscription_id: str,
+        *,
+        now: datetime,
+        preference: Preference | None = None,
+        channels: Iterable[Channel] | None = None,
+        email: str | _Unchanged | None = UNCHANGED,
+        mobile: str | _Unchanged | None = UNCHANGED,
+        language: Language | None = None,
+        active: bool | None = None,
+        source: Source | None = None,
+    ) -> Subscription:
+        """Change a subscription's preference, channels, address, number, language or state.
+
+        Only what is given changes; one consent entry records what did (a call
+        that changes nothing records nothing).  A new address or number must
+        be confirmed again (and gets a code).  ``active=True`` subscribes again
+        after an unsubscribe.
+
+        Raises:
+            szo_core.notify.errors.AccessDenied: a citizen changing a
+                subscription that is not theirs (or does not exist).
+            szo_core.errors.NotFound: an official naming a subscription that
+                does not exist.
+            szo_core.errors.ValidationError: a bad address or number.
+        """
+        check_aware(None, attrs.fields(Subscription).created_at, now)
+        source = self._source(identity, source)
+        stored = self._own(uow, identity, organisation_id, subscription_id)
+        changes: dict[str, Any] = {}
+        what: list[str] = []
+        if preference is not None and preference is not stored.preference:
+            changes["preference"] = preference
+            what.append("preference")
+        if channels is not None:
+            wanted = tuple(c for c in Channel if c in tuple(channels))
+            if wanted != stored.channels:
+                changes["channels"] = wanted
+                what.append("channels")
+        renewed: list[Channel] = []
+        if not isinstance(email, _Unchanged):
+            email = _email(email)
+            if email != stored.email:
+                changes.update(email=email, email_confirmed=False)
+                renewed.append(Channel.EMAIL)
+        if not isinstance(mobile, _Unchanged):
+            mobile = _mobile(mobile)
+            if mobile != stored.mobile:
+                changes.update(mobile=mobile, mobile_confirmed=False)
+                renewed.append(Channel.SMS)
+        if renewed:
+            what.append("contact")
+        if language is not None and language != stored.language:
+            changes["language"] = language
+            what.append("language")
+        if active is not None and active is not stored.active:
+            changes["active"] = active
+            what.append("resubscribed" if active else "unsubscribed")
+        if not what:
+            return stored
+        updated = uow.notify.update_subscription(attrs.evolve(stored, **changes))
+        seq = self._consent(uow, updated, ",".join(what), source, identity.actor, now)
+        for channel in updated.channels:
+            if channel in renewed or ("channels" in what and not updated.confirmed(channel)):
+                self._issue(uow, updated, channel, now, seq)
+        return updated
+
+    def unsubscribe(
+        self,
+        uow: UnitOfWork,
+        identity: Identity,
+        organisation_id: str,
+        subscription_id: str,
+        *,
+        now: datetime,
+        source: Source | None = None,
+    ) -> Subscription:
+        """End a subscription (see :meth:`change`): nothing more is sent, key events neither."""
+        return self.change(
+            uow, identity, organisation_id, subscription_id, now=now, active=False, source=source
+        )
+
+    def unsubscribe_link(self, uow: UnitOfWork, token: str, *, now: datetime) -> Subscription:
+        """End the subscription a message's signed unsubscribe link names.
+
+        Raises:
+            szo_core.notify.errors.LinkInvalid: the link was changed or is not
+                ours; nothing changes.
+        """
+        payload = links.verify(self.settings.signing_keys, token, "unsubscribe")
+        stored = uow.notify.subscription(payload.organisation_id, payload.subscription_id)
+        if stored is None:
+            raise links._invalid("unsubscribe")
+        if not stored.active:
+            return stored
+        updated = uow.notify.update_subscription(attrs.evolve(stored, active=False))
+        self._consent(uow, updated, f"unsubscribed:{payload.channel}", Source.LINK, "link", now)
+        return updated
+
+    def confirm(
+        self,
+        uow: UnitOfWork,
+        organisation_id: str,
+        subscription_id: str,
+        channel: Channel,
+        code: str,
+        *,
+        now: datetime,
+    ) -> ConfirmOutcome:
+        """Check a confirmation code; on success the address or number gets messages from now on.
+
+        The code works once, for the address it was sent to, until it
+        expires, and at most ``max_attempts`` wrong codes are taken (then it
+        is ``locked``: ask for a new one by changing the address or channels).
+        The comparison is constant-time on keyed hashes.  Commit whatever the
+        outcome.
+        """
+        check_aware(None, attrs.fields(Subscription).created_at, now)
+        pending = uow.notify.confirmation(organisation_id, subscription_id, channel)
+        stored = uow.notify.subscription(organisation_id, subscription_id)
+        if pending is None or stored is None or pending.used:
+            return ConfirmOutcome.INVALID
+        if pending.attempts >= self.settings.max_attempts:
+            return ConfirmOutcome.LOCKED
+        if now >= pending.expires_at:
+            return ConfirmOutcome.EXPIRED
+        address = stored.address(channel)
+        expected = self._code_hash(pending.organisation_id, subscription_id, channel, address, code)
+        if address != pending.address or not hmac.compare_digest(expected, pending.code_hash):
+            uow.notify.put_confirmation(attrs.evolve(pending, attempts=pending.attempts + 1))
+            return ConfirmOutcome.INVALID
+        uow.notify.put_confirmation(attrs.evolve(pending, used=True))
+        confirmed = (
+            attrs.evolve(stored, email_confirmed=True)
+            if channel is Channel.EMAIL
+            else attrs.evolve(stored, mobile_confirmed=True)
+        )
+        updated = uow.notify.update_subscription(confirmed)
+        self._consent(uow, updated, f"confirmed_{channel.value}", Source.LINK, "code", now)
+        return ConfirmOutcome.CONFIRMED
+
+    def confirm_link(self, uow: UnitOfWork, token: str, *, now: datetime) -> ConfirmOutcome:
+        """Confirm from the signed link of a confirmation e-mail (see :meth:`confirm`).
+
+        Raises:
+            szo_core.notify.errors.LinkInvalid: the link was changed or is not ours.
+        """
+        payload = links.verify(self.settings.signing_keys, token, "confirm")
+        try:
+            channel = Channel(payload.channel)
+        except ValueError:
+            raise links._invalid("confirm") from None
+        return self.confirm(
+            uow,
+            payload.organisation_id,
+            payload.subscription_id,
+            channel,
+            payload.code,
+            now=now,
+        )
+
+    def unsubscribe_url(self, subscription: Subscription, channel: Channel) -> str:
+        """The signed unsubscribe link of ``subscription`` for messages on ``channel``.
+
+        The link depends only on the organisation, the subscription, the channel
+        and the key, so the service keeps the links it made (up to 100,000).
+        """
+        name = (subscription.organisation_id, subscription.id, channel)
+        found = self._links.get(name)
+        if found is not None:
+            return found
+        token = links.sign(
+            self.settings.signing_keys[0],
+            links.LinkPayload(
+                purpose="unsubscribe",
+                organisation_id=subscription.organisation_id,
+                subscription_id=subscription.id,
+                channel=channel.value,
+            ),
+        )
+        url = f"{self.settings.link_base.rstrip('/')}/odjava?t={token}"
+        if len(self._links) >= 100_000:
+            self._links.clear()
+        self._links[name] = url
+        return url
+
+    def _confirm_url(self, subscription: Subscription, channel: Channel, code: str) -> str:
+        token = links.sign(
+            self.settings.signing_keys[0],
+            links.LinkPayload(
+                purpose="confirm",
+                organisation_id=subscription.organisation_id,
+                subscription_id=subscription.id,
+                channel=channel.value,
+                code=code,
+            ),
+        )
+        return f"{self.settings.link_base.rstrip('/')}/potrditev?t={token}"
+
+    @staticmethod
+    def _source(identity: Identity, source: Source | None) -> Source:
+        if not isinstance(identity, Identity):
+            raise ConfigurationError(
+                "notify.identity",
+                sl="Klic potrebuje overjeno identiteto (Identity).",
+                en="The call needs an authenticated Identity.",
+                where="identity",
+            )
+        if identity.kind is IdentityKind.CITIZEN:
+            if source not in (None, Source.PORTAL):
+                raise ConfigurationError(
+                    "notify.source",
+                    sl="Občan na portalu lahko naroča le prek portala.",
+                    en="A citizen on the portal acts only through the portal.",
+                    where="source",
+                )
+            return Source.PORTAL
+        if source not in (Source.IN_PERSON, Source.WRITTEN):
+            raise ConfigurationError(
+                "notify.source",
+                sl="Uradnik zapiše, ali je bila zahteva dana osebno ali pisno.",
+                en="An official records whether the request was made in person or in writing.",
+                where="source",
+            )
+        return source
+
+    @staticmethod
+    def _own(
+        uow: UnitOfWork, identity: Identity, organisation_id: str, subscription_id: str
+    ) -> Subscription:
+        stored = uow.notify.subscription(organisation_id, subscription_id)
+        if identity.kind is IdentityKind.CITIZEN:
+            if stored is None or stored.person_id != identity.id:
+                raise forbidden("subscription")
+            return stored
+        if stored is None:
+            raise NotFound(
+                "storage.not_found",
+                sl="Naročnine ni.",
+                en="There is no such subscription.",
+                where=f"notify_subscriptions {organisation_id}/{subscription_id}",
+            )
+        return stored
+
+    @staticmethod
+    def _consent(
+        uow: UnitOfWork,
+        subscription: Subscription,
+        what: str,
+        source: Source,
+        actor: str,
+        now: datetime,
+        *,
+        seq: int | None = None,
+    ) -> int:
+        if seq is None:
+            history = uow.notify.consent_history(subscription.organisation_id, subscription.id)
+            seq = history[-1].seq + 1 if history else 1
+        uow.notify.add_consent(
+            ConsentChange(
+                organisation_id=subscription.organisation_id,
+                subscription_id=subscription.id,
+                seq=seq,
+                at=now,
+                what=what,
+                source=source,
+                actor=actor,
+                preference=subscription.preference,
+                channels=subscription.channels,
+                active=subscription.active,
+                email=subscription.email,
+                mobile=subscription.mobile,
+            )
+        )
+        return seq
+
+    def _code_hash(
+        self,
+        organisation_id: str,
+        subscription_id: str,
+        channel: Channel,
+        address: str | None,
+        code: str,
+    ) -> str:
+        text = "\x1f".join(
+            (organisation_id, subscription_id, channel.value, address or "", str(code))
+        )
+        key = self.settings.signing_keys[0]
+        return hmac.new(key, b"szo-notify-code\x00" + text.encode(), hashlib.sha256).hexdigest()
+
+    def _issue(
+        self, uow: UnitOfWork, subscription: Subscription, channel: Channel, now: datetime, seq: int
+    ) -> Confirmation:
+        address = subscription.address(channel)
+        assert address is not None  # the record guarantees an address for each channel
+        code = self._codes()
+        confirmation = uow.notify.put_confirmation(
+            Confirmation(
+                organisation_id=subscription.organisation_id,
+                subscription_id=subscription.id,
+                channel=channel,
+                address=address,
+                code_hash=self._code_hash(
+                    subscription.organisation_id, subscription.id, channel, address, code
+                ),
+                expires_at=now + self.settings.confirmation_lifetime,
+                created_at=now,
+            )
+        )
+        subject, body, sms = _CONFIRM_TEXT[subscription.language]
+        minutes = int(self.settings.confirmation_lifetime.total_seconds() // 60)
+        key = IdempotencyKey(f"confirm:{subscription.id}:{seq}", subscription.id, channel)
+        message: EmailMessage | SmsMessage
+        if channel is Channel.EMAIL:
+            url = self._confirm_url(subscription, channel, code)
+            message = EmailMessage(
+                sender=self.settings.sender,
+                sender_name=self.settings.sender_name,
+                to=(address,),
+                subject=subject,
+                text=body.format(url=url, code=code, minutes=minutes),
+            )
+        else:
+            message = SmsMessage(
+                to=address,
+                text=sms.format(code=code, minutes=minutes),
+                sender=self.settings.sms_sender,
+            )
+        uow.outbox.enqueue(new_message(subscription.organisation_id, key, message, now=now))
+        return confirmation
+
+    # ----------------------------------------------------------------- dispatch
+    def notify(self, uow: UnitOfWork, event: CaseEvent, *, now: datetime) -> NotifyReport:
+        """Decide, render and queue ``event`` for every subscription of its case.
+
+        For each subscription of one of the event's parties to its case (or to
+        all their cases) and each of the subscription's channels: :func:`decide`;
+        then, for a message to send, the rate limit (past it a notifiable event
+        is held for the digest), the SMS quiet hours (the message waits in the
+        outbox until they end), and the event type's template version in the
+        subscriber's language (Slovenian when there is no English one)
+        rendered with the event's values, with the signed unsubscribe link.
+        The message is queued under (``notify:<event id>``, subscription,
+        channel); every decision is kept for the audit.  An event notified
+        again decides nothing new (``duplicates``).  Nothing is committed.
+
+        Raises:
+            szo_core.errors.NotFound: ``notify.event_type_unknown``: the
+                catalogue has no such event type.
+            szo_core.templates.errors.UndefinedPlaceholder: a required field
+                has no value; szo_core.errors.InvalidType: a value does not
+                fit its field; szo_core.errors.InvalidFormat:
+                ``notify.value_unknown`` for a value the type does not
+                declare.  In each case nothing is queued.
+        """
+        if not isinstance(event, CaseEvent):
+            raise ConfigurationError(
+                "notify.event",
+                sl="notify() sprejme CaseEvent.",
+                en="notify() takes a CaseEvent.",
+                where="event",
+            )
+        check_aware(None, attrs.fields(Subscription).created_at, now)
+        event_type = uow.notify.event_type(event.organisation_id, event.code)
+        if event_type is None:
+            raise NotFound(
+                "notify.event_type_unknown",
+                sl="Vrste dogodka ni v katalogu.",
+                en="The event type is not in the catalogue.",
+                where=event.code,
+            )
+        _check_values(event_type, event.values)
+        if event_type.event_class is EventClass.INTERNAL:
+            return NotifyReport(event_id=event.id, internal=True)
+        subscriptions = uow.notify.subscriptions_for_case(
+            event.organisation_id, event.case_id, event.parties
+        )
+        policy: list[LetterPolicy] = []
+        # Every decision and message first (reads and rendering only), then the writes:
+        # a value that does not render leaves nothing half-written in the unit of work.
+        decided = [
+            self._decide_one(uow, event, event_type, subscription, channel, now, policy)
+            for subscription in subscriptions[:_MAX_SUBSCRIPTIONS_PER_CALL]
+            for channel in subscription.channels
+        ]
+        made: list[Delivery] = []
+        duplicates = 0
+        for delivery, message in decided:
+            stored = uow.notify.add_delivery(delivery)
+            if stored is not delivery:
+                duplicates += 1
+                continue
+            if message is not None:
+                uow.outbox.enqueue(message)
+            made.append(stored)
+        return NotifyReport(event_id=event.id, deliveries=tuple(made), duplicates=duplicates)
+
+    def _decide_one(
+        self,
+        uow: UnitOfWork,
+        event: CaseEvent,
+        event_type: EventType,
+        subscription: Subscription,
+        channel: Channel,
+        now: datetime,
+        policy: list[LetterPolicy],
+    ) -> tuple[Delivery, OutboxMessage | None]:
+        base = Delivery(
+            organisation_id=event.organisation_id,
+            event_id=event.id,
+            subscription_id=subscription.id,
+            channel=channel,
+            case_id=event.case_id,
+            event_code=event_type.code,
+            event_version=event_type.version,
+            event_class=event_type.event_class,
+            occurred_at=event.occurred_at,
+            outcome=Outcome.QUEUED,
+            decided_at=now,
+        )
+        skipped = decide(event_type.event_class, subscription, channel)
+        if skipped is not None:
+            return attrs.evolve(base, outcome=skipped), None
+        limit = self.settings.rate_limit
+        if limit is not None and event_type.event_class is not EventClass.KEY:
+            held = uow.notify.held_for_digest(
+                event.organisation_id, subscription.id, event.case_id, channel
+            )
+            if held:
+                return attrs.evolve(
+                    base, outcome=Outcome.DIGEST_PENDING, due_at=held[0].due_at
+                ), None
+            sent = uow.notify.count_sent_since(
+                event.organisation_id, subscription.id, event.case_id, channel, now - limit.window
+            )
+            if sent >= limit.max_messages:
+                return attrs.evolve(
+                    base, outcome=Outcome.DIGEST_PENDING, due_at=now + limit.window
+                ), None
+        due = self._quiet_until(channel, event_type.event_class, now)
+        ref = event_type.template_ref(channel, subscription.language)
+        if ref is None:
+            raise NotFound(
+                "notify.template_missing",
+                sl="Vrsta dogodka nima predloge za ta kanal.",
+                en="The event type has no template for this channel.",
+                where=f"{event_type.code} {channel.value}",
+            )
+        key = template_key(event_type.code, channel)
+        compiled = self._template(uow, event.organisation_id, key, ref.language, ref.version)
+        message = self._render(uow, compiled, subscription, channel, event.values, policy)
+        queued = self._outbox_message(
+            f"notify:{event.id}", subscription, channel, message, now, due, key, ref.version
+        )
+        return attrs.evolve(
+            base,
+            outcome=Outcome.DEFERRED if due is not None else Outcome.QUEUED,
+            outbox_id=queued.id,
+            template_key=key,
+            template_version=ref.version,
+            due_at=due,
+        ), queued
+
+    def _quiet_until(
+        self, channel: Channel, event_class: EventClass, now: datetime
+    ) -> datetime | None:
+        quiet = self.settings.quiet_hours
+        if channel is not Channel.SMS or quiet is None:
+            return None
+        if event_class is EventClass.KEY and not quiet.key_events_too:
+            return None
+        return quiet.end_of(now)
+
+    def _enqueue(
+        self,
+        uow: UnitOfWork,
+        event_key: str,
+        subscription: Subscription,
+        channel: Channel,
+        message: EmailMessage | SmsMessage,
+        now: datetime,
+        due: datetime | None,
+        template: str | None,
+        version: int | None,
+    ) -> OutboxMessage:
+        queued = self._outbox_message(
+            event_key, subscription, channel, message, now, due, template, version
+        )
+        return uow.outbox.enqueue(queued)
+
+    @staticmethod
+    def _outbox_message(
+        event_key: str,
+        subscription: Subscription,
+        channel: Channel,
+        message: EmailMessage | SmsMessage,
+        now: datetime,
+        due: datetime | None,
+        template: str | None,
+        version: int | None,
+    ) -> OutboxMessage:
+        queued = new_message(
+            subscription.organisation_id,
+            IdempotencyKey(event_key, subscription.id, channel),
+            message,
+            now=now,
+            template_key=template,
+            template_version=version,
+        )
+        if due is not None:
+            queued = attrs.evolve(queued, next_attempt_at=due)
+        return queued
+
+    def _template(
+        self, uow: UnitOfWork, organisation_id: str, key: str, language: str, version: int
+    ) -> CompiledMessage:
+        from szo_core.templates.messages import compile_message
+
+        name = (organisation_id, key, language, version)
+        compiled = self._compiled.get(name)
+        if compiled is None:
+            template = uow.templates.get(organisation_id, key, language, version)
+            compiled = compile_message(template, limits=self._limits)
+            if len(self._compiled) >= self._max_cached:
+                self._compiled.pop(next(iter(self._compiled)))
+            self._compiled[name] = compiled
+        return compiled
+
+    def _letters(
+        self, uow: UnitOfWork, organisation_id: str, policy: list[LetterPolicy]
+    ) -> LetterPolicy:
+        if not policy:
+            from szo_core.delivery.sms import LetterPolicy
+
+            chosen = self.settings.sms_letters
+            if chosen is None:
+                organisation = uow.organisations.find(organisation_id)
+                chosen = organisation.sms_letters if organisation is not None else LetterPolicy.KEEP
+            policy.append(chosen)
+        return policy[0]
+
+    def _render(
+        self,
+        uow: UnitOfWork,
+        compiled: CompiledMessage,
+        subscription: Subscription,
+        channel: Channel,
+        values: Mapping[str, object],
+        policy: list[LetterPolicy],
+    ) -> EmailMessage | SmsMessage:
+        url = self.unsubscribe_url(subscription, channel)
+        footer = _FOOTER[subscription.language].format(url=url)
+        if channel is Channel.EMAIL:
+            rendered = compiled.render_email(values)
+            assert subscription.email is not None
+            return self._email(
+                subscription.email, rendered.subject, rendered.text, rendered.html, footer, url
+            )
+        assert subscription.mobile is not None
+        from szo_core.delivery.sms import apply_policy
+
+        letters = self._letters(uow, subscription.organisation_id, policy)
+        # The values were checked once for the event (_check_values); the text's cost
+        # (parts) is not needed to queue it, so the plain template is rendered directly
+        # instead of through render_sms (which also counts the parts).
+        plain, types = self._sms_part(compiled)
+        text = plain.render(values, types=types, language=compiled.template.language)
+        if self.settings.sms_unsubscribe_link:
+            text = f"{text} {footer}"
+        return SmsMessage(
+            to=subscription.mobile,
+            text=apply_policy(text, letters),
+            sender=self.settings.sms_sender,
+        )
+
+    def _sms_part(self, compiled: CompiledMessage) -> tuple[PlainTemplate, dict[str, FieldType]]:
+        from szo_core.templates.plain import PlainTemplate
+
+        found = self._plain.get(id(compiled))
+        if found is None or found[0] is not compiled:
+            template = compiled.template
+            plain = PlainTemplate.compile(template.sms_text, self._limits)
+            found = (compiled, plain, {f.name: f.type for f in template.fields})
+            if len(self._plain) >= self._max_cached:
+                self._plain.pop(next(iter(self._plain)))
+            self._plain[id(compiled)] = found
+        return found[1], found[2]
+
+    def _email(
+        self, to: str, subject: str, text: str, body: str, footer: str, url: str
+    ) -> EmailMessage:
+        return EmailMessage(
+            sender=self.settings.sender,
+            sender_name=self.settings.sender_name,
+            to=(to,),
+            subject=subject,
+            text=f"{text}\n\n-- \n{footer}",
+            html=f"{body}\n<hr>\n<p>{html.escape(footer)}</p>",
+            headers=_unsubscribe_headers(url),
+        )
+
+    # ----------------------------------------------------------------- digests
+    def flush_digests(
+        self,
+        uow: UnitOfWork,
+        *,
+        now: datetime,
+        organisation_id: str | None = None,
+        limit: int = 1000,
+    ) -> int:
+        """Queue one digest message for each group of held events that is due; return how many.
+
+        A group is a subscription's held events of one case on one channel.  The
+        digest lists each event's name and time; it is queued under
+        (``digest:<case>:<first event>``, subscription, channel) and each held
+        item becomes ``digested`` with the digest's outbox id.  A group whose
+        subscription ended or lost its confirmation meanwhile is skipped with
+        that reason.  SMS digests wait for the end of the quiet hours.  Call it
+        periodically (the :class:`~szo_core.notify.live.LiveDispatcher` does
+        before each round).  Nothing is committed.
+        """
+        check_aware(None, attrs.fields(Subscription).created_at, now)
+        groups: dict[tuple[str, str, str, Channel], list[Delivery]] = {}
+        for item in uow.notify.pending_digests(now, organisation_id=organisation_id, limit=limit):
+            key = (item.organisation_id, item.subscription_id, item.case_id, item.channel)
+            groups.setdefault(key, []).append(item)
+        queued = 0
+        for (org, subscription_id, case_id, channel), items in groups.items():
+            items.sort(key=lambda d: (d.occurred_at, d.event_id))
+            subscription = uow.notify.subscription(org, subscription_id)
+            skipped = (
+                Outcome.SKIPPED_UNSUBSCRIBED
+                if subscription is None
+                else decide(EventClass.KEY, subscription, channel)
+            )
+            if subscription is None or skipped is not None:
+                reason = skipped if skipped is not None else Outcome.SKIPPED_UNSUBSCRIBED
+                for item in items:
+                    uow.notify.update_delivery(attrs.evolve(item, outcome=reason, due_at=None))
+                continue
+            message = self._digest(uow, subscription, channel, case_id, items)
+            due = self._quiet_until(channel, EventClass.NOTIFIABLE, now)
+            sent = self._enqueue(
+                uow,
+                f"digest:{case_id}:{items[0].event_id}",
+                subscription,
+                channel,
+                message,
+                now,
+                due,
+                None,
+                None,
+            )
+            for item in items:
+                uow.notify.update_delivery(
+                    attrs.evolve(item, outcome=Outcome.DIGESTED, outbox_id=sent.id, due_at=due)
+                )
+            queued += 1
+        return queued
+
+    def _digest(
+        self,
+        uow: UnitOfWork,
+        subscription: Subscription,
+        channel: Channel,
+        case_id: str,
+        items: list[Delivery],
+    ) -> EmailMessage | SmsMessage:
+        from szo_core.templates.formatting import format_datetime, plural
+
+        language = subscription.language
+        subject, lead, forms = _DIGEST[language]
+        count = len(items)
+        events = plural(count, *forms, language=language)
+        lines = []
+        for item in items:
+            event_type = uow.notify.event_type(
+                subscription.organisation_id, item.event_code, item.event_version
+            )
+            name = event_type.display_name(language) if event_type is not None else item.event_code
+            when = format_datetime(item.occurred_at, "short", "dotted", language)
+            lines.append(f"- {when}: {name}")
+        head = lead.format(case=case_id, count=count, events=events, verb=_digest_verb(count))
+        url = self.unsubscribe_url(subscription, channel)
+        footer = _FOOTER[language].format(url=url)
+        if channel is Channel.EMAIL:
+            assert subscription.email is not None
+            text = "\n".join((head, *lines))
+            body = (
+                "<p>"
+                + html.escape(head)
+                + "</p>\n<ul>"
+                + "".join(f"<li>{html.escape(line[2:])}</li>" for line in lines)
+                + "</ul>"
+            )
+            return self._email(
+                subscription.email,
+                subject.format(case=case_id, count=count, events=events),
+                text,
+                body,
+                footer,
+                url,
+            )
+        assert subscription.mobile is not None
+        letters = self._letters(uow, subscription.organisation_id, [])
+        from szo_core.delivery.sms import apply_policy
+
+        text = " ".join((head, "; ".join(line[2:] for line in lines)))
+        if self.settings.sms_unsubscribe_link:
+            text = f"{text} {footer}"
+        return SmsMessage(
+            to=subscription.mobile,
+            text=apply_policy(text, letters),
+            sender=self.settings.sms_sender,
+        )
+
+    # ----------------------------------------------------------------- audit
+    def audit(
+        self,
+        uow: UnitOfWork,
+        organisation_id: str,
+        *,
+        event_id: str | None = None,
+        subscription_id: str | None = None,
+        case_id: str | None = None,
+    ) -> tuple[AuditEntry, ...]:
+        """What was decided for whom, when and on which channel, and how its delivery went.
+
+        Each decision (filtered by the event, subscription or case given) with
+        its outbox message's recipient, state, attempts, acceptance time and
+        last error code (``smtp.550`` ...).
+        """
+        entries = []
+        for delivery in uow.notify.deliveries(
+            organisation_id, event_id=event_id, subscription_id=subscription_id, case_id=case_id
+        ):
+            message = (
+                None
+                if delivery.outbox_id is None
+                else uow.outbox.find(organisation_id, delivery.outbox_id)
+            )
+            if message is None:
+                entries.append(AuditEntry(delivery=delivery))
+                continue
+            payload = message.message
+            recipient = payload.to if isinstance(payload, SmsMessage) else payload.to[0]
+            entries.append(
+                AuditEntry(
+                    delivery=delivery,
+                    recipient=recipient,
+                    state=message.state,
+                    attempts=message.attempts,
+                    sent_at=message.sent_at,
+                    last_error_code=message.last_error_code,
+                )
+            )
+        return tuple(entries)
+
+
+def _unsubscribe_headers(url: str) -> Any:
+    """RFC 2369 and RFC 8058 (one-click) unsubscribe headers (loosely typed for attrs)."""
+    return (
+        ("List-Unsubscribe", f"<{url}>"),
+        ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
+    )
+
+
+def _check_values(event_type: EventType, values: Mapping[str, object]) -> None:
+    from szo_core.templates.errors import UndefinedPlaceholder
+    from szo_core.templates.model import check_value
+
+    declared = {field.name: field for field in event_type.fields}
+    for name in values:
+        if name not in declared:
+            raise InvalidFormat(
+                "notify.value_unknown",
+                sl="Dogodek ima vrednost polja, ki ga vrsta dogodka ne navaja.",
+                en="The event has a value for a field its type does not declare.",
+                where=name,
+            )
+    for field in event_type.fields:
+        value = values.get(field.name)
+        if value is None:
+            if field.required:
+                raise UndefinedPlaceholder(
+                    "templates.undefined",
+                    sl="Za obvezno polje ni vrednosti.",
+                    en="A required field has no value.",
+                    where=field.name,
+                )
+            continue
+        check_value(field.type, value, field.name)
+
+
+def _email(value: str | None) -> str | None:
+    if value is None:
+        return None
+    from szo_core.delivery.addresses import validate_email
+
+    return validate_email(value, where="email")
+
+
+def _mobile(value: str | None) -> str | None:
+    if value is None:
+        return None
+    from szo_core.delivery.addresses import validate_mobile
+
+    return validate_mobile(value, where="mobile")
+
+
+def _random_code() -> str:
+    return f"{secrets.randbelow(1_000_000):06d}"
+
+
+def _random_id() -> str:
+    return secrets.token_hex(12)
