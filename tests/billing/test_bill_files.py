@@ -234,3 +234,38 @@ def test_a_slip_whose_payer_has_no_address_is_held_back_and_the_rest_is_billed(
             assert [str(r.month) for r in uow.billing.runs(ORG)] == ["2026-01"]
     finally:
         store.dispose()
+
+
+def test_a_payer_whose_mandate_was_flagged_gets_a_slip_instead_of_a_debit(
+    database: Path, tmp_path: Path
+) -> None:
+    # A return with AC04 flagged child 3's mandate (receivables): the next billing makes the
+    # payer a UPN slip, and no debit that would fail again.
+    from datetime import date
+
+    from szo_core.receivables import MandateFlag
+
+    store = SqlBillingStore.open(database)
+    try:
+        with store.unit_of_work() as uow:
+            flag = MandateFlag(
+                organisation_id=ORG,
+                entry_id="RTR-1",
+                payer_id="guardian:g-2",
+                mandate_id="VRT-0003",
+                reason="AC04",
+                flagged_on=date(2026, 9, 20),
+            )
+            assert uow.receivables.add_mandate_flag(flag)
+            uow.commit()
+    finally:
+        store.dispose()
+    result = run(database, tmp_path / "out", "2026-09", "--issued-on", "2026-10-01")
+    assert result.exit_code == 0, result.output
+    assert "UPN slips: 3, direct debits: 0." in result.stdout
+    folder = tmp_path / "out" / "2026-09"
+    payments = json.loads((folder / "payments.json").read_text(encoding="utf-8"))
+    assert [i["children"] for i in payments["instructions"] if i["method"] == "upn"].count(
+        [3]
+    ) == 1
+    assert not (folder / "sepa-2026-09.xml").exists()

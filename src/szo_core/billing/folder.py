@@ -65,6 +65,8 @@ from szo_core.fees import FeeRules, PayerKind
 from szo_core.model import InvoiceSeries, Organisation, PaymentKind, ReferenceScheme
 from szo_core.payments import instructions as pay
 from szo_core.ports import MonthData
+from szo_core.receivables.ledger import slip_fallback
+from szo_core.receivables.records import MandateFlag
 
 if TYPE_CHECKING:
     from szo_core.invoices.record import InvoiceDocument
@@ -356,6 +358,7 @@ class _Plan:
     due_on: date
     pain_version: Pain008Version
     message_id: str
+    mandate_flags: tuple[MandateFlag, ...] = ()
 
 
 def _plan(
@@ -373,6 +376,8 @@ def _plan(
 ) -> _Plan:
     with store.unit_of_work() as uow:
         record = uow.organisations.find(organisation_id)
+        # Payers whose debit a reject or return flagged pay this month by slip (receivables).
+        flags = uow.receivables.mandate_flags(organisation_id)
         if rules is None:
             data = uow.load_month(organisation_id, month)
             if not data.children:
@@ -414,6 +419,7 @@ def _plan(
         due_on=due_date(debit_day, month, issued_on, rules.calendar),
         pain_version=version,
         message_id=message_id or f"SZO-{month.year:04d}{month.month:02d}-{issued_on:%Y%m%d}",
+        mandate_flags=flags,
     )
 
 
@@ -514,7 +520,7 @@ def bill_to_folder(
         built = pay.InstructionResult(instructions=(), problems=())
         orders: dict[str, UpnOrder] = {}
         if organisation is not None:
-            payable = payable_invoices(result.documents, data)
+            payable = slip_fallback(payable_invoices(result.documents, data), plan.mandate_flags)
             built = pay.build_instructions(payable, period=month)
             built, orders = _fill_slips(built, organisation, plan.due_on)
             inputs_box.append((result, data, orders))
