@@ -36,7 +36,7 @@ from typing import NamedTuple
 import attrs
 
 from szo_core.calendar import Month
-from szo_core.fees.rules import ClosureRule
+from szo_core.fees.kindergarten.rules import ClosureRule
 
 __all__ = [
     "ClosedDay",
