@@ -85,6 +85,12 @@ class LineKind(enum.StrEnum):
     ROUNDING = "rounding"
     """The cent that makes the parts add up to the rounded total, only when no payer's
     line can absorb it (normally the regresor's last share line does, with a note)."""
+    MEAL = "meal"
+    """School meals (or a dormitory's): the payer's part of ``price × days`` of one meal."""
+    SUBSIDY = "subsidy"
+    """The state's subsidy of a meal (ZŠolPre-1 Art. 7)."""
+    LATE_CANCELLATION = "late_cancellation"
+    """Meals cancelled too late, paid at the full price (ZŠolPre-1 Art. 10)."""
 
 
 _KIND_TEXT = {
@@ -97,7 +103,18 @@ _KIND_TEXT = {
     LineKind.UNANNOUNCED: ("unannounced absence charge", "nenapovedana odsotnost"),
     LineKind.PRIVATE_REST: ("rest of the private price", "razlika do cene zasebnega vrtca"),
     LineKind.ROUNDING: ("rounding difference", "razlika zaradi zaokroževanja"),
+    LineKind.MEAL: ("meals", "obroki"),
+    LineKind.SUBSIDY: ("meal subsidy", "subvencija prehrane"),
+    LineKind.LATE_CANCELLATION: ("meals cancelled too late", "prepozno odjavljeni obroki"),
 }
+
+_MEAL_TEXT = {
+    "breakfast": ("breakfast", "zajtrk"),
+    "malica": ("malica", "malica"),
+    "lunch": ("lunch", "kosilo"),
+    "snack": ("afternoon snack", "popoldanska malica"),
+}
+_MEAL_KINDS = frozenset({LineKind.MEAL, LineKind.SUBSIDY, LineKind.LATE_CANCELLATION})
 
 
 class FeeLine(NamedTuple):
@@ -187,6 +204,9 @@ class FeeLine(NamedTuple):
         'odbitek hrane'
         """
         en, sl = _KIND_TEXT[self.kind]
+        if self.kind in _MEAL_KINDS and self.rule in _MEAL_TEXT:  # the rule names the meal
+            meal_en, meal_sl = _MEAL_TEXT[self.rule]
+            en, sl = f"{en}: {meal_en}", f"{sl}: {meal_sl}"
         return sl if language == "sl" else en
 
     def to_record(self) -> dict[str, object]:
