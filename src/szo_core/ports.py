@@ -71,6 +71,7 @@ from szo_core.templates.model import MessageTemplate
 if TYPE_CHECKING:
     from datetime import timedelta
 
+    from szo_core.fees.school_meals.ports import SchoolMealRepository
     from szo_core.outbox.records import Channel, IdempotencyKey, OutboxMessage, OutboxState
 
 __all__ = [
@@ -646,6 +647,11 @@ class UnitOfWork(Protocol):
     @property
     def outbox(self) -> OutboxRepository:
         """Messages stored to be sent (:mod:`szo_core.outbox`)."""
+        ...
+
+    @property
+    def school_meals(self) -> SchoolMealRepository:
+        """School meal records (:mod:`szo_core.fees.school_meals.ports`)."""
         ...
 
     def load_month(

@@ -69,6 +69,8 @@ __all__ = [
     "program_reference",
     "regresor",
     "reservation",
+    "school_meal_record",
+    "school_meal_settings",
 ]
 
 metadata = MetaData(
@@ -966,3 +968,57 @@ outbox = Table(
     comment="Messages stored to be sent (the outbox): one row per idempotency key.",
 )
 """The outbox (:mod:`szo_core.adapters.sql.outbox`): one row per message stored to be sent."""
+
+
+school_meal_record = Table(
+    "szo_school_meal_record",
+    metadata,
+    _org(),
+    Column(
+        "kind",
+        Text,
+        primary_key=True,
+        comment="signup (prijava), cancellation (odjava) or income (income class record).",
+    ),
+    Column("id", Text, primary_key=True, comment="The record's id within its kind."),
+    Column("child_code", Integer, nullable=False, comment="The pupil (the child's code)."),
+    Column(
+        "start",
+        Date,
+        nullable=False,
+        comment="First day (inclusive): valid_from of a sign-up or income record, start of a "
+        "cancellation.",
+    ),
+    Column(
+        "end",
+        Date,
+        nullable=True,
+        comment="Last day (inclusive), NULL while open (a cancellation always has one).",
+    ),
+    Column(
+        "payload",
+        Text,
+        nullable=False,
+        comment="The whole record as JSON (szo_core.serialization; personal data none).",
+    ),
+    _version(),
+    Index("ix_szo_school_meal_record_organisation_id_start", "organisation_id", "start"),
+    comment="School meal records (ZŠolPre-1): sign-ups, cancellations, income classes; "
+    "migration 0012.",
+)
+"""School meal records (:mod:`szo_core.adapters.sql.school_meals`), one row each."""
+
+school_meal_settings = Table(
+    "szo_school_meal_settings",
+    metadata,
+    _org(),
+    Column(
+        "payload",
+        Text,
+        nullable=False,
+        comment="The school's meal settings as JSON: dated prices, deadline rules, free days.",
+    ),
+    _version(),
+    comment="A school's meal settings, one row per school; migration 0012.",
+)
+"""A school's meal settings (:class:`~szo_core.model.school.SchoolMealSettings`)."""

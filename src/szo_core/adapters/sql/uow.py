@@ -74,6 +74,7 @@ from szo_core.adapters.sql.repositories import (
     SqlProgramRepository,
     SqlRepository,
 )
+from szo_core.adapters.sql.school_meals import SqlSchoolMeals
 from szo_core.adapters.sql.template_store import SqlTemplateRepository
 from szo_core.adapters.sql.types import ExactDecimal
 from szo_core.calendar import Month
@@ -218,6 +219,7 @@ class SqlUnitOfWork:
         self.templates = SqlTemplateRepository(self)
 
         self.outbox = SqlOutbox(self)
+        self.school_meals = SqlSchoolMeals(self)
 
     @property
     def connection(self) -> Connection:
