@@ -108,7 +108,6 @@ from szo_core.fees import (
     compute,
 )
 from szo_core.fees.corrections import differences
-from szo_core.fees.kindergarten.plug import KindergartenPlug
 from szo_core.fees.kindergarten.rules import FeeRules
 from szo_core.fees.plug import BoundMonths, BoundPlug, bind, plug_for
 from szo_core.model import Child, OrganisationKind
@@ -285,6 +284,9 @@ def _kindergarten(month: Month, child: Child, inputs: FeeInputs, rules: FeeRules
 
 def _default_plug(kind: OrganisationKind) -> BoundPlug:
     if kind is OrganisationKind.KINDERGARTEN:
+        # Imported here: the plug reads through billing's window (an import cycle otherwise).
+        from szo_core.fees.kindergarten.plug import KindergartenPlug
+
         return bind(KindergartenPlug(engine=_kindergarten))
     return plug_for(kind)
 
