@@ -222,7 +222,7 @@ class IncomeClassRecord:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)
 class MealPrice:
     """The price of one meal from ``valid_from`` on (until the next entry of the meal)."""
 
@@ -257,7 +257,7 @@ def _tuple_of(kind: type) -> v.Validator:
     return v.deep_iterable(v.instance_of(kind))
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)
 class SchoolMealSettings:
     """A school's meal settings: prices, deadline, free days (one record per school).
 

@@ -44,6 +44,7 @@ part, the rest, so the parts sum exactly to the value.
 from __future__ import annotations
 
 import functools
+import itertools
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
@@ -245,11 +246,13 @@ def _local(moment: datetime) -> datetime:
 
 @attrs.frozen
 class _Month:
-    """What every pupil of a month shares: days, prices and deadlines (cached per run)."""
+    """What every pupil of a month shares: days, prices, deadlines, where they change."""
 
     days: tuple[date, ...]
     prices: dict[MealKind, tuple[MealPrice | None, ...]]
     deadlines: tuple[datetime | None, ...]
+    cuts: frozenset[int]
+    """Indices of ``days`` where a price or the lunch subsidy era changes."""
 
 
 @functools.lru_cache(maxsize=64)
@@ -257,20 +260,25 @@ def _month(
     month: Month,
     settings: SchoolMealSettings,
     malica_prices: tuple[MealPrice, ...],
+    eras: tuple[LunchSubsidyEra, ...],
     calendar: WorkingCalendar,
 ) -> _Month:
     days = school_days(month, settings.free_days, calendar)
     prices: dict[MealKind, tuple[MealPrice | None, ...]] = {}
+    cuts: set[int] = set()
     for meal in MealKind:
         entries = _dated(settings.prices, meal)
         if meal is MealKind.MALICA and not entries:
             entries = _dated(malica_prices, meal)
-        prices[meal] = tuple(_in_force(entries, d) for d in days)
+        found = tuple(_in_force(entries, d) for d in days)
+        prices[meal] = found
+        cuts.update(i for i in range(1, len(days)) if found[i] is not found[i - 1])
+    cuts.update(bisect_left(days, era.valid_from) for era in eras)
     deadlines = []
     for d in days:
         rule = _deadline_rule(settings.deadlines, d)
         deadlines.append(None if rule is None else deadline(d, rule, calendar))
-    return _Month(days, prices, tuple(deadlines))
+    return _Month(days, prices, tuple(deadlines), frozenset(cuts))
 
 
 def _income_on(records: tuple[IncomeClassRecord, ...], day: date) -> IncomeClassRecord | None:
@@ -355,64 +363,30 @@ def compute(month: Month, pupil: Child, inputs: SchoolMealInputs, rules: FeeRule
 
     See the module example.
     """
-    shared = _month(month, inputs.settings, inputs.malica_prices, rules.calendar)
+    shared = _month(month, inputs.settings, inputs.malica_prices, inputs.lunch_eras, rules.calendar)
     days = shared.days
-    lo, hi = 0, len(days)
+    lo, hi = 0, 0
     start, end = pupil.enrollment_date, pupil.exit_date
-    if start is None:
-        hi = 0
-    else:
+    if start is not None:
         lo = bisect_left(days, start)
-        if end is not None:
-            hi = bisect_right(days, end)
+        hi = len(days) if end is None else bisect_right(days, end)
     enrolled = max(0, hi - lo)
-    groups: dict[_Key, list[date]] = {}
+    groups: dict[_Key, list[int]] = {}  # key -> [days, first index, last index]
     notes: dict[_Key, tuple[str, str]] = {}
-    cancellations = [
-        c for c in inputs.cancellations if c.end >= month.first and c.start <= month.last
-    ]
     if enrolled and inputs.signups:
-        income_cache: dict[date, IncomeClassRecord | None] = {}
-        records = inputs.income
+        cuts = set(shared.cuts)
+        for record in inputs.income:
+            cuts.add(bisect_left(days, record.valid_from))
+            if record.valid_to is not None:
+                cuts.add(bisect_right(days, record.valid_to))
+        cancellations = [
+            c for c in inputs.cancellations if c.end >= month.first and c.start <= month.last
+        ]
         for meal in MealKind:
-            signups = [s for s in inputs.signups if s.meal is meal]
-            if not signups:
-                continue
-            prices = shared.prices[meal]
-            for i in range(lo, hi):
-                day = days[i]
-                if not any(s.covers(day) for s in signups):
-                    continue
-                price = prices[i]
-                if price is None:
-                    raise _error(
-                        "fees.school.no_price",
-                        sl=f"Obrok {meal} nima cene za {day:%d. %m. %Y}.",
-                        en=f"The meal {meal} has no price on {day.isoformat()}.",
-                        where="SchoolMealSettings.prices",
-                    )
-                state = (
-                    _late(cancellations, day, meal, shared.deadlines[i]) if cancellations else None
-                )
-                if state is True:
-                    continue  # cancelled in time: not billed
-                if day in income_cache:
-                    income = income_cache[day]
-                else:
-                    income = income_cache[day] = _income_on(records, day)
-                late = False
-                if isinstance(state, MealCancellation):
-                    first_ill = state.sudden_illness and day == _first_school_day(days, state)
-                    late = not (first_ill and inputs.settings.illness_keeps_subsidy)
-                if late:
-                    key: _Key = (meal, price, Decimal(0), True, "")
-                    notes.setdefault(key, ("late", _LATE_SOURCE))
-                else:
-                    share, name, source = _share(meal, day, inputs, income)
-                    key = (meal, price, share, False, name)
-                    notes.setdefault(key, (name, source))
-                groups.setdefault(key, []).append(day)
-    lines = _lines(pupil, groups, notes, rules.rounding)
+            ranges = _ranges(days, lo, hi, [s for s in inputs.signups if s.meal is meal])
+            if ranges:
+                _meal(meal, ranges, days, shared, cuts, cancellations, inputs, groups, notes)
+    lines = _lines(pupil, days, groups, notes, rules.rounding)
     total = sum((line.amount for line in lines), _ZERO)
     value = sum((line.unrounded for line in lines), _ZERO)
     return FeeStatement(
@@ -427,6 +401,109 @@ def compute(month: Month, pupil: Child, inputs: SchoolMealInputs, rules: FeeRule
     )
 
 
+def _ranges(
+    days: tuple[date, ...], lo: int, hi: int, signups: list[MealSignup]
+) -> list[tuple[int, int]]:
+    """The index ranges ``[a, b)`` of the enrolled days the pupil is signed up on, merged."""
+    found = []
+    for s in signups:
+        a = max(lo, bisect_left(days, s.valid_from))
+        b = hi if s.valid_to is None else min(hi, bisect_right(days, s.valid_to))
+        if a < b:
+            found.append((a, b))
+    found.sort()
+    merged: list[tuple[int, int]] = []
+    for a, b in found:
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def _add(groups: dict[_Key, list[int]], key: _Key, count: int, first: int, last: int) -> None:
+    found = groups.get(key)
+    if found is None:
+        groups[key] = [count, first, last]
+    else:
+        found[0] += count
+        found[1] = min(found[1], first)
+        found[2] = max(found[2], last)
+
+
+def _no_price(meal: MealKind, day: date) -> FeeRuleError:
+    return _error(
+        "fees.school.no_price",
+        sl=f"Obrok {meal} nima cene za {day:%d. %m. %Y}.",
+        en=f"The meal {meal} has no price on {day.isoformat()}.",
+        where="SchoolMealSettings.prices",
+    )
+
+
+def _meal(
+    meal: MealKind,
+    ranges: list[tuple[int, int]],
+    days: tuple[date, ...],
+    shared: _Month,
+    cuts: set[int],
+    cancellations: list[MealCancellation],
+    inputs: SchoolMealInputs,
+    groups: dict[_Key, list[int]],
+    notes: dict[_Key, tuple[str, str]],
+) -> None:
+    """Add one meal's days to ``groups``.
+
+    Segments of equal price and subsidy, less the cancelled days (in time: not
+    billed; too late: billed in full, on their own).
+    """
+    prices = shared.prices[meal]
+    special: dict[int, bool] = {}  # index -> True: late, False: not billed
+    mine = [c for c in cancellations if c.meal is None or c.meal is meal]
+    if mine:
+        candidates: set[int] = set()
+        for c in mine:
+            a, b = bisect_left(days, c.start), bisect_right(days, c.end)
+            candidates.update(i for i in range(a, b) if any(x <= i < y for x, y in ranges))
+        for i in candidates:
+            day = days[i]
+            state = _late(mine, day, meal, shared.deadlines[i])
+            if state is True:
+                special[i] = False
+            elif isinstance(state, MealCancellation):
+                first_ill = state.sudden_illness and day == _first_school_day(days, state)
+                if not (first_ill and inputs.settings.illness_keeps_subsidy):
+                    special[i] = True
+    for a, b in ranges:
+        bounds = [a, *sorted(p for p in cuts if a < p < b), b]
+        for x, y in itertools.pairwise(bounds):
+            count = y - x
+            if special:
+                count -= sum(1 for i in special if x <= i < y)
+            if not count:
+                continue
+            first, last = x, y - 1
+            while first in special:
+                first += 1
+            while last in special:
+                last -= 1
+            price = prices[x]
+            if price is None:
+                raise _no_price(meal, days[x])
+            income = _income_on(inputs.income, days[x])
+            share, name, source = _share(meal, days[x], inputs, income)
+            key: _Key = (meal, price, share, False, name)
+            notes.setdefault(key, (name, source))
+            _add(groups, key, count, first, last)
+    for i, late in special.items():
+        if late:
+            price = prices[i]
+            if price is None:
+                raise _no_price(meal, days[i])
+            key = (meal, price, Decimal(0), True, "")
+            notes.setdefault(key, ("late", _LATE_SOURCE))
+            _add(groups, key, 1, i, i)
+
+
 def _first_school_day(days: tuple[date, ...], c: MealCancellation) -> date | None:
     i = bisect_left(days, c.start)
     return days[i] if i < len(days) and days[i] <= c.end else None
@@ -436,7 +513,7 @@ def _line(
     payer: PayerKind,
     payer_id: str,
     kind: LineKind,
-    dates: list[date],
+    dates: tuple[int, date, date],
     entry: MealPrice,
     **rest: object,
 ) -> FeeLine:
@@ -444,10 +521,10 @@ def _line(
         payer=payer,
         payer_id=payer_id,
         kind=kind,
-        start=dates[0],
-        end=dates[-1],
+        start=dates[1],
+        end=dates[2],
         price=entry.price,
-        days=len(dates),
+        days=dates[0],
         per_day=True,
         **rest,  # type: ignore[arg-type]
     )
@@ -455,7 +532,8 @@ def _line(
 
 def _lines(
     pupil: Child,
-    groups: dict[_Key, list[date]],
+    days: tuple[date, ...],
+    groups: dict[_Key, list[int]],
     notes: dict[_Key, tuple[str, str]],
     rounding: str,
 ) -> tuple[FeeLine, ...]:
@@ -465,8 +543,9 @@ def _lines(
     order = {meal: i for i, meal in enumerate(MealKind)}
     for key in sorted(groups, key=lambda k: (order[k[0]], k[3], k[1].valid_from, k[2])):
         meal, entry, share, late, _name = key
-        dates = groups[key]
-        value = entry.price * len(dates)
+        count, first, last = groups[key]
+        dates = (count, days[first], days[last])
+        value = entry.price * count
         name, source = notes[key]
         if late:
             parents.append(
