@@ -71,6 +71,7 @@ from szo_core.templates.model import MessageTemplate
 if TYPE_CHECKING:
     from datetime import timedelta
 
+    from szo_core.fees.care_home.ports import CareHomeRepository
     from szo_core.fees.school_meals.ports import SchoolMealRepository
     from szo_core.outbox.records import Channel, IdempotencyKey, OutboxMessage, OutboxState
 
@@ -652,6 +653,11 @@ class UnitOfWork(Protocol):
     @property
     def school_meals(self) -> SchoolMealRepository:
         """School meal records (:mod:`szo_core.fees.school_meals.ports`)."""
+        ...
+
+    @property
+    def care_home(self) -> CareHomeRepository:
+        """Care home records (:mod:`szo_core.fees.care_home.ports`)."""
         ...
 
     def load_month(

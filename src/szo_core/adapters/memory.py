@@ -51,7 +51,7 @@ from szo_core.adapters._common import (
     price_locked,
     prices_change_locked,
 )
-from szo_core.adapters.memory_school import MemorySchoolMeals
+from szo_core.adapters.memory_kinds import MemoryCareHome, MemorySchoolMeals
 from szo_core.calendar import Month
 from szo_core.delivery.message import DeliveryStatus, EmailMessage, SendResult, SmsMessage
 from szo_core.errors import StorageError
@@ -747,6 +747,7 @@ class MemoryUnitOfWork:
 
         self.outbox = MemoryOutbox(self)
         self.school_meals = MemorySchoolMeals(self)
+        self.care_home = MemoryCareHome(self)
 
     def table(self, name: str, *, ignore_duplicates: bool = False) -> MemoryTable[Any]:
         """Return this unit's view of table ``name`` (created on first use).

@@ -46,6 +46,7 @@ __all__ = [
     "MonthlyCap",
     "NewRegimePrice",
     "RelativeShare",
+    "ResidentStays",
     "RoomExtra",
 ]
 
@@ -309,3 +310,32 @@ class CareHomeSettings:
     )
     care_recipient: str = attrs.field(default="ZZZS", validator=_str)
     version: int = attrs.field(default=0, validator=_version)
+
+
+@attrs.frozen(kw_only=True)
+class ResidentStays:
+    """A resident's whole stay history (:class:`CareStay` entries), stored as one record.
+
+    Attributes:
+        organisation_id: The home.
+        resident_code: The resident (the register's code).
+        stays: The entries, any order (the one with the latest ``valid_from`` on
+            or before a day is in force that day).
+        version: Optimistic-concurrency version.
+
+    >>> ResidentStays(organisation_id="dom", resident_code=3, stays=(
+    ...     CareStay(valid_from=date(2026, 1, 1), category="II"),)).id
+    '3'
+    """
+
+    organisation_id: str = attrs.field(validator=_str)
+    resident_code: int = attrs.field(validator=_int)
+    stays: tuple[CareStay, ...] = attrs.field(
+        default=(), converter=v.to_tuple, validator=_tuple_of(CareStay)
+    )
+    version: int = attrs.field(default=0, validator=_version)
+
+    @property
+    def id(self) -> str:
+        """The record's key: the resident's code as text."""
+        return str(self.resident_code)

@@ -63,6 +63,7 @@ from szo_core.adapters.sql.engine import (
     is_corrupt,
     make_engine,
 )
+from szo_core.adapters.sql.kinds import SqlCareHome, SqlSchoolMeals
 from szo_core.adapters.sql.outbox import SqlOutbox
 from szo_core.adapters.sql.repositories import (
     ChildRecordRepository,
@@ -74,7 +75,6 @@ from szo_core.adapters.sql.repositories import (
     SqlProgramRepository,
     SqlRepository,
 )
-from szo_core.adapters.sql.school_meals import SqlSchoolMeals
 from szo_core.adapters.sql.template_store import SqlTemplateRepository
 from szo_core.adapters.sql.types import ExactDecimal
 from szo_core.calendar import Month
@@ -220,6 +220,7 @@ class SqlUnitOfWork:
 
         self.outbox = SqlOutbox(self)
         self.school_meals = SqlSchoolMeals(self)
+        self.care_home = SqlCareHome(self)
 
     @property
     def connection(self) -> Connection:

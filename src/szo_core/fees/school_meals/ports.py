@@ -6,8 +6,8 @@ cancellations and income class records are added, found, listed for a period
 (everything a billing window needs, in **one** call, :meth:`SchoolMealRepository.for_period`)
 and removed; the school's settings are one record per school, replaced as a
 whole (:meth:`SchoolMealRepository.put_settings`).  The in-memory fake
-(:class:`szo_core.adapters.memory_school.MemorySchoolMeals`) and the SQL adapter
-(:class:`szo_core.adapters.sql.school_meals.SqlSchoolMeals`) pass the same
+(:class:`szo_core.adapters.memory_kinds.MemorySchoolMeals`) and the SQL adapter
+(:class:`szo_core.adapters.sql.kinds.SqlSchoolMeals`) pass the same
 contract tests (``tests/storage/test_school_meals_contract.py``).
 
 >>> from datetime import date

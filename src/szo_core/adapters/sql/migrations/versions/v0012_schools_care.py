@@ -1,10 +1,16 @@
-"""School meals: ``szo_school_meal_record`` and ``szo_school_meal_settings``.
+"""Schools and care homes: their records and settings, four new tables.
 
-New tables only (see :mod:`szo_core.adapters.sql.school_meals`): one row per
-sign-up, cancellation or income class record, keyed by ``(organisation_id,
-kind, id)``, with the pupil, the first and last day as columns and the record
-as JSON, an index on ``(organisation_id, start)`` for the period query; and one
-row of settings per school.  The downgrade drops both tables.
+New tables only (see :mod:`szo_core.adapters.sql.kinds`):
+
+* ``szo_school_meal_record`` (sign-ups, cancellations, income class records) and
+  ``szo_care_record`` (stay histories, absences, payment decisions): one row per
+  record, keyed by ``(organisation_id, kind, id)``, with the pupil or resident,
+  the first and last day as columns and the record as JSON, an index on
+  ``(organisation_id, start)`` for the period query;
+* ``szo_school_meal_settings`` and ``szo_care_home_settings``: one row per
+  organisation.
+
+The downgrade drops the four tables.
 
 Revision ID: 0012_schools_care
 Revises: 0011_child_contact
@@ -27,72 +33,76 @@ _ORG = (
 )
 _VERSION = "Optimistic-concurrency version: incremented on every update, checked before writing."
 
+# Comments as in szo_core.adapters.sql.tables (written on PostgreSQL only).
+_RECORDS = (
+    (
+        "szo_school_meal_record",
+        "School meal records (ZŠolPre-1): sign-ups, cancellations, income classes",
+        "signup (prijava), cancellation (odjava) or income (income class record)",
+        "pupil",
+    ),
+    (
+        "szo_care_record",
+        "Care home records: stay histories, absences, payment decisions (ZSV Art. 100)",
+        "stays (a resident's stay history), absence or decision",
+        "resident",
+    ),
+)
+_SETTINGS = (
+    ("szo_school_meal_settings", "school's meal settings: dated prices, deadline rules, free days"),
+    ("szo_care_home_settings", "care home's prices and rules: categories, rooms, food, caps"),
+)
+
 
 def upgrade() -> None:
-    # Comments as in szo_core.adapters.sql.tables (written on PostgreSQL only).
-    op.create_table(
-        "szo_school_meal_record",
-        sa.Column("organisation_id", sa.Text(), nullable=False, comment=_ORG),
-        sa.Column(
-            "kind",
-            sa.Text(),
-            nullable=False,
-            comment="signup (prijava), cancellation (odjava) or income (income class record).",
-        ),
-        sa.Column("id", sa.Text(), nullable=False, comment="The record's id within its kind."),
-        sa.Column(
-            "child_code", sa.Integer(), nullable=False, comment="The pupil (the child's code)."
-        ),
-        sa.Column(
-            "start",
-            sa.Date(),
-            nullable=False,
-            comment="First day (inclusive): valid_from of a sign-up or income record, start of "
-            "a cancellation.",
-        ),
-        sa.Column(
-            "end",
-            sa.Date(),
-            nullable=True,
-            comment="Last day (inclusive), NULL while open (a cancellation always has one).",
-        ),
-        sa.Column(
-            "payload",
-            sa.Text(),
-            nullable=False,
-            comment="The whole record as JSON (szo_core.serialization; personal data none).",
-        ),
-        sa.Column("version", sa.BigInteger(), nullable=False, comment=_VERSION),
-        sa.PrimaryKeyConstraint(
-            "organisation_id", "kind", "id", name=op.f("pk_szo_school_meal_record")
-        ),
-        comment="School meal records (ZŠolPre-1): sign-ups, cancellations, income classes; "
-        "migration 0012.",
-    )
-    op.create_index(
-        "ix_szo_school_meal_record_organisation_id_start",
-        "szo_school_meal_record",
-        ["organisation_id", "start"],
-        unique=False,
-    )
-    op.create_table(
-        "szo_school_meal_settings",
-        sa.Column("organisation_id", sa.Text(), nullable=False, comment=_ORG),
-        sa.Column(
-            "payload",
-            sa.Text(),
-            nullable=False,
-            comment="The school's meal settings as JSON: dated prices, deadline rules, free days.",
-        ),
-        sa.Column("version", sa.BigInteger(), nullable=False, comment=_VERSION),
-        sa.PrimaryKeyConstraint("organisation_id", name=op.f("pk_szo_school_meal_settings")),
-        comment="A school's meal settings, one row per school; migration 0012.",
-    )
+    for name, what, kinds, subject in _RECORDS:
+        op.create_table(
+            name,
+            sa.Column("organisation_id", sa.Text(), nullable=False, comment=_ORG),
+            sa.Column("kind", sa.Text(), nullable=False, comment=f"What the row is: {kinds}."),
+            sa.Column("id", sa.Text(), nullable=False, comment="The record's id within its kind."),
+            sa.Column(
+                "subject_code", sa.Integer(), nullable=False, comment=f"The {subject} (its code)."
+            ),
+            sa.Column(
+                "start",
+                sa.Date(),
+                nullable=False,
+                comment="First day the record is of interest (inclusive): valid_from or start.",
+            ),
+            sa.Column(
+                "end",
+                sa.Date(),
+                nullable=True,
+                comment="Last day the record is of interest (inclusive), NULL while open.",
+            ),
+            sa.Column(
+                "payload",
+                sa.Text(),
+                nullable=False,
+                comment="The whole record as JSON (szo_core.serialization).",
+            ),
+            sa.Column("version", sa.BigInteger(), nullable=False, comment=_VERSION),
+            sa.PrimaryKeyConstraint("organisation_id", "kind", "id", name=op.f(f"pk_{name}")),
+            comment=f"{what}; migration 0012.",
+        )
+        op.create_index(
+            f"ix_{name}_organisation_id_start", name, ["organisation_id", "start"], unique=False
+        )
+    for name, what in _SETTINGS:
+        op.create_table(
+            name,
+            sa.Column("organisation_id", sa.Text(), nullable=False, comment=_ORG),
+            sa.Column("payload", sa.Text(), nullable=False, comment=f"The {what} as JSON."),
+            sa.Column("version", sa.BigInteger(), nullable=False, comment=_VERSION),
+            sa.PrimaryKeyConstraint("organisation_id", name=op.f(f"pk_{name}")),
+            comment=f"The {what}, one row per organisation; migration 0012.",
+        )
 
 
 def downgrade() -> None:
-    op.drop_table("szo_school_meal_settings")
-    op.drop_index(
-        "ix_szo_school_meal_record_organisation_id_start", table_name="szo_school_meal_record"
-    )
-    op.drop_table("szo_school_meal_record")
+    for name, _what in _SETTINGS:
+        op.drop_table(name)
+    for name, *_rest in _RECORDS:
+        op.drop_index(f"ix_{name}_organisation_id_start", table_name=name)
+        op.drop_table(name)
