@@ -202,12 +202,14 @@ def plug_for(kind: OrganisationKind) -> BoundPlug:
     szo_core.errors.ConfigurationError: fees.plug.kind: ...
     """
     # Imported here: the plugs read through the billing window, which imports this package.
+    from szo_core.fees.care_home.plug import CareHomePlug
     from szo_core.fees.kindergarten.plug import KindergartenPlug
     from szo_core.fees.school_meals.plug import SchoolMealsPlug
 
     plugs: dict[OrganisationKind, Callable[[], BoundPlug]] = {
         OrganisationKind.KINDERGARTEN: lambda: bind(KindergartenPlug()),
         OrganisationKind.SCHOOL: lambda: bind(SchoolMealsPlug()),
+        OrganisationKind.CARE_HOME: lambda: bind(CareHomePlug()),
     }
     found = plugs.get(kind) if isinstance(kind, OrganisationKind) else None
     if found is None:
