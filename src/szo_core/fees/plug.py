@@ -203,6 +203,7 @@ def plug_for(kind: OrganisationKind) -> BoundPlug:
     """
     # Imported here: the plugs read through the billing window, which imports this package.
     from szo_core.fees.care_home.plug import CareHomePlug
+    from szo_core.fees.dormitory.plug import DormitoryPlug
     from szo_core.fees.kindergarten.plug import KindergartenPlug
     from szo_core.fees.school_meals.plug import SchoolMealsPlug
 
@@ -210,6 +211,7 @@ def plug_for(kind: OrganisationKind) -> BoundPlug:
         OrganisationKind.KINDERGARTEN: lambda: bind(KindergartenPlug()),
         OrganisationKind.SCHOOL: lambda: bind(SchoolMealsPlug()),
         OrganisationKind.CARE_HOME: lambda: bind(CareHomePlug()),
+        OrganisationKind.DORMITORY: lambda: bind(DormitoryPlug()),
     }
     found = plugs.get(kind) if isinstance(kind, OrganisationKind) else None
     if found is None:
