@@ -25,6 +25,7 @@ person record: code, enrollment and exit days, payer).  Around it:
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
@@ -136,6 +137,34 @@ def _tuple_of(kind: type) -> v.Validator:
     return v.deep_iterable(v.instance_of(kind))
 
 
+def _relatives_tuple(value: Iterable[RelativeShare]) -> tuple[RelativeShare, ...]:
+    return v.to_tuple(value)
+
+
+def _category_prices_tuple(value: Iterable[CategoryPrice]) -> tuple[CategoryPrice, ...]:
+    return v.to_tuple(value)
+
+
+def _room_extras_tuple(value: Iterable[RoomExtra]) -> tuple[RoomExtra, ...]:
+    return v.to_tuple(value)
+
+
+def _food_tuple(value: Iterable[FoodCost]) -> tuple[FoodCost, ...]:
+    return v.to_tuple(value)
+
+
+def _new_regime_prices_tuple(value: Iterable[NewRegimePrice]) -> tuple[NewRegimePrice, ...]:
+    return v.to_tuple(value)
+
+
+def _caps_tuple(value: Iterable[MonthlyCap]) -> tuple[MonthlyCap, ...]:
+    return v.to_tuple(value)
+
+
+def _stays_tuple(value: Iterable[CareStay]) -> tuple[CareStay, ...]:
+    return v.to_tuple(value)
+
+
 @attrs.frozen(kw_only=True)
 class CareStay:
     """From ``valid_from`` on, the resident's category, room and regime."""
@@ -201,7 +230,7 @@ class CarePaymentDecision:
     )
     resident_monthly: Decimal | None = attrs.field(default=None, validator=_optional_money)
     relatives: tuple[RelativeShare, ...] = attrs.field(
-        default=(), converter=v.to_tuple, validator=_tuple_of(RelativeShare)
+        default=(), converter=_relatives_tuple, validator=_tuple_of(RelativeShare)
     )
     municipality_code: int | None = attrs.field(default=None, validator=v.optional(_int))
     version: int = attrs.field(default=0, validator=_version)
@@ -288,13 +317,13 @@ class CareHomeSettings:
 
     organisation_id: str = attrs.field(validator=_str)
     category_prices: tuple[CategoryPrice, ...] = attrs.field(
-        default=(), converter=v.to_tuple, validator=_tuple_of(CategoryPrice)
+        default=(), converter=_category_prices_tuple, validator=_tuple_of(CategoryPrice)
     )
     room_extras: tuple[RoomExtra, ...] = attrs.field(
-        default=(), converter=v.to_tuple, validator=_tuple_of(RoomExtra)
+        default=(), converter=_room_extras_tuple, validator=_tuple_of(RoomExtra)
     )
     food: tuple[FoodCost, ...] = attrs.field(
-        default=(), converter=v.to_tuple, validator=_tuple_of(FoodCost)
+        default=(), converter=_food_tuple, validator=_tuple_of(FoodCost)
     )
     deduction: AbsenceDeduction = attrs.field(
         default=AbsenceDeduction.FOOD_COST, converter=AbsenceDeduction
@@ -303,10 +332,10 @@ class CareHomeSettings:
     notice_days: int = attrs.field(default=2, validator=v.and_(_int, v.ge(0)))
     unannounced_from_day: int = attrs.field(default=4, validator=v.and_(_int, v.ge(1)))
     new_regime_prices: tuple[NewRegimePrice, ...] = attrs.field(
-        default=(), converter=v.to_tuple, validator=_tuple_of(NewRegimePrice)
+        default=(), converter=_new_regime_prices_tuple, validator=_tuple_of(NewRegimePrice)
     )
     caps: tuple[MonthlyCap, ...] = attrs.field(
-        default=(), converter=v.to_tuple, validator=_tuple_of(MonthlyCap)
+        default=(), converter=_caps_tuple, validator=_tuple_of(MonthlyCap)
     )
     care_recipient: str = attrs.field(default="ZZZS", validator=_str)
     version: int = attrs.field(default=0, validator=_version)
@@ -331,7 +360,7 @@ class ResidentStays:
     organisation_id: str = attrs.field(validator=_str)
     resident_code: int = attrs.field(validator=_int)
     stays: tuple[CareStay, ...] = attrs.field(
-        default=(), converter=v.to_tuple, validator=_tuple_of(CareStay)
+        default=(), converter=_stays_tuple, validator=_tuple_of(CareStay)
     )
     version: int = attrs.field(default=0, validator=_version)
 

@@ -32,6 +32,7 @@ datetime.time(8, 30)
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from datetime import date, datetime, time
 from decimal import Decimal
 
@@ -257,6 +258,18 @@ def _tuple_of(kind: type) -> v.Validator:
     return v.deep_iterable(v.instance_of(kind))
 
 
+def _prices_tuple(value: Iterable[MealPrice]) -> tuple[MealPrice, ...]:
+    return v.to_tuple(value)
+
+
+def _deadlines_tuple(value: Iterable[DeadlineRule]) -> tuple[DeadlineRule, ...]:
+    return v.to_tuple(value)
+
+
+def _free_days_tuple(value: Iterable[FreeDay]) -> tuple[FreeDay, ...]:
+    return v.to_tuple(value)
+
+
 @attrs.frozen(kw_only=True, cache_hash=True)
 class SchoolMealSettings:
     """A school's meal settings: prices, deadline, free days (one record per school).
@@ -281,13 +294,13 @@ class SchoolMealSettings:
 
     organisation_id: str = attrs.field(validator=_str)
     prices: tuple[MealPrice, ...] = attrs.field(
-        default=(), converter=v.to_tuple, validator=_tuple_of(MealPrice)
+        default=(), converter=_prices_tuple, validator=_tuple_of(MealPrice)
     )
     deadlines: tuple[DeadlineRule, ...] = attrs.field(
-        default=(), converter=v.to_tuple, validator=_tuple_of(DeadlineRule)
+        default=(), converter=_deadlines_tuple, validator=_tuple_of(DeadlineRule)
     )
     free_days: tuple[FreeDay, ...] = attrs.field(
-        default=(), converter=v.to_tuple, validator=_tuple_of(FreeDay)
+        default=(), converter=_free_days_tuple, validator=_tuple_of(FreeDay)
     )
     illness_keeps_subsidy: bool = attrs.field(default=True, validator=v.instance_of(bool))
     version: int = attrs.field(default=0, validator=_version)
