@@ -190,3 +190,31 @@ def test_any_cancellation_round_trips(backend: Backend) -> None:
             assert found == (record,)
 
     check()
+
+
+def test_migration_0012_adds_the_tables_and_its_downgrade_drops_them(
+    sql_backend: Backend,
+) -> None:
+    from sqlalchemy import inspect
+
+    from szo_core.adapters.sql import HEAD_REVISION, migrate
+
+    assert sql_backend.sql is not None
+    engine = sql_backend.sql.engine
+    ours = {
+        "szo_school_meal_record",
+        "szo_school_meal_settings",
+        "szo_care_record",
+        "szo_care_home_settings",
+    }
+    with sql_backend.store.unit_of_work() as uow:
+        uow.school_meals.add(signup(1, date(2026, 9, 1)))
+        uow.commit()
+    assert migrate(engine, "0011_child_contact") == "0011_child_contact"
+    assert not ours & set(inspect(engine).get_table_names())
+    assert migrate(engine) == HEAD_REVISION
+    assert ours <= set(inspect(engine).get_table_names())
+    with sql_backend.store.unit_of_work() as uow:  # the downgrade dropped the record
+        assert uow.school_meals.find(MealSignup, ORG, "s1") is None
+        uow.school_meals.add(signup(1, date(2026, 9, 1)))
+        uow.commit()
