@@ -7,7 +7,10 @@ from decimal import Decimal
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from tests.storage._backend import Backend
+from tests.storage.test_contract import backend_settings
 
 from szo_core.errors import ConcurrencyConflict, NotFound, StorageError
 from szo_core.model.care_home import (
@@ -131,3 +134,75 @@ def test_duplicates_and_removal(backend: Backend) -> None:
         uow.commit()
     with store.unit_of_work() as uow, pytest.raises(NotFound):
         uow.care_home.remove(history)
+
+
+_money = st.decimals(min_value=Decimal("0.00"), max_value=Decimal("2000.00"), places=2)
+_day = st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31))
+_text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=12)
+
+
+def test_any_settings_and_decision_round_trip(backend: Backend) -> None:
+    settings_strategy = st.builds(
+        CareHomeSettings,
+        organisation_id=st.just(ORG),
+        category_prices=st.lists(
+            st.builds(
+                CategoryPrice,
+                category=st.sampled_from(["I", "II", "III.A", "IV"]),
+                valid_from=_day,
+                daily=_money,
+            ),
+            max_size=3,
+        ).map(tuple),
+        room_extras=st.lists(
+            st.builds(
+                RoomExtra,
+                room=_text,
+                valid_from=_day,
+                percent=st.decimals(min_value=0, max_value=100, places=3),
+            ),
+            max_size=2,
+        ).map(tuple),
+        deduction=st.sampled_from(list(AbsenceDeduction)),
+        flat_per_day=_money,
+        notice_days=st.integers(0, 5),
+        unannounced_from_day=st.integers(1, 6),
+        new_regime_prices=st.lists(
+            st.builds(
+                NewRegimePrice, room=_text, valid_from=_day, accommodation=_money, care=_money
+            ),
+            max_size=2,
+        ).map(tuple),
+        caps=st.lists(
+            st.builds(MonthlyCap, room=_text, valid_from=_day, amount=_money, source=_text),
+            max_size=2,
+        ).map(tuple),
+        care_recipient=_text,
+    )
+    decisions = st.builds(
+        CarePaymentDecision,
+        organisation_id=st.just(ORG),
+        id=st.just("d"),
+        resident_code=st.integers(1, 10**6),
+        number=_text,
+        valid_from=_day,
+        resident_monthly=st.none() | _money,
+        relatives=st.lists(
+            st.builds(RelativeShare, payer_id=_text, monthly=_money), max_size=3
+        ).map(tuple),
+        municipality_code=st.none() | st.integers(1, 213),
+    )
+
+    @backend_settings(backend)
+    @given(settings=settings_strategy, decision=decisions)
+    def check(settings: CareHomeSettings, decision: CarePaymentDecision) -> None:
+        backend.reset()
+        with backend.store.unit_of_work() as uow:
+            stored = uow.care_home.put_settings(settings)
+            uow.care_home.add(decision)
+            uow.commit()
+        with backend.store.unit_of_work() as uow:
+            assert uow.care_home.settings(ORG) == stored
+            assert uow.care_home.find(CarePaymentDecision, ORG, "d") == decision
+
+    check()
