@@ -1,6 +1,6 @@
 """Benchmark: one month of school meals for 1,000, 10,000 and 100,000 pupils.
 
-Run: ``./run bench school_meals [--sizes 1000,10000,100000] [--repeat 3]``
+Run: ``./run bench school_meals [--sizes 1000,10000,100000] [--repeat 3] [--collector paused|on]``
 
 The mix (seeded): every pupil takes malica (95 %) and lunch (70 %), some breakfast
 (10 %) and the afternoon snack (15 %); 40 % have an income class record (classes
@@ -17,11 +17,21 @@ the repeats, pupil-months per second, the per-pupil cost relative to the
 smallest size (flat means linear), and the engine's time relative to the
 baseline.  CPU seconds of this process (``process_time``).  The target is
 20,000 pupil-months a second on one core, as for the kindergarten engine.
+
+The engine's loop runs with Python's cyclic garbage collector paused
+(``--collector paused``, the default), as :func:`~szo_core.billing.run_billing`
+runs every plug (``pause_collector=True``) and ``compute_month`` runs the
+kindergarten engine: with the collector on, the growing heap of statements
+makes full collections walk every object again and the per-pupil cost grows
+with the size (``--collector on`` shows it); the timed block ends with
+``gc.collect(0)`` in both modes.  The build (the baseline) always runs with the
+collector on.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import random
 import statistics
@@ -31,6 +41,7 @@ from datetime import date, datetime, timedelta
 from datetime import time as clock
 from decimal import Decimal
 
+from szo_core._gc import collector_paused
 from szo_core.calendar import Month
 from szo_core.fees import FeeRules
 from szo_core.fees.school_meals import SchoolMealInputs, compute
@@ -165,11 +176,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--collector", choices=("paused", "on"), default="paused")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     load = os.getloadavg()[0]
     print(
         f"python {sys.version.split()[0]}, month {MONTH}, repeats {args.repeat}, "
+        f"collector {args.collector} in the engine, "
         f"load average {load:.1f} on {os.cpu_count()} cores"
     )
     print(
@@ -184,7 +197,9 @@ def main() -> int:
             t0 = time.process_time()
             built = _build(plan)
             t1 = time.process_time()
-            statements = [compute(MONTH, pupil, inputs, RULES) for pupil, inputs in built]
+            with collector_paused(args.collector == "paused"):
+                statements = [compute(MONTH, pupil, inputs, RULES) for pupil, inputs in built]
+            gc.collect(0)
             t2 = time.process_time()
             builds.append(t1 - t0)
             engines.append(t2 - t1)

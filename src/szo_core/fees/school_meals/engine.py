@@ -297,6 +297,9 @@ def _era(eras: tuple[LunchSubsidyEra, ...], day: date) -> LunchSubsidyEra | None
     return found
 
 
+_MEAL_ORDER: Final = tuple(MealKind)
+_MEAL_RANK: Final = {meal: i for i, meal in enumerate(MealKind)}
+
 # A group of days: (meal, price entry, share, late, era name)
 _Key = tuple[MealKind, MealPrice, Decimal, bool, str]
 
@@ -382,8 +385,12 @@ def compute(month: Month, pupil: Child, inputs: SchoolMealInputs, rules: FeeRule
         cancellations = [
             c for c in inputs.cancellations if c.end >= month.first and c.start <= month.last
         ]
-        for meal in MealKind:
-            ranges = _ranges(days, lo, hi, [s for s in inputs.signups if s.meal is meal])
+        by_meal: dict[MealKind, list[MealSignup]] = {}
+        for signup in inputs.signups:
+            by_meal.setdefault(signup.meal, []).append(signup)
+        for meal in _MEAL_ORDER:
+            signed = by_meal.get(meal)
+            ranges = _ranges(days, lo, hi, signed) if signed else None
             if ranges:
                 _meal(meal, ranges, days, shared, cuts, cancellations, inputs, groups, notes)
     lines = _lines(pupil, days, groups, notes, rules.rounding)
@@ -540,7 +547,7 @@ def _lines(
     parents: list[FeeLine] = []
     state: list[FeeLine] = []
     parents_id = str(pupil.code)
-    order = {meal: i for i, meal in enumerate(MealKind)}
+    order = _MEAL_RANK
     for key in sorted(groups, key=lambda k: (order[k[0]], k[3], k[1].valid_from, k[2])):
         meal, entry, share, late, _name = key
         count, first, last = groups[key]
