@@ -167,3 +167,48 @@ def test_a_late_decision_moves_the_money_between_payers_as_a_correction(opened: 
     assert corrections[("SI-061", SEP)] == Decimal("-150.00")
     assert corrections[("relative:sin", SEP)] == Decimal("150.00")
     assert ("3", SEP) not in corrections  # the resident's part did not change
+
+
+def test_a_liable_relative_pays_their_own_invoice_by_slip(opened: Opened) -> None:
+    import attrs
+    import pytest
+
+    from szo_core.billing.payable import payable_invoices
+    from szo_core.errors import BillingError
+    from szo_core.model import Guardian, GuardianKind, GuardianLink, Payer, PaymentKind
+
+    _fill(opened)
+    result = run_billing(HOME, SEP, opened.store, issued_on=date(2026, 10, 2))
+    with opened.store.unit_of_work() as uow:
+        data = uow.load_month(ORG, SEP)
+    with pytest.raises(BillingError) as info:  # "sin" is not entered as a guardian
+        payable_invoices(result.documents, data)
+    assert info.value.code == "billing.payable.relative"
+    with opened.store.unit_of_work() as uow:
+        uow.guardians.add(
+            Guardian(organisation_id=ORG, id="sin", first_name="Marko", last_name="Novak")
+        )
+        uow.guardians.add(
+            Guardian(organisation_id=ORG, id="hci", first_name="Eva", last_name="Novak")
+        )
+        resident = uow.children.get(ORG, 3)
+        uow.children.update(
+            attrs.evolve(
+                resident,
+                guardians=(
+                    GuardianLink(guardian_id="hci", kind=GuardianKind.OTHER),
+                    GuardianLink(guardian_id="sin", kind=GuardianKind.OTHER),
+                ),
+                payer=Payer.guardian("hci"),
+            )
+        )
+        uow.commit()
+    with opened.store.unit_of_work() as uow:
+        data = uow.load_month(ORG, SEP)
+    payable = {p.number: p for p in payable_invoices(result.documents, data)}
+    by_payer = {(str(d.payer), d.payer_id): d.number for d in result.documents}
+    relative = payable[by_payer[("parents", "relative:sin")]]
+    own = payable[by_payer[("parents", "3")]]
+    assert (relative.payer_name, relative.amount) == ("Marko Novak", Decimal("150.00"))
+    assert relative.method is PaymentKind.UPN
+    assert (own.payer_name, own.amount) == ("Eva Novak", Decimal("600.00"))
