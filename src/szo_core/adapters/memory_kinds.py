@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar, cast
 
 import attrs
 
@@ -46,8 +46,29 @@ if TYPE_CHECKING:
 
 __all__ = ["MemoryCareHome", "MemorySchoolMeals"]
 
-Rec = TypeVar("Rec")
-Set = TypeVar("Set")
+
+class _Keyed(Protocol):
+    """A record kept by organisation and id, with a version."""
+
+    @property
+    def organisation_id(self) -> str: ...
+    @property
+    def id(self) -> str: ...
+    @property
+    def version(self) -> int: ...
+
+
+class _Settings(Protocol):
+    """One record of settings per organisation, with a version."""
+
+    @property
+    def organisation_id(self) -> str: ...
+    @property
+    def version(self) -> int: ...
+
+
+Rec = TypeVar("Rec", bound=_Keyed)
+Set = TypeVar("Set", bound=_Settings)
 
 
 def _school_bounds(record: SchoolMealRecord) -> tuple[date, date | None]:
@@ -76,7 +97,7 @@ class _MemoryRecords(Generic[Rec, Set]):
     def add(self, record: Rec) -> Rec:
         """Store a new record (see the port)."""
         table = self._table(type(record))
-        key = (record.organisation_id, record.id)  # type: ignore[attr-defined]
+        key = (record.organisation_id, record.id)
         if table.get(key) is not None:
             self._uow.rollback()
             raise duplicate(table.name, *key)
@@ -91,11 +112,11 @@ class _MemoryRecords(Generic[Rec, Set]):
     def remove(self, record: Rec) -> None:
         """Remove a stored record (see the port)."""
         table = self._table(type(record))
-        key = (record.organisation_id, record.id)  # type: ignore[attr-defined]
+        key = (record.organisation_id, record.id)
         current = table.get(key)
         if current is None:
             raise not_found(table.name, *key)
-        if current.version != record.version:  # type: ignore[attr-defined]
+        if current.version != record.version:
             self._uow.rollback()
             raise conflict(table.name, *key)
         table.delete(key)
@@ -103,9 +124,9 @@ class _MemoryRecords(Generic[Rec, Set]):
     def put_settings(self, settings: Set) -> Set:
         """Store the settings (see the port)."""
         table: MemoryTable[Any] = self._uow.table(self._settings_table)
-        key = settings.organisation_id  # type: ignore[attr-defined]
+        key = settings.organisation_id
         current = table.get(key)
-        version: int = settings.version  # type: ignore[attr-defined]
+        version: int = settings.version
         if (current.version if current is not None else 0) != version:
             self._uow.rollback()
             raise conflict(self._settings_table, key, "settings")

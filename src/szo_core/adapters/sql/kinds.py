@@ -33,7 +33,7 @@ import functools
 import json
 from collections.abc import Callable
 from datetime import date, time
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
 
 import attrs
 import cattrs
@@ -67,8 +67,29 @@ if TYPE_CHECKING:
 
 __all__ = ["SqlCareHome", "SqlSchoolMeals"]
 
-Rec = TypeVar("Rec")
-Set = TypeVar("Set")
+
+class _Keyed(Protocol):
+    """A record kept by organisation and id, with a version."""
+
+    @property
+    def organisation_id(self) -> str: ...
+    @property
+    def id(self) -> str: ...
+    @property
+    def version(self) -> int: ...
+
+
+class _Settings(Protocol):
+    """One record of settings per organisation, with a version."""
+
+    @property
+    def organisation_id(self) -> str: ...
+    @property
+    def version(self) -> int: ...
+
+
+Rec = TypeVar("Rec", bound=_Keyed)
+Set = TypeVar("Set", bound=_Settings)
 
 
 @functools.cache
@@ -113,14 +134,14 @@ class _SqlRecords(Generic[Rec, Set]):
         """Store a new record (see the port)."""
         start, end = type(self)._bounds(record)
         values = {
-            "organisation_id": record.organisation_id,  # type: ignore[attr-defined]
+            "organisation_id": record.organisation_id,
             "kind": self._kind(type(record)),
-            "id": record.id,  # type: ignore[attr-defined]
+            "id": record.id,
             "subject_code": getattr(record, self._subject),
             "start": start,
             "end": end,
             "payload": _dump(record),
-            "version": record.version,  # type: ignore[attr-defined]
+            "version": record.version,
         }
         with self._uow.guard(self._what):
             self._uow.connection.execute(insert(self._records), values)
@@ -146,11 +167,11 @@ class _SqlRecords(Generic[Rec, Set]):
     def remove(self, record: Rec) -> None:
         """Remove a stored record (see the port)."""
         kind = type(record)
-        org: str = record.organisation_id  # type: ignore[attr-defined]
-        rid: str = record.id  # type: ignore[attr-defined]
+        org: str = record.organisation_id
+        rid: str = record.id
         statement = delete(self._records).where(
             self._key(kind, org, rid),
-            self._records.c.version == record.version,  # type: ignore[attr-defined]
+            self._records.c.version == record.version,
         )
         with self._uow.guard(self._what):
             gone = self._uow.connection.execute(statement).rowcount
@@ -164,8 +185,8 @@ class _SqlRecords(Generic[Rec, Set]):
     def put_settings(self, settings: Set) -> Set:
         """Store the settings (see the port)."""
         table = self._settings_table
-        org: str = settings.organisation_id  # type: ignore[attr-defined]
-        version: int = settings.version  # type: ignore[attr-defined]
+        org: str = settings.organisation_id
+        version: int = settings.version
         stored = attrs.evolve(settings, version=version + 1)  # type: ignore[misc]
         payload = _dump(stored)
         conn = self._uow.connection
