@@ -71,6 +71,8 @@ from szo_core.templates.model import MessageTemplate
 if TYPE_CHECKING:
     from datetime import timedelta
 
+    from szo_core.fees.care_home.ports import CareHomeRepository
+    from szo_core.fees.school_meals.ports import SchoolMealRepository
     from szo_core.messaging.ports import MessagingRepository
     from szo_core.notify.ports import NotifyRepository
     from szo_core.outbox.records import Channel, IdempotencyKey, OutboxMessage, OutboxState
@@ -664,6 +666,16 @@ class UnitOfWork(Protocol):
     @property
     def notify(self) -> NotifyRepository:
         """Citizen notifications: catalogue, subscriptions, audit (:mod:`szo_core.notify`)."""
+        ...
+
+    @property
+    def school_meals(self) -> SchoolMealRepository:
+        """School meal records (:mod:`szo_core.fees.school_meals.ports`)."""
+        ...
+
+    @property
+    def care_home(self) -> CareHomeRepository:
+        """Care home records (:mod:`szo_core.fees.care_home.ports`)."""
         ...
 
     def load_month(

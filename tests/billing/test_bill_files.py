@@ -265,7 +265,5 @@ def test_a_payer_whose_mandate_was_flagged_gets_a_slip_instead_of_a_debit(
     assert "UPN slips: 3, direct debits: 0." in result.stdout
     folder = tmp_path / "out" / "2026-09"
     payments = json.loads((folder / "payments.json").read_text(encoding="utf-8"))
-    assert [i["children"] for i in payments["instructions"] if i["method"] == "upn"].count(
-        [3]
-    ) == 1
+    assert [i["children"] for i in payments["instructions"] if i["method"] == "upn"].count([3]) == 1
     assert not (folder / "sepa-2026-09.xml").exists()

@@ -51,6 +51,7 @@ from szo_core.adapters._common import (
     price_locked,
     prices_change_locked,
 )
+from szo_core.adapters.memory_kinds import MemoryCareHome, MemorySchoolMeals
 from szo_core.calendar import Month
 from szo_core.delivery.message import DeliveryStatus, EmailMessage, SendResult, SmsMessage
 from szo_core.errors import StorageError
@@ -756,6 +757,9 @@ class MemoryUnitOfWork:
         from szo_core.adapters.memory_notify import MemoryNotifyRepository
 
         self.notify = MemoryNotifyRepository(self)
+
+        self.school_meals = MemorySchoolMeals(self)
+        self.care_home = MemoryCareHome(self)
 
     def table(self, name: str, *, ignore_duplicates: bool = False) -> MemoryTable[Any]:
         """Return this unit's view of table ``name`` (created on first use).

@@ -62,7 +62,13 @@ from szo_core.billing.run import run_billing
 from szo_core.calendar import Month, WorkingCalendar
 from szo_core.errors import BillingError, Language, SzoError
 from szo_core.fees import FeeRules, PayerKind
-from szo_core.model import InvoiceSeries, Organisation, PaymentKind, ReferenceScheme
+from szo_core.model import (
+    InvoiceSeries,
+    Organisation,
+    OrganisationKind,
+    PaymentKind,
+    ReferenceScheme,
+)
 from szo_core.payments import instructions as pay
 from szo_core.ports import MonthData
 from szo_core.receivables.ledger import slip_fallback
@@ -408,6 +414,7 @@ def _plan(
         reference_scheme=scheme,
         zero_invoices=zero_invoices,
         series=InvoiceSeries() if record is None else record.invoice_series,
+        kind=OrganisationKind.KINDERGARTEN if record is None else record.kind,
     )
     debit_day = 18 if record is None else record.debit_day
     version: Pain008Version = pain_version or (

@@ -14,7 +14,11 @@ record:
 * a direct debit carries the child's mandate (reference, signing date, IBAN),
   as :meth:`szo_core.payments.instructions.DebitMandate.from_record` copies it;
 * the invoice's number and reference are kept, the description is
-  ``"Oskrbnina MM/YYYY"``.
+  ``"Oskrbnina MM/YYYY"``;
+* a care home's liable relative (an invoice whose ``payer_id`` is
+  ``relative:<guardian id>``, :attr:`~szo_core.fees.PayerKind.RELATIVE`) pays
+  their own invoice by UPN slip, as the guardian it names; a relative who is not
+  a guardian of the month's records is ``billing.payable.relative``.
 
 >>> from szo_core.calendar import Month
 >>> from szo_core.ports import MonthData
@@ -38,6 +42,8 @@ from szo_core.ports import MonthData
 from szo_core.registry import resolve_payment_groups
 
 __all__ = ["payable_invoices", "paying_party", "with_country"]
+
+_RELATIVE = "relative:"
 
 
 def with_country(address: Address) -> Address:
@@ -140,6 +146,22 @@ def payable_invoices(
         payer_id, name, address = _payer(child, data)
         debit = child.payment.kind is PaymentKind.DIRECT_DEBIT
         group = resolved.group_of(child.code)
+        if invoice.payer_id.startswith(_RELATIVE):
+            relative = data.guardians.get(invoice.payer_id.removeprefix(_RELATIVE))
+            if relative is None:
+                raise BillingError(
+                    "billing.payable.relative",
+                    sl="Zavezanca z računa ni med skrbniki meseca; vnesite ga kot skrbnika.",
+                    en="The invoice's liable relative is not among the month's guardians; "
+                    "enter them as a guardian.",
+                    where=f"invoice {invoice.number}",
+                )
+            payer_id, name, address = (
+                f"guardian:{relative.id}",
+                relative.full_name,
+                relative.address,
+            )
+            debit, group = False, None  # their own slip: not the resident's debit or group
         out.append(
             pay.PayableInvoice(
                 number=invoice.number,

@@ -42,7 +42,7 @@ from szo_core.calendar import Month
 from szo_core.errors import ConfigurationError
 from szo_core.fees import CorrectionLine, FeeRules, FeeStatement, PayerKind
 from szo_core.fees.corrections import BilledAmount
-from szo_core.model.organisation import InvoiceSeries, ReferenceScheme
+from szo_core.model.organisation import InvoiceSeries, OrganisationKind, ReferenceScheme
 
 __all__ = [
     "CORRECTION",
@@ -156,6 +156,10 @@ class BillingOrganisation:
         zero_invoices: Skip 0.00 documents (default) or keep them unnumbered.
         series: How invoice and credit-note numbers are printed (their
             prefixes; :class:`szo_core.model.InvoiceSeries`).
+        kind: The kind of organisation (kindergarten by default): it chooses
+            the fee engine (:func:`szo_core.fees.plug.plug_for`).  ``rules``
+            stay the shared settings (calendar, rounding, host municipality)
+            for every kind.
 
     >>> BillingOrganisation(id="vrtec", rules=FeeRules(host_municipality=61)).zero_invoices
     <ZeroInvoices.SKIP: 'skip'>
@@ -170,6 +174,9 @@ class BillingOrganisation:
     zero_invoices: ZeroInvoices = attrs.field(default=ZeroInvoices.SKIP, converter=ZeroInvoices)
     series: InvoiceSeries = attrs.field(
         factory=InvoiceSeries, validator=v.instance_of(InvoiceSeries)
+    )
+    kind: OrganisationKind = attrs.field(
+        default=OrganisationKind.KINDERGARTEN, converter=OrganisationKind
     )
 
 

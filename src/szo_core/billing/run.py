@@ -78,7 +78,7 @@ import attrs
 
 from szo_core._gc import collector_paused
 from szo_core.billing.documents import ChildBill, issue
-from szo_core.billing.fingerprint import ABSENT, INACTIVE, Fingerprinter
+from szo_core.billing.fingerprint import ABSENT, INACTIVE
 from szo_core.billing.ports import BillingStorage, BillingUnitOfWork
 from szo_core.billing.records import (
     BilledEntry,
@@ -90,7 +90,7 @@ from szo_core.billing.records import (
     Fingerprint,
     RunStatus,
 )
-from szo_core.billing.window import Window, child_inputs, sibling_facts
+from szo_core.billing.window import child_inputs, sibling_facts
 from szo_core.calendar import Month
 from szo_core.errors import (
     BillingConflict,
@@ -102,14 +102,15 @@ from szo_core.errors import (
 )
 from szo_core.fees import (
     CorrectionLine,
-    ExitRule,
     FeeInputs,
     FeeStatement,
     SiblingInfo,
     compute,
 )
 from szo_core.fees.corrections import differences
-from szo_core.model import Child
+from szo_core.fees.kindergarten.rules import FeeRules
+from szo_core.fees.plug import BoundMonths, BoundPlug, bind, plug_for
+from szo_core.model import Child, OrganisationKind
 from szo_core.ports import ChildMonth, MonthData
 
 __all__ = [
@@ -264,18 +265,6 @@ def _give_back(uow: BillingUnitOfWork, run: BillingRun) -> None:
     uow.billing.remove_run(run)
 
 
-def _left_since(organisation: BillingOrganisation, month: Month) -> date | None:
-    """Children who left since this day may still owe ``month`` (late exit notice).
-
-    Under :attr:`ExitRule.NOTICE_BY_DAY`, notice after day N of a month bills
-    the next month too, so a child who left in the month before may owe this
-    one; the engine decides from the exit and notice days.
-    """
-    if organisation.rules.exit_rule is ExitRule.NOTICE_BY_DAY:
-        return month.prev().first
-    return None
-
-
 def _window_months(
     organisation: BillingOrganisation, runs: Iterable[BillingRun], month: Month
 ) -> list[Month]:
@@ -286,19 +275,31 @@ def _window_months(
     return sorted(r.month for r in runs if r.month < month and month - r.month <= back)
 
 
+def _kindergarten(month: Month, child: Child, inputs: FeeInputs, rules: FeeRules) -> FeeStatement:
+    # ``compute`` is looked up in this module at each call: ``billing.run.compute`` stays
+    # the engine a kindergarten run calls, so code that wraps it (tests that count the
+    # computations) keeps working as before the plug.
+    return compute(month, child, inputs, rules)
+
+
+def _default_plug(kind: OrganisationKind) -> BoundPlug:
+    if kind is OrganisationKind.KINDERGARTEN:
+        # Imported here: the plug reads through billing's window (an import cycle otherwise).
+        from szo_core.fees.kindergarten.plug import KindergartenPlug
+
+        return bind(KindergartenPlug(engine=_kindergarten))
+    return plug_for(kind)
+
+
 def _load(
-    uow: BillingUnitOfWork, organisation: BillingOrganisation, first: Month, month: Month
-) -> Window:
-    """Read the window and the month with one call."""
-
-    def since(m: Month) -> date | None:
-        return _left_since(organisation, m)
-
-    if first == month:
-        data = uow.load_month(organisation.id, month, left_since=since(month))
-    else:
-        data = uow.load_period(organisation.id, first, month, left_since=since(first))
-    return Window(data, since)
+    uow: BillingUnitOfWork,
+    organisation: BillingOrganisation,
+    plug: BoundPlug,
+    first: Month,
+    month: Month,
+) -> BoundMonths:
+    """Read the window and the month through the organisation's plug."""
+    return plug.open(uow, organisation, first, month)
 
 
 @attrs.define
@@ -316,13 +317,13 @@ def _plan(
     organisation: BillingOrganisation,
     month: Month,
     earlier: Sequence[Month],
-    window: Window,
-    prints: Fingerprinter,
+    loaded: BoundMonths,
 ) -> _Plan:
     """Find the month's children and the earlier months whose inputs changed or are owed."""
     plan = _Plan()
+    window = loaded.subjects
     for code in window.codes(month):
-        child = window.child(code)
+        child = window.subject(code)
         assert child is not None
         if child.inactive:
             plan.prints.append((code, month, INACTIVE))  # enrolled, deliberately not billed
@@ -344,7 +345,7 @@ def _plan(
         set(window.data.children) | {c for c, _m in stored} | {c for c, _m in legacy_billed}
     )
     for code in sorted(candidates):
-        child = window.child(code)
+        child = window.subject(code)
         # the earlier months to look at, with what was stored for each
         looked: list[tuple[Month, str | None]] = []
         for m in earlier:
@@ -366,7 +367,7 @@ def _plan(
         if not looked:
             continue
         months = [m for m, _was in looked]
-        now = [ABSENT] * len(months) if child is None else window.digests(code, months, prints)
+        now = [ABSENT] * len(months) if child is None else window.fingerprints(code, months)
         changed = [(m, d) for (m, was), d in zip(looked, now, strict=True) if d != was]
         if not changed:
             continue
@@ -392,13 +393,12 @@ def _child_error(code: int, exc: FeeRuleError) -> BillingError:
 def _compute_bills(
     organisation: BillingOrganisation,
     month: Month,
-    window: Window,
+    loaded: BoundMonths,
     plan: _Plan,
     billed: Mapping[int, Sequence[BilledEntry]],
-    prints: Fingerprinter,
     progress: Progress | None,
 ) -> list[ChildBill]:
-    rules = organisation.rules
+    window = loaded.subjects
     current = set(plan.current)
     codes = sorted(current | set(plan.recompute))
     total = len(codes)
@@ -406,13 +406,13 @@ def _compute_bills(
         progress(0, total)
     bills: list[ChildBill] = []
     for done, code in enumerate(codes, start=1):
-        child = window.child(code) or plan.others[code]
+        child = window.subject(code) or plan.others[code]
         try:
             statement: FeeStatement | None = None
             if code in current:
-                inputs = window.inputs(code, month)
-                statement = compute(month, child, inputs, rules)
-                plan.prints.append((code, month, prints.digest(month, child, inputs)))
+                computed = loaded.compute(code, child, month)
+                statement = computed.statement
+                plan.prints.append((code, month, computed.fingerprint))
                 left = child.exit_date is not None and child.exit_date < month.first
                 if left and not statement.lines:
                     statement = None  # loaded for a possible late exit notice; owes nothing
@@ -420,7 +420,7 @@ def _compute_bills(
             recomputed: dict[Month, FeeStatement] = {}
             months = plan.recompute.get(code)
             if months:
-                recomputed = {m: compute(m, child, window.inputs(code, m), rules) for m in months}
+                recomputed = {m: loaded.recompute(code, child, m) for m in months}
                 was = [entry.billed_amount() for entry in billed.get(code, ())]
                 found = differences(month, code, was, recomputed)
         except FeeRuleError as exc:
@@ -470,7 +470,8 @@ def _bill(
     progress: Progress | None,
     closed_on: date | None,
     stage: Stage | None,
-    stage_with_month: StageWithMonth | None = None,
+    stage_with_month: StageWithMonth | None,
+    plug: BoundPlug,
 ) -> BillingResult:
     org = organisation.id
     uow.billing.claim(org, month)
@@ -479,17 +480,16 @@ def _bill(
     if previous is not None:
         _give_back(uow, previous)
     earlier = _window_months(organisation, runs, month)
-    window = _load(uow, organisation, earlier[0] if earlier else month, month)
-    prints = Fingerprinter(organisation.rules, window.data.programs)
-    plan = _plan(uow, organisation, month, earlier, window, prints)
+    loaded = _load(uow, organisation, plug, earlier[0] if earlier else month, month)
+    plan = _plan(uow, organisation, month, earlier, loaded)
     per_child: dict[int, list[BilledEntry]] = {}
     if plan.recompute:
         for entry in uow.billing.billed(org, earlier[0], month, children=plan.recompute):
             per_child.setdefault(entry.child_code, []).append(entry)
-    bills = _compute_bills(organisation, month, window, plan, per_child, prints, progress)
+    bills = _compute_bills(organisation, month, loaded, plan, per_child, progress)
     run = BillingRun(organisation_id=org, id=str(month), month=month, issued_on=issued_on)
     first = {series: uow.billing.last_serial(org, month.year, series) + 1 for series in _SERIES}
-    issued = issue(organisation, run, bills, window.data.guardians, first)
+    issued = issue(organisation, run, bills, loaded.data.guardians, first)
     documents = issued.documents
     run = attrs.evolve(
         run,
@@ -551,6 +551,7 @@ def run_billing(
     stage: Stage | None = None,
     stage_with_month: StageWithMonth | None = None,
     pause_collector: bool = True,
+    plug: BoundPlug | None = None,
 ) -> BillingResult:
     """Bill ``month`` for ``organisation`` (see the module docs for the steps).
 
@@ -579,6 +580,10 @@ def run_billing(
             pause is process-wide and ends with the run, also on an error;
             ``progress`` and ``stage`` are called during it.  False leaves the
             collector alone.
+        plug: The fee engine (:mod:`szo_core.fees.plug`); by default the one of
+            the organisation's :attr:`~szo_core.billing.BillingOrganisation.kind`
+            (:func:`~szo_core.fees.plug.plug_for`).  Its kind must be the
+            organisation's.
 
     Returns:
         The run, its documents, the statements and the corrections.
@@ -587,6 +592,8 @@ def run_billing(
         BillingConflict: ``billing.in_progress`` (another run is going on),
             ``billing.closed`` (the month is closed) or ``billing.conflict``
             (another run committed first).
+        ConfigurationError: ``billing.plug_kind`` (the plug's kind is not the
+            organisation's), ``fees.plug.kind`` (no plug for the kind).
         BillingError: ``billing.open_earlier_run``,
             ``billing.child`` (a child's fee could not be computed), or
             ``billing.reference.too_long``.
@@ -600,6 +607,15 @@ def run_billing(
             sl="Mesec mora biti szo_core.calendar.Month.",
             en="The month must be a szo_core.calendar.Month.",
             where="month",
+        )
+    if plug is None:
+        plug = _default_plug(organisation.kind)
+    elif plug.kind is not organisation.kind:
+        raise ConfigurationError(
+            "billing.plug_kind",
+            sl="Obračun te vrste organizacije ne ustreza njeni vrsti.",
+            en="The fee engine given is for another kind of organisation.",
+            where="plug",
         )
     if stage is not None and stage_with_month is not None:
         raise ConfigurationError(
@@ -620,6 +636,7 @@ def run_billing(
                     closed_on,
                     stage,
                     stage_with_month,
+                    plug,
                 )
             uow.commit()
         except ConcurrencyConflict as exc:

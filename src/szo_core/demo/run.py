@@ -204,6 +204,35 @@ class MonthSummary:
 
 
 @attrs.frozen(kw_only=True)
+class OrganisationSummary:
+    """What the demo billed for its school or care home (:mod:`szo_core.demo.others`).
+
+    Attributes:
+        id: The organisation.
+        kind: Its kind (``school``, ``care_home``).
+        people: How many pupils or residents it has.
+        months: One summary per billed month (files under ``<id>/YYYY-MM/``).
+
+    >>> OrganisationSummary(id="os", kind="school", people=0, months=()).to_document()["kind"]
+    'school'
+    """
+
+    id: str
+    kind: str
+    people: int
+    months: tuple[MonthSummary, ...]
+
+    def to_document(self) -> dict[str, object]:
+        """The summary as JSON-ready data."""
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "people": self.people,
+            "months": [m.to_document() for m in self.months],
+        }
+
+
+@attrs.frozen(kw_only=True)
 class DemoSummary:
     """What :func:`run_demo` did.
 
@@ -214,6 +243,8 @@ class DemoSummary:
         months: One summary per billed month.
         files: Every file written, relative to the output folder, sorted
             (``summary.json`` included).
+        organisations: The school and the care home billed beside the
+            kindergarten (none before December 2025).
     """
 
     seed: int
@@ -221,6 +252,7 @@ class DemoSummary:
     database: str
     months: tuple[MonthSummary, ...]
     files: tuple[str, ...]
+    organisations: tuple[OrganisationSummary, ...] = ()
 
     def to_document(self) -> dict[str, object]:
         """The summary as JSON-ready data (what ``summary.json`` holds).
@@ -229,13 +261,16 @@ class DemoSummary:
         >>> sorted(empty.to_document())
         ['children', 'database', 'files', 'months', 'seed']
         """
-        return {
+        document: dict[str, object] = {
             "seed": self.seed,
             "children": self.children,
             "database": self.database,
             "months": [m.to_document() for m in self.months],
             "files": list(self.files),
         }
+        if self.organisations:  # the key only when there are others (as before December 2025)
+            document["organisations"] = [o.to_document() for o in self.organisations]
+        return document
 
     def lines(self) -> tuple[str, ...]:
         """The summary as lines of text, as ``szo demo`` prints it.
@@ -275,6 +310,14 @@ class DemoSummary:
                 f"  delivered: {m.printed} printed, {m.emailed} by e-mail (.eml), "
                 f"{m.e_invoices} e-invoices, {m.delivery_problems} with a problem"
             )
+        for other in self.organisations:
+            who = "pupils" if other.kind == "school" else "residents"
+            out.append(f"{other.kind} {other.id}: {other.people} {who}, the same billing run")
+            for m in other.months:
+                out.append(
+                    f"  {m.month}: {m.invoices} invoices, total {m.total} EUR, "
+                    f"{m.corrections} correction lines, state claim {m.claim.amount} EUR"
+                )
         out.append(f"Files written: {len(self.files)}")
         return tuple(out)
 
@@ -361,7 +404,7 @@ def _prepare(out: Path) -> None:
         path = out / name
         if name in ours or name.startswith(DATABASE_NAME + "-"):
             path.unlink()
-        elif path.is_dir() and _MONTH_DIR.fullmatch(name):
+        elif path.is_dir() and (_MONTH_DIR.fullmatch(name) or name in _OTHER_IDS):
             shutil.rmtree(path)
 
 
@@ -529,6 +572,53 @@ def _summary(out: Path, done: FolderResult) -> MonthSummary:
 # --------------------------------------------------------------------------- the use case
 
 
+_OTHER_IDS: Final = frozenset({"os-soncek", "dom-lipa"})
+"""The folders of the demo's school and care home (cleared like the month folders)."""
+
+
+def _bill_others(
+    out: Path, store: SqlBillingStore, sample: SampleKindergarten, seed: int
+) -> tuple[OrganisationSummary, ...]:
+    """Bill the school and the care home through ``bill_to_folder``, as ``szo bill`` does."""
+    from szo_core.demo.others import generate_others
+
+    first, second = sample.months
+    calendar = sample.rules.calendar
+    summaries = []
+    for other in generate_others(first, seed):
+        org = other.organisation.id
+        with store.unit_of_work() as uow:
+            other.store(uow)
+            uow.commit()
+        months = []
+        for month in (first, second):
+            if month == second:  # records that arrive after the first month was closed
+                with store.unit_of_work() as uow:
+                    other.store_late(uow)
+                    uow.commit()
+            done = bill_to_folder(
+                store,
+                org,
+                month,
+                out / org,
+                issued_on=_issue_date(calendar, month),
+                close=True,
+                zero_invoices=ZeroInvoices.UNNUMBERED,
+                message_id=f"SZO-DEMO-{org.upper()}-{month.year:04d}{month.month:02d}",
+            )
+            summary = _summary(out, done)
+            months.append(attrs.evolve(summary, children_billed=len(done.result.statements)))
+        summaries.append(
+            OrganisationSummary(
+                id=org,
+                kind=str(other.organisation.kind),
+                people=len(other.people),
+                months=tuple(months),
+            )
+        )
+    return tuple(summaries)
+
+
 def _bill_and_write(
     out: Path,
     store: SqlBillingStore,
@@ -577,15 +667,20 @@ def run_demo(
     store = _open_store(out / DATABASE_NAME)
     try:
         months = _bill_and_write(out, store, sample, progress)
+        others = _bill_others(out, store, sample, seed)
     finally:
         store.dispose()
-    files = sorted({*(f for m in months for f in m.files), DATABASE_NAME, SUMMARY_NAME})
+    other_files = (f for o in others for m in o.months for f in m.files)
+    files = sorted(
+        {*(f for m in months for f in m.files), *other_files, DATABASE_NAME, SUMMARY_NAME}
+    )
     summary = DemoSummary(
         seed=seed,
         children=len(sample.children),
         database=DATABASE_NAME,
         months=tuple(months),
         files=tuple(files),
+        organisations=others,
     )
     text = json.dumps(summary.to_document(), ensure_ascii=False, indent=2)
     write_bytes(out / SUMMARY_NAME, (text + "\n").encode())

@@ -19,10 +19,10 @@ Decimal('0.77')
 """
 
 from szo_core.fees.corrections import BilledAmount, CorrectionLine, corrections
-from szo_core.fees.engine import Progress, compute, compute_month, last_charged_day
-from szo_core.fees.inputs import FeeInputs
-from szo_core.fees.proration import effective_exit, month_facts, prorate
-from szo_core.fees.rules import (
+from szo_core.fees.kindergarten.engine import Progress, compute, compute_month, last_charged_day
+from szo_core.fees.kindergarten.inputs import FeeInputs
+from szo_core.fees.kindergarten.proration import effective_exit, month_facts, prorate
+from szo_core.fees.kindergarten.rules import (
     ZUPJS_COEFFICIENTS,
     Closure,
     ClosureRule,
@@ -41,7 +41,12 @@ from szo_core.fees.rules import (
     RoundingPoint,
     UnannouncedAbsenceCharge,
 )
-from szo_core.fees.siblings import SiblingEra, SiblingInfo, SiblingScale, default_sibling_scale
+from szo_core.fees.kindergarten.siblings import (
+    SiblingEra,
+    SiblingInfo,
+    SiblingScale,
+    default_sibling_scale,
+)
 from szo_core.fees.statement import (
     ClosedDay,
     FeeLine,

@@ -59,9 +59,9 @@ import attrs
 
 from szo_core.calendar import Month
 from szo_core.errors import FeeRuleError
-from szo_core.fees.engine import compute
-from szo_core.fees.inputs import FeeInputs
-from szo_core.fees.rules import FeeRules
+from szo_core.fees.kindergarten.engine import compute
+from szo_core.fees.kindergarten.inputs import FeeInputs
+from szo_core.fees.kindergarten.rules import FeeRules
 from szo_core.fees.statement import FeeStatement, PayerKind
 from szo_core.model import Child
 

@@ -36,7 +36,7 @@ from typing import NamedTuple
 import attrs
 
 from szo_core.calendar import Month
-from szo_core.fees.rules import ClosureRule
+from szo_core.fees.kindergarten.rules import ClosureRule
 
 __all__ = [
     "ClosedDay",
@@ -61,6 +61,17 @@ class PayerKind(enum.StrEnum):
     """The host municipality as the child's regresor: the rest of the price."""
     OTHER_MUNICIPALITY = "other_municipality"
     """Another municipality, the regresor of a child who lives there (ZVrt Art. 28(4))."""
+    # Aliases for the other kinds of organisation: the same four invoicing channels
+    # (the subject's own payers, the state's claim, the municipal lists), so every
+    # enumeration of the kinds stays as it was.
+    RESIDENT = "parents"
+    """A care home's resident: the subject's own payer (an alias of ``PARENTS``)."""
+    RELATIVE = "parents"
+    """A care home's liable relative (zavezanec): invoiced on its own as a subject's own
+    payer, told apart by ``payer_id`` ``relative:<id>`` (an alias of ``PARENTS``)."""
+    CARE_FUND = "state"
+    """Who the care part of a new-regime care home is claimed from (ZDOsk-1; an alias of
+    ``STATE``: a claim, its ``payer_id`` the recipient)."""
 
 
 class LineKind(enum.StrEnum):
@@ -85,6 +96,27 @@ class LineKind(enum.StrEnum):
     ROUNDING = "rounding"
     """The cent that makes the parts add up to the rounded total, only when no payer's
     line can absorb it (normally the regresor's last share line does, with a note)."""
+    MEAL = "meal"
+    """School meals (or a dormitory's): the payer's part of ``price × days`` of one meal."""
+    SUBSIDY = "subsidy"
+    """The state's subsidy of a meal (ZŠolPre-1 Art. 7)."""
+    LATE_CANCELLATION = "late_cancellation"
+    """Meals cancelled too late, paid at the full price (ZŠolPre-1 Art. 10)."""
+    CARE = "care"
+    """A care home's daily price by care category (oskrbnina), days present."""
+    ROOM_EXTRA = "room_extra"
+    """A care home room's extra: a percentage of the Oskrba I daily price, a day."""
+    ACCOMMODATION = "accommodation"
+    """Accommodation and food a day (a new-regime care home, ZDOsk-1)."""
+    CARE_PART = "care_part"
+    """The care part of a new-regime resident, a separate claim (ZDOsk-1)."""
+    CAP = "cap"
+    """What a monthly cap takes off (negative)."""
+    COVERED = "covered_share"
+    """The part another payer covers by a decision (ZSV Art. 100): negative for the
+    resident, positive for the liable relative or the municipality."""
+    DORMITORY = "dormitory_fee"
+    """A dormitory's monthly fee (oskrbnina) by its educational group."""
 
 
 _KIND_TEXT = {
@@ -97,7 +129,25 @@ _KIND_TEXT = {
     LineKind.UNANNOUNCED: ("unannounced absence charge", "nenapovedana odsotnost"),
     LineKind.PRIVATE_REST: ("rest of the private price", "razlika do cene zasebnega vrtca"),
     LineKind.ROUNDING: ("rounding difference", "razlika zaradi zaokroževanja"),
+    LineKind.MEAL: ("meals", "obroki"),
+    LineKind.SUBSIDY: ("meal subsidy", "subvencija prehrane"),
+    LineKind.LATE_CANCELLATION: ("meals cancelled too late", "prepozno odjavljeni obroki"),
+    LineKind.CARE: ("care", "oskrba"),
+    LineKind.ROOM_EXTRA: ("room extra", "doplačilo za sobo"),
+    LineKind.ACCOMMODATION: ("accommodation and food", "nastanitev in prehrana"),
+    LineKind.CARE_PART: ("care part", "del za oskrbo"),
+    LineKind.CAP: ("monthly cap", "omejitev na mesec"),
+    LineKind.COVERED: ("share paid by another payer", "delež drugega plačnika"),
+    LineKind.DORMITORY: ("dormitory fee", "oskrbnina v dijaškem domu"),
 }
+
+_MEAL_TEXT = {
+    "breakfast": ("breakfast", "zajtrk"),
+    "malica": ("malica", "malica"),
+    "lunch": ("lunch", "kosilo"),
+    "snack": ("afternoon snack", "popoldanska malica"),
+}
+_MEAL_KINDS = frozenset({LineKind.MEAL, LineKind.SUBSIDY, LineKind.LATE_CANCELLATION})
 
 
 class FeeLine(NamedTuple):
@@ -162,6 +212,8 @@ class FeeLine(NamedTuple):
         """
         if self.kind is LineKind.ROUNDING:
             return "rounded total − the other parts"
+        if self.kind is LineKind.COVERED:
+            return f"{'−' if self.coefficient < 0 else ''}{self.price} by the decision"
         parts: list[str] = []
         if self.days:
             parts.append(
@@ -187,6 +239,9 @@ class FeeLine(NamedTuple):
         'odbitek hrane'
         """
         en, sl = _KIND_TEXT[self.kind]
+        if self.kind in _MEAL_KINDS and self.rule in _MEAL_TEXT:  # the rule names the meal
+            meal_en, meal_sl = _MEAL_TEXT[self.rule]
+            en, sl = f"{en}: {meal_en}", f"{sl}: {meal_sl}"
         return sl if language == "sl" else en
 
     def to_record(self) -> dict[str, object]:

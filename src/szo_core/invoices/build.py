@@ -93,6 +93,35 @@ _NAMES: Mapping[str, tuple[str, str]] = {
         "Rest of the private kindergarten's price",
     ),
     LineKind.ROUNDING: ("Razlika zaradi zaokroževanja", "Rounding difference"),
+    LineKind.MEAL: ("Obroki", "Meals"),
+    LineKind.SUBSIDY: ("Subvencija prehrane", "Meal subsidy"),
+    LineKind.LATE_CANCELLATION: ("Prepozno odjavljeni obroki", "Meals cancelled too late"),
+    LineKind.CARE: ("Oskrba", "Care"),
+    LineKind.ROOM_EXTRA: ("Doplačilo za sobo", "Room extra"),
+    LineKind.ACCOMMODATION: ("Nastanitev in prehrana", "Accommodation and food"),
+    LineKind.CARE_PART: ("Del za oskrbo", "Care part"),
+    LineKind.CAP: ("Omejitev na mesec", "Monthly cap"),
+    LineKind.COVERED: ("Delež drugega plačnika", "Share paid by another payer"),
+    LineKind.DORMITORY: ("Oskrbnina v dijaškem domu", "Dormitory fee"),
+}
+# Lines of the other kinds of organisation (schools, care homes, dormitories) priced per day:
+# the detail shows "days × price a day"; a meal line's name names the meal.
+_PER_DAY_KINDS = frozenset(
+    {
+        LineKind.MEAL,
+        LineKind.SUBSIDY,
+        LineKind.LATE_CANCELLATION,
+        LineKind.CARE,
+        LineKind.ROOM_EXTRA,
+        LineKind.ACCOMMODATION,
+        LineKind.CARE_PART,
+    }
+)
+_MEALS = {
+    "breakfast": ("zajtrk", "breakfast"),
+    "malica": ("malica", "malica"),
+    "lunch": ("kosilo", "lunch"),
+    "snack": ("popoldanska malica", "afternoon snack"),
 }
 
 
@@ -153,6 +182,9 @@ def describe_line(
     sl_name, en_name = _NAMES[line.kind]
     if line.kind is LineKind.SHARE and program:
         sl_name, en_name = f"{sl_name} {program}", f"{en_name} {program}"
+    if line.kind in _PER_DAY_KINDS and line.rule in _MEALS:
+        meal_sl, meal_en = _MEALS[line.rule]
+        sl_name, en_name = f"{sl_name}: {meal_sl}", f"{en_name}: {meal_en}"
     name = Bilingual(
         sl=f"{sl_name}, {month_name(month, 'sl')}", en=f"{en_name}, {month_name(month, 'en')}"
     )
@@ -167,6 +199,9 @@ def describe_line(
         elif line.kind in (LineKind.RESERVATION, LineKind.RESERVATION_REST, LineKind.UNANNOUNCED):
             if line.days:
                 out.append(_days(line.days, lang))
+        elif line.kind in _PER_DAY_KINDS and line.days:
+            per = "na dan" if lang == "sl" else "a day"
+            out.append(f"{line.days} × {_eur(line.price, lang)} {per}")
         elif line.kind is LineKind.FOOD and line.food_days:
             per = "na dan" if lang == "sl" else "a day"
             out.append(f"{_days(line.food_days, lang)} × {_eur(line.food_per_day, lang)} {per}")

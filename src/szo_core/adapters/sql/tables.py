@@ -49,6 +49,8 @@ from szo_core.adapters.sql.types import ExactDecimal
 
 __all__ = [
     "absence",
+    "care_home_settings",
+    "care_record",
     "child",
     "child_group",
     "child_guardian",
@@ -69,6 +71,8 @@ __all__ = [
     "program_reference",
     "regresor",
     "reservation",
+    "school_meal_record",
+    "school_meal_settings",
 ]
 
 metadata = MetaData(
@@ -1434,3 +1438,74 @@ notify_delivery = Table(
     comment="The audit of citizen notifications: one decision per event, subscription, channel.",
 )
 """Notification decisions (:class:`~szo_core.notify.records.Delivery`)."""
+
+
+def _kind_records(name: str, what: str, kinds: str, subject: str) -> Table:
+    """A table of dated records of one kind of organisation, the record as JSON."""
+    return Table(
+        name,
+        metadata,
+        _org(),
+        Column("kind", Text, primary_key=True, comment=f"What the row is: {kinds}."),
+        Column("id", Text, primary_key=True, comment="The record's id within its kind."),
+        Column("subject_code", Integer, nullable=False, comment=f"The {subject} (its code)."),
+        Column(
+            "start",
+            Date,
+            nullable=False,
+            comment="First day the record is of interest (inclusive): valid_from or start.",
+        ),
+        Column(
+            "end",
+            Date,
+            nullable=True,
+            comment="Last day the record is of interest (inclusive), NULL while open.",
+        ),
+        Column(
+            "payload",
+            Text,
+            nullable=False,
+            comment="The whole record as JSON (szo_core.serialization).",
+        ),
+        _version(),
+        Index(f"ix_{name}_organisation_id_start", "organisation_id", "start"),
+        comment=f"{what}; migration 0012.",
+    )
+
+
+def _kind_settings(name: str, what: str) -> Table:
+    return Table(
+        name,
+        metadata,
+        _org(),
+        Column("payload", Text, nullable=False, comment=f"The {what} as JSON."),
+        _version(),
+        comment=f"The {what}, one row per organisation; migration 0012.",
+    )
+
+
+school_meal_record = _kind_records(
+    "szo_school_meal_record",
+    "School meal records (ZŠolPre-1): sign-ups, cancellations, income classes",
+    "signup (prijava), cancellation (odjava) or income (income class record)",
+    "pupil",
+)
+"""School meal records (:mod:`szo_core.adapters.sql.kinds`), one row each."""
+
+school_meal_settings = _kind_settings(
+    "szo_school_meal_settings", "school's meal settings: dated prices, deadline rules, free days"
+)
+"""A school's meal settings (:class:`~szo_core.model.school.SchoolMealSettings`)."""
+
+care_record = _kind_records(
+    "szo_care_record",
+    "Care home records: stay histories, absences, payment decisions (ZSV Art. 100)",
+    "stays (a resident's stay history), absence or decision",
+    "resident",
+)
+"""Care home records (:mod:`szo_core.adapters.sql.kinds`), one row each."""
+
+care_home_settings = _kind_settings(
+    "szo_care_home_settings", "care home's prices and rules: categories, rooms, food, caps"
+)
+"""A care home's settings (:class:`~szo_core.model.care_home.CareHomeSettings`)."""

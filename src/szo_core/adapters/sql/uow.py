@@ -63,6 +63,7 @@ from szo_core.adapters.sql.engine import (
     is_corrupt,
     make_engine,
 )
+from szo_core.adapters.sql.kinds import SqlCareHome, SqlSchoolMeals
 from szo_core.adapters.sql.outbox import SqlOutbox
 from szo_core.adapters.sql.repositories import (
     ChildRecordRepository,
@@ -229,6 +230,9 @@ class SqlUnitOfWork:
         from szo_core.adapters.sql.notify import SqlNotifyRepository
 
         self.notify = SqlNotifyRepository(self)
+
+        self.school_meals = SqlSchoolMeals(self)
+        self.care_home = SqlCareHome(self)
 
     @property
     def connection(self) -> Connection:

@@ -9,7 +9,7 @@ count), ``szo_messaging_note`` (department instructions and observations) and
 downgrade drops them.
 
 Revision ID: 0013_messaging
-Revises: 0011_child_contact
+Revises: 0012_schools_care
 Create Date: 2026-12-02
 """
 
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0013_messaging"
-down_revision: str | None = "0011_child_contact"
+down_revision: str | None = "0012_schools_care"
 branch_labels: str | None = None
 depends_on: str | None = None
 
