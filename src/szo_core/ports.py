@@ -71,6 +71,7 @@ from szo_core.templates.model import MessageTemplate
 if TYPE_CHECKING:
     from datetime import timedelta
 
+    from szo_core.booking.ports import BookingRepository
     from szo_core.messaging.ports import MessagingRepository
     from szo_core.outbox.records import Channel, IdempotencyKey, OutboxMessage, OutboxState
 
@@ -652,6 +653,11 @@ class UnitOfWork(Protocol):
     @property
     def messaging(self) -> MessagingRepository:
         """Operator messaging (:mod:`szo_core.messaging`)."""
+        ...
+
+    @property
+    def booking(self) -> BookingRepository:
+        """Appointment booking for a virtual counter (:mod:`szo_core.booking`)."""
         ...
 
     def load_month(

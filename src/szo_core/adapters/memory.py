@@ -748,6 +748,9 @@ class MemoryUnitOfWork:
         from szo_core.adapters.memory_messaging import MemoryMessaging
 
         self.messaging = MemoryMessaging(self)
+        from szo_core.adapters.memory_booking import MemoryBooking
+
+        self.booking = MemoryBooking(self)
 
     def table(self, name: str, *, ignore_duplicates: bool = False) -> MemoryTable[Any]:
         """Return this unit's view of table ``name`` (created on first use).
