@@ -96,3 +96,6 @@ def world() -> Callable[..., World]:
         return World(store if store is not None else MemoryStore(), make_office(**office))
 
     return make
+
+
+from tests.delivery.conftest import ca, server_tls, smtp_server  # noqa: E402, F401

@@ -26,7 +26,8 @@ def test_the_right_code_confirms_once(world) -> None:
     held = w.desk.reserve(ORG, "center", "info", EIGHT, ANA)
     code = w.last_code()
     booked = w.desk.confirm(ORG, held.id, code)
-    assert booked.state is AppointmentState.CONFIRMED and booked.code_hash == ""
+    assert booked.state is AppointmentState.CONFIRMED
+    assert booked.code_hash == ""
     with pytest.raises(BookingError) as caught:
         w.desk.confirm(ORG, held.id, code)  # reuse
     assert caught.value.code == "booking.state"
@@ -38,9 +39,12 @@ def test_the_code_is_stored_hashed_and_never_shown(world) -> None:
     code = w.last_code()
     with w.store.unit_of_work() as uow:
         stored = uow.booking.get(ORG, held.id)
-    assert code not in repr(stored) and code not in stored.code_hash + stored.code_salt
-    assert len(stored.code_hash) == 64 and len(stored.code_salt) == 32
-    assert "ana.novak" not in repr(stored) and "Ana" not in repr(stored)
+    assert code not in repr(stored)
+    assert code not in stored.code_hash + stored.code_salt
+    assert len(stored.code_hash) == 64
+    assert len(stored.code_salt) == 32
+    assert "ana.novak" not in repr(stored)
+    assert "Ana" not in repr(stored)
     assert check_code(b"c" * 32, held.id, code, stored.code_salt, stored.code_hash)
     assert not check_code(b"x" * 32, held.id, code, stored.code_salt, stored.code_hash)
 
@@ -136,7 +140,8 @@ def test_the_comparison_is_constant_time(world, monkeypatch: pytest.MonkeyPatch)
     with pytest.raises(CodeRefused):
         w.desk.confirm(ORG, held.id, wrong(w.last_code()))
     w.desk.confirm(ORG, held.id, w.last_code())
-    assert len(calls) == 2 and all(len(a) == len(b) == 32 for a, b in calls)
+    assert len(calls) == 2
+    assert all(len(a) == len(b) == 32 for a, b in calls)
 
 
 def test_codes_come_from_the_secure_generator(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -147,4 +152,5 @@ def test_codes_come_from_the_secure_generator(monkeypatch: pytest.MonkeyPatch) -
         return 42
 
     monkeypatch.setattr(codes_module.secrets, "randbelow", fake)
-    assert new_code() == "000042" and seen == [10**6]
+    assert new_code() == "000042"
+    assert seen == [10**6]

@@ -8,6 +8,7 @@ threads reserving one slot at once.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 
 import attrs
@@ -15,6 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import insert
+from sqlalchemy.exc import IntegrityError
 from tests.storage._backend import Backend
 from tests.storage.test_contract import backend_settings
 
@@ -36,6 +38,7 @@ from szo_core.booking import (
     TemplateMeetingLinks,
 )
 from szo_core.errors import ConcurrencyConflict, NotFound, StorageError
+from szo_core.ports import UnitOfWork
 
 ORG = "ue-kr"
 T0 = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
@@ -94,6 +97,12 @@ def seats(a: Appointment, seat: int = 0, capacity: int = 2) -> list[Seat]:
     return out
 
 
+def in_unit(backend: Backend, work: Callable[[UnitOfWork], object]) -> None:
+    with backend.store.unit_of_work() as uow:
+        work(uow)
+        uow.commit()
+
+
 def setup(backend: Backend) -> None:
     with backend.store.unit_of_work() as uow:
         uow.booking.add_office(office())
@@ -112,13 +121,11 @@ def test_an_office_round_trips_and_updates_by_version(backend: Backend) -> None:
         assert uow.booking.offices(ORG) == (changed,)
         with pytest.raises(ConcurrencyConflict):
             uow.booking.update_office(attrs.evolve(stored, officials=4))
-    with backend.store.unit_of_work() as uow:
-        with pytest.raises(NotFound):
-            uow.booking.get_office(ORG, "drugje")
-        with pytest.raises(StorageError) as caught:
-            uow.booking.add_office(office())
-            uow.commit()
-        assert caught.value.code == "storage.duplicate"
+    with backend.store.unit_of_work() as uow, pytest.raises(NotFound):
+        uow.booking.get_office(ORG, "drugje")
+    with pytest.raises(StorageError) as caught:
+        in_unit(backend, lambda uow: uow.booking.add_office(office()))
+    assert caught.value.code == "storage.duplicate"
 
 
 def test_an_appointment_and_its_seats_round_trip(backend: Backend) -> None:
@@ -129,12 +136,16 @@ def test_an_appointment_and_its_seats_round_trip(backend: Backend) -> None:
         uow.commit()
     with backend.store.unit_of_work() as uow:
         got = uow.booking.get(ORG, "a1")
-        assert got == a and got.contact == a.contact and got.start.tzinfo is UTC
+        assert got == a
+        assert got.contact == a.contact
+        assert got.start.tzinfo is UTC
         assert uow.booking.seats(ORG, "a1") == tuple(seats(a))
         live = uow.booking.taken(ORG, "kranj", START, START + timedelta(hours=1), T0)
         assert live == {START + timedelta(minutes=5 * i): (0,) for i in range(6)}
         # At the hold's end its seats stop counting.
-        assert uow.booking.taken(ORG, "kranj", START, START + timedelta(hours=1), a.hold_until) == {}
+        assert (
+            uow.booking.taken(ORG, "kranj", START, START + timedelta(hours=1), a.hold_until) == {}
+        )
 
 
 def test_confirming_makes_seats_permanent_and_releasing_frees_them(backend: Backend) -> None:
@@ -166,9 +177,7 @@ def test_a_taken_seat_is_refused_and_nothing_is_half_written(backend: Backend) -
         uow.booking.add(a, seats(a, 0))
         uow.commit()
     with pytest.raises(StorageError) as caught:
-        with backend.store.unit_of_work() as uow:
-            uow.booking.add(b, seats(b, 0))
-            uow.commit()
+        in_unit(backend, lambda uow: uow.booking.add(b, seats(b, 0)))
     assert caught.value.code == "storage.duplicate"
     with backend.store.unit_of_work() as uow:
         with pytest.raises(NotFound):
@@ -185,9 +194,14 @@ def test_two_units_of_work_taking_one_seat_keep_one(backend: Backend) -> None:
         assert second.booking.taken(ORG, "kranj", START, START + timedelta(hours=1), T0) == {}
         first.booking.add(a, seats(a, 0))
         first.commit()
-        with pytest.raises(StorageError):
+        second.booking.taken(ORG, "kranj", START, START + timedelta(hours=1), T0)
+
+        def take() -> None:
             second.booking.add(b, seats(b, 0))
             second.commit()
+
+        with pytest.raises(StorageError):
+            take()
     with backend.store.unit_of_work() as uow:
         assert [s.appointment_id for s in uow.booking.seats(ORG, "a1")] == ["a1"] * 6
         with pytest.raises(NotFound):
@@ -219,14 +233,17 @@ def test_replace_seats_moves_a_booking(backend: Backend) -> None:
         uow.commit()
     with backend.store.unit_of_work() as uow:
         cells = [s.cell for s in uow.booking.seats(ORG, "a1")]
-    assert cells[0] == later.start and len(cells) == 6
+    assert cells[0] == later.start
+    assert len(cells) == 6
 
 
 def test_starting_lists_confirmed_bookings_in_a_range(backend: Backend) -> None:
     setup(backend)
     a = attrs.evolve(appointment(1), state=AppointmentState.CONFIRMED)
     b = appointment(2, start=START + timedelta(hours=1))  # only held
-    c = attrs.evolve(appointment(3, start=START + timedelta(days=1)), state=AppointmentState.CONFIRMED)
+    c = attrs.evolve(
+        appointment(3, start=START + timedelta(days=1)), state=AppointmentState.CONFIRMED
+    )
     with backend.store.unit_of_work() as uow:
         for x in (a, b, c):
             uow.booking.add(x, seats(x))
@@ -272,9 +289,7 @@ def test_files_and_answers(backend: Backend) -> None:
         assert uow.booking.remove_files(ORG, "a1") == 1
         uow.commit()
     with pytest.raises(StorageError) as caught:
-        with backend.store.unit_of_work() as uow:
-            uow.booking.add_answer(answer)
-            uow.commit()
+        in_unit(backend, lambda uow: uow.booking.add_answer(answer))
     assert caught.value.code == "storage.duplicate"
     with backend.store.unit_of_work() as uow:
         assert uow.booking.files(ORG, "a1") == ()
@@ -327,9 +342,11 @@ def test_the_database_refuses_a_seat_beyond_capacity_and_a_second_taker(
     with sql_backend.sql.engine.begin() as conn:
         conn.execute(insert(tables.booking_seat), row)
     for bad in ({"seat": 2}, {"seat": -1}, {}):  # beyond capacity, negative, the same seat
-        with pytest.raises(Exception, match="(?i)constraint|unique|check|duplicate"):
-            with sql_backend.sql.engine.begin() as conn:
-                conn.execute(insert(tables.booking_seat), {**row, **bad})
+        with (
+            pytest.raises(IntegrityError),
+            sql_backend.sql.engine.begin() as conn,
+        ):
+            conn.execute(insert(tables.booking_seat), {**row, **bad})
 
 
 @pytest.mark.slow
@@ -363,7 +380,7 @@ def test_fifty_clients_on_one_slot_make_exactly_one_booking(backend: Backend) ->
         except SlotTaken as exc:
             with lock:
                 lost.append(exc.code)
-        except BaseException as exc:  # noqa: BLE001  (reported below)
+        except BaseException as exc:
             with lock:
                 other.append(exc)
         else:
@@ -376,7 +393,8 @@ def test_fifty_clients_on_one_slot_make_exactly_one_booking(backend: Backend) ->
     for thread in threads:
         thread.join(timeout=120)
     assert other == []
-    assert len(won) == 1 and lost == ["booking.slot_taken"] * 49
+    assert len(won) == 1
+    assert lost == ["booking.slot_taken"] * 49
     with store.unit_of_work() as uow:
         live = uow.booking.taken(ORG, "kranj", START, START + timedelta(hours=1), T0)
         assert set(live.values()) == {(0,)}

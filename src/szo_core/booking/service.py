@@ -43,8 +43,10 @@ lapses on its own (its seats stop counting at ``hold_until``).
 from __future__ import annotations
 
 import logging
+import random
 import re
 import secrets
+import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -87,7 +89,7 @@ log = logging.getLogger("szo_core.booking")
 
 T = TypeVar("T")
 
-_RETRIES: Final = 5
+_RETRIES: Final = 12
 _MONTH: Final = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
@@ -233,7 +235,12 @@ class BookingDesk:
         return self.clock.now().astimezone(UTC)
 
     def _retry(self, work: Callable[[UnitOfWork], T]) -> T:
-        """Run ``work`` in a fresh unit of work and commit; redo it on a write collision."""
+        """Run ``work`` in a fresh unit of work and commit; redo it on a write collision.
+
+        A seat taken by someone else is :class:`SlotTaken` at once; a collision
+        that says nothing about the seat (SQLite busy, PostgreSQL serialisation)
+        is retried up to 12 times after a short random pause.
+        """
         for attempt in range(_RETRIES):
             try:
                 with self.store.unit_of_work() as uow:
@@ -247,6 +254,9 @@ class BookingDesk:
                     raise
                 if attempt == _RETRIES - 1:
                     raise
+                # Another writer won the race (SQLite busy, a serialisation failure): wait a
+                # little, at random, and redo the work on fresh data.
+                time.sleep(random.uniform(0, 0.005 * (attempt + 1)))
         raise AssertionError("unreachable")  # pragma: no cover
 
     @staticmethod
