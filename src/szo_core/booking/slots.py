@@ -79,6 +79,14 @@ def local_time(day: date, clock: time) -> datetime | None:
     return datetime.fromtimestamp(moment.timestamp(), UTC)
 
 
+def _steady_offset(day: date) -> timedelta | None:
+    """The day's UTC offset when the clocks do not change that day, else None."""
+    midnight = datetime(day.year, day.month, day.day, tzinfo=ZONE).utcoffset()
+    following = day + timedelta(days=1)
+    after = datetime(following.year, following.month, following.day, tzinfo=ZONE).utcoffset()
+    return midnight if midnight == after else None
+
+
 def _closing(day: date, clock: time) -> datetime:
     # A closing time that does not exist (inside the spring gap) closes at the gap's end.
     moment = pendulum.datetime(
@@ -174,8 +182,16 @@ def candidate_slots(
             closes = _closing(day, hours.closes)
             minute = hours.opens.hour * 60 + hours.opens.minute
             end_minute = hours.closes.hour * 60 + hours.closes.minute
+            offset = _steady_offset(day)
             while minute < end_minute:
-                start = local_time(day, time(minute // 60, minute % 60))
+                if offset is not None:  # no clock change today: plain arithmetic
+                    start: datetime | None = (
+                        datetime(day.year, day.month, day.day, tzinfo=UTC)
+                        + timedelta(minutes=minute)
+                        - offset
+                    )
+                else:
+                    start = local_time(day, time(minute // 60, minute % 60))
                 minute += step
                 if start is None or start < earliest:
                     continue
