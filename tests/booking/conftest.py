@@ -77,9 +77,16 @@ class World:
             out = [m.message for m in uow.outbox.for_organisation(ORG)]
         return [m for m in out if to is None or to in m.to]
 
-    def last_code(self, to: str = ANA.email) -> str:
-        texts = [m.text for m in self.mails(to) if "koda" in m.subject.lower()]
-        found = re.search(r"\b(\d{6})\b", texts[-1])
+    def last_code(self, to: str = ANA.email, hold_id: str | None = None) -> str:
+        """The newest code e-mailed to ``to`` (for the hold ``hold_id``, if given)."""
+        with self.store.unit_of_work() as uow:
+            queued = [
+                m
+                for m in uow.outbox.for_organisation(ORG)
+                if m.key.event.startswith(f"booking-code:{hold_id or ''}") and to in m.message.to
+            ]
+        newest = max(queued, key=lambda m: (m.created_at, int(m.key.event.rsplit(":", 1)[1])))
+        found = re.search(r"\b(\d{6})\b", newest.message.text)
         assert found is not None
         return found.group(1)
 

@@ -23,7 +23,7 @@ def booked_world(tmp_path: Path, **limits: object) -> tuple[World, object, str, 
     if limits:
         w.desk.file_limits = FileLimits(**limits)  # type: ignore[arg-type]
     held = w.desk.reserve(ORG, "center", "info", EIGHT, ANA)
-    booked = w.desk.confirm(ORG, held.id, w.last_code())
+    booked = w.desk.confirm(ORG, held.id, w.last_code(hold_id=held.id))
     citizen = w.desk.links(booked).files.split("t=", 1)[1]
     official = w.desk.official_token(booked)
     return w, booked, citizen, official
@@ -37,7 +37,8 @@ def test_both_sides_upload_and_download(tmp_path: Path) -> None:
     assert (mine.uploaded_by, theirs.uploaded_by) == ("citizen", "official")
     assert [f.name for f in w.desk.list_files(official)] == ["vloga za potrdilo.pdf", "odgovor.pdf"]
     record, data = w.desk.download(official, mine.id)
-    assert data == PDF and record.content_type == "application/pdf"
+    assert data == PDF
+    assert record.content_type == "application/pdf"
     on_disk = list((tmp_path / "files" / ORG / booked.id).iterdir())
     assert sorted(p.name for p in on_disk) == sorted([mine.id, theirs.id])
 
@@ -97,8 +98,11 @@ def test_closing_deletes_the_files_logs_it_and_refuses_more(
         w.desk.close(ORG, booked.id)
     assert not (tmp_path / "files" / ORG / booked.id).exists()
     [line] = [r.getMessage() for r in caplog.records if "deleted" in r.getMessage()]
-    assert f"appointment={booked.id}" in line and "files=2" in line and "reason=closed" in line
-    assert ANA.email not in caplog.text and "a.pdf" not in caplog.text
+    assert f"appointment={booked.id}" in line
+    assert "files=2" in line
+    assert "reason=closed" in line
+    assert ANA.email not in caplog.text
+    assert "a.pdf" not in caplog.text
     for side in (citizen, official):
         with pytest.raises(BookingError) as caught:
             w.desk.upload(side, "c.pdf", PDF)

@@ -23,7 +23,7 @@ TEN = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 def book(w, start=EIGHT, who=ANA):
     held = w.desk.reserve(ORG, "center", "info", start, who)
-    return w.desk.confirm(ORG, held.id, w.last_code(who.email))
+    return w.desk.confirm(ORG, held.id, w.last_code(who.email, held.id))
 
 
 def confirmation(w, who=ANA):

@@ -1,4 +1,4 @@
-"""The survey: 1-5 and a comment, one answer per booking, signed link, summary per office and month."""
+"""The survey: 1-5 and a comment, one answer per booking, a summary per office and month."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ EIGHT = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
 
 def booked(w, start=EIGHT, who=ANA):
     held = w.desk.reserve(ORG, "center", "info", start, who)
-    appointment = w.desk.confirm(ORG, held.id, w.last_code(who.email))
+    appointment = w.desk.confirm(ORG, held.id, w.last_code(who.email, held.id))
     return appointment, w.desk.links(appointment).survey.split("t=", 1)[1]
 
 
@@ -59,16 +59,18 @@ def test_a_cancelled_booking_has_no_survey(world) -> None:
 
 def test_the_summary_per_office_and_month(world) -> None:
     w = world()
-    a, sa = booked(w)
-    b, sb = booked(w, EIGHT + timedelta(minutes=30), BOJAN)
-    c, sc = booked(w, EIGHT + timedelta(hours=1))
+    _a, sa = booked(w)
+    _b, sb = booked(w, EIGHT + timedelta(minutes=30), BOJAN)
+    _c, sc = booked(w, EIGHT + timedelta(hours=1))
     w.clock.set(EIGHT + timedelta(days=1))
     w.desk.answer_survey(sa, 5)
     w.desk.answer_survey(sb, 4)
     w.desk.answer_survey(sc, 4)
     [summary] = w.desk.survey_summary(ORG, "2026-11")
-    assert summary.office_id == "center" and summary.answers == 3
-    assert summary.average == Decimal("4.33") and summary.counts == (0, 0, 0, 2, 1)
+    assert summary.office_id == "center"
+    assert summary.answers == 3
+    assert summary.average == Decimal("4.33")
+    assert summary.counts == (0, 0, 0, 2, 1)
     assert w.desk.survey_summary(ORG, "2026-12") == ()
     with pytest.raises(ConfigurationError):
         w.desk.survey_summary(ORG, "2026-13")

@@ -166,30 +166,29 @@ def _check_inputs(now: object, first: object, last: object) -> datetime:
     return now.astimezone(UTC)
 
 
-def candidate_slots(
-    office: Office, service_id: str, first: date, last: date, *, now: datetime
-) -> Iterator[Slot]:
-    """Every slot of the grid from ``first`` to ``last``, ignoring bookings (the plain grid)."""
+def _grid(
+    office: Office, service_id: str, first: date, last: date, now: datetime
+) -> Iterator[tuple[datetime, datetime]]:
     now = _check_inputs(now, first, last)
     service = office.service(service_id)
     duration = timedelta(minutes=service.duration_minutes)
     step = office.slot_minutes
     earliest = now + timedelta(minutes=office.notice_minutes)
     for day in bookable_days(office, first, last, now=now):
+        offset = _steady_offset(day)
+        midnight = datetime(day.year, day.month, day.day, tzinfo=UTC)
         for hours in sorted(
             (h for h in office.hours if h.weekday == day.weekday()), key=lambda h: h.opens
         ):
-            closes = _closing(day, hours.closes)
             minute = hours.opens.hour * 60 + hours.opens.minute
             end_minute = hours.closes.hour * 60 + hours.closes.minute
-            offset = _steady_offset(day)
+            if offset is not None:  # no clock change today: plain arithmetic
+                closes = midnight + timedelta(minutes=end_minute) - offset
+            else:
+                closes = _closing(day, hours.closes)
             while minute < end_minute:
-                if offset is not None:  # no clock change today: plain arithmetic
-                    start: datetime | None = (
-                        datetime(day.year, day.month, day.day, tzinfo=UTC)
-                        + timedelta(minutes=minute)
-                        - offset
-                    )
+                if offset is not None:
+                    start: datetime | None = midnight + timedelta(minutes=minute) - offset
                 else:
                     start = local_time(day, time(minute // 60, minute % 60))
                 minute += step
@@ -198,7 +197,19 @@ def candidate_slots(
                 end = start + duration
                 if end > closes:
                     break
-                yield Slot(office_id=office.id, service_id=service.id, start=start, end=end)
+                yield start, end
+
+
+def candidate_slots(
+    office: Office, service_id: str, first: date, last: date, *, now: datetime
+) -> Iterator[Slot]:
+    """Every slot of the grid from ``first`` to ``last``, ignoring bookings (the plain grid)."""
+    for start, end in _grid(office, service_id, first, last, now):
+        yield Slot(office_id=office.id, service_id=service_id, start=start, end=end)
+
+
+def _index(moment: datetime) -> int:
+    return int((moment - _EPOCH).total_seconds()) // (CELL_MINUTES * 60)
 
 
 def free_slots(
@@ -226,8 +237,17 @@ def free_slots(
             for a naive ``now`` or a range that is not dates.
         szo_core.errors.NotFound: ``booking.service`` when the office does not offer it.
     """
-    return tuple(
-        s
-        for s in candidate_slots(office, service_id, first, last, now=now)
-        if slot_fits(office, s.start, s.end, taken)
-    )
+    # Cells as whole numbers (5-minute steps since 2000): hashing aware datetimes is slow.
+    full = {_index(cell) for cell, count in taken.items() if count >= office.officials}
+    before = timedelta(minutes=office.buffer_before_minutes)
+    after = timedelta(minutes=office.buffer_after_minutes)
+    out = []
+    for start, end in _grid(office, service_id, first, last, now):
+        if full:
+            low, high = start - before, end + after
+            first_cell = _index(low)
+            last_cell = -(-int((high - _EPOCH).total_seconds()) // (CELL_MINUTES * 60))
+            if not full.isdisjoint(range(first_cell, last_cell)):
+                continue
+        out.append(Slot(office_id=office.id, service_id=service_id, start=start, end=end))
+    return tuple(out)
