@@ -267,11 +267,13 @@ class Contact:
         return "Contact(<hidden>)"
 
     def __attrs_post_init__(self) -> None:
-        if not self.name.strip() or len(self.name) > 200 or len(self.notes) > 2000:
+        phone_ok = len(self.phone) <= 40 and all(c.isdigit() or c in "+ /-()" for c in self.phone)
+        if not self.name.strip() or len(self.name) > 200 or len(self.notes) > 2000 or not phone_ok:
             raise InvalidComponent(
                 "booking.contact",
-                sl="Ime je obvezno (do 200 znakov), opombe do 2000 znakov.",
-                en="A name is required (up to 200 characters), notes up to 2000.",
+                sl="Ime je obvezno (do 200 znakov), telefon ima števke, opombe do 2000 znakov.",
+                en="A name is required (up to 200 characters), a phone has digits, notes up "
+                "to 2000.",
                 where="contact",
             )
 
