@@ -157,13 +157,12 @@ def test_english_e_mails(world) -> None:
 
 
 def test_a_time_of_day_travels_as_iso_text() -> None:
-    from szo_core.errors import InvalidFormat
+    from szo_core.errors import ValidationError
     from szo_core.serialization import make_converter
 
     converter = make_converter()
     assert converter.unstructure(time(8, 30)) == "08:30:00"
     assert converter.structure("15:00", time) == time(15)
     for bad in ("8.30", "25:00", 830):
-        with pytest.raises(InvalidFormat) as caught:
+        with pytest.raises(ValidationError, match="08:30:00"):
             converter.structure(bad, time)
-        assert caught.value.code == "serialization.time"
