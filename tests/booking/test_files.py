@@ -53,12 +53,22 @@ def test_a_file_too_large_is_refused(tmp_path: Path) -> None:
 
 
 def test_too_many_or_too_much_in_all_is_refused(tmp_path: Path) -> None:
-    w, _, citizen, _ = booked_world(tmp_path, max_files=2, max_total_bytes=len(PDF) * 2 + 1)
+    w, _, citizen, _ = booked_world(tmp_path, max_files=2)
     w.desk.upload(citizen, "a.pdf", PDF)
     w.desk.upload(citizen, "b.pdf", PDF)
     with pytest.raises(InvalidComponent) as caught:
         w.desk.upload(citizen, "c.pdf", PDF)
     assert caught.value.code == "booking.files.count"
+
+
+def test_too_much_in_all_is_refused(tmp_path: Path) -> None:
+    w, _, citizen, _ = booked_world(tmp_path, max_total_bytes=len(PDF) * 2 + 1)
+    w.desk.upload(citizen, "a.pdf", PDF)
+    w.desk.upload(citizen, "b.pdf", PDF)
+    with pytest.raises(InvalidComponent) as caught:
+        w.desk.upload(citizen, "c.pdf", PDF)
+    assert caught.value.code == "booking.files.total"
+    assert len(w.desk.list_files(citizen)) == 2
 
 
 def test_a_wrong_type_or_a_disguised_file_is_refused(tmp_path: Path) -> None:
