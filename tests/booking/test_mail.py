@@ -110,6 +110,23 @@ def test_cancel_through_the_signed_link_frees_the_slot_once(world) -> None:
         w.desk.reschedule(token(mail.text, "reschedule"), TEN)
 
 
+def test_a_cancellation_mail_removes_the_event_from_the_calendar(world) -> None:
+    w = world()
+    booked = book(w)
+    w.advance(minutes=5)
+    w.desk.cancel(w.desk.links(booked).cancel.split("t=", 1)[1])
+    [mail] = [m for m in w.mails(ANA.email) if m.subject.startswith("Preklican termin")]
+    assert mail.subject == "Preklican termin: ponedeljek, 23. novembra 2026, 8.00–8.30"
+    invited = icalendar.Calendar.from_ical(confirmation(w)[0].attachments[0].data)
+    cancelled = icalendar.Calendar.from_ical(mail.attachments[0].data)
+    assert str(cancelled["method"]) == "CANCEL"
+    first, last = invited.walk("VEVENT")[0], cancelled.walk("VEVENT")[0]
+    assert first["uid"] == last["uid"]
+    assert str(last["status"]) == "CANCELLED"
+    assert int(last["sequence"]) > int(first["sequence"])
+    assert last.decoded("dtstart").astimezone(UTC) == EIGHT
+
+
 def test_a_link_expires(world) -> None:
     w = world()
     book(w)

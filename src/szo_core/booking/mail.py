@@ -1,9 +1,11 @@
 """Booking e-mails: the default templates, the Slovenian date and time, the ICS invitation.
 
-Three e-mails go through the outbox (:class:`~szo_core.outbox.compose.Composer`):
+Four e-mails go through the outbox (:class:`~szo_core.outbox.compose.Composer`):
 the code (``booking.code.email``), the confirmation (``booking.confirmed.email``,
-with the meeting link, the cancel and reschedule links and ``termin.ics``)
-and the reminder the day before (``booking.reminder.email``).  They are the
+with the meeting link, the cancel and reschedule links and ``termin.ics``),
+the reminder the day before (``booking.reminder.email``) and the cancellation
+(``booking.cancelled.email``, with an ICS ``METHOD:CANCEL`` that removes the
+event from the citizen's calendar).  They are the
 organisation's own templates (``uow.templates``, versioned); :func:`install_templates`
 saves the defaults below, in Slovenian and English, for an organisation that
 has none yet.
@@ -28,6 +30,7 @@ from szo_core.templates.formatting import format_date_in_text
 from szo_core.templates.model import Channel, FieldType, MessageTemplate, TemplateField
 
 __all__ = [
+    "CANCELLED_TEMPLATE",
     "CODE_TEMPLATE",
     "CONFIRMED_TEMPLATE",
     "REMINDER_TEMPLATE",
@@ -40,6 +43,7 @@ __all__ = [
 CODE_TEMPLATE: Final = "booking.code.email"
 CONFIRMED_TEMPLATE: Final = "booking.confirmed.email"
 REMINDER_TEMPLATE: Final = "booking.reminder.email"
+CANCELLED_TEMPLATE: Final = "booking.cancelled.email"
 
 
 def when_text(start: datetime, end: datetime, language: str = "sl") -> str:
@@ -70,6 +74,7 @@ _CODE_FIELDS: Final = (
     _field("storitev", "Splošne informacije"),
     _field("termin", "ponedeljek, 22. novembra 2021, 8.30–9.00"),
 )
+_CANCELLED_FIELDS: Final = tuple(f for f in _CODE_FIELDS if f.name not in ("koda", "minute"))
 _CONFIRMED_FIELDS: Final = (
     *(f for f in _CODE_FIELDS if f.name not in ("koda", "minute")),
     _field("povezava", "https://video.example.si/c/a1"),
@@ -125,6 +130,28 @@ _TEXTS: Final[dict[tuple[Language, str], tuple[str, str]]] = {
         '<p>Video meeting: <a href="{{ povezava }}">{{ povezava }}</a></p>'
         '<p>If you cannot come, <a href="{{ preklic }}">cancel it</a>.</p>',
     ),
+    ("sl", CANCELLED_TEMPLATE): (
+        "Preklican termin: {{ termin }}",
+        "<p>Pozdravljeni, {{ ime }}!</p><p>Vaš termin na virtualnem okencu je preklican:</p>"
+        "<p><strong>{{ termin }}</strong><br>{{ urad }}, {{ storitev }}</p>"
+        "<p>Priloženo vabilo ga odstrani iz vašega koledarja. Nov termin lahko izberete na "
+        "portalu.</p>",
+    ),
+    ("en", CANCELLED_TEMPLATE): (
+        "Appointment cancelled: {{ termin }}",
+        "<p>Hello {{ ime }},</p><p>your appointment at the virtual counter is cancelled:</p>"
+        "<p><strong>{{ termin }}</strong><br>{{ urad }}, {{ storitev }}</p>"
+        "<p>The attached invitation removes it from your calendar. You can choose a new "
+        "appointment on the portal.</p>",
+    ),
+}
+
+
+_FIELDS: Final = {
+    CODE_TEMPLATE: _CODE_FIELDS,
+    CONFIRMED_TEMPLATE: _CONFIRMED_FIELDS,
+    REMINDER_TEMPLATE: _CONFIRMED_FIELDS,
+    CANCELLED_TEMPLATE: _CANCELLED_FIELDS,
 }
 
 
@@ -144,7 +171,7 @@ def default_templates(organisation_id: str) -> tuple[MessageTemplate, ...]:
                 language=language,
                 subject=subject,
                 html_body=html,
-                fields=_CODE_FIELDS if key == CODE_TEMPLATE else _CONFIRMED_FIELDS,
+                fields=_FIELDS[key],
                 description="Virtual counter booking (szo_core.booking default).",
             )
         )
@@ -159,7 +186,7 @@ def install_templates(uow: UnitOfWork, organisation_id: str) -> int:
     >>> from szo_core.adapters.memory import MemoryStore
     >>> with MemoryStore().unit_of_work() as uow:
     ...     install_templates(uow, "ue"), install_templates(uow, "ue")
-    (6, 0)
+    (8, 0)
     """
     from szo_core.templates.messages import save_template
 

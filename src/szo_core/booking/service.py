@@ -28,7 +28,7 @@ lapses on its own (its seats stop counting at ``hold_until``).
 ...         hours=(OpeningHours(weekday=0, opens=time(8), closes=time(10)),)))
 ...     desk.install_templates(uow, "ue")
 ...     uow.commit()
-6
+8
 >>> slots = desk.free_slots("ue", "c", "info", datetime(2026, 11, 23).date(),
 ...                         datetime(2026, 11, 23).date())
 >>> [s.local_start.strftime("%H.%M") for s in slots]
@@ -59,6 +59,7 @@ from szo_core.booking.codes import CodePolicy
 from szo_core.booking.errors import BookingError, CodeRefused, SlotTaken, slot_taken
 from szo_core.booking.links import LinkError, LinkSigner, MeetingLinks
 from szo_core.booking.mail import (
+    CANCELLED_TEMPLATE,
     CODE_TEMPLATE,
     CONFIRMED_TEMPLATE,
     REMINDER_TEMPLATE,
@@ -638,7 +639,7 @@ class BookingDesk:
         return uow.booking.get(organisation_id, appointment_id)
 
     def cancel(self, token: str) -> Appointment:
-        """Cancel the booking behind a signed cancel link.
+        """Cancel the booking behind a signed cancel link; e-mail an ICS that removes it.
 
         Raises:
             szo_core.booking.links.LinkError: The link is changed or expired.
@@ -649,11 +650,48 @@ class BookingDesk:
             appointment = self._by_token(uow, token, "cancel")
             if appointment.state is not AppointmentState.CONFIRMED:
                 raise _gone()
-            return uow.booking.update(
-                attrs.evolve(appointment, state=AppointmentState.CANCELLED, closed_at=self._now())
+            now = self._now()
+            cancelled = uow.booking.update(
+                attrs.evolve(appointment, state=AppointmentState.CANCELLED, closed_at=now)
             )
+            self._send_cancellation(uow, cancelled, now)
+            return cancelled
 
         return self._retry(work)
+
+    def _send_cancellation(self, uow: UnitOfWork, appointment: Appointment, now: datetime) -> None:
+        from szo_core.delivery.message import Attachment
+
+        office = uow.booking.get_office(appointment.organisation_id, appointment.office_id)
+        service_name = office.service(appointment.service_id).name
+        ics = invitation(
+            office,
+            appointment,
+            service_name=service_name,
+            meeting_link=self.meeting.link(office, appointment),
+            organizer=self.sender,
+            now=now,
+            sequence=appointment.version,
+            cancelled=True,
+        )
+        self.composer.email(
+            uow,
+            appointment.organisation_id,
+            event=f"booking-cancelled:{appointment.id}",
+            template=CANCELLED_TEMPLATE,
+            to=appointment.contact.email,
+            values={
+                "ime": appointment.contact.name,
+                "urad": office.name,
+                "storitev": service_name,
+                "termin": when_text(appointment.start, appointment.end, self.language),
+            },
+            sender=self.sender,
+            sender_name=self.sender_name,
+            now=now,
+            attachments=(Attachment("termin.ics", ics, "text/calendar; method=CANCEL"),),
+            language=self.language,
+        )
 
     def reschedule(self, token: str, start: datetime) -> Appointment:
         """Move the booking behind a signed reschedule link to the free slot at ``start``.
