@@ -154,3 +154,20 @@ def test_codes_come_from_the_secure_generator(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(codes_module.secrets, "randbelow", fake)
     assert new_code() == "000042"
     assert seen == [10**6]
+
+
+def test_a_hold_whose_seats_were_taken_over_is_not_confirmed(world) -> None:
+    # Another process, whose clock saw the hold lapse, took its seats; a late confirmation
+    # from a process with a slower clock must not make a booking without seats.
+    w = world()
+    held = w.desk.reserve(ORG, "center", "info", EIGHT, ANA)
+    code = w.last_code(hold_id=held.id)
+    w.advance(minutes=16)
+    other = w.desk.reserve(ORG, "center", "info", EIGHT, BOJAN)
+    w.advance(minutes=-11)
+    with pytest.raises(BookingError) as caught:
+        w.desk.confirm(ORG, held.id, code)
+    assert caught.value.code == "booking.hold.expired"
+    with w.store.unit_of_work() as uow:
+        assert {s.appointment_id for s in uow.booking.seats(ORG, other.id)} == {other.id}
+        assert uow.booking.get(ORG, held.id).state is AppointmentState.EXPIRED

@@ -557,6 +557,17 @@ class BookingDesk:
                     sl=f"Koda ni pravilna; poskusov je še {left}.",
                     en=f"The code is not right; {left} attempts left.",
                 )
+            office = uow.booking.get_office(organisation_id, appointment.office_id)
+            held_seats = uow.booking.seats(organisation_id, appointment.id)
+            if len(held_seats) != len(slot_cells(office, appointment.start, appointment.end)):
+                # Another reservation took the seats over (its clock saw the hold lapsed).
+                uow.booking.update(attrs.evolve(appointment, state=AppointmentState.EXPIRED))
+                uow.commit()
+                raise _state_error(
+                    "booking.hold.expired",
+                    sl="Rezervacija je potekla; termin je spet prost.",
+                    en="The hold has expired; the slot is free again.",
+                )
             confirmed = uow.booking.update(
                 attrs.evolve(
                     appointment,
