@@ -71,6 +71,7 @@ from szo_core.templates.model import MessageTemplate
 if TYPE_CHECKING:
     from datetime import timedelta
 
+    from szo_core.booking.ports import BookingRepository
     from szo_core.fees.care_home.ports import CareHomeRepository
     from szo_core.fees.school_meals.ports import SchoolMealRepository
     from szo_core.messaging.ports import MessagingRepository
@@ -676,6 +677,11 @@ class UnitOfWork(Protocol):
     @property
     def care_home(self) -> CareHomeRepository:
         """Care home records (:mod:`szo_core.fees.care_home.ports`)."""
+        ...
+
+    @property
+    def booking(self) -> BookingRepository:
+        """Appointment booking for a virtual counter (:mod:`szo_core.booking`)."""
         ...
 
     def load_month(

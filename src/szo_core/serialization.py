@@ -8,6 +8,7 @@ global one) set up by :func:`configure_converter`:
 | ``Decimal`` | string, digits as stored (``"12.50"``), never a float |
 | ``date`` | ``"2026-09-01"`` (ISO 8601) |
 | ``datetime`` | ``"2026-09-01T08:30:00+02:00"`` (ISO 8601) |
+| ``time`` | ``"08:30:00"`` (ISO 8601, a wall-clock time such as opening hours) |
 | enums | their value as a plain ``str`` or ``int`` (``Sex.FEMALE`` -> ``"F"``) |
 | :class:`~szo_core.calendar.Month` | ``"2026-09"`` |
 | :class:`~szo_core.calendar.DateRange` | ``{"start": "2026-09-01", "end": null}`` |
@@ -47,7 +48,7 @@ import functools
 import json
 import re
 from collections.abc import Callable, Iterable
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any, Final, TypeVar, get_args, get_origin
 
@@ -155,6 +156,21 @@ def _structure_datetime(value: object, _: type[datetime]) -> datetime:
     )
 
 
+def _structure_time(value: object, _: type[time]) -> time:
+    if isinstance(value, time):
+        return value
+    if isinstance(value, str) and 5 <= len(value) <= 15 and value[2:3] == ":":
+        try:
+            return time.fromisoformat(value)
+        except ValueError:
+            pass
+    raise _invalid(
+        "time",
+        sl="Ura mora biti zapisana po ISO 8601, na primer 08:30:00.",
+        en="A time of day must be ISO 8601, for example 08:30:00.",
+    )
+
+
 # -- enums ---------------------------------------------------------------------------------
 
 
@@ -249,6 +265,8 @@ def configure_converter(converter: cattrs.Converter) -> cattrs.Converter:
     converter.register_structure_hook(date, _structure_date)
     converter.register_unstructure_hook(datetime, _unstructure_datetime)
     converter.register_structure_hook(datetime, _structure_datetime)
+    converter.register_unstructure_hook(time, time.isoformat)
+    converter.register_structure_hook(time, _structure_time)
     converter.register_unstructure_hook(Month, str)
     # By class, so that these come before the hooks of str and int (a StrEnum is a str).
     for kind in (enum.Enum, enum.StrEnum, enum.IntEnum):

@@ -749,6 +749,9 @@ class MemoryUnitOfWork:
         from szo_core.adapters.memory_messaging import MemoryMessaging
 
         self.messaging = MemoryMessaging(self)
+        from szo_core.adapters.memory_booking import MemoryBooking
+
+        self.booking = MemoryBooking(self)
 
         from szo_core.adapters.memory_receivables import MemoryReceivables
 

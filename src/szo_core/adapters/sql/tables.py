@@ -33,6 +33,7 @@ from __future__ import annotations
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    CheckConstraint,
     Column,
     Date,
     DateTime,
@@ -1509,3 +1510,135 @@ care_home_settings = _kind_settings(
     "szo_care_home_settings", "care home's prices and rules: categories, rooms, food, caps"
 )
 """A care home's settings (:class:`~szo_core.model.care_home.CareHomeSettings`)."""
+
+
+# -- Appointment booking (szo_core.booking, migration 0015_booking) ---------------------------
+booking_office = Table(
+    "szo_booking_office",
+    metadata,
+    _org(),
+    Column("id", Text, primary_key=True, comment="The office's id."),
+    _text("name", "The office's name (upravna enota)."),
+    _text("services", "JSON list of the services offered: id, name, duration in minutes."),
+    _text("hours", "JSON list of opening hours: weekday (0 Monday), opens, closes (local)."),
+    Column("slot_minutes", Integer, nullable=False, comment="Slots start every this many minutes."),
+    Column("buffer_before_minutes", Integer, nullable=False, comment="Kept free before each one."),
+    Column("buffer_after_minutes", Integer, nullable=False, comment="Kept free after each one."),
+    Column(
+        "officials", Integer, nullable=False, comment="Capacity: appointments at the same time."
+    ),
+    _text("closed_days", "JSON list of the office's own closed days (ISO dates)."),
+    Column("horizon_days", Integer, nullable=False, comment="How many days ahead one can book."),
+    Column(
+        "notice_minutes",
+        Integer,
+        nullable=False,
+        comment="Least minutes between booking and start.",
+    ),
+    _version(),
+    comment="Offices of the virtual counter and their booking rules.",
+)
+"""Offices (:class:`szo_core.booking.records.Office`)."""
+
+booking_appointment = Table(
+    "szo_booking_appointment",
+    metadata,
+    _org(),
+    Column("id", Text, primary_key=True, comment="The appointment's id (random hex)."),
+    _text("office_id", "The office."),
+    _text("service_id", "The service."),
+    Column("starts_at", DateTime, nullable=False, comment="UTC. Start."),
+    Column("ends_at", DateTime, nullable=False, comment="UTC. End."),
+    _text("state", "held, confirmed, released, expired, cancelled or closed."),
+    _text("name", "The citizen's name (personal data)."),
+    _text("email", "The citizen's e-mail address (personal data)."),
+    _text("phone", "The citizen's phone number (personal data; '' for none)."),
+    _text("notes", "The citizen's notes (personal data)."),
+    Column("created_at", DateTime, nullable=False, comment="UTC. When it was reserved."),
+    Column("hold_until", DateTime, nullable=False, comment="UTC. Until when the hold keeps it."),
+    _text("code_salt", "Hex salt of the e-mail code's HMAC ('' once used)."),
+    _text("code_hash", "Hex HMAC-SHA256 of the e-mail code, never the code ('' once used)."),
+    Column(
+        "code_expires_at", DateTime, nullable=True, comment="UTC. When the current code lapses."
+    ),
+    Column("code_attempts", Integer, nullable=False, comment="Wrong tries of the current code."),
+    Column("code_sends", Integer, nullable=False, comment="Codes sent for this hold."),
+    Column("confirmed_at", DateTime, nullable=True, comment="UTC. When it was confirmed."),
+    Column("closed_at", DateTime, nullable=True, comment="UTC. When closed or cancelled."),
+    _version(),
+    ForeignKeyConstraint(
+        ["organisation_id", "office_id"],
+        ["szo_booking_office.organisation_id", "szo_booking_office.id"],
+    ),
+    Index("ix_szo_booking_appointment_start", "organisation_id", "state", "starts_at"),
+    comment="Appointments at the virtual counter: holds and bookings.",
+)
+"""Appointments (:class:`szo_core.booking.records.Appointment`)."""
+
+booking_seat = Table(
+    "szo_booking_seat",
+    metadata,
+    _org(),
+    Column("office_id", Text, primary_key=True, comment="The office."),
+    Column("cell", DateTime, primary_key=True, comment="UTC. Start of the 5-minute cell."),
+    Column("seat", Integer, primary_key=True, comment="Which official's place: 0 ... capacity-1."),
+    Column("capacity", Integer, nullable=False, comment="The office's officials when taken."),
+    _text("appointment_id", "The appointment that holds the seat."),
+    Column(
+        "held_until",
+        DateTime,
+        nullable=True,
+        comment="UTC. For a hold, when it lapses; NULL once confirmed.",
+    ),
+    CheckConstraint("seat >= 0 AND seat < capacity", name="ck_szo_booking_seat_capacity"),
+    ForeignKeyConstraint(
+        ["organisation_id", "appointment_id"],
+        ["szo_booking_appointment.organisation_id", "szo_booking_appointment.id"],
+        ondelete="CASCADE",
+    ),
+    Index("ix_szo_booking_seat_appointment", "organisation_id", "appointment_id"),
+    comment="Capacity seats: one row per appointment and 5-minute cell; the key keeps "
+    "every cell within the office's officials.",
+)
+"""Seats (:class:`szo_core.booking.records.Seat`)."""
+
+booking_file = Table(
+    "szo_booking_file",
+    metadata,
+    _org(),
+    Column("appointment_id", Text, primary_key=True, comment="The appointment."),
+    Column("id", Text, primary_key=True, comment="The file's id (random hex)."),
+    _text("name", "The sanitised file name."),
+    _text("content_type", "The media type, checked against the content."),
+    Column("size", BigInteger, nullable=False, comment="Bytes."),
+    _text("uploaded_by", "official or citizen."),
+    Column("uploaded_at", DateTime, nullable=False, comment="UTC. When it was uploaded."),
+    ForeignKeyConstraint(
+        ["organisation_id", "appointment_id"],
+        ["szo_booking_appointment.organisation_id", "szo_booking_appointment.id"],
+        ondelete="CASCADE",
+    ),
+    comment="Files exchanged during an appointment (bytes in the file port).",
+)
+"""Shared files (:class:`szo_core.booking.records.SharedFile`)."""
+
+booking_answer = Table(
+    "szo_booking_answer",
+    metadata,
+    _org(),
+    Column("appointment_id", Text, primary_key=True, comment="The appointment (one answer)."),
+    _text("office_id", "The appointment's office."),
+    _text("month", "YYYY-MM of the appointment's local start."),
+    Column("rating", Integer, nullable=False, comment="1 (poor) to 5 (excellent)."),
+    _text("comment", "Optional comment ('' for none)."),
+    Column("answered_at", DateTime, nullable=False, comment="UTC. When it was answered."),
+    CheckConstraint("rating BETWEEN 1 AND 5", name="ck_szo_booking_answer_rating"),
+    ForeignKeyConstraint(
+        ["organisation_id", "appointment_id"],
+        ["szo_booking_appointment.organisation_id", "szo_booking_appointment.id"],
+        ondelete="CASCADE",
+    ),
+    Index("ix_szo_booking_answer_month", "organisation_id", "month", "office_id"),
+    comment="Satisfaction survey answers after appointments.",
+)
+"""Survey answers (:class:`szo_core.booking.records.SurveyAnswer`)."""

@@ -222,6 +222,9 @@ class SqlUnitOfWork:
         from szo_core.adapters.sql.messaging import SqlMessaging
 
         self.messaging = SqlMessaging(self)
+        from szo_core.adapters.sql.booking import SqlBooking
+
+        self.booking = SqlBooking(self)
 
         from szo_core.adapters.sql.receivables import SqlReceivables
 

@@ -8,7 +8,7 @@ import's idempotency key), ``szo_mandate_flag`` and ``szo_reminder``.  Nothing
 existing changes; the downgrade drops the five tables.
 
 Revision ID: 0016_receivables
-Revises: 0014_notify
+Revises: 0015_booking
 Create Date: 2026-12-02
 """
 
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0016_receivables"
-down_revision: str | None = "0014_notify"
+down_revision: str | None = "0015_booking"
 branch_labels: str | None = None
 depends_on: str | None = None
 
