@@ -7,8 +7,9 @@ XSD schemas and the data files, by using each of them:
 
 * ``py.typed`` is installed next to the package;
 * ``model/_data/municipalities.tsv``: the municipality register;
-* ``fees/_data/sibling_scale.json``: the sibling scale;
-* ``payments/_schemas/*.xsd``: ``szo demo`` writes two months of pain.008 files,
+* ``fees/kindergarten/_data/sibling_scale.json``: the sibling scale;
+* ``payments/_schemas/*.xsd``: ``szo demo`` writes two months of pain.008 files (for
+  each of its three organisations),
   each validated against its bundled schema, and a broken message of each
   version is rejected as invalid (so both schemas load);
 * ``szo check iban`` reads schwifty's bank registry through the command.
@@ -50,7 +51,7 @@ def main() -> int:
     for name in (
         "py.typed",
         "model/_data/municipalities.tsv",
-        "fees/_data/sibling_scale.json",
+        "fees/kindergarten/_data/sibling_scale.json",
         "payments/_schemas/pain.008.001.02.xsd",
         "payments/_schemas/pain.008.001.08.xsd",
     ):
@@ -72,7 +73,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         _run(str(bin_dir / "szo"), "demo", "--out", tmp, "--children", "20")
         files = sorted(Path(tmp).rglob("sepa-*.xml"))
-        _expect(len(files) == 2, f"szo demo wrote {files}, not two pain.008 files")
+        # two months for each of the demo's kindergarten, school and care home
+        _expect(len(files) == 6, f"szo demo wrote {files}, not six pain.008 files")
         for path in files:
             check = sepa.validate(path)  # raises InvalidFormat sepa.schema when invalid
             _expect(check.version in sepa.VERSIONS, f"{path.name}: {check}")
