@@ -604,6 +604,26 @@ def test_validate_refuses_other_documents() -> None:
         validate(b"not xml")
 
 
+def test_validate_refuses_a_cut_off_file() -> None:
+    data = write(batch([debit(n) for n in range(40)]))
+    for cut in (len(data) // 3, len(data) * 2 // 3, len(data) - 20):
+        with pytest.raises(InvalidFormat) as err:
+            validate(data[:cut])
+        assert err.value.code == "sepa.schema"
+
+
+def test_validate_refuses_a_dtd_and_never_expands_its_entities(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SI56 0201 0001 2345 641", encoding="utf-8")
+    data = write(batch([debit(n) for n in range(2)]))
+    head, rest = data.split(b"?>", 1)
+    doctype = f'<!DOCTYPE Document [<!ENTITY x SYSTEM "file://{secret}">]>'.encode()
+    with pytest.raises(InvalidFormat) as err:
+        validate(head + b"?>" + doctype + rest.replace(b"<MsgId>", b"<MsgId>&x;", 1))
+    assert err.value.code == "sepa.dtd"
+    assert "SI56" not in str(err.value)
+
+
 # ---------------------------------------------------------------- from instructions
 
 

@@ -1628,6 +1628,15 @@ def _sniff_version(source: bytes | str | os.PathLike[str]) -> Pain008Version:
                 handle, events=("start",), resolve_entities=False, no_network=True
             ):
                 namespace = etree.QName(element).namespace or ""
+                if element.getroottree().docinfo.doctype:
+                    # A pain.008 has no DTD; one could only declare entities.  Refusing it
+                    # lets validate() expand the standard entities only (see there).
+                    raise InvalidFormat(
+                        "sepa.dtd",
+                        sl="Datoteka ima DTD (<!DOCTYPE>), ki ga sporočilo pain.008 nima.",
+                        en="The file has a DTD (<!DOCTYPE>), which a pain.008 message has not.",
+                        where="DOCTYPE",
+                    )
                 break
             else:
                 namespace = ""
@@ -1661,8 +1670,9 @@ def validate(source: bytes | str | os.PathLike[str]) -> SchemaCheck:
 
     Raises:
         szo_core.errors.InvalidFormat: ``sepa.not_pain008`` for another document,
-            ``sepa.schema`` for a violation (libxml2's message with the offending
-            values blanked, ``where`` = the line).
+            ``sepa.dtd`` for a file with a ``<!DOCTYPE>``, ``sepa.schema`` for a
+            violation or a file that is not well-formed (cut off, for example;
+            libxml2's message with the offending values blanked, ``where`` = the line).
 
     Example:
         >>> validate(b"<Document xmlns='urn:iso:std:iso:20022:tech:xsd:pain.008.001.02'/>")
@@ -1680,7 +1690,9 @@ def validate(source: bytes | str | os.PathLike[str]) -> SchemaCheck:
                 events=("end",),
                 tag=tag,
                 schema=_schema(version),
-                resolve_entities=False,
+                # Not resolve_entities=False: with it libxml2 let a truncated file pass
+                # (no end-of-document error).  A DTD is refused by _sniff_version, so no
+                # entity but the five predefined ones can occur.
                 no_network=True,
                 huge_tree=True,
             ):
