@@ -57,7 +57,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import operator
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, time, timedelta
 from decimal import Decimal
 from typing import Final
@@ -73,8 +73,10 @@ __all__ = [
     "CHILD_FIELDS_IGNORED",
     "FINGERPRINT_VERSION",
     "INACTIVE",
+    "CanonicalTexts",
     "Fingerprinter",
     "canonical",
+    "digest",
 ]
 
 FINGERPRINT_VERSION: Final = "szo-fp-1"
@@ -236,6 +238,38 @@ def _prices_in(program: Program, first: date, last: date) -> object:
         _plain(getattr(program, name)) for name in _field_names(Program) if name != "prices"
     )
     return (fields, _clipped(program.prices, first, last))
+
+
+def digest(parts: Iterable[str]) -> str:
+    """The digest of a month's texts joined (32 hex digits), as every fee plug stores it.
+
+    >>> len(digest(["szo-fp-1", "2026-09"]))
+    32
+    """
+    return _short("\x1f".join(parts))
+
+
+class CanonicalTexts:
+    """:func:`canonical` of each record object, computed once.
+
+    A record loaded once is part of every month it covers; a fee plug asks
+    for its text month after month.
+
+    >>> texts = CanonicalTexts()
+    >>> record = (Decimal("1.10"), date(2023, 9, 1))
+    >>> texts(record) == canonical(record) and texts(record) is texts(record)
+    True
+    """
+
+    def __init__(self) -> None:
+        self._texts: dict[int, tuple[object, str]] = {}
+
+    def __call__(self, record: object) -> str:
+        """The canonical text of ``record`` (the same object gives the cached text)."""
+        cached = self._texts.get(id(record))
+        if cached is None or cached[0] is not record:
+            cached = self._texts[id(record)] = (record, canonical(record))
+        return cached[1]
 
 
 def _short(text: str) -> str:

@@ -42,11 +42,10 @@ care part of new-regime residents.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Final
 
-from szo_core.billing.fingerprint import canonical
+from szo_core.billing.fingerprint import CanonicalTexts, canonical, digest
 from szo_core.billing.window import Window
 from szo_core.calendar import Month
 from szo_core.fees.care_home.engine import ZDOSK_CAPS, CareHomeInputs, compute
@@ -97,7 +96,7 @@ class CareHomeMonths:
         self._absences = absences
         self._decisions = decisions
         self._head = f"{CARE_FINGERPRINT_VERSION}|{canonical((settings, ZDOSK_CAPS, rules))}"
-        self._texts: dict[int, tuple[object, str]] = {}
+        self._text = CanonicalTexts()
 
     @property
     def data(self) -> MonthData:
@@ -132,12 +131,6 @@ class CareHomeMonths:
             ),
         )
 
-    def _text(self, record: object) -> str:
-        cached = self._texts.get(id(record))
-        if cached is None or cached[0] is not record:
-            cached = self._texts[id(record)] = (record, canonical(record))
-        return cached[1]
-
     def fingerprint(self, month: Month, subject: Child, inputs: CareHomeInputs) -> str:
         """The digest of the resident's month (32 hex digits)."""
         parts = (
@@ -149,7 +142,7 @@ class CareHomeMonths:
             "|",
             *(self._text(r) for r in inputs.decisions),
         )
-        return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
+        return digest(parts)
 
     def fingerprints(self, code: int, months: Sequence[Month]) -> list[str]:
         """The digests of the resident's ``months``."""

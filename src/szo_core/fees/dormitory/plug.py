@@ -36,12 +36,12 @@ fingerprints) and the students' meal records as a school does
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import attrs
 
+from szo_core.billing.fingerprint import digest
 from szo_core.calendar import Month
 from szo_core.fees.dormitory.engine import DormitoryInputs, DormitoryRules, compute
 from szo_core.fees.kindergarten.plug import KindergartenMonths, KindergartenPlug
@@ -102,8 +102,7 @@ class DormitoryMonths:
         """The digest of the group part and of the meal records (32 hex digits)."""
         group_part = self.groups.fingerprints(subject.code, [month])[0]
         meal_part = self.meals.fingerprints(subject.code, [month])[0]
-        text = f"{self._head}\x1f{group_part}\x1f{meal_part}"
-        return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+        return digest((self._head, group_part, meal_part))
 
     def fingerprints(self, code: int, months: Sequence[Month]) -> list[str]:
         """The digests of the student's ``months``."""

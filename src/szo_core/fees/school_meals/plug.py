@@ -40,12 +40,11 @@ the state's monthly claim with the list of subsidised pupils.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Final
 
-from szo_core.billing.fingerprint import canonical
+from szo_core.billing.fingerprint import CanonicalTexts, canonical, digest
 from szo_core.billing.window import Window
 from szo_core.calendar import Month
 from szo_core.fees.kindergarten.rules import FeeRules
@@ -105,7 +104,7 @@ class SchoolMealMonths:
         self._income = income
         shared = (settings, SchoolMealInputs(settings=settings).malica_prices, rules)
         self._head = f"{SCHOOL_FINGERPRINT_VERSION}|{canonical(shared)}"
-        self._texts: dict[int, tuple[object, str]] = {}
+        self._text = CanonicalTexts()
 
     @property
     def data(self) -> MonthData:
@@ -136,12 +135,6 @@ class SchoolMealMonths:
             income=_overlapping(self._income.get(code, ()), first, last),  # type: ignore[arg-type]
         )
 
-    def _text(self, record: object) -> str:
-        cached = self._texts.get(id(record))
-        if cached is None or cached[0] is not record:
-            cached = self._texts[id(record)] = (record, canonical(record))
-        return cached[1]
-
     def fingerprint(self, month: Month, subject: Child, inputs: SchoolMealInputs) -> str:
         """The digest of the pupil's month (32 hex digits)."""
         parts = (
@@ -154,7 +147,7 @@ class SchoolMealMonths:
             "|",
             *(self._text(r) for r in inputs.income),
         )
-        return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
+        return digest(parts)
 
     def fingerprints(self, code: int, months: Sequence[Month]) -> list[str]:
         """The digests of the pupil's ``months``."""
