@@ -185,7 +185,7 @@ def _placement(size: int) -> Any:
     source = [outside] * (size * size)
     for bit, position in enumerate(order):
         source[position] = bit
-    return operator.itemgetter(*source), outside
+    return operator.itemgetter(*source)
 
 
 @functools.cache
@@ -280,8 +280,8 @@ def make_symbol(data: bytes, *, version: int, error: str, encoding: str) -> Any:
     consts: Any = importlib.import_module("segno.consts")
     level = consts.ERROR_MAPPING[error.upper()]
     size = version * 4 + 17
-    function_rows, _regions, masks = _layout(size)
-    pick, _outside = _placement(size)
+    function_rows, _regions, _masks = _layout(size)
+    pick = _placement(size)
     name, eci = _encoding(encoding)
     message = _message(data, version=version, error=level, eci=eci)
     placed = bytes(pick(message + b"\0"))
@@ -298,7 +298,6 @@ def make_symbol(data: bytes, *, version: int, error: str, encoding: str) -> Any:
             best = (penalty, k)
             best_rows = rows
     assert best is not None
-    del masks
     matrix = tuple(bytearray(row) for row in best_rows)
     encoder.add_format_info(matrix, version, level, best[1])
     encoder.add_version_info(matrix, version)
