@@ -60,6 +60,7 @@ from szo_core.notify.records import (
 )
 from szo_core.notify.settings import NotifySettings
 from szo_core.outbox.records import IdempotencyKey, OutboxMessage, OutboxState, new_message
+from szo_core.outbox.seal import OutboxSeal
 
 if TYPE_CHECKING:
     from szo_core.delivery.sms import LetterPolicy
@@ -258,6 +259,10 @@ class Notifications:
             by default; tests pass their own).
         ids: Makes a subscription id when none is given (random by default).
         max_cached: How many compiled template versions to keep.
+        seal: Encrypts the confirmation messages (they carry the code and the
+            confirmation link; :mod:`szo_core.outbox.seal`); by default a seal
+            derived from the settings' signing keys.  Give the dispatcher the
+            same one (``Dispatcher(..., seal=service.seal)``).
     """
 
     def __init__(
@@ -268,6 +273,7 @@ class Notifications:
         codes: Callable[[], str] | None = None,
         ids: Callable[[], str] | None = None,
         max_cached: int = 512,
+        seal: OutboxSeal | None = None,
     ) -> None:
         if not isinstance(settings, NotifySettings):
             raise ConfigurationError(
@@ -277,6 +283,7 @@ class Notifications:
                 where="settings",
             )
         self.settings = settings
+        self.seal = seal if seal is not None else OutboxSeal(settings.signing_keys)
         self._limits = limits
         self._codes = codes if codes is not None else _random_code
         self._ids = ids if ids is not None else _random_id
@@ -677,7 +684,9 @@ class Notifications:
                 text=sms.format(code=code, minutes=minutes),
                 sender=self.settings.sms_sender,
             )
-        uow.outbox.enqueue(new_message(subscription.organisation_id, key, message, now=now))
+        uow.outbox.enqueue(
+            new_message(subscription.organisation_id, key, message, now=now, seal=self.seal)
+        )
         return confirmation
 
     # ----------------------------------------------------------------- dispatch
@@ -1093,8 +1102,7 @@ class Notifications:
             if message is None:
                 entries.append(AuditEntry(delivery=delivery))
                 continue
-            payload = message.message
-            recipient = payload.to if isinstance(payload, SmsMessage) else payload.to[0]
+            recipient = message.recipients[0]
             entries.append(
                 AuditEntry(
                     delivery=delivery,
