@@ -416,6 +416,9 @@ class BookingDesk:
             SlotTaken: ``booking.slot_taken`` (someone holds or booked it; the
                 database refused the seat) or ``booking.slot_unavailable`` (not
                 a slot of the office's grid, or past the horizon or notice).
+            BookingError: ``booking.too_many_holds`` when the address already
+                has :attr:`CodePolicy.max_holds` live holds (confirm or go back
+                first); nothing is held and no e-mail is sent.
             szo_core.errors.ValidationError: The e-mail address is not one.
         """
         from szo_core.delivery.addresses import validate_email
@@ -432,6 +435,15 @@ class BookingDesk:
         def work(uow: UnitOfWork) -> Appointment:
             now = self._now()
             office = uow.booking.get_office(organisation_id, office_id)
+            if uow.booking.live_holds(organisation_id, contact.email, now) >= self.policy.max_holds:
+                raise BookingError(
+                    "booking.too_many_holds",
+                    sl="Na ta e-poštni naslov že čakajo potrditve drugi termini: najprej "
+                    "potrdite ali sprostite katerega od njih.",
+                    en="This e-mail address already has holds waiting for confirmation: "
+                    "confirm or release one of them first.",
+                    where="email",
+                )
             ident = secrets.token_hex(16)
             hold_until = now + self.policy.hold
             slot, seats = self._seats_for(uow, office, service_id, start, ident, now, hold_until)
