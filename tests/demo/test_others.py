@@ -44,7 +44,7 @@ def test_the_school_and_the_care_home_are_billed_beside_the_kindergarten(tmp_pat
     payers = {(str(d.payer), d.payer_id) for d in documents}
     assert any(p[1].startswith("relative:") for p in payers)
     assert ("municipality", "SI-061") in payers
-    assert ("state", "ZZZS") in payers
+    assert ("care_fund", "ZZZS") in payers
     assert sum((d.amount for d in documents), Decimal(0)) == Decimal(
         others["dom-lipa"]["months"][0]["total"]
     )
