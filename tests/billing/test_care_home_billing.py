@@ -304,3 +304,46 @@ def test_migration_0018_rewrites_a_care_homes_old_payer_kinds(sql_opened: Opened
         PayerKind.MUNICIPALITY,
         PayerKind.CARE_FUND,
     }
+
+
+def test_closing_a_month_locks_the_care_home_prices_it_used(opened: Opened) -> None:
+    import attrs
+    import pytest
+
+    from szo_core.errors import RecordLockedError
+
+    _fill(opened)
+    september = run_billing(HOME, SEP, opened.store, issued_on=date(2026, 10, 2))
+    close_run(ORG, SEP, opened.store, closed_on=date(2026, 10, 3))
+    with opened.store.unit_of_work() as uow:
+        assert uow.price_locks.locked_through(ORG, "settings", kind="care_home") == SEP.last
+        stored = uow.care_home.settings(ORG)
+        assert stored is not None
+        first, second, third = stored.category_prices
+        dearer = attrs.evolve(second, daily=Decimal("29.00"))  # Oskrba II from 1 Jan 2025
+        for change in (
+            attrs.evolve(stored, category_prices=(first, dearer, third)),
+            attrs.evolve(stored, care_recipient="ZZZS-OE-LJ"),
+            attrs.evolve(stored, room_extras=()),
+        ):
+            with pytest.raises(RecordLockedError) as info:
+                uow.care_home.put_settings(change)
+            assert info.value.code == "care_home.price.locked"
+        october = CategoryPrice(
+            category="III.A", valid_from=date(2026, 10, 1), daily=Decimal("34.00")
+        )
+        uow.care_home.put_settings(
+            attrs.evolve(stored, category_prices=(*stored.category_prices, october))
+        )
+        uow.commit()
+    result = run_billing(HOME, OCT, opened.store, issued_on=date(2026, 11, 2))
+    assert result.corrections == ()  # September stays as billed
+    assert sum(d.amount for d in september.documents) == Decimal("2362.55")
+    care = [
+        line
+        for s in result.statements
+        if s.child_code == 3
+        for line in s.lines
+        if str(line.kind) == "care"
+    ]
+    assert {line.price for line in care} == {Decimal("34.00")}  # III.A's new price

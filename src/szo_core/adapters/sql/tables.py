@@ -356,7 +356,7 @@ price_lock = Table(
         initially="DEFERRED",
     ),
     CheckConstraint(
-        "(kind = 'program' AND program_code = code) OR "
+        "(kind = 'program' AND program_code IS NOT NULL AND program_code = code) OR "
         "(kind <> 'program' AND program_code IS NULL)",
         name="ck_szo_price_lock_program",
     ),

@@ -100,7 +100,7 @@ def upgrade() -> None:
         sa.Column("billing_run_id", sa.Text(), nullable=False, comment=_RUN),
         _program_fk(),
         sa.CheckConstraint(
-            "(kind = 'program' AND program_code = code) OR "
+            "(kind = 'program' AND program_code IS NOT NULL AND program_code = code) OR "
             "(kind <> 'program' AND program_code IS NULL)",
             name="ck_szo_price_lock_program",
         ),
