@@ -347,3 +347,63 @@ def test_closing_a_month_locks_the_care_home_prices_it_used(opened: Opened) -> N
         if str(line.kind) == "care"
     ]
     assert {line.price for line in care} == {Decimal("34.00")}  # III.A's new price
+
+
+def test_each_payers_invoice_document_is_addressed_to_that_payer(opened: Opened) -> None:
+    import attrs
+
+    from szo_core.billing.payable import payable_invoices
+    from szo_core.invoices.build import build_documents
+    from szo_core.model import (
+        BankAccount,
+        Guardian,
+        GuardianKind,
+        GuardianLink,
+        Organisation,
+        Payer,
+    )
+    from szo_core.payments import instructions as pay
+
+    _fill(opened)
+    with opened.store.unit_of_work() as uow:
+        for gid, first in (("sin", "Marko"), ("hci", "Eva")):
+            uow.guardians.add(
+                Guardian(organisation_id=ORG, id=gid, first_name=first, last_name="Novak")
+            )
+        resident = uow.children.get(ORG, 3)
+        uow.children.update(
+            attrs.evolve(
+                resident,
+                guardians=(
+                    GuardianLink(guardian_id="hci", kind=GuardianKind.OTHER),
+                    GuardianLink(guardian_id="sin", kind=GuardianKind.OTHER),
+                ),
+                payer=Payer.guardian("hci"),
+            )
+        )
+        uow.commit()
+    result = run_billing(HOME, SEP, opened.store, issued_on=date(2026, 10, 2))
+    with opened.store.unit_of_work() as uow:
+        data = uow.load_month(ORG, SEP)
+    built = pay.build_instructions(payable_invoices(result.documents, data), period=SEP)
+    home = Organisation(
+        id=ORG,
+        name="Dom Lipa",
+        kind=OrganisationKind.CARE_HOME,
+        tax_number="12345679",
+        registration_number="5012341",
+        accounts=(BankAccount(iban="SI56192001234567892"),),
+    )
+    docs = build_documents(result, data, home, built, due_on=date(2026, 10, 18))
+    by_number = {d.number: d for d in docs}
+    buyers = {
+        (str(d.payer), d.payer_id): by_number[d.number].buyer.name
+        for d in result.documents
+        if d.number in by_number
+    }
+    assert buyers[("relative", "relative:sin")] == "Marko Novak"
+    assert buyers[("resident", "3")] == "Eva Novak"
+    relative = next(by_number[d.number] for d in result.documents if d.payer_id == "relative:sin")
+    # the relative's document carries the relative's line, not the resident's
+    assert [line.amount for line in relative.lines] == [Decimal("150.00")]
+    assert relative.total == Decimal("150.00")

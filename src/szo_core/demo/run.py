@@ -312,11 +312,13 @@ class DemoSummary:
             )
         for other in self.organisations:
             who = "pupils" if other.kind == "school" else "residents"
+            # the claim: the state's subsidies, or a care home's care part from the care fund
+            claim = "care fund claim" if other.kind == "care_home" else "state claim"
             out.append(f"{other.kind} {other.id}: {other.people} {who}, the same billing run")
             for m in other.months:
                 out.append(
                     f"  {m.month}: {m.invoices} invoices, total {m.total} EUR, "
-                    f"{m.corrections} correction lines, state claim {m.claim.amount} EUR"
+                    f"{m.corrections} correction lines, {claim} {m.claim.amount} EUR"
                 )
         out.append(f"Files written: {len(self.files)}")
         return tuple(out)
