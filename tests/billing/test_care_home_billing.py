@@ -232,6 +232,11 @@ def test_a_care_home_payer_is_a_kind_of_its_own(opened: Opened) -> None:
     text = statement.explain()
     assert text.endswith("Totals: resident 600.00, relative 150.00, municipality 200.61")
     assert "parents" not in text
+    html = statement._repr_html_()
+    assert ">resident<" in html
+    assert ">relative<" in html
+    assert ">parents<" not in html
+    assert ">state<" not in html
     # the listing names each kind in Slovenian
     with opened.store.unit_of_work() as uow:
         stored = uow.billing.invoices(ORG, result.run.id)
