@@ -343,6 +343,13 @@ class PriceLocks(Protocol):
     :class:`~szo_core.errors.RecordLockedError` ``program.price.locked``).
     Locks only move forward and are never lifted.
 
+    A lock is keyed by a kind and a code (:class:`szo_core.fees.locks.LockKind`):
+    ``"program"`` (the default) and a program's code, or ``"school_meals"`` /
+    ``"care_home"`` and ``"settings"`` for a school's meal settings or a care
+    home's settings (their ``put_settings`` raises ``school_meals.price.locked``
+    / ``care_home.price.locked``).  Only a program lock's code must be a stored
+    program.
+
     >>> from szo_core.adapters.memory import MemoryStore
     >>> with MemoryStore().unit_of_work() as uow:
     ...     uow.price_locks.lock("org", ["I"], date(2026, 9, 30), "2026-09")
@@ -356,22 +363,36 @@ class PriceLocks(Protocol):
         program_codes: Iterable[str],
         through: date,
         billing_run_id: str,
+        *,
+        kind: str = "program",
     ) -> None:
         """Lock the programs' prices in force on any day up to ``through``.
 
         A program locked through a later day keeps its lock.  The programs must
-        exist when the unit of work commits.
+        exist when the unit of work commits.  With another ``kind``
+        (``"school_meals"``, ``"care_home"``) the codes are that kind's
+        (``"settings"``).
 
         Raises:
             szo_core.errors.ConfigurationError: ``storage.price_lock`` when
                 ``program_codes`` is a single string or holds a non-string,
                 ``through`` is not a ``date`` (a ``datetime`` neither), or
-                ``billing_run_id`` is not a string.
+                ``billing_run_id`` is not a string; ``storage.price_lock`` also when
+                ``kind`` is not a known lock kind.
         """
         ...
 
-    def locked_through(self, organisation_id: str, program_code: str) -> date | None:
-        """The last day of the latest closed month that locked the program, or None."""
+    def locked_through(
+        self,
+        organisation_id: str,
+        program_code: str,
+        *,
+        kind: str = "program",
+    ) -> date | None:
+        """The last day of the latest closed month that locked the program, or None.
+
+        With another ``kind``: the lock of that kind's code (``"settings"``).
+        """
         ...
 
 

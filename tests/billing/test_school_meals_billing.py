@@ -158,3 +158,40 @@ def test_the_plug_must_be_the_organisations_kind(opened: Opened) -> None:
             SCHOOL, SEP, opened.store, issued_on=date(2026, 10, 2), plug=bind(KindergartenPlug())
         )
     assert info.value.code == "billing.plug_kind"
+
+
+def test_closing_a_month_locks_the_meal_prices_it_used(opened: Opened) -> None:
+    import attrs
+
+    from szo_core.errors import RecordLockedError
+
+    _fill(opened)
+    run_billing(SCHOOL, SEP, opened.store, issued_on=date(2026, 10, 2))
+    with opened.store.unit_of_work() as uow:
+        stored = uow.school_meals.settings(ORG)
+        assert stored is not None
+        assert uow.price_locks.locked_through(ORG, "settings", kind="school_meals") is None
+        # an open month may still be corrected in place
+        stored = uow.school_meals.put_settings(attrs.evolve(stored, illness_keeps_subsidy=True))
+        uow.commit()
+    close_run(ORG, SEP, opened.store, closed_on=date(2026, 10, 3))
+    dearer = MealPrice(meal="lunch", valid_from=date(2026, 9, 1), price=Decimal("3.20"))
+    with opened.store.unit_of_work() as uow:
+        assert uow.price_locks.locked_through(ORG, "settings", kind="school_meals") == SEP.last
+        with pytest.raises(RecordLockedError) as info:  # a retroactive price for September
+            uow.school_meals.put_settings(attrs.evolve(stored, prices=(dearer,)))
+        assert info.value.code == "school_meals.price.locked"
+        # a new dated price from October is a new entry
+        october = attrs.evolve(dearer, valid_from=date(2026, 10, 1))
+        uow.school_meals.put_settings(attrs.evolve(stored, prices=(*stored.prices, october)))
+        uow.commit()
+    result = run_billing(SCHOOL, OCT, opened.store, issued_on=date(2026, 11, 2))
+    assert result.corrections == ()  # September stays as billed
+    lunch = [
+        line
+        for s in result.statements
+        if s.child_code == 2
+        for line in s.lines
+        if line.rule == "lunch" and line.payer is PayerKind.PARENTS
+    ]
+    assert {line.price for line in lunch} == {Decimal("3.20")}

@@ -19,6 +19,22 @@ def test_the_school_and_the_care_home_are_billed_beside_the_kindergarten(tmp_pat
     assert sorted(others) == ["dom-lipa", "os-soncek"]
     assert others["os-soncek"]["kind"] == "school"
     assert others["dom-lipa"]["kind"] == "care_home"
+    # each summary lists its organisation's own kinds of payer
+    home_month = others["dom-lipa"]["months"][0]
+    assert list(home_month["invoiced"]) == [
+        "resident",
+        "relative",
+        "municipality",
+        "other_municipality",
+        "care_fund",
+    ]
+    assert Decimal(home_month["invoiced"]["resident"]) > 0
+    assert Decimal(home_month["invoiced"]["care_fund"]) > 0
+    for month in [*document["months"], *others["os-soncek"]["months"]]:
+        assert list(month["invoiced"]) == ["parents", "state", "municipality", "other_municipality"]
+    lines = summary.lines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("care_home dom-lipa"))
+    assert all("care fund claim" in line for line in lines[start + 1 : start + 3])
     for other in others.values():
         assert [m["month"] for m in other["months"]] == ["2026-09", "2026-10"]
         # the late record of the first month is corrected in the second
@@ -44,7 +60,7 @@ def test_the_school_and_the_care_home_are_billed_beside_the_kindergarten(tmp_pat
     payers = {(str(d.payer), d.payer_id) for d in documents}
     assert any(p[1].startswith("relative:") for p in payers)
     assert ("municipality", "SI-061") in payers
-    assert ("state", "ZZZS") in payers
+    assert ("care_fund", "ZZZS") in payers
     assert sum((d.amount for d in documents), Decimal(0)) == Decimal(
         others["dom-lipa"]["months"][0]["total"]
     )

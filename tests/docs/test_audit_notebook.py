@@ -30,6 +30,12 @@ from nbformat import NotebookNode
 
 from szo_core.fees import FeeStatement, PayerKind, compute_month, statements_to_records
 
+KINDERGARTEN = (
+    PayerKind.PARENTS,
+    PayerKind.STATE,
+    PayerKind.MUNICIPALITY,
+    PayerKind.OTHER_MUNICIPALITY,
+)
 NOTEBOOK = Path(__file__).resolve().parents[2] / "docs" / "audit.ipynb"
 CELL_TIMEOUT = 120  # seconds per cell: a limit for a hung kernel, not a measurement
 KERNEL = "szo-audit"
@@ -168,9 +174,13 @@ def test_totals_cell_prints_the_recomputed_sums(executed, recomputed) -> None:
     )
     grand_total = sum((s.total for s in statements), Decimal(0))
     assert Decimal(printed["TOTAL"]) == grand_total
-    for kind in PayerKind:
+    for kind in KINDERGARTEN:
         assert Decimal(printed[str(kind)]) == sum(s.totals()[kind] for s in statements), kind
-    assert sum(Decimal(printed[str(kind)]) for kind in PayerKind) == Decimal(printed["TOTAL"])
+    assert sum(Decimal(printed[str(kind)]) for kind in KINDERGARTEN) == Decimal(printed["TOTAL"])
+    # the care home's own kinds are kinds of their own, never a kindergarten's payers
+    for kind in set(PayerKind) - set(KINDERGARTEN):
+        assert str(kind) not in printed
+        assert all(s.totals()[kind] == 0 for s in statements)
 
 
 @pytest.mark.slow

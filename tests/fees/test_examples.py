@@ -674,6 +674,12 @@ def test_explain_html_and_records(build) -> None:
     page = s._repr_html_()
     assert "Sklep &lt;b&gt;&amp;&lt;/b&gt;" in page
     assert "<b>&</b>" not in page
+    # a kindergarten's totals: its four payers, none of a care home's
+    totals = [
+        row.split("</th>")[0] for row in page.split("<th colspan='7' style='text-align:right'>")[1:]
+    ]
+    assert totals == ["parents", "state", "municipality", "other_municipality"]
+    assert text.splitlines()[-1].startswith("Totals: parents ")
     records = s.to_records()
     assert len(records) == len(s.lines)
     assert {"month", "child_code", "payer", "unrounded", "amount", "source"} <= set(records[0])

@@ -18,11 +18,13 @@ from szo_core.errors import (
     RecordLockedError,
     StorageError,
 )
+from szo_core.fees.locks import LockKind
 from szo_core.model import Absence, Child, Decision, Program, Reservation
 from szo_core.templates.model import MessageTemplate
 
 __all__ = [
     "by_start",
+    "check_lock_kind",
     "check_period",
     "check_price_lock",
     "check_template_version",
@@ -155,15 +157,40 @@ def prices_change_locked(stored: Program, new: Program, through: date) -> bool:
     ) != (new.kind, new.reference_program)
 
 
+_LOCK_KINDS = tuple(str(kind) for kind in LockKind)
+
+
+def check_lock_kind(kind: object) -> None:
+    """Check a ``kind`` of ``PriceLocks.locked_through`` (``storage.price_lock``).
+
+    >>> check_lock_kind("care_home")
+    >>> check_lock_kind("oskrbnina")
+    Traceback (most recent call last):
+    ...
+    szo_core.errors.ConfigurationError: storage.price_lock: ...
+    """
+    if kind not in _LOCK_KINDS:
+        raise ConfigurationError(
+            "storage.price_lock",
+            sl=f"Neznana vrsta zaklepa cen; vrste: {', '.join(_LOCK_KINDS)}.",
+            en=f"Unknown kind of price lock; the kinds: {', '.join(_LOCK_KINDS)}.",
+            where="price_locks",
+        )
+
+
 def check_price_lock(
-    program_codes: Iterable[str], through: object, billing_run_id: object
+    program_codes: Iterable[str],
+    through: object,
+    billing_run_id: object,
+    kind: object = "program",
 ) -> list[str]:
     """Check the arguments of ``PriceLocks.lock``; return the codes, each once, in order.
 
     Raises:
         ConfigurationError: ``storage.price_lock`` when ``program_codes`` is a single
             string or holds a non-string, ``through`` is not a date (a ``datetime``
-            is refused too), or ``billing_run_id`` is not a string.
+            is refused too), ``billing_run_id`` is not a string, or ``kind`` is not
+            a :class:`~szo_core.fees.locks.LockKind` value.
 
     >>> check_price_lock(["I", "II", "I"], date(2026, 9, 30), "2026-09")
     ['I', 'II']
@@ -181,16 +208,18 @@ def check_price_lock(
         or not isinstance(through, date)
         or isinstance(through, datetime)
         or not isinstance(billing_run_id, str)
+        or kind not in _LOCK_KINDS
     ):
         raise ConfigurationError(
             "storage.price_lock",
             sl=(
                 "Zaklep cen potrebuje seznam šifer programov, zadnji zaklenjeni dan "
-                "(datum) in oznako obračuna (niz)."
+                "(datum), oznako obračuna (niz) in vrsto zaklepa "
+                f"({', '.join(_LOCK_KINDS)})."
             ),
             en=(
-                "A price lock takes a list of program codes, the last locked day (a date) "
-                "and the billing run's id (a string)."
+                "A price lock takes a list of program codes, the last locked day (a date), "
+                f"the billing run's id (a string) and a lock kind ({', '.join(_LOCK_KINDS)})."
             ),
             where="price_locks",
         )

@@ -37,6 +37,7 @@ import attrs
 
 from szo_core.adapters._common import (
     by_start,
+    check_lock_kind,
     check_period,
     check_price_lock,
     check_template_version,
@@ -380,6 +381,9 @@ class _PriceLock:
 class _MemoryPriceLocks:
     def __init__(self, uow: MemoryUnitOfWork) -> None:
         self._table: MemoryTable[_PriceLock] = uow.table("price_locks")
+        # Locks of the other kinds (school meal and care home settings): no program to
+        # refer to, keyed (organisation, kind, code).
+        self._kinds: MemoryTable[_PriceLock] = uow.table("price_locks_by_kind")
 
     def lock(
         self,
@@ -387,17 +391,26 @@ class _MemoryPriceLocks:
         program_codes: Iterable[str],
         through: date,
         billing_run_id: str,
+        *,
+        kind: str = "program",
     ) -> None:
-        for code in check_price_lock(program_codes, through, billing_run_id):
-            key = (organisation_id, code)
-            found = self._table.get(key)
+        for code in check_price_lock(program_codes, through, billing_run_id, kind):
+            table = self._table if kind == "program" else self._kinds
+            key = (organisation_id, code) if kind == "program" else (organisation_id, kind, code)
+            found = table.get(key)
             if found is None:
-                self._table.insert(key, _PriceLock(organisation_id, code, through, billing_run_id))
+                table.insert(key, _PriceLock(organisation_id, code, through, billing_run_id))
             elif found.through < through:
-                self._table.replace(key, _PriceLock(organisation_id, code, through, billing_run_id))
+                table.replace(key, _PriceLock(organisation_id, code, through, billing_run_id))
 
-    def locked_through(self, organisation_id: str, program_code: str) -> date | None:
-        found = self._table.get((organisation_id, program_code))
+    def locked_through(
+        self, organisation_id: str, program_code: str, *, kind: str = "program"
+    ) -> date | None:
+        check_lock_kind(kind)
+        if kind == "program":
+            found = self._table.get((organisation_id, program_code))
+        else:
+            found = self._kinds.get((organisation_id, kind, program_code))
         return None if found is None else found.through
 
 

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar, cas
 import attrs
 
 from szo_core.adapters._common import conflict, duplicate, not_found
+from szo_core.fees import locks
 from szo_core.fees.care_home.ports import CareHomeRecord, CareHomeRecords, record_bounds
 from szo_core.fees.school_meals.ports import SchoolMealRecord, SchoolMealRecords
 from szo_core.model.care_home import (
@@ -121,8 +122,20 @@ class _MemoryRecords(Generic[Rec, Set]):
             raise conflict(table.name, *key)
         table.delete(key)
 
+    def _refuse_locked(self, settings: Set) -> None:
+        """Refuse a change to prices or rules a closed month used (:mod:`szo_core.fees.locks`)."""
+        new = cast("locks.Settings", settings)
+        kind = locks.settings_lock_kind(new)
+        org = new.organisation_id
+        through = self._uow.price_locks.locked_through(org, locks.SETTINGS, kind=kind)
+        if through is not None and locks.settings_change_locked(
+            cast("locks.Settings | None", self.settings(org)), new, through
+        ):
+            raise locks.settings_locked(kind, org, through)
+
     def put_settings(self, settings: Set) -> Set:
         """Store the settings (see the port)."""
+        self._refuse_locked(settings)
         table: MemoryTable[Any] = self._uow.table(self._settings_table)
         key = settings.organisation_id
         current = table.get(key)

@@ -4,15 +4,18 @@
 storage.  From each child's statement for the month and its corrections it
 makes:
 
-* for the **parents**: one document per child, the month's fee lines and then
-  the corrections by month;
+* for the **parents** (a subject's own payer, :attr:`~szo_core.fees.PayerKind.is_own`:
+  in a care home the **resident** and each **liable relative** on their own): one
+  document per child and payer, the month's fee lines and then the corrections by
+  month;
 * for each **municipality** (regresor, host or other): one document for the
   month with the list of its children (:class:`~szo_core.billing.ListEntry`:
   child, applicant, days, price, the parents' coefficient and the
   municipality's amount; then corrections by month), and one line per month;
 * for the **state**: one claim (:attr:`~szo_core.billing.DocumentKind.CLAIM`)
   with the same kind of list, unnumbered (the ministry collects it through
-  CEUVIZ).
+  CEUVIZ); a care home's **care fund** (the care part of the new regime) gets
+  its claim the same way (:attr:`~szo_core.fees.PayerKind.is_claim`).
 
 A document with a negative amount is a **credit note** (dobropis): numbered in
 its own series, without a payment reference, with the months and documents it
@@ -164,7 +167,7 @@ def _facts(statement: FeeStatement | None) -> tuple[int, int, Decimal | None, De
         if line.kind is LineKind.SHARE:
             if price is None:
                 price = line.price
-            if coefficient is None and line.payer is PayerKind.PARENTS:
+            if coefficient is None and line.payer.is_own:
                 coefficient = line.coefficient
     return statement.days_enrolled, statement.days_in_month, price, coefficient
 
@@ -233,7 +236,7 @@ class _Drafts:
 
     def draft(self, bill: ChildBill, payer: PayerKind, payer_id: str) -> _Draft:
         key = (payer, payer_id)
-        if payer is PayerKind.PARENTS:
+        if payer.is_own:
             found = self._own.get(key)
             if found is None:
                 found = self._own[key] = _Draft(payer, payer_id, bill.child.code)
@@ -315,9 +318,7 @@ class _Drafts:
         month = self.run.month
         lists = [
             self.lists[key]
-            for key in sorted(
-                self.lists, key=lambda k: (k[0] is PayerKind.STATE, _RANK[k[0]], k[1])
-            )
+            for key in sorted(self.lists, key=lambda k: (k[0].is_claim, _RANK[k[0]], k[1]))
         ]
         for draft in lists:
             for original in sorted(draft.per_month):  # the month first, then corrections
@@ -395,7 +396,7 @@ def issue(
     position = 0
     for draft in _drafts(organisation, run, bills, guardians):
         amount = draft.amount
-        is_claim = draft.payer is PayerKind.STATE
+        is_claim = draft.payer.is_claim
         serial: int | None = None
         number: str | None = None
         reference: str | None = None

@@ -148,12 +148,6 @@ LIST_COLUMNS: dict[Language, tuple[str, ...]] = {
 }
 """The lists CSV header (one row per child entry of a municipality's list or the state's claim)."""
 
-_PAYER_SL = {
-    "parents": "starši",
-    "state": "država",
-    "municipality": "občina",
-    "other_municipality": "druga občina",
-}
 _KIND_SL = {
     DocumentKind.INVOICE: "račun",
     DocumentKind.CREDIT_NOTE: "dobropis",
@@ -235,8 +229,8 @@ def _month(value: Month | None) -> str:
 
 
 def _payer(invoice: Invoice, lang: Language) -> str:
-    payer = str(invoice.payer)
-    return _PAYER_SL.get(payer, payer) if lang == "sl" else payer
+    # Slovenian: the kind's label (starši, stanovalec, zavezanec ...); English: its code.
+    return invoice.payer.label("sl") if lang == "sl" else str(invoice.payer)
 
 
 def _kind(invoice: Invoice, lang: Language) -> str:

@@ -276,7 +276,10 @@ def _details(
     for document in result.documents:
         code = document.child_code
         child_month = data.children.get(code) if code is not None else None
-        if document.payer is PayerKind.PARENTS:
+        if document.payer is PayerKind.RELATIVE:  # their own name, not the resident's payer
+            relative = data.guardians.get(document.payer_id.removeprefix("relative:"))
+            payer_name = relative.full_name if relative is not None else ""
+        elif document.payer.is_own:
             payer_name = payers.get(code, "") if code is not None else ""
         else:
             regresor = data.regresors.get(document.payer_id)

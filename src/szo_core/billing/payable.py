@@ -15,10 +15,12 @@ record:
   as :meth:`szo_core.payments.instructions.DebitMandate.from_record` copies it;
 * the invoice's number and reference are kept, the description is
   ``"Oskrbnina MM/YYYY"``;
-* a care home's liable relative (an invoice whose ``payer_id`` is
-  ``relative:<guardian id>``, :attr:`~szo_core.fees.PayerKind.RELATIVE`) pays
-  their own invoice by UPN slip, as the guardian it names; a relative who is not
-  a guardian of the month's records is ``billing.payable.relative``.
+* a care home's resident (:attr:`~szo_core.fees.PayerKind.RESIDENT`) pays as the
+  child record's payer does, like a kindergarten's parents;
+* a care home's liable relative (:attr:`~szo_core.fees.PayerKind.RELATIVE`, its
+  ``payer_id`` ``relative:<guardian id>``) pays their own invoice by UPN slip, as
+  the guardian it names; a relative who is not a guardian of the month's records
+  is ``billing.payable.relative``.
 
 >>> from szo_core.calendar import Month
 >>> from szo_core.ports import MonthData
@@ -110,11 +112,12 @@ def _mandate(child: Child, name: str) -> pay.DebitMandate | None:
 def payable_invoices(
     invoices: Iterable[Invoice], data: MonthData
 ) -> tuple[pay.PayableInvoice, ...]:
-    """Convert the parents' payable invoices to the payment step's records (see the module docs).
+    """Convert the own payers' payable invoices to the payment step's records (see the module docs).
 
     Args:
-        invoices: Documents of a run; only the parents' invoices with an amount
-            above 0.00 are converted (:attr:`~szo_core.billing.Invoice.is_payable`).
+        invoices: Documents of a run; only the invoices of a subject's own payers
+            (:attr:`~szo_core.fees.PayerKind.is_own`: parents, resident, relative)
+            with an amount above 0.00 are converted (:attr:`~szo_core.billing.Invoice.is_payable`).
         data: The billed month's records (:meth:`szo_core.ports.UnitOfWork.load_month`).
 
     Raises:
@@ -126,7 +129,7 @@ def payable_invoices(
     by_code = {child.code: child for child in resolved.children}
     out: list[pay.PayableInvoice] = []
     for invoice in invoices:
-        if invoice.payer is not PayerKind.PARENTS or not invoice.is_payable:
+        if not invoice.payer.is_own or not invoice.is_payable:
             continue
         if invoice.number is None or invoice.reference is None or invoice.child_code is None:
             raise BillingError(
@@ -146,7 +149,7 @@ def payable_invoices(
         payer_id, name, address = _payer(child, data)
         debit = child.payment.kind is PaymentKind.DIRECT_DEBIT
         group = resolved.group_of(child.code)
-        if invoice.payer_id.startswith(_RELATIVE):
+        if invoice.payer is PayerKind.RELATIVE:
             relative = data.guardians.get(invoice.payer_id.removeprefix(_RELATIVE))
             if relative is None:
                 raise BillingError(

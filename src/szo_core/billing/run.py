@@ -109,6 +109,7 @@ from szo_core.fees import (
 )
 from szo_core.fees.corrections import differences
 from szo_core.fees.kindergarten.rules import FeeRules
+from szo_core.fees.locks import SETTINGS, LockKind
 from szo_core.fees.plug import BoundMonths, BoundPlug, bind, plug_for
 from szo_core.model import Child, OrganisationKind
 from szo_core.ports import ChildMonth, MonthData
@@ -460,6 +461,13 @@ def _lock_month(uow: BillingUnitOfWork, organisation_id: str, run: BillingRun) -
     uow.decision_locks.lock(organisation_id, used, run.id)
     programs = [p.code for p in uow.programs.for_organisation(organisation_id)]
     uow.price_locks.lock(organisation_id, programs, run.month.last, run.id)
+    # A school's meal settings and a care home's settings, when the organisation has them.
+    for kind, settings in (
+        (LockKind.SCHOOL_MEALS, uow.school_meals.settings(organisation_id)),
+        (LockKind.CARE_HOME, uow.care_home.settings(organisation_id)),
+    ):
+        if settings is not None:
+            uow.price_locks.lock(organisation_id, [SETTINGS], run.month.last, run.id, kind=kind)
 
 
 def _bill(
@@ -664,7 +672,10 @@ def close_run(
 
     Every program of the organisation is locked through the month's last day:
     its price entries in force up to that day can no longer change
-    (:class:`~szo_core.ports.PriceLocks`); a new price is a new dated entry.
+    (:class:`~szo_core.ports.PriceLocks`); a new price is a new dated entry.  A
+    school's meal settings and a care home's settings are locked the same way
+    (:mod:`szo_core.fees.locks`: their dated prices up to that day and their
+    undated rules).
 
     Args:
         organisation_id: The organisation.

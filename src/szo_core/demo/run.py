@@ -312,11 +312,13 @@ class DemoSummary:
             )
         for other in self.organisations:
             who = "pupils" if other.kind == "school" else "residents"
+            # the claim: the state's subsidies, or a care home's care part from the care fund
+            claim = "care fund claim" if other.kind == "care_home" else "state claim"
             out.append(f"{other.kind} {other.id}: {other.people} {who}, the same billing run")
             for m in other.months:
                 out.append(
                     f"  {m.month}: {m.invoices} invoices, total {m.total} EUR, "
-                    f"{m.corrections} correction lines, state claim {m.claim.amount} EUR"
+                    f"{m.corrections} correction lines, {claim} {m.claim.amount} EUR"
                 )
         out.append(f"Files written: {len(self.files)}")
         return tuple(out)
@@ -449,10 +451,28 @@ def organisation(kindergarten: Kindergarten) -> Organisation:
     )
 
 
-def _by_kind(pairs: Iterable[tuple[PayerKind, Decimal]]) -> tuple[tuple[PayerKind, Decimal], ...]:
-    sums = dict.fromkeys(PayerKind, _ZERO)
+_KINDERGARTEN_KINDS = (
+    PayerKind.PARENTS,
+    PayerKind.STATE,
+    PayerKind.MUNICIPALITY,
+    PayerKind.OTHER_MUNICIPALITY,
+)
+_CARE_HOME_KINDS = (
+    PayerKind.RESIDENT,
+    PayerKind.RELATIVE,
+    PayerKind.MUNICIPALITY,
+    PayerKind.OTHER_MUNICIPALITY,
+    PayerKind.CARE_FUND,
+)
+
+
+def _by_kind(
+    pairs: Iterable[tuple[PayerKind, Decimal]], *, care_home: bool = False
+) -> tuple[tuple[PayerKind, Decimal], ...]:
+    """The sum per kind of payer: the organisation's kinds always, in enum order."""
+    sums = dict.fromkeys(_CARE_HOME_KINDS if care_home else _KINDERGARTEN_KINDS, _ZERO)
     for kind, amount in pairs:
-        sums[kind] += amount
+        sums[kind] = sums.get(kind, _ZERO) + amount
     return tuple(sums.items())
 
 
@@ -527,24 +547,20 @@ def _deliver(
     return report, sorted(delivered)
 
 
-def _summary(out: Path, done: FolderResult) -> MonthSummary:
+def _summary(out: Path, done: FolderResult, *, care_home: bool = False) -> MonthSummary:
     result = done.result
     built = done.instructions
     held = {n for p in built.problems for n in p.invoice_numbers}
-    zero = [
-        d
-        for d in result.invoices
-        if d.payer is PayerKind.PARENTS and d.amount == 0 and d.number is None
-    ]
+    zero = [d for d in result.invoices if d.payer.is_own and d.amount == 0 and d.number is None]
     credit_notes = result.credit_notes
     claim = result.claim
     return MonthSummary(
         month=result.run.month,
         children_billed=sum(1 for s in result.statements if s.days_enrolled > 0),
         invoices=len(result.invoices),
-        invoiced=_by_kind((d.payer, d.amount) for d in result.documents),
+        invoiced=_by_kind(((d.payer, d.amount) for d in result.documents), care_home=care_home),
         corrections=len(result.corrections),
-        corrected=_by_kind((c.payer, c.amount) for c in result.corrections),
+        corrected=_by_kind(((c.payer, c.amount) for c in result.corrections), care_home=care_home),
         credit_notes=PaymentTotals(
             count=len(credit_notes), amount=sum((d.amount for d in credit_notes), _ZERO)
         ),
@@ -606,7 +622,9 @@ def _bill_others(
                 zero_invoices=ZeroInvoices.UNNUMBERED,
                 message_id=f"SZO-DEMO-{org.upper()}-{month.year:04d}{month.month:02d}",
             )
-            summary = _summary(out, done)
+            summary = _summary(
+                out, done, care_home=other.organisation.kind is OrganisationKind.CARE_HOME
+            )
             months.append(attrs.evolve(summary, children_billed=len(done.result.statements)))
         summaries.append(
             OrganisationSummary(

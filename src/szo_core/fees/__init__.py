@@ -15,7 +15,10 @@ The rules and their legal sources are in ``docs/fees.md``.
 >>> FeeRules(host_municipality=61).default_coefficient
 Decimal('0.77')
 >>> tuple(str(kind) for kind in PayerKind)
-('parents', 'state', 'municipality', 'other_municipality')
+('parents', 'resident', 'relative', 'state', 'municipality', 'other_municipality',
+ 'care_fund')
+>>> PayerKind.RESIDENT is PayerKind.PARENTS, PayerKind.RESIDENT.label("sl")
+(False, 'stanovalec')
 """
 
 from szo_core.fees.corrections import BilledAmount, CorrectionLine, corrections

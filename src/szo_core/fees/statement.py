@@ -3,10 +3,12 @@
 A :class:`FeeStatement` is one child's bill for one month, split between payers
 (:class:`PayerKind`): the parents, the state (sibling exemptions), and the
 regresor municipality (the host municipality, or another one for a child who
-lives elsewhere).  Each :class:`FeeLine` carries its inputs (the price, the
-days counted out of the days in the month, the food cost and the absent days,
-the coefficient), the rule and its legal source, the decision or reservation it
-came from, and both the unrounded and the rounded amount.  Every line follows
+lives elsewhere); in a care home the resident, each liable relative, the
+municipality and the care fund (the care part of the new regime).  Each
+:class:`FeeLine` carries its inputs (the price, the days counted out of the days
+in the month, the food cost and the absent days, the coefficient), the rule and
+its legal source, the decision or reservation it came from, and both the
+unrounded and the rounded amount.  Every line follows
 one formula, shown by :meth:`FeeLine.formula`::
 
     unrounded = coefficient × (price × days / days_in_month − food_days × food_per_day)
@@ -51,27 +53,73 @@ _ZERO = Decimal("0.00")
 
 
 class PayerKind(enum.StrEnum):
-    """Who pays a part of the price."""
+    """Who pays a part of the price (in reading order: own payers, claims, lists).
+
+    A kindergarten's (or school's, dormitory's) payers are the parents, the state
+    and the regresor municipalities; a care home's are the resident, each liable
+    relative, the municipalities and the care fund.
+    """
 
     PARENTS = "parents"
     """The parents (their payer): the coefficient times the price."""
+    RESIDENT = "resident"
+    """A care home's resident (stanovalec), invoiced on its own; ``payer_id`` the
+    resident's code."""
+    RELATIVE = "relative"
+    """A care home's liable relative (zavezanec, ZSV Art. 100), each invoiced on its own,
+    told apart by ``payer_id`` ``relative:<guardian id>``."""
     STATE = "state"
     """The state budget (MVI): the sibling exemptions (ZVrt Art. 29)."""
     MUNICIPALITY = "municipality"
     """The host municipality as the child's regresor: the rest of the price."""
     OTHER_MUNICIPALITY = "other_municipality"
     """Another municipality, the regresor of a child who lives there (ZVrt Art. 28(4))."""
-    # Aliases for the other kinds of organisation: the same four invoicing channels
-    # (the subject's own payers, the state's claim, the municipal lists), so every
-    # enumeration of the kinds stays as it was.
-    RESIDENT = "parents"
-    """A care home's resident: the subject's own payer (an alias of ``PARENTS``)."""
-    RELATIVE = "parents"
-    """A care home's liable relative (zavezanec): invoiced on its own as a subject's own
-    payer, told apart by ``payer_id`` ``relative:<id>`` (an alias of ``PARENTS``)."""
-    CARE_FUND = "state"
-    """Who the care part of a new-regime care home is claimed from (ZDOsk-1; an alias of
-    ``STATE``: a claim, its ``payer_id`` the recipient)."""
+    CARE_FUND = "care_fund"
+    """Who the care part of a new-regime care home is claimed from (ZDOsk-1): a claim
+    like the state's, its ``payer_id`` the recipient (``ZZZS``)."""
+
+    @property
+    def is_own(self) -> bool:
+        """True for a subject's own payers: parents, resident, relative.
+
+        Each is invoiced on its own; the others are municipal lists or claims.
+
+        >>> PayerKind.RESIDENT.is_own, PayerKind.MUNICIPALITY.is_own
+        (True, False)
+        """
+        return self in _OWN
+
+    @property
+    def is_claim(self) -> bool:
+        """True for the payers a claim (zahtevek) goes to: the state and the care fund.
+
+        >>> PayerKind.CARE_FUND.is_claim, PayerKind.RELATIVE.is_claim
+        (True, False)
+        """
+        return self in _CLAIM
+
+    def label(self, language: str = "en") -> str:
+        """The kind of payer in English (default) or Slovenian (``"sl"``).
+
+        >>> PayerKind.RESIDENT.label("sl"), PayerKind.RELATIVE.label()
+        ('stanovalec', 'liable relative')
+        """
+        en, sl = _PAYER_TEXT[self]
+        return sl if language == "sl" else en
+
+
+_OWN = frozenset({PayerKind.PARENTS, PayerKind.RESIDENT, PayerKind.RELATIVE})
+_CLAIM = frozenset({PayerKind.STATE, PayerKind.CARE_FUND})
+_CARE_HOME = frozenset({PayerKind.RESIDENT, PayerKind.RELATIVE, PayerKind.CARE_FUND})
+_PAYER_TEXT = {
+    PayerKind.PARENTS: ("parents", "starši"),
+    PayerKind.STATE: ("state", "država"),
+    PayerKind.MUNICIPALITY: ("municipality", "občina"),
+    PayerKind.OTHER_MUNICIPALITY: ("other municipality", "druga občina"),
+    PayerKind.RESIDENT: ("resident", "stanovalec"),
+    PayerKind.RELATIVE: ("liable relative", "zavezanec"),
+    PayerKind.CARE_FUND: ("care fund", "nosilec dolgotrajne oskrbe"),
+}
 
 
 class LineKind(enum.StrEnum):
@@ -355,7 +403,8 @@ class FeeStatement:
         ...     days_enrolled=0, price=Decimal(0), food_deduction=Decimal(0),
         ...     total=Decimal("0.00"), lines=())
         >>> tuple(str(kind) for kind in s.totals())
-        ('parents', 'state', 'municipality', 'other_municipality')
+        ('parents', 'resident', 'relative', 'state', 'municipality', 'other_municipality',
+         'care_fund')
         """
         result = dict.fromkeys(PayerKind, _ZERO)
         for line in self.lines:
@@ -387,6 +436,24 @@ class FeeStatement:
         Decimal('0.00')
         """
         return sum((line.amount for line in self.lines if line.payer is payer), _ZERO)
+
+    def _own_kind(self) -> PayerKind:
+        """The subject's own payer shown even at 0.00: the resident in a care home."""
+        for line in self.lines:
+            if line.payer is PayerKind.RESIDENT:
+                return line.payer
+        return PayerKind.PARENTS
+
+    def _shown_kinds(self) -> frozenset[PayerKind]:
+        """The kinds a totals table lists.
+
+        A kindergarten's (or school's) four channels, or, for a care home's
+        statement, the kinds on its lines.
+        """
+        present = frozenset(line.payer for line in self.lines)
+        if present & _CARE_HOME:
+            return present | {self._own_kind()}
+        return frozenset(PayerKind) - _CARE_HOME
 
     def _header(self) -> str:
         return (
@@ -426,10 +493,9 @@ class FeeStatement:
                 f"  {'':<18} {line.start:%d.%m.}-{line.end:%d.%m.} {line.rule}"
                 f" ({line.source}){where}{note}"
             )
+        own = self._own_kind()
         totals = ", ".join(
-            f"{kind} {amount}"
-            for kind, amount in self.totals().items()
-            if amount or kind is PayerKind.PARENTS
+            f"{kind} {amount}" for kind, amount in self.totals().items() if amount or kind is own
         )
         out.append(f"Totals: {totals}")
         return "\n".join(out)
@@ -454,10 +520,12 @@ class FeeStatement:
                 f"<td style='text-align:right'>{esc(str(line.amount))}</td>"
                 "</tr>"
             )
+        shown = self._shown_kinds()
         totals = "".join(
             f"<tr><th colspan='7' style='text-align:right'>{esc(str(kind))}</th>"
             f"<th style='text-align:right'>{esc(str(amount))}</th></tr>"
             for kind, amount in self.totals().items()
+            if kind in shown
         )
         caption = self._header()
         if self.closures:

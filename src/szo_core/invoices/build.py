@@ -263,9 +263,17 @@ def seller_of(organisation: Organisation) -> PartyInfo:
     )
 
 
-def _buyer(child: Child, data: MonthData, iban: str) -> PartyInfo:
-    """The payer as :func:`~szo_core.billing.payable.paying_party` finds them."""
-    party = paying_party(child, data.guardians)
+def _buyer(child: Child, data: MonthData, iban: str, invoice: Invoice) -> PartyInfo:
+    """The payer as :func:`~szo_core.billing.payable.paying_party` finds them.
+
+    A care home's liable relative is the guardian its ``payer_id`` names.
+    """
+    relative = (
+        data.guardians.get(invoice.payer_id.removeprefix("relative:"))
+        if invoice.payer is PayerKind.RELATIVE
+        else None
+    )
+    party = relative if relative is not None else paying_party(child, data.guardians)
     if party is None:
         return PartyInfo(
             name=child.full_name, address=with_country(child.permanent_address), iban=iban
@@ -280,12 +288,14 @@ def _buyer(child: Child, data: MonthData, iban: str) -> PartyInfo:
     )
 
 
-def _match(statement: FeeStatement | None, line: InvoiceLine, used: set[int]) -> FeeLine | None:
-    """The parents' statement line an invoice line was made from."""
+def _match(
+    statement: FeeStatement | None, invoice: Invoice, line: InvoiceLine, used: set[int]
+) -> FeeLine | None:
+    """The statement line an invoice line was made from (the invoice's own payer)."""
     if statement is None:
         return None
     for i, fee in enumerate(statement.lines):
-        if i in used or fee.payer is not PayerKind.PARENTS:
+        if i in used or fee.payer is not invoice.payer or fee.payer_id != invoice.payer_id:
             continue
         if (
             str(fee.kind) == line.kind
@@ -333,7 +343,7 @@ def _lines(
                 )
             )
             continue
-        fee = _match(statement, line, used)
+        fee = _match(statement, invoice, line, used)
         if fee is None:  # no statement line (an engine we do not know): keep the run's text
             text = Bilingual(sl=line.description, en=line.description)
             out.append(
@@ -454,16 +464,16 @@ def build_documents(
     resolved = resolve_payment_groups(cm.child for cm in data.children.values())
     by_code = {child.code: child for child in resolved.children}
     statements = {s.child_code: s for s in result.statements}
-    corrections: dict[int, list[CorrectionLine]] = {}
+    corrections: dict[tuple[int, PayerKind, str], list[CorrectionLine]] = {}
     for c in result.corrections:
-        if c.payer is PayerKind.PARENTS:
-            corrections.setdefault(c.child_code, []).append(c)
+        if c.payer.is_own:
+            corrections.setdefault((c.child_code, c.payer, c.payer_id), []).append(c)
     payments = _payments(instructions, organisation, orders or {}, due_on)
     known = {d.number: d.issued_on for d in result.documents if d.number is not None}
     known.update(issued or {})
     out: list[InvoiceDocument] = []
     for invoice in result.documents:
-        if invoice.payer is not PayerKind.PARENTS or invoice.number is None:
+        if not invoice.payer.is_own or invoice.number is None:
             continue
         if invoice.child_code is None or invoice.child_code not in by_code:
             raise InvoiceError(
@@ -485,13 +495,13 @@ def build_documents(
                 period=invoice.month,
                 due_on=None if credit else due_on,
                 seller=seller,
-                buyer=_buyer(child, data, child.delivery.iban),
+                buyer=_buyer(child, data, child.delivery.iban, invoice),
                 child_name=original.child.full_name,
                 child_code=invoice.child_code,
                 lines=_lines(
                     invoice,
                     statements.get(invoice.child_code),
-                    corrections.get(invoice.child_code, []),
+                    corrections.get((invoice.child_code, invoice.payer, invoice.payer_id), []),
                     child,
                     data,
                     decisions,

@@ -236,7 +236,10 @@ document = Table(
         "payer_kind",
         Text,
         nullable=False,
-        comment="The kind of payer: parents, state, municipality or other_municipality.",
+        comment=(
+            "The kind of payer: parents, state, municipality or other_municipality; "
+            "a care home's resident, relative or care_fund."
+        ),
     ),
     Column(
         "payer_id",

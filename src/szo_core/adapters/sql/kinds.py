@@ -33,7 +33,7 @@ import functools
 import json
 from collections.abc import Callable
 from datetime import date, time
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar, cast
 
 import attrs
 import cattrs
@@ -46,6 +46,7 @@ from szo_core.adapters.sql.tables import (
     school_meal_record,
     school_meal_settings,
 )
+from szo_core.fees import locks
 from szo_core.fees.care_home.ports import CareHomeRecord, CareHomeRecords, record_bounds
 from szo_core.fees.school_meals.ports import SchoolMealRecord, SchoolMealRecords
 from szo_core.model.care_home import (
@@ -182,8 +183,20 @@ class _SqlRecords(Generic[Rec, Set]):
         self._uow.rollback()
         raise conflict(self._what, org, rid)
 
+    def _refuse_locked(self, settings: Set) -> None:
+        """Refuse a change to prices or rules a closed month used (:mod:`szo_core.fees.locks`)."""
+        new = cast("locks.Settings", settings)
+        kind = locks.settings_lock_kind(new)
+        org = new.organisation_id
+        through = self._uow.price_locks.locked_through(org, locks.SETTINGS, kind=kind)
+        if through is not None and locks.settings_change_locked(
+            cast("locks.Settings | None", self.settings(org)), new, through
+        ):
+            raise locks.settings_locked(kind, org, through)
+
     def put_settings(self, settings: Set) -> Set:
         """Store the settings (see the port)."""
+        self._refuse_locked(settings)
         table = self._settings_table
         org: str = settings.organisation_id
         version: int = settings.version

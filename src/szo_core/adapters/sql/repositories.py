@@ -36,6 +36,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from szo_core.adapters._common import (
     by_start,
+    check_lock_kind,
     check_price_lock,
     conflict,
     locked,
@@ -499,10 +500,12 @@ class SqlDecisionRepository(ChildRecordRepository[Decision]):
 
 
 class SqlPriceLocks:
-    """Locks on program prices used by closed billing months (``szo_price_lock``).
+    """Locks on prices used by closed billing months (``szo_price_lock``).
 
-    One row per program: the last day locked and the billing run that moved the
-    lock there.  A lock only moves forward (an upsert that keeps the later day).
+    One row per kind and code (a program, or an organisation's school meal or care
+    home settings): the last day locked and the billing run that moved the lock
+    there.  A lock only moves forward (an upsert that keeps the later day).  A
+    program lock's ``program_code`` refers to the program.
     """
 
     def __init__(self, uow: SqlUnitOfWork) -> None:
@@ -514,13 +517,17 @@ class SqlPriceLocks:
         program_codes: Iterable[str],
         through: date,
         billing_run_id: str,
+        *,
+        kind: str = "program",
     ) -> None:
-        """Lock the programs' prices through ``through``; a later lock is kept."""
-        codes = check_price_lock(program_codes, through, billing_run_id)
+        """Lock the prices of ``kind``'s codes through ``through``; a later lock is kept."""
+        codes = check_price_lock(program_codes, through, billing_run_id, kind)
         rows = [
             {
                 "organisation_id": organisation_id,
-                "program_code": code,
+                "kind": kind,
+                "code": code,
+                "program_code": code if kind == "program" else None,
                 "locked_through": through,
                 "billing_run_id": billing_run_id,
             }
@@ -533,7 +540,7 @@ class SqlPriceLocks:
         dialect_insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
         statement = dialect_insert(t)
         upsert = statement.on_conflict_do_update(
-            index_elements=[t.c.organisation_id, t.c.program_code],
+            index_elements=[t.c.organisation_id, t.c.kind, t.c.code],
             set_={
                 "locked_through": statement.excluded.locked_through,
                 "billing_run_id": statement.excluded.billing_run_id,
@@ -543,13 +550,18 @@ class SqlPriceLocks:
         with self._uow.guard("price_locks"):
             conn.execute(upsert, rows)
 
-    def locked_through(self, organisation_id: str, program_code: str) -> date | None:
-        """Return the last locked day of the program's prices, or None."""
+    def locked_through(
+        self, organisation_id: str, program_code: str, *, kind: str = "program"
+    ) -> date | None:
+        """Return the last locked day of the code's prices (a program's by default), or None."""
+        check_lock_kind(kind)
         t = tables.price_lock
         with self._uow.guard("price_locks"):
             found: date | None = self._uow.connection.execute(
                 select(t.c.locked_through).where(
-                    t.c.organisation_id == organisation_id, t.c.program_code == program_code
+                    t.c.organisation_id == organisation_id,
+                    t.c.kind == kind,
+                    t.c.code == program_code,
                 )
             ).scalar_one_or_none()
         return found

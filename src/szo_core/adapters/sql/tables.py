@@ -321,12 +321,32 @@ price_lock = Table(
     "szo_price_lock",
     metadata,
     _org(),
-    Column("program_code", Text, primary_key=True, comment="The program (szo_program)."),
+    Column(
+        "kind",
+        Text,
+        primary_key=True,
+        comment=(
+            "What is locked: program (a program's prices), school_meals or care_home "
+            "(the organisation's settings); migration 0019."
+        ),
+    ),
+    Column(
+        "code",
+        Text,
+        primary_key=True,
+        comment="The program's code, or settings for the organisation's settings.",
+    ),
+    Column(
+        "program_code",
+        Text,
+        nullable=True,
+        comment="The program (szo_program) of a program lock (= code); NULL for the others.",
+    ),
     Column(
         "locked_through",
         Date,
         nullable=False,
-        comment="The last day of the latest closed month that used the program's prices.",
+        comment="The last day of the latest closed month that used the prices.",
     ),
     _text("billing_run_id", "The closing billing run that set the lock."),
     ForeignKeyConstraint(
@@ -335,13 +355,20 @@ price_lock = Table(
         deferrable=True,
         initially="DEFERRED",
     ),
+    CheckConstraint(
+        "(kind = 'program' AND program_code IS NOT NULL AND program_code = code) OR "
+        "(kind <> 'program' AND program_code IS NULL)",
+        name="ck_szo_price_lock_program",
+    ),
     comment=(
-        "How far each program's prices are locked by closed billing months: a "
-        "price valid before then can no longer change."
+        "How far prices are locked by closed billing months, by kind and code (a "
+        "program's prices, a school's or care home's settings): a price valid "
+        "before then can no longer change."
     ),
 )
-"""How far each program's prices are locked by closed billing months
-(:class:`~szo_core.ports.PriceLocks`); the latest closing run's id."""
+"""How far prices are locked by closed billing months, by kind and code
+(:class:`~szo_core.ports.PriceLocks`, :class:`~szo_core.fees.locks.LockKind`);
+the latest closing run's id.  A program lock refers to its program."""
 
 group = Table(
     "szo_group",

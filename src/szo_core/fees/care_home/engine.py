@@ -26,13 +26,14 @@ is negative and the parts sum exactly to the charge.  A relative's or the
 municipality's part is a ``covered_share`` line: negative for the resident,
 positive for the payer, so each payer's lines add up to its invoice.
 
-Payer kinds: the resident and each relative are invoiced on their own through the
-per-person channel (:attr:`~szo_core.fees.PayerKind.RESIDENT`, an alias of
-``PARENTS``, told apart by ``payer_id``: the resident's code, or
-``relative:<id>``); the municipality through the municipal list
-(:attr:`~szo_core.fees.PayerKind.MUNICIPALITY`, or ``OTHER_MUNICIPALITY``
-when it is not the host); the care part through the claim
-(:attr:`~szo_core.fees.PayerKind.CARE_FUND`, an alias of ``STATE``).
+Payer kinds: the resident (:attr:`~szo_core.fees.PayerKind.RESIDENT`, ``payer_id``
+the resident's code) and each liable relative
+(:attr:`~szo_core.fees.PayerKind.RELATIVE`, ``payer_id`` ``relative:<id>``) are
+invoiced on their own, as a kindergarten's parents are; the municipality through
+the municipal list (:attr:`~szo_core.fees.PayerKind.MUNICIPALITY`, or
+``OTHER_MUNICIPALITY`` when it is not the host); the care part through a claim
+like the state's (:attr:`~szo_core.fees.PayerKind.CARE_FUND`, ``payer_id`` the
+recipient).
 
 >>> from datetime import date
 >>> from decimal import Decimal

@@ -37,7 +37,7 @@ care part of new-regime residents.
 ...                            kind=OrganisationKind.CARE_HOME)
 >>> result = run_billing(home, Month(2026, 9), store, issued_on=date(2026, 10, 2))
 >>> [(str(d.payer), d.payer_id, d.amount) for d in result.documents]  # 30 × 27.98 = 839.40
-[('parents', '3', Decimal('700.00')), ('municipality', 'SI-061', Decimal('139.40'))]
+[('resident', '3', Decimal('700.00')), ('municipality', 'SI-061', Decimal('139.40'))]
 """
 
 from __future__ import annotations
