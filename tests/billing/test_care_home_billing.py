@@ -412,3 +412,41 @@ def test_each_payers_invoice_document_is_addressed_to_that_payer(opened: Opened)
     # the relative's document carries the relative's line, not the resident's
     assert [line.amount for line in relative.lines] == [Decimal("150.00")]
     assert relative.total == Decimal("150.00")
+
+
+def test_the_residents_and_relatives_invoices_become_receivables(opened: Opened) -> None:
+    import attrs
+
+    from szo_core.billing.payable import payable_invoices
+    from szo_core.model import Guardian, GuardianKind, GuardianLink, Payer
+    from szo_core.payments.instructions import build_instructions
+    from szo_core.receivables import items_from_billing
+
+    _fill(opened)
+    with opened.store.unit_of_work() as uow:
+        uow.guardians.add(
+            Guardian(organisation_id=ORG, id="sin", first_name="Marko", last_name="Novak")
+        )
+        resident = uow.children.get(ORG, 3)
+        uow.children.update(
+            attrs.evolve(
+                resident,
+                guardians=(GuardianLink(guardian_id="sin", kind=GuardianKind.OTHER),),
+                payer=Payer.guardian("sin"),
+            )
+        )
+        uow.commit()
+    result = run_billing(HOME, SEP, opened.store, issued_on=date(2026, 10, 2))
+    with opened.store.unit_of_work() as uow:
+        data = uow.load_month(ORG, SEP)
+    due = date(2026, 10, 18)
+    built = build_instructions(payable_invoices(result.documents, data), period=SEP)
+    with_slips = items_from_billing(result.documents, built.instructions, data, due_on=due)
+    # Without instructions (a credit note has none) the payer comes from the records.
+    alone = items_from_billing(result.documents, (), data, due_on=due)
+    for items in (with_slips, alone):
+        assert sorted((i.payer_id, i.amount) for i in items) == [
+            ("child:4", Decimal("781.94")),
+            ("guardian:sin", Decimal("150.00")),
+            ("guardian:sin", Decimal("600.00")),
+        ]

@@ -139,12 +139,17 @@ def items_from_billing(
             by_invoice[number] = each
     out: list[LedgerItem] = []
     for doc in documents:
-        if doc.payer is not PayerKind.PARENTS or doc.number is None or doc.child_code is None:
+        if not doc.payer.is_own or doc.number is None or doc.child_code is None:
             continue
         if doc.kind not in (DocumentKind.INVOICE, DocumentKind.CREDIT_NOTE) or doc.amount == 0:
             continue
         instruction: PaymentInstruction | None = by_invoice.get(doc.number)
-        payer = instruction.payer_id if instruction else payer_id_of(doc.child_code, data)
+        if instruction is not None:
+            payer = instruction.payer_id
+        elif doc.payer is PayerKind.RELATIVE:  # the relative's own account, as payable gives it
+            payer = "guardian:" + doc.payer_id.removeprefix("relative:")
+        else:
+            payer = payer_id_of(doc.child_code, data)
         mandate = instruction.mandate if instruction else None
         credit = doc.kind is DocumentKind.CREDIT_NOTE
         out.append(
