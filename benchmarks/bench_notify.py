@@ -191,6 +191,25 @@ def section_notify(
     return elapsed
 
 
+def section_notify_many(
+    events: list[CaseEvent], subscribers: int, kind: str, tmp: Path, batch: int
+) -> float:
+    store = _store(kind, tmp)
+    _world(store, subscribers)
+    svc = _service()
+    start = time.process_time()
+    for first in range(0, len(events), batch):
+        chunk = events[first : first + batch]
+        with store.unit_of_work() as uow:
+            svc.notify_many(uow, chunk, now=chunk[-1].occurred_at)
+            uow.commit()
+    elapsed = time.process_time() - start
+    with store.unit_of_work() as uow:
+        queued = sum(uow.notify.outcome_counts(ORG).values())
+    assert queued == 2 * len(events), queued  # the run did what it says (not a timing)
+    return elapsed
+
+
 def section_render(
     events: list[CaseEvent], subscribers: int, kind: str, tmp: Path, batch: int
 ) -> float:
@@ -208,6 +227,7 @@ def section_render(
 
 SECTIONS: dict[str, Callable[[list[CaseEvent], int, str, Path, int], float]] = {
     "notify": section_notify,
+    "many": section_notify_many,
     "render": section_render,
 }
 
