@@ -47,16 +47,20 @@ from pathlib import Path
 import attrs
 import jinja2
 
+from szo_core._gc import collector_paused
 from szo_core.adapters.memory import MemoryStore
-from szo_core.delivery.message import Channel
-from szo_core.delivery.sms import LetterPolicy
+from szo_core.delivery.message import Channel, EmailMessage, SmsMessage
+from szo_core.delivery.sms import LetterPolicy, apply_policy
 from szo_core.notify.catalogue import EventClass, EventTexts, EventType, save_event_type
-from szo_core.notify.records import CaseEvent, Source, Subscription
+from szo_core.notify.prepared import prepare_email
+from szo_core.notify.records import CaseEvent, Delivery, Outcome, Source, Subscription
 from szo_core.notify.service import Notifications
 from szo_core.notify.settings import NotifySettings
+from szo_core.outbox.records import IdempotencyKey, OutboxMessage, outbox_id
 from szo_core.ports import Storage
-from szo_core.templates.messages import compile_message
+from szo_core.templates.messages import CompiledMessage, compile_message
 from szo_core.templates.model import FieldType, TemplateField
+from szo_core.templates.plain import PlainTemplate
 
 ORG = "obcina"
 T0 = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
@@ -210,14 +214,97 @@ def section_notify_many(
     return elapsed
 
 
-def section_render(
+def section_records(
     events: list[CaseEvent], subscribers: int, kind: str, tmp: Path, batch: int
 ) -> float:
+    """Only the records notify() keeps per event and their writes, the texts given."""
+    store = _store(kind, tmp)
+    _world(store, subscribers)
+    subject, text, body, sms = "Zadeva x", "Besedilo " * 20, "<p>Besedilo</p>" * 10, "SMS " * 25
+    start = time.process_time()
+    with collector_paused():
+        for first in range(0, len(events), batch):
+            with store.unit_of_work() as uow:
+                for event in events[first : first + batch]:
+                    n = int(event.id[4:]) % subscribers
+                    at = event.occurred_at.astimezone(UTC)
+                    for channel in (Channel.EMAIL, Channel.SMS):
+                        key = IdempotencyKey(f"notify:{event.id}", f"s{n}", channel)
+                        ident = outbox_id(ORG, key)
+                        message: EmailMessage | SmsMessage = (
+                            EmailMessage(
+                                sender="obvestila@obcina.si",
+                                to=(f"obcan{n}@example.si",),
+                                subject=subject,
+                                text=text,
+                                html=body,
+                                message_id=f"<{ident}@obcina.si>",
+                            )
+                            if channel is Channel.EMAIL
+                            else SmsMessage(to=f"+3864{1000000 + n:07d}", text=sms, reference=ident)
+                        )
+                        queued = OutboxMessage(
+                            organisation_id=ORG,
+                            id=ident,
+                            key=key,
+                            message=message,
+                            message_id=ident,
+                            template_key="t",
+                            template_version=1,
+                            next_attempt_at=at,
+                            created_at=at,
+                        )
+                        uow.notify.add_delivery(
+                            Delivery(
+                                organisation_id=ORG,
+                                event_id=event.id,
+                                subscription_id=f"s{n}",
+                                channel=channel,
+                                case_id=event.case_id,
+                                event_code=event.code,
+                                event_version=1,
+                                event_class=EventClass.NOTIFIABLE,
+                                occurred_at=event.occurred_at,
+                                outcome=Outcome.QUEUED,
+                                decided_at=event.occurred_at,
+                                outbox_id=ident,
+                                template_key="t",
+                                template_version=1,
+                            )
+                        )
+                        uow.outbox.enqueue(queued)
+                uow.commit()
+    return time.process_time() - start
+
+
+def _compiled() -> tuple[CompiledMessage, CompiledMessage]:
     store = MemoryStore()
     _world(store, 1)
     with store.unit_of_work() as uow:
         email = compile_message(uow.templates.get(ORG, "notify.zadeva.dodelitev.email", "sl"))
         sms = compile_message(uow.templates.get(ORG, "notify.zadeva.dodelitev.sms", "sl"))
+    return email, sms
+
+
+def section_render(
+    events: list[CaseEvent], subscribers: int, kind: str, tmp: Path, batch: int
+) -> float:
+    compiled_email, compiled_sms = _compiled()
+    email = prepare_email(compiled_email)
+    assert email.prepared_parts == ("subject", "html_body"), email.prepared_parts
+    sms = PlainTemplate.compile(compiled_sms.template.sms_text)
+    types = {f.name: f.type for f in FIELDS}
+    start = time.process_time()
+    for event in events:
+        email.render(event.values)
+        apply_policy(sms.render(event.values, types=types), LetterPolicy.KEEP)
+    return time.process_time() - start
+
+
+def section_full(
+    events: list[CaseEvent], subscribers: int, kind: str, tmp: Path, batch: int
+) -> float:
+    email, sms = _compiled()
     start = time.process_time()
     for event in events:
         email.render_email(event.values)
@@ -229,6 +316,8 @@ SECTIONS: dict[str, Callable[[list[CaseEvent], int, str, Path, int], float]] = {
     "notify": section_notify,
     "many": section_notify_many,
     "render": section_render,
+    "full": section_full,
+    "records": section_records,
 }
 
 

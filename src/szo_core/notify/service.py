@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 
 from szo_core.delivery.message import Channel, EmailMessage, SmsMessage
+from szo_core.delivery.sms import apply_policy
 from szo_core.errors import ConfigurationError, InvalidFormat, Language, NotFound
 from szo_core.notify import links
 from szo_core.notify.catalogue import EventClass, EventType, check_aware, template_key
@@ -327,6 +328,7 @@ class Notifications:
         self._ids = ids if ids is not None else _random_id
         self._max_cached = max_cached
         self._compiled: dict[tuple[str, str, str, int], _Version] = {}
+        self._routes: dict[tuple[str, str, int, Channel, str], _Version] = {}
         self._links: dict[tuple[str, str, Channel], str] = {}
         self._footers: dict[tuple[str, str, Channel, str], _Footer] = {}
         self._probes: dict[Channel, EmailMessage | SmsMessage] = {}
@@ -896,16 +898,7 @@ class Notifications:
                     event, event_type, subscription, channel, now, pending, due_at
                 ), None
         due = self._quiet_until(channel, event_type.event_class, now)
-        ref = event_type.template_ref(channel, subscription.language)
-        if ref is None:
-            raise NotFound(
-                "notify.template_missing",
-                sl="Vrsta dogodka nima predloge za ta kanal.",
-                en="The event type has no template for this channel.",
-                where=f"{event_type.code} {channel.value}",
-            )
-        key = template_key(event_type.code, channel)
-        version = self._template(uow, event.organisation_id, key, ref.language, ref.version)
+        version = self._route(uow, event_type, channel, subscription.language)
         queued = self._queue(
             uow, event_key, version, subscription, channel, event.values, policy, now, due
         )
@@ -993,6 +986,32 @@ class Notifications:
         if due is not None:
             queued = attrs.evolve(queued, next_attempt_at=due)
         return queued
+
+    def _route(
+        self, uow: UnitOfWork, event_type: EventType, channel: Channel, language: Language
+    ) -> _Version:
+        """The template version an event type version uses on ``channel`` in ``language``.
+
+        Kept per (organisation, code, event type version, channel, language): a
+        saved version never changes.
+        """
+        name = (event_type.organisation_id, event_type.code, event_type.version, channel, language)
+        found = self._routes.get(name)
+        if found is None:
+            ref = event_type.template_ref(channel, language)
+            if ref is None:
+                raise NotFound(
+                    "notify.template_missing",
+                    sl="Vrsta dogodka nima predloge za ta kanal.",
+                    en="The event type has no template for this channel.",
+                    where=f"{event_type.code} {channel.value}",
+                )
+            key = template_key(event_type.code, channel)
+            found = self._template(uow, event_type.organisation_id, key, ref.language, ref.version)
+            if len(self._routes) >= self._max_cached:
+                self._routes.pop(next(iter(self._routes)))
+            self._routes[name] = found
+        return found
 
     def _template(
         self, uow: UnitOfWork, organisation_id: str, key: str, language: str, version: int
@@ -1091,8 +1110,6 @@ class Notifications:
         else:
             assert subscription.mobile is not None
             assert version.sms is not None
-            from szo_core.delivery.sms import apply_policy
-
             letters = self._letters(uow, organisation_id, policy)
             # The text's cost (parts) is not needed to queue it, so the plain template is
             # rendered directly instead of through render_sms (which also counts the parts).
@@ -1235,8 +1252,6 @@ class Notifications:
             )
         assert subscription.mobile is not None
         letters = self._letters(uow, subscription.organisation_id, [])
-        from szo_core.delivery.sms import apply_policy
-
         text = " ".join((head, "; ".join(line[2:] for line in lines)))
         if self.settings.sms_unsubscribe_link:
             text = f"{text} {footer}"
