@@ -92,6 +92,7 @@ HOSTILE = [
     "{{ 7*7 }} ((zadeva)) {% raw %}",
     "a\xa0b € \u2028 \x85 č š ž 😀",
     "  dva  presledka  ",
+    "dva  presledka",
     "vrstica\r\nnova\tzavihek\x0bx\x0cy",
     "nič\x00ničla\x01\x1f\x7f\x9f",
     "",

@@ -60,6 +60,7 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
+from szo_core.errors import SzoError
 from szo_core.templates.messages import RenderedEmail
 from szo_core.templates.model import FieldType
 
@@ -190,6 +191,10 @@ class _Skeleton:
     names: tuple[str, ...]
     raw_chars: int  # the literal markup's length (for the output limit)
 
+    def _escaped_size(self, values: list[str]) -> int:
+        """The length of the sandbox's output for ``values`` (its output limit counts it)."""
+        return self.raw_chars + sum(map(_escaped_len, values))
+
     def render(self, values: Mapping[str, object], max_chars: int) -> tuple[str, str] | None:
         got = []
         size = self.raw_chars
@@ -200,8 +205,8 @@ class _Skeleton:
             assert isinstance(value, str)
             got.append(value)
             size += 5 * len(value)  # escaping makes a character at most 5 ("&#34;")
-        if size > max_chars:
-            return None  # the full pipeline decides (and raises if it is too long)
+        if size > max_chars and self._escaped_size(got) > max_chars:
+            return None  # the full pipeline raises templates.limit.output
         html, text = self.html, self.text
         h = [html[0]]
         t = [text[0]]
@@ -211,6 +216,15 @@ class _Skeleton:
             t.append(value)
             t.append(text[i])
         return "".join(h), "".join(t)
+
+
+def _escaped_len(value: str) -> int:
+    """The length of ``value`` as Jinja2's autoescaping writes it (markupsafe)."""
+    return (
+        len(value)
+        + 4 * (value.count("&") + value.count('"') + value.count("'"))
+        + 3 * (value.count("<") + value.count(">"))
+    )
 
 
 def _owners_ok(fragment_html: str) -> bool:
@@ -317,8 +331,13 @@ class PreparedEmail:
         examples = self.compiled.template.examples()
         for trial in _TRIALS:
             values = {**examples, **dict.fromkeys(names, trial)}
-            full = self.compiled.render_email(values)
             body = self._body.render(values, self._max_chars) if self._body else None
+            try:
+                full = self.compiled.render_email(values)
+            except SzoError:  # too long for the limits: the prepared part must not make it
+                if body is not None:
+                    return False
+                continue
             if body is None or body[0] != full.html:
                 return False
             if not self._has_text and body[1] != full.text:
