@@ -20,6 +20,10 @@ together):
   channel), so an event is never sent twice; SMS in quiet hours waits in the
   outbox until they end, and past the per-case rate limit events are held
   and :meth:`~Notifications.flush_digests` sends them as one digest.
+  :meth:`~Notifications.notify_many` does the same for the events of a period
+  in one call.  E-mail templates are rendered prepared
+  (:mod:`szo_core.notify.prepared`): sanitised once per version, the values
+  escaped in; the messages are the ones the full pipeline makes.
 * **audit**: :meth:`~Notifications.audit` lists what was decided for whom,
   when, on which channel, and what the outbox knows of its delivery.
 
