@@ -332,7 +332,7 @@ class Notifications:
         self._ids = ids if ids is not None else _random_id
         self._max_cached = max_cached
         self._compiled: dict[tuple[str, str, str, int], _Version] = {}
-        self._routes: dict[tuple[str, str, int, Channel, str], _Version] = {}
+        self._routes: dict[tuple[int, Channel, str], tuple[EventType, _Version]] = {}
         self._links: dict[tuple[str, str, Channel], str] = {}
         self._footers: dict[tuple[str, str, Channel, str], _Footer] = {}
         self._probes: dict[Channel, EmailMessage | SmsMessage] = {}
@@ -996,25 +996,27 @@ class Notifications:
     ) -> _Version:
         """The template version an event type version uses on ``channel`` in ``language``.
 
-        Kept per (organisation, code, event type version, channel, language): a
-        saved version never changes.
+        Kept per event type record, channel and language (the record is kept with
+        it, so its id is not reused meanwhile): the memory store and
+        :meth:`notify_many` hand the same record to every event of a type.
         """
-        name = (event_type.organisation_id, event_type.code, event_type.version, channel, language)
-        found = self._routes.get(name)
-        if found is None:
-            ref = event_type.template_ref(channel, language)
-            if ref is None:
-                raise NotFound(
-                    "notify.template_missing",
-                    sl="Vrsta dogodka nima predloge za ta kanal.",
-                    en="The event type has no template for this channel.",
-                    where=f"{event_type.code} {channel.value}",
-                )
-            key = template_key(event_type.code, channel)
-            found = self._template(uow, event_type.organisation_id, key, ref.language, ref.version)
-            if len(self._routes) >= self._max_cached:
-                self._routes.pop(next(iter(self._routes)))
-            self._routes[name] = found
+        name = (id(event_type), channel, language)
+        kept = self._routes.get(name)
+        if kept is not None and kept[0] is event_type:
+            return kept[1]
+        ref = event_type.template_ref(channel, language)
+        if ref is None:
+            raise NotFound(
+                "notify.template_missing",
+                sl="Vrsta dogodka nima predloge za ta kanal.",
+                en="The event type has no template for this channel.",
+                where=f"{event_type.code} {channel.value}",
+            )
+        key = template_key(event_type.code, channel)
+        found = self._template(uow, event_type.organisation_id, key, ref.language, ref.version)
+        if len(self._routes) >= self._max_cached:
+            self._routes.pop(next(iter(self._routes)))
+        self._routes[name] = (event_type, found)
         return found
 
     def _template(
