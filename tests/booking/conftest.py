@@ -73,8 +73,9 @@ class World:
         self.office = office
 
     def mails(self, to: str | None = None) -> list[Any]:
+        """The queued e-mails, opened with the desk's seal (each is stored sealed)."""
         with self.store.unit_of_work() as uow:
-            out = [m.message for m in uow.outbox.for_organisation(ORG)]
+            out = [self.desk.seal.open(m.message) for m in uow.outbox.for_organisation(ORG)]
         return [m for m in out if to is None or to in m.to]
 
     def last_code(self, to: str = ANA.email, hold_id: str | None = None) -> str:
@@ -86,7 +87,7 @@ class World:
                 if m.key.event.startswith(f"booking-code:{hold_id or ''}") and to in m.message.to
             ]
         newest = max(queued, key=lambda m: (m.created_at, int(m.key.event.rsplit(":", 1)[1])))
-        found = re.search(r"\b(\d{6})\b", newest.message.text)
+        found = re.search(r"\b(\d{6})\b", self.desk.seal.open(newest.message).text)
         assert found is not None
         return found.group(1)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 from datetime import UTC, date, datetime
 
+import attrs
 import pytest
 from tests.booking.conftest import ANA, BOJAN, ORG
 
@@ -171,3 +172,26 @@ def test_a_hold_whose_seats_were_taken_over_is_not_confirmed(world) -> None:
     with w.store.unit_of_work() as uow:
         assert {s.appointment_id for s in uow.booking.seats(ORG, other.id)} == {other.id}
         assert uow.booking.get(ORG, held.id).state is AppointmentState.EXPIRED
+
+
+def test_one_address_has_at_most_two_live_holds_and_the_third_sends_nothing(world) -> None:
+    w = world()
+    ten = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    first = w.desk.reserve(ORG, "center", "info", EIGHT, ANA)
+    w.desk.reserve(ORG, "center", "info", NINE, ANA)
+    sent = len(w.mails(ANA.email))
+    shouting = attrs.evolve(ANA, email=ANA.email.upper())
+    with pytest.raises(BookingError) as refused:
+        w.desk.reserve(ORG, "center", "info", ten, shouting)
+    assert refused.value.code == "booking.too_many_holds"
+    assert ANA.email not in str(refused.value)
+    assert len(w.mails(ANA.email)) == sent  # no code e-mail for the refused hold
+    assert ten in w.slots(DAY)  # and the slot stays free
+    # Another address is not limited; going back frees a place for Ana.
+    w.desk.reserve(ORG, "center", "info", ten, BOJAN)
+    w.desk.back(ORG, first.id)
+    assert w.desk.reserve(ORG, "center", "info", EIGHT, ANA).state is AppointmentState.HELD
+    # A lapsed hold does not count either.
+    w.advance(minutes=16)
+    later = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+    assert w.desk.reserve(ORG, "center", "info", later, ANA).state is AppointmentState.HELD

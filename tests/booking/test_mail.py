@@ -71,7 +71,7 @@ def test_the_confirmation_reaches_a_real_smtp_server_with_the_right_ics(world, s
     sender = SmtpMailSender(
         SmtpSettings(host=server.host, port=server.port, security="none", timeout=5), clock=w.clock
     )
-    dispatcher = Dispatcher(w.store, clock=w.clock, mail=sender)
+    dispatcher = Dispatcher(w.store, clock=w.clock, mail=sender, seal=w.desk.seal)
     sent = 0
     while (report := dispatcher.run_once()).claimed:
         sent += report.sent

@@ -8,10 +8,12 @@ import attrs
 import pytest
 
 from szo_core.adapters.memory import MemoryStore
+from szo_core.delivery.message import EmailMessage, SmsMessage
 from szo_core.errors import ConfigurationError, NotFound, ValidationError
 from szo_core.notify.errors import AccessDenied, LinkInvalid
 from szo_core.notify.records import Channel, Identity, Preference, Source
 from szo_core.notify.service import ConfirmOutcome, Notifications
+from szo_core.outbox import OutboxMessage, SealedMessage
 
 from ._world import ORG, T0, service
 
@@ -213,12 +215,20 @@ def test_bad_contacts_are_refused_without_echoing_them() -> None:
         assert uow.outbox.for_organisation(ORG) == ()
 
 
+def _open(message: OutboxMessage) -> EmailMessage | SmsMessage:
+    """A queued message's content; confirmations are sealed (opened with the service's seal)."""
+    if message.sealed:
+        assert isinstance(message.message, SealedMessage)
+        return service().seal.open(message.message)
+    return message.email if message.channel is Channel.EMAIL else message.sms
+
+
 def _codes(store: MemoryStore) -> dict[Channel, str]:
     with store.unit_of_work() as uow:
         messages = uow.outbox.for_organisation(ORG)
     found = {}
     for m in messages:
-        text = m.email.text if m.channel is Channel.EMAIL else m.sms.text
+        text = _open(m).text
         found[m.channel] = next(
             w.strip(".") for w in text.split() if w.strip(".").isdigit() and len(w.strip(".")) == 6
         )
@@ -232,7 +242,7 @@ def test_a_new_address_gets_a_code_and_a_link_and_is_confirmed_once() -> None:
     assert set(codes) == {Channel.EMAIL, Channel.SMS}
     with store.unit_of_work() as uow:
         email = next(m for m in uow.outbox.for_organisation(ORG) if m.channel is Channel.EMAIL)
-        token = email.email.text.split("potrditev?t=")[1].split()[0]
+        token = _open(email).text.split("potrditev?t=")[1].split()[0]
         assert (
             svc.confirm_link(uow, token, now=T0 + timedelta(minutes=3)) is ConfirmOutcome.CONFIRMED
         )
@@ -304,7 +314,7 @@ def test_a_changed_address_must_be_confirmed_again() -> None:
             is ConfirmOutcome.INVALID
         )
         mails = [m for m in uow.outbox.for_organisation(ORG) if m.channel is Channel.EMAIL]
-    assert {m.email.to for m in mails} == {("Ana.Novak@example.si",), ("nov.naslov@example.si",)}
+    assert {_open(m).to for m in mails} == {("Ana.Novak@example.si",), ("nov.naslov@example.si",)}
 
 
 def test_the_signed_unsubscribe_link_ends_the_subscription_and_tampering_is_refused() -> None:
@@ -378,7 +388,7 @@ def test_nothing_but_the_code_reaches_an_address_before_it_is_confirmed() -> Non
         assert svc.confirm(uow, ORG, "s1", Channel.SMS, code, now=T0) is ConfirmOutcome.CONFIRMED
         after = svc.notify(uow, event(2, EventClass.KEY), now=T0)
         uow.commit()
-        texts = [m.sms.text for m in uow.outbox.for_organisation(ORG)]
+        texts = [_open(m).text for m in uow.outbox.for_organisation(ORG)]
     assert [d.outcome for d in before.deliveries] == [Outcome.SKIPPED_UNCONFIRMED]
     assert [d.outcome for d in after.deliveries] == [Outcome.QUEUED]
     assert len(texts) == 2

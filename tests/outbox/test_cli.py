@@ -299,7 +299,19 @@ def test_a_bad_gateway_file_is_a_usage_error_naming_the_key(tmp_path: Path) -> N
     SqlStore.open(db).dispose()
     result = CliRunner().invoke(
         main,
-        ["outbox", "run", "--db", str(db), "--once", "--lang", "en", "--sms-gateway", str(gateway)],
+        [
+            "outbox",
+            "run",
+            "--db",
+            str(db),
+            "--out",
+            str(tmp_path / "out"),  # not the default folder in the working directory
+            "--once",
+            "--lang",
+            "en",
+            "--sms-gateway",
+            str(gateway),
+        ],
     )
     assert result.exit_code == 2
     assert "no such setting" in result.output

@@ -400,3 +400,25 @@ def test_fifty_clients_on_one_slot_make_exactly_one_booking(backend: Backend) ->
         assert set(live.values()) == {(0,)}
         assert {s.appointment_id for s in uow.booking.seats(ORG, won[0].id)} == {won[0].id}
         assert len(uow.outbox.for_organisation(ORG)) == 1  # one code e-mail, for the winner
+
+
+def test_live_holds_counts_an_addresses_unexpired_holds_only(backend: Backend) -> None:
+    setup(backend)
+    ana = Contact(name="Ana", email="Ana.Novak@example.si")
+    mine = [
+        attrs.evolve(appointment(n, start=START + timedelta(hours=n)), contact=ana)
+        for n in (1, 2, 3)
+    ]
+    lapsed = attrs.evolve(mine[0], hold_until=T0 + timedelta(minutes=1))
+    confirmed = attrs.evolve(mine[2], state=AppointmentState.CONFIRMED)
+    other = appointment(4, start=START + timedelta(hours=4))
+    with backend.store.unit_of_work() as uow:
+        for x in (lapsed, mine[1], confirmed, other):
+            uow.booking.add(x, seats(x))
+        uow.commit()
+    with backend.store.unit_of_work() as uow:
+        assert uow.booking.live_holds(ORG, "ana.novak@EXAMPLE.si", T0) == 2
+        assert uow.booking.live_holds(ORG, "ana.novak@example.si", T0 + timedelta(minutes=5)) == 1
+        assert uow.booking.live_holds(ORG, "ana.novak@example.si", T0 + timedelta(hours=1)) == 0
+        assert uow.booking.live_holds("other-org", "ana.novak@example.si", T0) == 0
+        assert uow.booking.live_holds(ORG, "o4@example.si", T0) == 1

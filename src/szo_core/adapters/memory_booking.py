@@ -216,6 +216,18 @@ class MemoryBooking:
         ]
         return tuple(sorted(found, key=lambda a: (a.start, a.id)))
 
+    def live_holds(self, organisation_id: str, email: str, now: datetime) -> int:
+        """Holds of ``email`` (case-insensitive) still live at ``now``."""
+        wanted = email.lower()
+        return sum(
+            1
+            for (org, _), a in self._items(self._appointments)
+            if org == organisation_id
+            and a.state is AppointmentState.HELD
+            and a.hold_until > now
+            and a.contact.email.lower() == wanted
+        )
+
     # -- files and answers -------------------------------------------------------------
 
     def add_file(self, record: SharedFile) -> SharedFile:

@@ -63,6 +63,9 @@ class CodePolicy:
         max_attempts: Wrong codes before the hold is released (5).
         max_sends: Codes sent per hold, the first included (3): against e-mail bombing.
         resend_after: The least time between two sends (1 minute).
+        max_holds: Live holds one e-mail address may have in an organisation
+            at once (2): one address cannot block a day's slots, nor have
+            codes sent to someone else's address over and over.
     """
 
     code_valid: timedelta = attrs.field(default=timedelta(minutes=10), validator=_positive)
@@ -70,6 +73,7 @@ class CodePolicy:
     max_attempts: int = attrs.field(default=5, validator=_positive)
     max_sends: int = attrs.field(default=3, validator=_positive)
     resend_after: timedelta = attrs.field(default=timedelta(minutes=1), validator=_positive)
+    max_holds: int = attrs.field(default=2, validator=_positive)
 
 
 def new_code() -> str:

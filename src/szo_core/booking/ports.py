@@ -96,6 +96,10 @@ class BookingRepository(Protocol):
         """Confirmed appointments starting ``start <= t < end``, by start."""
         ...
 
+    def live_holds(self, organisation_id: str, email: str, now: datetime) -> int:
+        """How many holds of ``email`` (case-insensitive) are live at ``now``."""
+        ...
+
     def add_file(self, record: SharedFile) -> SharedFile:
         """Store a shared file's record."""
         ...

@@ -82,6 +82,7 @@ from szo_core.booking.records import (
 )
 from szo_core.booking.slots import candidate_slots, free_slots, slot_cells
 from szo_core.errors import ConcurrencyConflict, ConfigurationError, StorageError
+from szo_core.outbox.seal import OutboxSeal
 from szo_core.ports import Clock, Storage, UnitOfWork
 
 __all__ = ["BookingDesk", "BookingLinks", "FileLimits"]
@@ -177,6 +178,10 @@ class BookingDesk:
         file_limits: Limits of the file exchange.
         link_days: How long the links stay valid after the appointment.
         language: The e-mails' language (``sl`` by default).
+        seal: Encrypts every e-mail the desk queues (they carry the code and
+            the signed links; :mod:`szo_core.outbox.seal`); by default a seal
+            derived from ``code_key``.  Give the dispatcher the same one
+            (``Dispatcher(..., seal=desk.seal)``).
     """
 
     def __init__(
@@ -195,6 +200,7 @@ class BookingDesk:
         file_limits: FileLimits | None = None,
         link_days: int = 30,
         language: str = "sl",
+        seal: OutboxSeal | None = None,
     ) -> None:
         from szo_core.outbox.compose import Composer
 
@@ -225,6 +231,7 @@ class BookingDesk:
         self.file_limits = file_limits or FileLimits()
         self.link_days = link_days
         self.language = language
+        self.seal = seal if seal is not None else OutboxSeal([code_key])
         self.composer = Composer()
 
     def __repr__(self) -> str:
@@ -392,6 +399,7 @@ class BookingDesk:
             sender_name=self.sender_name,
             now=now,
             language=self.language,
+            seal=self.seal,
         )
 
     def reserve(
@@ -408,6 +416,9 @@ class BookingDesk:
             SlotTaken: ``booking.slot_taken`` (someone holds or booked it; the
                 database refused the seat) or ``booking.slot_unavailable`` (not
                 a slot of the office's grid, or past the horizon or notice).
+            BookingError: ``booking.too_many_holds`` when the address already
+                has :attr:`CodePolicy.max_holds` live holds (confirm or go back
+                first); nothing is held and no e-mail is sent.
             szo_core.errors.ValidationError: The e-mail address is not one.
         """
         from szo_core.delivery.addresses import validate_email
@@ -424,6 +435,15 @@ class BookingDesk:
         def work(uow: UnitOfWork) -> Appointment:
             now = self._now()
             office = uow.booking.get_office(organisation_id, office_id)
+            if uow.booking.live_holds(organisation_id, contact.email, now) >= self.policy.max_holds:
+                raise BookingError(
+                    "booking.too_many_holds",
+                    sl="Na ta e-poštni naslov že čakajo potrditve drugi termini: najprej "
+                    "potrdite ali sprostite katerega od njih.",
+                    en="This e-mail address already has holds waiting for confirmation: "
+                    "confirm or release one of them first.",
+                    where="email",
+                )
             ident = secrets.token_hex(16)
             hold_until = now + self.policy.hold
             slot, seats = self._seats_for(uow, office, service_id, start, ident, now, hold_until)
@@ -622,6 +642,7 @@ class BookingDesk:
             now=now,
             attachments=(Attachment("termin.ics", ics, "text/calendar; method=REQUEST"),),
             language=self.language,
+            seal=self.seal,
         )
 
     def back(self, organisation_id: str, appointment_id: str) -> Appointment:
@@ -702,6 +723,7 @@ class BookingDesk:
             now=now,
             attachments=(Attachment("termin.ics", ics, "text/calendar; method=CANCEL"),),
             language=self.language,
+            seal=self.seal,
         )
 
     def reschedule(self, token: str, start: datetime) -> Appointment:
@@ -772,6 +794,7 @@ class BookingDesk:
                     sender_name=self.sender_name,
                     now=now,
                     language=self.language,
+                    seal=self.seal,
                 )
             return len(due)
 

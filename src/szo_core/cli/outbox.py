@@ -53,6 +53,7 @@ if TYPE_CHECKING:
     from szo_core.adapters.sql import SqlStore
     from szo_core.errors import Language
     from szo_core.outbox import OutboxState
+    from szo_core.outbox.seal import OutboxSeal
     from szo_core.ports import MailSender, SmsSender
 
 __all__ = ["EXIT_FAILED", "outbox"]
@@ -264,6 +265,17 @@ def _senders(
     return mail, sms, where
 
 
+def _seal(lang: Language) -> OutboxSeal | None:
+    """The seal whose secrets ``SZO_OUTBOX_KEYS`` holds (None when unset)."""
+    from szo_core.errors import SzoError
+    from szo_core.outbox.seal import OutboxSeal
+
+    try:
+        return OutboxSeal.from_env()
+    except SzoError as exc:
+        _fail(lang, EXIT_USAGE, exc.message("sl"), exc.message("en"))
+
+
 def _lease_option(command: _F) -> _F:
     return click.option(
         "--lease",
@@ -326,7 +338,11 @@ def run(
     give_up_after: float,
     lang: Language,
 ) -> None:
-    """Send what the outbox holds: into a folder, e-mail over SMTP, SMS through a gateway."""
+    """Send what the outbox holds: into a folder, e-mail over SMTP, SMS through a gateway.
+
+    Sealed messages (booking codes, confirmations) are opened with the secrets
+    in SZO_OUTBOX_KEYS; without them they wait (outbox.sealed) and are retried.
+    """
     import signal
     import threading
     from datetime import timedelta
@@ -349,6 +365,7 @@ def run(
             batch_size=batch,
             lease=timedelta(seconds=lease),
             organisation_id=org,
+            seal=_seal(lang),
         )
         total = DispatchReport()
         if once:
@@ -446,6 +463,8 @@ def worker(
 ) -> None:
     """Run a Procrastinate worker that dispatches the outbox of a PostgreSQL database.
 
+    Sealed messages are opened with the secrets in SZO_OUTBOX_KEYS, as for run.
+
     Several workers (on several machines) dispatch at once without sending a
     message twice.  Exit status: 0 stopped by a signal, 1 the database failed,
     2 usage error (SQLite, or the jobs extra missing).
@@ -465,6 +484,7 @@ def worker(
     mail, sms, _ = _senders(
         out, smtp_host, smtp_port, smtp_security, smtp_user, smtp_ca_file, sms_gateway, lang
     )
+    seal = _seal(lang)
     settings = OutboxWorkerSettings(
         batch_size=batch,
         lease=timedelta(seconds=lease),
@@ -477,7 +497,9 @@ def worker(
         _open(url, lang).dispose()  # a szo_core database, migrated
         apply_schema(url)
         app = make_outbox_app(
-            url, lambda: OutboxSenders(clock=SystemClock(), mail=mail, sms=sms), settings
+            url,
+            lambda: OutboxSenders(clock=SystemClock(), mail=mail, sms=sms, seal=seal),
+            settings,
         )
         options: dict[str, Any] = {"concurrency": concurrency}
         if name is not None:

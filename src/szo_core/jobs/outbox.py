@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     import procrastinate
 
     from szo_core.adapters.sql import SqlStore
+    from szo_core.outbox.seal import OutboxSeal
     from szo_core.ports import Clock, MailSender, SmsSender
 
 __all__ = [
@@ -69,11 +70,14 @@ class OutboxSenders:
         clock: The time.
         mail: Sends e-mail (None: e-mails wait for another dispatcher).
         sms: Sends text messages (None: likewise).
+        seal: Opens sealed messages (:mod:`szo_core.outbox.seal`; ``szo outbox
+            worker`` reads it from ``SZO_OUTBOX_KEYS``).
     """
 
     clock: Clock
     mail: MailSender | None = None
     sms: SmsSender | None = None
+    seal: OutboxSeal | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -155,6 +159,7 @@ def dispatch_outbox(
         policy=settings.policy,
         batch_size=settings.batch_size,
         lease=settings.lease,
+        seal=senders.seal,
     )
     total = DispatchReport()
     for _ in range(settings.max_rounds):

@@ -72,6 +72,7 @@ from szo_core.outbox.records import (
     new_message,
     outbox_id,
 )
+from szo_core.outbox.seal import OutboxSeal
 from szo_core.templates.errors import UndefinedPlaceholder
 from szo_core.templates.model import check_value
 
@@ -308,6 +309,10 @@ class Notifications:
             by default; tests pass their own).
         ids: Makes a subscription id when none is given (random by default).
         max_cached: How many compiled template versions to keep.
+        seal: Encrypts the confirmation messages (they carry the code and the
+            confirmation link; :mod:`szo_core.outbox.seal`); by default a seal
+            derived from the settings' signing keys.  Give the dispatcher the
+            same one (``Dispatcher(..., seal=service.seal)``).
     """
 
     def __init__(
@@ -318,6 +323,7 @@ class Notifications:
         codes: Callable[[], str] | None = None,
         ids: Callable[[], str] | None = None,
         max_cached: int = 512,
+        seal: OutboxSeal | None = None,
     ) -> None:
         if not isinstance(settings, NotifySettings):
             raise ConfigurationError(
@@ -327,6 +333,7 @@ class Notifications:
                 where="settings",
             )
         self.settings = settings
+        self.seal = seal if seal is not None else OutboxSeal(settings.signing_keys)
         self._limits = limits
         self._codes = codes if codes is not None else _random_code
         self._ids = ids if ids is not None else _random_id
@@ -729,7 +736,9 @@ class Notifications:
                 text=sms.format(code=code, minutes=minutes),
                 sender=self.settings.sms_sender,
             )
-        uow.outbox.enqueue(new_message(subscription.organisation_id, key, message, now=now))
+        uow.outbox.enqueue(
+            new_message(subscription.organisation_id, key, message, now=now, seal=self.seal)
+        )
         return confirmation
 
     # ----------------------------------------------------------------- dispatch
@@ -1295,8 +1304,7 @@ class Notifications:
             if message is None:
                 entries.append(AuditEntry(delivery=delivery))
                 continue
-            payload = message.message
-            recipient = payload.to if isinstance(payload, SmsMessage) else payload.to[0]
+            recipient = message.recipients[0]
             entries.append(
                 AuditEntry(
                     delivery=delivery,

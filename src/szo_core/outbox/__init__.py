@@ -13,7 +13,9 @@ Everything szo_core sends to a person goes through here:
    (:class:`RetryPolicy`), given up after the retry time, or failed for good.
 
 The dispatcher runs in-process (``szo outbox run``) or as Procrastinate jobs
-over PostgreSQL (:mod:`szo_core.jobs.outbox`).  The guide is ``docs/outbox.md``.
+over PostgreSQL (:mod:`szo_core.jobs.outbox`).  A message that carries a secret
+(a code, a signed link) is stored encrypted (:mod:`szo_core.outbox.seal`) and
+opened by the dispatcher.  The guide is ``docs/outbox.md``.
 
 >>> from datetime import UTC, datetime
 >>> from szo_core.adapters.memory import ManualClock, MemoryMailSender, MemoryStore
@@ -45,15 +47,20 @@ from szo_core.outbox.records import (
     outbox_id,
 )
 from szo_core.outbox.retry import RetryPolicy
+from szo_core.outbox.seal import SEAL_KEYS_ENV, OutboxSeal, SealedMessage, UnsealError
 
 __all__ = [
+    "SEAL_KEYS_ENV",
     "Channel",
     "DispatchReport",
     "Dispatcher",
     "IdempotencyKey",
     "OutboxMessage",
+    "OutboxSeal",
     "OutboxState",
     "RetryPolicy",
+    "SealedMessage",
+    "UnsealError",
     "message_id_for",
     "new_message",
     "outbox_id",

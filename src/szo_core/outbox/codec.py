@@ -22,11 +22,12 @@ from typing import TypeVar
 
 import cattrs
 
-from szo_core.delivery.message import EmailMessage, SmsMessage
+from szo_core.delivery.message import Channel, EmailMessage, SmsMessage
 from szo_core.errors import StorageError
+from szo_core.outbox.seal import SealedMessage
 from szo_core.serialization import make_converter
 
-__all__ = ["dump_payload", "load_payload"]
+__all__ = ["dump_payload", "dump_stored", "load_payload", "load_stored"]
 
 M = TypeVar("M", EmailMessage, SmsMessage)
 
@@ -51,6 +52,53 @@ def dump_payload(message: EmailMessage | SmsMessage) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
+def dump_stored(message: EmailMessage | SmsMessage | SealedMessage) -> str:
+    """What a store keeps for an outbox message: :func:`dump_payload`, or the sealed form.
+
+    A :class:`~szo_core.outbox.seal.SealedMessage` is kept as
+    ``{"sealed": 1, "to": [...], "token": "..."}`` in the same text column (no
+    clear text of it is stored).
+
+    >>> from szo_core.delivery.message import Channel
+    >>> text = dump_stored(SealedMessage(channel=Channel.SMS, to="+38641123456", token="gAAAA"))
+    >>> text
+    '{"sealed":1,"to":["+38641123456"],"token":"gAAAA"}'
+    >>> load_stored(text, Channel.SMS).token
+    'gAAAA'
+    """
+    if isinstance(message, SealedMessage):
+        data = {"sealed": 1, "to": list(message.to), "token": message.token}
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return dump_payload(message)
+
+
+def load_stored(text: str, channel: Channel) -> EmailMessage | SmsMessage | SealedMessage:
+    """Read what :func:`dump_stored` wrote for a message of ``channel``.
+
+    Raises:
+        szo_core.errors.StorageError: ``outbox.payload`` when the text is not
+            one (the text is not quoted).
+    """
+    if text.startswith('{"sealed":'):
+        try:
+            data = json.loads(text)
+            return SealedMessage(channel=channel, to=tuple(data["to"]), token=data["token"])
+        except (ValueError, TypeError, KeyError):
+            raise _unreadable("sealed") from None
+    if channel is Channel.EMAIL:
+        return load_payload(text, EmailMessage)
+    return load_payload(text, SmsMessage)
+
+
+def _unreadable(where: str) -> StorageError:
+    return StorageError(
+        "outbox.payload",
+        sl="Shranjenega sporočila ni mogoče prebrati.",
+        en="The stored message cannot be read.",
+        where=where,
+    )
+
+
 def load_payload(text: str, kind: type[M]) -> M:
     """Read a payload written by :func:`dump_payload`.
 
@@ -66,9 +114,4 @@ def load_payload(text: str, kind: type[M]) -> M:
     try:
         return _converter().structure(json.loads(text), kind)
     except (ValueError, TypeError) as exc:
-        raise StorageError(
-            "outbox.payload",
-            sl="Shranjenega sporočila ni mogoče prebrati.",
-            en="The stored message cannot be read.",
-            where=type(exc).__name__,
-        ) from None
+        raise _unreadable(type(exc).__name__) from None

@@ -47,6 +47,7 @@ from datetime import datetime
 from szo_core.delivery.message import Attachment, Channel, EmailMessage, SmsMessage
 from szo_core.delivery.sms import LetterPolicy
 from szo_core.outbox.records import IdempotencyKey, OutboxMessage, new_message
+from szo_core.outbox.seal import OutboxSeal
 from szo_core.ports import UnitOfWork
 from szo_core.templates.messages import CompiledMessage, compile_message
 from szo_core.templates.model import MessageTemplate
@@ -100,12 +101,15 @@ class Composer:
         cc: Iterable[str] = (),
         attachments: Iterable[Attachment] = (),
         language: str = "sl",
+        seal: OutboxSeal | None = None,
     ) -> OutboxMessage:
         """Render the e-mail template ``template`` for ``to`` and queue it; return the message.
 
         The idempotency key is (``event``, the normalised address, e-mail): the
         same event for the same address is queued once, however often this is
-        called (the stored message is returned).
+        called (the stored message is returned).  With ``seal`` the message is
+        stored encrypted (:mod:`szo_core.outbox.seal`): pass it for every
+        message that carries a code or a signed link.
 
         Raises:
             szo_core.errors.NotFound: the organisation has no such template.
@@ -143,6 +147,7 @@ class Composer:
             now=now,
             template_key=rendered.template_key,
             template_version=rendered.template_version,
+            seal=seal,
         )
         return uow.outbox.enqueue(queued)
 
@@ -159,6 +164,7 @@ class Composer:
         sender: str | None = None,
         language: str = "sl",
         policy: LetterPolicy | None = None,
+        seal: OutboxSeal | None = None,
     ) -> OutboxMessage:
         """Render the SMS template ``template`` for the number ``to`` and queue it.
 
@@ -166,7 +172,7 @@ class Composer:
         ``+38641123456``); the letter policy is ``policy`` if given, else the
         organisation's :attr:`~szo_core.model.Organisation.sms_letters` (keep,
         when the organisation has no record).  The idempotency key is
-        (``event``, the E.164 number, SMS).
+        (``event``, the E.164 number, SMS); ``seal`` as for :meth:`email`.
 
         Raises:
             szo_core.errors.NotFound: the organisation has no such template.
@@ -188,5 +194,6 @@ class Composer:
             now=now,
             template_key=rendered.template_key,
             template_version=rendered.template_version,
+            seal=seal,
         )
         return uow.outbox.enqueue(queued)

@@ -56,6 +56,7 @@ from szo_core.delivery.message import DeliveryStatus, EmailMessage, SendResult, 
 from szo_core.errors import ConcurrencyConflict, ConfigurationError, DeliveryError
 from szo_core.outbox.records import Channel, OutboxMessage
 from szo_core.outbox.retry import RetryPolicy
+from szo_core.outbox.seal import OutboxSeal, SealedMessage, UnsealError
 
 if TYPE_CHECKING:
     from szo_core.ports import Clock, MailSender, OutboxRepository, SmsSender, Storage
@@ -121,6 +122,9 @@ class Dispatcher:
         lease: How long a claim holds before another dispatcher may take the
             messages again.
         organisation_id: Only this organisation's messages (default all).
+        seal: Opens sealed messages (:mod:`szo_core.outbox.seal`) just before
+            they are sent; a sealed message it cannot open (or any, without
+            a seal) fails temporarily with ``outbox.sealed`` and is retried.
 
     Raises:
         szo_core.errors.ConfigurationError: ``outbox.dispatcher`` without a
@@ -139,6 +143,7 @@ class Dispatcher:
         batch_size: int = 100,
         lease: timedelta = timedelta(minutes=5),
         organisation_id: str | None = None,
+        seal: OutboxSeal | None = None,
     ) -> None:
         if mail is None and sms is None:
             raise _bad("senders")
@@ -155,6 +160,7 @@ class Dispatcher:
         self.batch_size = batch_size
         self.lease = lease
         self.organisation_id = organisation_id
+        self.seal = seal
         self.channels = tuple(
             channel
             for channel, sender in ((Channel.EMAIL, mail), (Channel.SMS, sms))
@@ -190,17 +196,45 @@ class Dispatcher:
                 messages stay claimed and are taken again after the lease).
         """
         results: list[SendResult | None] = [None] * len(claimed)
-        emails = [(i, m.message) for i, m in enumerate(claimed) if m.channel is Channel.EMAIL]
-        texts = [(i, m.message) for i, m in enumerate(claimed) if m.channel is Channel.SMS]
+        emails: list[tuple[int, EmailMessage]] = []
+        texts: list[tuple[int, SmsMessage]] = []
+        for i, stored in enumerate(claimed):
+            message = stored.message
+            if isinstance(message, SealedMessage):
+                opened = self._open(message)
+                if isinstance(opened, SendResult):
+                    results[i] = opened
+                    continue
+                message = opened
+            if isinstance(message, EmailMessage):
+                emails.append((i, message))
+            else:
+                texts.append((i, message))
         if emails and self.mail is not None:
-            answered = self.mail.send([m for _, m in emails if isinstance(m, EmailMessage)])
+            answered = self.mail.send([m for _, m in emails])
             self._place(results, [i for i, _ in emails], answered, "mail")
         if texts and self.sms is not None:
-            answered = self.sms.send([m for _, m in texts if isinstance(m, SmsMessage)])
+            answered = self.sms.send([m for _, m in texts])
             self._place(results, [i for i, _ in texts], answered, "sms")
         if any(r is None for r in results):
             raise _results_mismatch("senders")
         return tuple(r for r in results if r is not None)
+
+    def _open(self, sealed: SealedMessage) -> EmailMessage | SmsMessage | SendResult:
+        if self.seal is None:
+            return SendResult(
+                DeliveryStatus.TEMPORARY,
+                code="outbox.sealed",
+                detail="sealed message and no seal configured",
+            )
+        try:
+            return self.seal.open(sealed)
+        except UnsealError:
+            return SendResult(
+                DeliveryStatus.TEMPORARY,
+                code="outbox.sealed",
+                detail="no key of the seal opens the message",
+            )
 
     @staticmethod
     def _place(

@@ -39,6 +39,7 @@ import attrs
 from szo_core.delivery.addresses import mask_email, mask_phone
 from szo_core.delivery.message import Channel, EmailMessage, SmsMessage
 from szo_core.errors import ConfigurationError
+from szo_core.outbox.seal import OutboxSeal, SealedMessage
 
 __all__ = [
     "Channel",
@@ -182,7 +183,8 @@ def _check_aware(instance: object, attribute: attrs.Attribute[Any], value: objec
 
 def _check_payload(instance: OutboxMessage, attribute: attrs.Attribute[Any], value: object) -> None:
     expected = EmailMessage if instance.key.channel is Channel.EMAIL else SmsMessage
-    if not isinstance(value, expected):
+    sealed_ok = isinstance(value, SealedMessage) and value.channel is instance.key.channel
+    if not (sealed_ok or isinstance(value, expected)):
         raise ConfigurationError(
             "outbox.channel",
             sl="Sporočilo se ne ujema s kanalom ključa (e-pošta ali SMS).",
@@ -201,7 +203,10 @@ class OutboxMessage:
         key: The idempotency key (event, recipient, channel).
         message: The :class:`~szo_core.delivery.message.EmailMessage` or
             :class:`~szo_core.delivery.message.SmsMessage` to send, with its
-            ``message_id`` (e-mail) or ``reference`` (SMS) already set.
+            ``message_id`` (e-mail) or ``reference`` (SMS) already set; or,
+            for a message that carries a secret, the
+            :class:`~szo_core.outbox.seal.SealedMessage` that holds it
+            encrypted (:mod:`szo_core.outbox.seal`).
         message_id: The ``Message-ID`` (e-mail) or client reference (SMS) sent
             with every attempt.
         template_key: The template that rendered it, if any.
@@ -223,7 +228,7 @@ class OutboxMessage:
     organisation_id: str
     id: str
     key: IdempotencyKey
-    message: EmailMessage | SmsMessage = attrs.field(validator=_check_payload)
+    message: EmailMessage | SmsMessage | SealedMessage = attrs.field(validator=_check_payload)
     message_id: str
     template_key: str | None = None
     template_version: int | None = None
@@ -241,18 +246,28 @@ class OutboxMessage:
         return self.key.channel
 
     @property
+    def sealed(self) -> bool:
+        """Whether the message is stored encrypted (:mod:`szo_core.outbox.seal`)."""
+        return not isinstance(self.message, EmailMessage | SmsMessage)
+
+    @property
     def email(self) -> EmailMessage:
-        """The e-mail (raises :class:`TypeError` for an SMS)."""
+        """The e-mail (raises :class:`TypeError` for an SMS or a sealed message)."""
         if not isinstance(self.message, EmailMessage):
-            raise TypeError("not an e-mail")
+            raise TypeError("a sealed message" if self.sealed else "not an e-mail")
         return self.message
 
     @property
     def sms(self) -> SmsMessage:
-        """The text message (raises :class:`TypeError` for an e-mail)."""
+        """The text message (raises :class:`TypeError` for an e-mail or a sealed message)."""
         if not isinstance(self.message, SmsMessage):
-            raise TypeError("not a text message")
+            raise TypeError("a sealed message" if self.sealed else "not a text message")
         return self.message
+
+    @property
+    def recipients(self) -> tuple[str, ...]:
+        """The message's recipients, sealed or not."""
+        return (self.message.to,) if isinstance(self.message, SmsMessage) else self.message.to
 
 
 def new_message(
@@ -263,11 +278,14 @@ def new_message(
     now: datetime,
     template_key: str | None = None,
     template_version: int | None = None,
+    seal: OutboxSeal | None = None,
 ) -> OutboxMessage:
     """A queued outbox message for ``key``, due ``now``, its id and ``Message-ID`` fixed.
 
     The message's own ``message_id`` (e-mail) or ``reference`` (SMS) is
-    replaced by the one derived from the key.
+    replaced by the one derived from the key.  With ``seal``, the message is
+    then encrypted (:mod:`szo_core.outbox.seal`): use it for every message
+    that carries a secret (a code, a signed link).
 
     Raises:
         szo_core.errors.ConfigurationError: ``outbox.channel`` when the message
@@ -307,4 +325,6 @@ def new_message(
         created_at=now,
     )
     at = now.astimezone(UTC)  # checked aware above; the outbox keeps UTC
+    if seal is not None:  # sealed after the checks above, so the channel is right
+        return attrs.evolve(record, message=seal.seal(payload), next_attempt_at=at, created_at=at)
     return attrs.evolve(record, next_attempt_at=at, created_at=at)

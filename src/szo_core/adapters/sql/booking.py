@@ -38,7 +38,7 @@ from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING, Any, Final, cast
 
 import attrs
-from sqlalchemy import Table, and_, delete, exists, insert, or_, select, update
+from sqlalchemy import Table, and_, delete, exists, func, insert, or_, select, update
 
 from szo_core.adapters._common import conflict, not_found
 from szo_core.adapters.sql.tables import (
@@ -379,6 +379,24 @@ class SqlBooking:
             .order_by(a.starts_at, a.id),
         )
         return tuple(_appointment_from(r) for r in rows)
+
+    def live_holds(self, organisation_id: str, email: str, now: datetime) -> int:
+        """Holds of ``email`` (case-insensitive) still live at ``now``.
+
+        Searches the (organisation, state) prefix of the start index: the live
+        holds of an organisation are few (each lasts minutes).
+        """
+        a = booking_appointment.c
+        query = (
+            select(func.count())
+            .select_from(booking_appointment)
+            .where(a.organisation_id == organisation_id)
+            .where(a.state == AppointmentState.HELD.value)
+            .where(a.hold_until > _naive(now))
+            .where(func.lower(a.email) == email.lower())
+        )
+        with self._uow.guard("booking_appointments"):
+            return int(self._uow.connection.execute(query).scalar_one())
 
     # -- files and answers -------------------------------------------------------------
 

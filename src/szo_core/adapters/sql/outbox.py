@@ -64,9 +64,8 @@ from sqlalchemy import (
 
 from szo_core.adapters._common import not_found
 from szo_core.adapters.sql.tables import outbox
-from szo_core.delivery.message import EmailMessage, SmsMessage
 from szo_core.errors import ConfigurationError
-from szo_core.outbox.codec import dump_payload, load_payload
+from szo_core.outbox.codec import dump_stored, load_stored
 from szo_core.outbox.records import Channel, IdempotencyKey, OutboxMessage, OutboxState, outbox_id
 from szo_core.outbox.states import DETAIL_LIMIT, check_claim, check_message
 
@@ -101,7 +100,7 @@ def _row(message: OutboxMessage) -> dict[str, object]:
         "event": message.key.event,
         "recipient": message.key.recipient,
         "channel": message.channel.value,
-        "payload": dump_payload(message.message),
+        "payload": dump_stored(message.message),
         "message_id": message.message_id,
         "template_key": message.template_key,
         "template_version": message.template_version,
@@ -122,11 +121,7 @@ def _from_row(row: Sequence[Any]) -> OutboxMessage:
         organisation_id=values["organisation_id"],
         id=values["id"],
         key=IdempotencyKey(values["event"], values["recipient"], channel),
-        message=(
-            load_payload(values["payload"], EmailMessage)
-            if channel is Channel.EMAIL
-            else load_payload(values["payload"], SmsMessage)
-        ),
+        message=load_stored(values["payload"], channel),
         message_id=values["message_id"],
         template_key=values["template_key"],
         template_version=values["template_version"],
