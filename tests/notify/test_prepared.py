@@ -235,3 +235,16 @@ def test_the_output_limit_is_exact_at_the_boundary(slack: int) -> None:
         assert email.render_parts(values) is None
         with pytest.raises(TemplateLimitExceeded):
             email.render(values)
+
+
+def test_the_trial_refuses_a_body_whose_output_would_differ(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from szo_core.notify import prepared
+
+    # a broken escape (the values put in as they are) must not survive the trial
+    monkeypatch.setattr(prepared, "_html_text", lambda value: value)
+    email = _prepared(BENCHMARK_HTML)
+    assert email.prepared_parts == ("subject",)
+    values = {"zadeva": "<b>x</b>", "uradnik": "Ana"}
+    assert email.render(values) == email.compiled.render_email(values)

@@ -314,7 +314,7 @@ class PreparedEmail:
         if template.html_body:
             self._body = _skeleton(template.html_body, declared)
         if self._body is not None and not self._trial():
-            self._body = None  # pragma: no cover - the checks above hold; a guard all the same
+            self._body = None  # the checks above should hold; a guard all the same
 
     def __repr__(self) -> str:
         t = self.compiled.template
