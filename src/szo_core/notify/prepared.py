@@ -61,7 +61,7 @@ from typing import TYPE_CHECKING, Final
 import attrs
 
 from szo_core.errors import SzoError
-from szo_core.templates.messages import RenderedEmail
+from szo_core.templates.messages import _SPACE, RenderedEmail
 from szo_core.templates.model import FieldType
 
 if TYPE_CHECKING:
@@ -71,8 +71,6 @@ if TYPE_CHECKING:
 __all__ = ["PreparedEmail", "prepare_email"]
 
 _MARK: Final = re.compile("\ue000([0-9]+)\ue001")
-# Subjects fold ordinary white space to one space, as szo_core.templates.messages does.
-_SPACE: Final = re.compile("[ \t\r\n\f\v\x1c-\x1f\x85\u2028\u2029]+")
 # Where a value may stand in the sanitised skeleton: text of these elements (or of
 # the fragment's root), never inside a link (its text is compared with its href in
 # the text part) or <pre> (kept as written).
@@ -156,6 +154,7 @@ def _slots(source: str, declared: frozenset[str]) -> tuple[tuple[str, ...], tupl
 
 
 def _fold(text: str) -> str:
+    """A subject's white space folded, as :mod:`szo_core.templates.messages` folds it."""
     return _SPACE.sub(" ", text).strip()
 
 
