@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from lxml import html as lxml_html
 
 from szo_core.errors import InvalidType
+from szo_core.notify import prepared as prepared_module
 from szo_core.notify.prepared import PreparedEmail, prepare_email
 from szo_core.templates.errors import TemplateLimitExceeded, UndefinedPlaceholder
 from szo_core.templates.html import disallowed_markup, sanitise_html
@@ -155,10 +156,20 @@ PLAIN = st.text(
     ),
     max_size=30,
 )
+# values the prepared path takes (printable, single spaces inside), markup characters often
+PLAIN_ONLY = st.text(
+    st.one_of(
+        st.characters(categories=("L", "M", "N", "P", "S")),
+        st.sampled_from(list("<>&\"' ;#/=!-")),
+    ),
+    min_size=1,
+    max_size=30,
+).filter(prepared_module._plain)
+VALUES = st.one_of(PLAIN, PLAIN_ONLY, PLAIN_ONLY)
 
 
 @settings(max_examples=400, deadline=None)
-@given(zadeva=PLAIN, uradnik=PLAIN)
+@given(zadeva=VALUES, uradnik=VALUES)
 def test_any_values_render_as_the_full_pipeline_does(zadeva: str, uradnik: str) -> None:
     email = PREPARED
     values = {"zadeva": zadeva, "uradnik": uradnik}
@@ -247,4 +258,48 @@ def test_the_trial_refuses_a_body_whose_output_would_differ(
     email = _prepared(BENCHMARK_HTML)
     assert email.prepared_parts == ("subject",)
     values = {"zadeva": "<b>x</b>", "uradnik": "Ana"}
+    assert email.render(values) == email.compiled.render_email(values)
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<p><xmp>{{ zadeva }}</xmp></p>",
+        "<p><textarea>{{ zadeva }}</textarea></p>",
+        "<p><noembed>{{ zadeva }}</noembed> {{ uradnik }}</p>",
+        "<p><title>{{ zadeva }}</title></p>",
+        "<table>{{ zadeva }}<tr><td>{{ uradnik }}</td></tr></table>",
+        "<p><b>{{ zadeva }}</p>{{ uradnik }}",
+        "<select><option>{{ zadeva }}</option></select>",
+        "<math><mi>{{ zadeva }}</mi></math><svg><text>{{ uradnik }}</text></svg>",
+        "<p>{{ zadeva }}<br/>{{ uradnik }}<hr>{{ zadeva }}</p>",
+    ],
+)
+@pytest.mark.parametrize("vector", ["<b>&amp;\"'</b>", "</p><script>alert(1)</script>", "x"])
+def test_odd_markup_renders_what_the_pipeline_renders(html: str, vector: str) -> None:
+    # markup the catalogue would refuse on save: prepared or not, the same output
+    email = _prepared(html)
+    values = {"zadeva": vector, "uradnik": vector[::-1]}
+    assert email.render(values) == email.compiled.render_email(values)
+
+
+ODD = [
+    _prepared(html)
+    for html in (
+        "<p><textarea>{{ zadeva }}</textarea></p>",
+        "<p><title>{{ zadeva }}</title>{{ uradnik }}</p>",
+        "<table>{{ zadeva }}<tr><td>{{ uradnik }}</td></tr></table>",
+        "<p><b>{{ zadeva }}</p>{{ uradnik }}",
+        "<select><option>{{ zadeva }}</option></select>{{ uradnik }}",
+    )
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(email=st.sampled_from(ODD), zadeva=VALUES, uradnik=VALUES)
+def test_odd_markup_that_is_prepared_matches_for_any_values(
+    email: PreparedEmail, zadeva: str, uradnik: str
+) -> None:
+    assert "html_body" in email.prepared_parts
+    values = {"zadeva": zadeva, "uradnik": uradnik}
     assert email.render(values) == email.compiled.render_email(values)
