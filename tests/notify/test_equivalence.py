@@ -240,12 +240,23 @@ def test_hostile_values_in_every_field_give_the_full_pipelines_messages(texts: s
         assert _notified(store, svc, event, now) == _reference(store, svc, event, now)
 
 
-TEXT = st.text(
-    st.one_of(
-        st.characters(codec="utf-8", exclude_categories=("Cs",)),
-        st.sampled_from(list("<>&\"' \xa0\t\r\n\x00\ue000\ue001;#/=!-")),
+TEXT = st.one_of(
+    st.text(
+        st.one_of(
+            st.characters(codec="utf-8", exclude_categories=("Cs",)),
+            st.sampled_from(list("<>&\"' \xa0\t\r\n\x00\ue000\ue001;#/=!-")),
+        ),
+        max_size=25,
     ),
-    max_size=25,
+    # printable text with single spaces: what the prepared path takes
+    st.text(
+        st.one_of(
+            st.characters(categories=("L", "M", "N", "P", "S")),
+            st.sampled_from(list("<>&\"' ;#/=!-")),
+        ),
+        min_size=1,
+        max_size=25,
+    ).map(lambda t: " ".join(t.split())),
 )
 
 
