@@ -361,3 +361,28 @@ def test_a_message_that_does_not_render_leaves_nothing_half_written() -> None:
             svc.notify(uow, event(1), now=T0)
         assert uow.notify.deliveries(ORG) == ()
         assert [m for m in uow.outbox.for_organisation(ORG) if m.key.event == "notify:dms-1"] == []
+
+
+def test_one_service_renders_each_stores_own_template_version() -> None:
+    # two stores whose event type version 2 uses different template versions: the
+    # service's kept routes must not hand store B the template of store A
+    svc = service(quiet_hours=None)
+    subjects = {}
+    for name, second in (("a", SL), ("b", attrs.evolve(SL, email_subject="Nova {{ zadeva }}"))):
+        store = MemoryStore()
+        renamed = attrs.evolve(event_type(CODES[EventClass.KEY], EventClass.KEY), name="Odločba")
+        with store.unit_of_work() as uow:
+            save_event_type(
+                uow,
+                event_type(CODES[EventClass.KEY], EventClass.KEY),
+                [SL],
+                now=T0,
+                changed_by="admin:1",
+            )
+            saved = save_event_type(uow, renamed, [second], now=T0, changed_by="admin:1")
+            assert saved.version == 2
+            subscribe(svc, uow, "s1", channels=(Channel.EMAIL,))
+            report = svc.notify(uow, event(1, EventClass.KEY), now=T0)
+            message = uow.outbox.get(ORG, report.deliveries[0].outbox_id or "")
+            subjects[name] = message.email.subject
+    assert subjects == {"a": f"Zadeva {CASE}", "b": f"Nova {CASE}"}

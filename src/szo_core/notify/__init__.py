@@ -6,9 +6,11 @@
   confirmations, events, decisions, the caller's identity;
 * :mod:`~szo_core.notify.service`: :class:`~szo_core.notify.service.Notifications`,
   the calls a back office and a portal make (subscribe, change, confirm,
-  unsubscribe, notify, flush_digests, audit);
+  unsubscribe, notify, notify_many, flush_digests, audit);
 * :mod:`~szo_core.notify.settings`: senders, signing keys, SMS quiet hours,
   the per-case rate limit;
+* :mod:`~szo_core.notify.prepared`: e-mail templates prepared once per version
+  (sanitised and their text part derived once, the values escaped in);
 * :mod:`~szo_core.notify.links`: signed unsubscribe and confirmation links;
 * :mod:`~szo_core.notify.live`: the dispatcher woken right after a commit;
 * :mod:`~szo_core.notify.ports`: ``uow.notify``.
