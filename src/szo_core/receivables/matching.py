@@ -326,10 +326,12 @@ class Ledger:
 
     def _e2e_index(self) -> dict[str, list[LedgerItem]]:
         if self._by_e2e is None:
-            index: dict[str, list[LedgerItem]] = {}
-            for item in self._given:
-                if item.end_to_end_id:
-                    _append(index, item.end_to_end_id, item)
+            with_e2e = [item for item in self._given if item.end_to_end_id]
+            index = {item.end_to_end_id: [item] for item in with_e2e if item.end_to_end_id}
+            if len(index) != len(with_e2e):  # a merged debit's id on each of its invoices
+                index = {}
+                for item in with_e2e:
+                    _append(index, item.end_to_end_id or "", item)
             self._by_e2e = index
         return self._by_e2e
 
@@ -474,19 +476,20 @@ class Ledger:
                     entry_id, booked = item.entry_id, item.booking_date
                     open_now = open_[document]
                     if open_now >= amount:
+                        minus = -amount
                         first = new_payment(
                             org,
                             f"{entry_id}:1",
                             payer,
                             document,
                             payment,
-                            -amount,
+                            minus,
                             booked,
                             entry_id,
                             e2e,
                         )
                         add_posting(first)
-                        open_[document] = open_now + first.amount
+                        open_[document] = open_now + minus
                         if e2e:
                             paid.setdefault(e2e, []).append(first)
                         documents: tuple[str, ...] = (document,)
@@ -494,36 +497,38 @@ class Ledger:
                         rest = amount
                         documents = ()
                         if open_now > 0:
+                            minus = -open_now
                             first = new_payment(
                                 org,
                                 f"{entry_id}:1",
                                 payer,
                                 document,
                                 payment,
-                                -open_now,
+                                minus,
                                 booked,
                                 entry_id,
                                 e2e,
                             )
                             add_posting(first)
-                            open_[document] = open_now + first.amount
+                            open_[document] = open_now + minus
                             if e2e:
                                 paid.setdefault(e2e, []).append(first)
                             rest = amount - open_now
                             documents = (document,)
+                        minus = -rest
                         left = new_payment(
                             org,
                             f"{entry_id}:{len(documents) + 1}",
                             payer,
                             None,
                             payment,
-                            -rest,
+                            minus,
                             booked,
                             entry_id,
                             e2e,
                         )
                         add_posting(left)
-                        credit[payer] = credit.get(payer, zero) + left.amount
+                        credit[payer] = credit.get(payer, zero) + minus
                         if e2e:
                             paid.setdefault(e2e, []).append(left)
                     iban = item.payer_iban
