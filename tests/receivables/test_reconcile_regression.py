@@ -112,3 +112,11 @@ def test_a_months_statements_reconcile_as_the_rule_says(world: World, store: Sto
         if r.status is ReceiptStatus.MATCHED:
             assert paid_by_entry[r.entry_id] == r.amount
     assert _digest(receipts + postings) == RECORDS_DIGEST
+    # Read back as written (SQL reads skip the validators): the same items, and every
+    # field of every record of the type its constructor gives (an enum, not its text).
+    assert sorted(items, key=lambda i: i.document) == sorted(world.items, key=lambda i: i.document)
+    for record in (*items, *postings, *receipts, *flags):
+        rebuilt = attrs.evolve(record)  # through __init__: converters and validators
+        assert [type(v) for v in attrs.astuple(record, recurse=False)] == [
+            type(v) for v in attrs.astuple(rebuilt, recurse=False)
+        ]
