@@ -23,7 +23,9 @@ unstructured text), 2 % by end-to-end id, 1 % a tenth short, 1 % unknown.
   (the XSD check pass, then the streamed read), for the absolute figure and
   the end-to-end ratio (read + match against read + baseline);
 * **import**: :func:`szo_core.receivables.import_bank_file` into a migrated
-  SQLite file (read, match, and every receipt and posting stored), once.
+  SQLite file (read, match, and every receipt and posting stored), once, then
+  the same file again (every entry a duplicate); with ``--postgres`` also into
+  a PostgreSQL server started for the run (``adapters.sql.pgtemp``).
 
 The baselines and the engine run in turns (baseline, join+rows, match, one by
 one, again ``--repeat`` times), so a change in the machine's load falls on all
@@ -32,7 +34,8 @@ of match against each baseline (target against the issue's: at most 3x) with
 the spread of the per-turn ratios, the load average, and the peak memory
 (tracemalloc, in a separate pass) of the streamed read and of the ledger.
 
-Run:   .venv/bin/python benchmarks/bench_reconcile.py [--n 100000] [--repeat 5] [--no-store]
+Run:   .venv/bin/python benchmarks/bench_reconcile.py [--n 100000] [--repeat 5]
+       [--no-store | --postgres]
 Smoke: .venv/bin/python benchmarks/bench_reconcile.py --n 2000 --repeat 1
 """
 
@@ -133,6 +136,9 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--no-store", action="store_true", help="skip the SQLite import")
+    parser.add_argument(
+        "--postgres", action="store_true", help="also import into a temporary PostgreSQL server"
+    )
     args = parser.parse_args()
     n = args.n
     items = _items(n)
@@ -229,23 +235,42 @@ def main() -> None:
 
         if args.no_store:
             return
-        from szo_core.adapters.sql import SqlStore
+        _import_into("SQLite", None, items, path, Path(tmp), n)
+        if args.postgres:
+            _import_into("PostgreSQL", "postgres", items, path, Path(tmp), n)
 
-        store = SqlStore.open(Path(tmp) / "bench.sqlite")
-        try:
-            with store.unit_of_work() as uow:
-                uow.receivables.add_items(items)
-                uow.commit()
-            start = time.perf_counter()
-            report = import_bank_file(store, ORG, path)
-            took = time.perf_counter() - start
-        finally:
-            store.dispose()
-        print(
-            f"import into SQLite (read + match + store): {took:.2f} s "
-            f"({n / took:,.0f} entries/s); matched {report.matched:,}, "
-            f"suggested {report.suggested:,}, unmatched {report.unmatched:,}"
-        )
+
+def _import_into(
+    label: str, kind: str | None, items: list[LedgerItem], path: Path, tmp: Path, n: int
+) -> None:
+    """``import_bank_file`` into a migrated SQLite file, or a temporary PostgreSQL server."""
+    from contextlib import ExitStack
+
+    from szo_core.adapters.sql import SqlStore
+    from szo_core.adapters.sql.pgtemp import TemporaryPostgres
+
+    with ExitStack() as stack:
+        if kind == "postgres":
+            server = stack.enter_context(TemporaryPostgres())
+            store = SqlStore.open(server.create_database("bench"))
+        else:
+            store = SqlStore.open(tmp / "bench.sqlite")
+        stack.callback(store.dispose)
+        with store.unit_of_work() as uow:
+            uow.receivables.add_items(items)
+            uow.commit()
+        start = time.perf_counter()
+        report = import_bank_file(store, ORG, path)
+        took = time.perf_counter() - start
+        start = time.perf_counter()
+        again = import_bank_file(store, ORG, path)
+        took_again = time.perf_counter() - start
+    print(
+        f"import into {label} (read + match + store): {took:.2f} s "
+        f"({n / took:,.0f} entries/s); matched {report.matched:,}, "
+        f"suggested {report.suggested:,}, unmatched {report.unmatched:,}; "
+        f"the same file again: {took_again:.2f} s, {again.duplicates:,} duplicates"
+    )
 
 
 if __name__ == "__main__":

@@ -4,7 +4,9 @@ A pure engine: :class:`Ledger` holds the items and postings read once through
 the port, with dictionaries by reference, end-to-end id and payer IBAN, and
 :meth:`Ledger.match` turns one bank item into a :class:`Match` (the receipt to
 store, the postings, a mandate flag) and applies its postings to itself, so
-the next entry sees what is open after this one.
+the next entry sees what is open after this one.  :meth:`Ledger.match_all`
+does the same for many items in one pass (a :class:`MatchBatch` of the same
+records, without a :class:`Match` around each): what ``import_bank_file`` uses.
 
 For a **credit** (money received):
 
@@ -198,6 +200,11 @@ def _append(index: dict[str, list[T]], key: str, value: T) -> None:
 
 class Ledger:
     """The open items of one organisation in memory, with the indexes matching needs.
+
+    The open amounts (``open``, by document, to the cent) and the items by
+    reference are built with the ledger; the items by end-to-end id, by payer
+    and by document (:attr:`items`) when first needed, since many statements
+    never need them.
 
     Args:
         organisation_id: The organisation.
