@@ -74,7 +74,7 @@ from szo_core.receivables.records import (
 __all__ = ["Ledger", "Match", "MatchBatch", "MatchPolicy", "SplitOrder", "allocate"]
 
 _ZERO = Decimal("0.00")
-T = TypeVar("T")
+_T = TypeVar("_T")
 
 _new_receipt = trusted_factory(
     Receipt,
@@ -190,7 +190,7 @@ def allocate(
     return parts
 
 
-def _append(index: dict[str, list[T]], key: str, value: T) -> None:
+def _append(index: dict[str, list[_T]], key: str, value: _T) -> None:
     found = index.get(key)
     if found is None:
         index[key] = [value]
