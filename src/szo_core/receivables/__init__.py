@@ -38,7 +38,14 @@ from szo_core.receivables.ledger import (
     payer_id_of,
     slip_fallback,
 )
-from szo_core.receivables.matching import Ledger, Match, MatchPolicy, SplitOrder, allocate
+from szo_core.receivables.matching import (
+    Ledger,
+    Match,
+    MatchBatch,
+    MatchPolicy,
+    SplitOrder,
+    allocate,
+)
 from szo_core.receivables.ports import ReceivablesRepository
 from szo_core.receivables.reconcile import ImportReport, confirm_receipt, import_bank_file
 from szo_core.receivables.records import (
@@ -72,6 +79,7 @@ __all__ = [
     "LedgerItem",
     "MandateFlag",
     "Match",
+    "MatchBatch",
     "MatchPolicy",
     "OpenAmounts",
     "PayerContact",

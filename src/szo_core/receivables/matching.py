@@ -4,7 +4,9 @@ A pure engine: :class:`Ledger` holds the items and postings read once through
 the port, with dictionaries by reference, end-to-end id and payer IBAN, and
 :meth:`Ledger.match` turns one bank item into a :class:`Match` (the receipt to
 store, the postings, a mandate flag) and applies its postings to itself, so
-the next entry sees what is open after this one.
+the next entry sees what is open after this one.  :meth:`Ledger.match_all`
+does the same for many items in one pass (a :class:`MatchBatch` of the same
+records, without a :class:`Match` around each): what ``import_bank_file`` uses.
 
 For a **credit** (money received):
 
@@ -53,6 +55,7 @@ import enum
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from decimal import Decimal
+from typing import TypeVar
 
 import attrs
 
@@ -68,9 +71,10 @@ from szo_core.receivables.records import (
     ReceiptStatus,
 )
 
-__all__ = ["Ledger", "Match", "MatchPolicy", "SplitOrder", "allocate"]
+__all__ = ["Ledger", "Match", "MatchBatch", "MatchPolicy", "SplitOrder", "allocate"]
 
 _ZERO = Decimal("0.00")
+_T = TypeVar("_T")
 
 _new_receipt = trusted_factory(
     Receipt,
@@ -140,6 +144,24 @@ class Match:
     flag: MandateFlag | None = None
 
 
+@attrs.frozen(kw_only=True)
+class MatchBatch:
+    """What :meth:`Ledger.match_all` did with many bank items, in their order.
+
+    The same records :meth:`Ledger.match` makes for each item, without a
+    :class:`Match` around each.
+
+    Attributes:
+        receipts: One receipt per item.
+        postings: All postings, item after item.
+        flags: The mandate flags raised.
+    """
+
+    receipts: tuple[Receipt, ...] = ()
+    postings: tuple[Posting, ...] = ()
+    flags: tuple[MandateFlag, ...] = ()
+
+
 def allocate(
     amount: Decimal, opens: Sequence[tuple[str, Decimal]]
 ) -> list[tuple[str | None, Decimal]]:
@@ -168,16 +190,21 @@ def allocate(
     return parts
 
 
-def _append(index: dict[str, list[str]], key: str, document: str) -> None:
+def _append(index: dict[str, list[_T]], key: str, value: _T) -> None:
     found = index.get(key)
     if found is None:
-        index[key] = [document]
+        index[key] = [value]
     else:
-        found.append(document)
+        found.append(value)
 
 
 class Ledger:
     """The open items of one organisation in memory, with the indexes matching needs.
+
+    The open amounts (``open``, by document, to the cent) and the items by
+    reference are built with the ledger; the items by end-to-end id, by payer
+    and by document (:attr:`items`) when first needed, since many statements
+    never need them.
 
     Args:
         organisation_id: The organisation.
@@ -197,16 +224,19 @@ class Ledger:
     ) -> None:
         self.organisation_id = organisation_id
         self.policy = policy or MatchPolicy()
-        self.items: dict[str, LedgerItem] = {}
         self.open: dict[str, Decimal] = {}
         self.credit: dict[str, Decimal] = {}
-        self._by_reference: dict[str, list[str]] = {}
-        self._by_e2e: dict[str, list[str]] = {}
+        # Built with the ledger: what every entry needs (open amounts, items by reference).
+        self._given: list[LedgerItem] = []
+        self._by_reference: dict[str, list[LedgerItem]] = {}
         self._by_iban: dict[str, set[str]] = {}
         self._paid: dict[str, list[Posting]] = {}
-        self._by_payer: dict[str, list[str]] = {}
-        for item in items:
-            self.add_item(item)
+        self._repeated = False  # a document given twice: match_all leaves it to match()
+        # Built when first asked for (many statements never need them).
+        self._items: dict[str, LedgerItem] | None = None
+        self._by_e2e: dict[str, list[LedgerItem]] | None = None
+        self._by_payer: dict[str, list[str]] | None = None
+        self._build(list(items))
         for posting in postings:
             self._apply(posting)
         for receipt in receipts:
@@ -215,20 +245,110 @@ class Ledger:
 
     # ------------------------------------------------------------------ building
 
+    @property
+    def items(self) -> dict[str, LedgerItem]:
+        """The items by document (read it; add items with :meth:`add_item`)."""
+        if self._items is None:
+            self._items = {item.document: item for item in self._given}
+        return self._items
+
     def add_item(self, item: LedgerItem) -> None:
         """Add an item and index it."""
-        document = item.document
-        self.items[document] = item
-        self.open[document] = self.open.get(document, _ZERO) + item.amount
-        _append(self._by_payer, item.payer_id, document)
-        if item.reference:
-            _append(self._by_reference, item.reference, document)
-        if item.group_reference and item.group_reference != item.reference:
-            _append(self._by_reference, item.group_reference, document)
-        if item.end_to_end_id:
-            _append(self._by_e2e, item.end_to_end_id, document)
-        if item.payer_iban:
-            self._by_iban.setdefault(item.payer_iban, set()).add(item.payer_id)
+        self._add_items((item,))
+
+    def _build(self, items: list[LedgerItem]) -> None:
+        # The first items, with comprehensions (each a pass at C speed over the items)
+        # where keys are unique, as they are in a ledger of one organisation; anything
+        # else (a document or an own reference twice, a group reference that is also an
+        # invoice's) is left to _add_items, which gives the same indexes item by item.
+        zero = _ZERO
+        open_ = {item.document: zero + item.amount for item in items}
+        with_reference = [item for item in items if item.reference]
+        by_reference = {item.reference: [item] for item in with_reference if item.reference}
+        groups = [
+            item
+            for item in items
+            if item.group_reference and item.group_reference != item.reference
+        ]
+        if (
+            len(open_) != len(items)
+            or len(by_reference) != len(with_reference)
+            or any(item.group_reference in by_reference for item in groups)
+        ):
+            self._add_items(items)
+            return
+        self._given.extend(items)
+        self.open.update(open_)
+        self._by_reference.update(by_reference)
+        for item in groups:
+            _append(self._by_reference, item.group_reference or "", item)
+        by_iban = self._by_iban
+        for item in items:
+            if item.payer_iban:
+                by_iban.setdefault(item.payer_iban, set()).add(item.payer_id)
+
+    def _add_items(self, items: Iterable[LedgerItem]) -> None:
+        # One loop with the dictionaries in locals: the ledger's build is, with the
+        # records each entry makes, most of what reconciling a statement costs.
+        given, open_, by_reference, by_iban = (
+            self._given,
+            self.open,
+            self._by_reference,
+            self._by_iban,
+        )
+        by_document, by_e2e, by_payer = self._items, self._by_e2e, self._by_payer
+        zero = _ZERO
+        for item in items:
+            given.append(item)
+            document = item.document
+            amount = open_.get(document)
+            if amount is None:
+                open_[document] = zero + item.amount
+            else:
+                self._repeated = True
+                open_[document] = amount + item.amount
+            payer = item.payer_id
+            reference = item.reference
+            if reference:
+                found = by_reference.get(reference)
+                if found is None:
+                    by_reference[reference] = [item]
+                else:
+                    found.append(item)
+            group = item.group_reference
+            if group and group != reference:
+                found = by_reference.get(group)
+                if found is None:
+                    by_reference[group] = [item]
+                else:
+                    found.append(item)
+            if item.payer_iban:
+                by_iban.setdefault(item.payer_iban, set()).add(payer)
+            if by_document is not None:
+                by_document[document] = item
+            if by_payer is not None:
+                _append(by_payer, payer, document)
+            if by_e2e is not None and item.end_to_end_id:
+                _append(by_e2e, item.end_to_end_id, item)
+
+    def _e2e_index(self) -> dict[str, list[LedgerItem]]:
+        if self._by_e2e is None:
+            with_e2e = [item for item in self._given if item.end_to_end_id]
+            index = {item.end_to_end_id: [item] for item in with_e2e if item.end_to_end_id}
+            if len(index) != len(with_e2e):  # a merged debit's id on each of its invoices
+                index = {}
+                for item in with_e2e:
+                    _append(index, item.end_to_end_id or "", item)
+            self._by_e2e = index
+        return self._by_e2e
+
+    def _payer_index(self) -> dict[str, list[str]]:
+        if self._by_payer is None:
+            index: dict[str, list[str]] = {}
+            for item in self._given:
+                _append(index, item.payer_id, item.document)
+            self._by_payer = index
+        return self._by_payer
 
     def _apply(self, posting: Posting) -> None:
         if posting.document is None:
@@ -261,7 +381,7 @@ class Ledger:
 
     def balance(self, payer_id: str) -> Decimal:
         """A payer's balance: open amounts of their documents plus their credit."""
-        documents = self._by_payer.get(payer_id, [])
+        documents = self._payer_index().get(payer_id, [])
         return sum((self.open[d] for d in documents), _ZERO) + self.credit.get(payer_id, _ZERO)
 
     def _ordered(self, documents: Iterable[str]) -> list[LedgerItem]:
@@ -304,6 +424,152 @@ class Ledger:
             found = self._credit(item)
         self.apply(found.postings)
         return found
+
+    def match_all(self, items: Iterable[BankItem]) -> MatchBatch:
+        """Match many bank items in order, as :meth:`match` one after another would.
+
+        The records are the same as :meth:`match` makes; a credit paying one
+        document (by reference or end-to-end id, the usual case) takes a
+        shorter way here, everything else goes through :meth:`match`.
+
+        >>> from datetime import date
+        >>> from decimal import Decimal
+        >>> from szo_core.payments.statements import BankEntry, EntryKind
+        >>> ledger = Ledger("o", [LedgerItem(organisation_id="o", document="1", payer_id="p",
+        ...     amount=Decimal("50.00"), issued_on=date(2026, 10, 5), due_on=date(2026, 10, 18),
+        ...     reference="SI120000055526098")], [])
+        >>> paid = [BankEntry(entry_id=f"e{n}", file_kind="camt.053.001.02", statement_id="s",
+        ...     account_iban="", kind=EntryKind.CREDIT, amount=Decimal("30.00"),
+        ...     booking_date=date(2026, 10, 20), value_date=date(2026, 10, 20),
+        ...     reference="SI120000055526098") for n in (1, 2)]
+        >>> batch = ledger.match_all(paid)
+        >>> for p in batch.postings:
+        ...     print(p.id, p.document, p.amount)
+        e1:1 1 -30.00
+        e2:1 1 -20.00
+        e2:2 None -10.00
+        >>> ledger.open["1"], ledger.credit["p"]
+        (Decimal('0.00'), Decimal('-10.00'))
+
+        Raises:
+            szo_core.errors.InvalidType: As :meth:`match` (the items before the
+                bad one are applied to the ledger, as with :meth:`match`).
+        """
+        receipts: list[Receipt] = []
+        postings: list[Posting] = []
+        flags: list[MandateFlag] = []
+        add_receipt, add_posting = receipts.append, postings.append
+        open_, credit, paid, by_iban = self.open, self.credit, self._paid, self._by_iban
+        by_reference = self._by_reference
+        by_e2e: dict[str, list[LedgerItem]] | None = None
+        org, zero, fast = self.organisation_id, _ZERO, not self._repeated
+        new_receipt, new_payment = _new_receipt, _new_payment
+        matched, payment, credit_kind = ReceiptStatus.MATCHED, PostingKind.PAYMENT, EntryKind.CREDIT
+        for item in items:
+            if fast and type(item) is BankEntry and item.kind is credit_kind:
+                # The usual case, as match() -> _credit() -> _pay() -> apply() does it.
+                reference, e2e = item.reference, item.end_to_end_id
+                found = by_reference.get(reference) if reference else None
+                how = "reference"
+                if found is None and e2e:
+                    if by_e2e is None:
+                        by_e2e = self._e2e_index()
+                    found = by_e2e.get(e2e)
+                    how = "end_to_end"
+                amount = item.amount
+                if found is not None and len(found) == 1 and type(amount) is Decimal and amount > 0:
+                    ledger_item = found[0]
+                    document, payer = ledger_item.document, ledger_item.payer_id
+                    entry_id, booked = item.entry_id, item.booking_date
+                    open_now = open_[document]
+                    if open_now >= amount:
+                        minus = -amount
+                        first = new_payment(
+                            org,
+                            f"{entry_id}:1",
+                            payer,
+                            document,
+                            payment,
+                            minus,
+                            booked,
+                            entry_id,
+                            e2e,
+                        )
+                        add_posting(first)
+                        open_[document] = open_now + minus
+                        if e2e:
+                            paid.setdefault(e2e, []).append(first)
+                        documents: tuple[str, ...] = (document,)
+                    else:
+                        rest = amount
+                        documents = ()
+                        if open_now > 0:
+                            minus = -open_now
+                            first = new_payment(
+                                org,
+                                f"{entry_id}:1",
+                                payer,
+                                document,
+                                payment,
+                                minus,
+                                booked,
+                                entry_id,
+                                e2e,
+                            )
+                            add_posting(first)
+                            open_[document] = open_now + minus
+                            if e2e:
+                                paid.setdefault(e2e, []).append(first)
+                            rest = amount - open_now
+                            documents = (document,)
+                        minus = -rest
+                        left = new_payment(
+                            org,
+                            f"{entry_id}:{len(documents) + 1}",
+                            payer,
+                            None,
+                            payment,
+                            minus,
+                            booked,
+                            entry_id,
+                            e2e,
+                        )
+                        add_posting(left)
+                        credit[payer] = credit.get(payer, zero) + minus
+                        if e2e:
+                            paid.setdefault(e2e, []).append(left)
+                    iban = item.payer_iban
+                    if iban:
+                        known = by_iban.get(iban)
+                        if known is None:
+                            by_iban[iban] = {payer}
+                        else:
+                            known.add(payer)
+                    add_receipt(
+                        new_receipt(
+                            org,
+                            entry_id,
+                            item.file_kind,
+                            matched,
+                            amount,
+                            booked,
+                            item.payer_name,
+                            iban,
+                            reference,
+                            e2e,
+                            item.reason,
+                            payer,
+                            documents,
+                            how,
+                        )
+                    )
+                    continue
+            one = self.match(item)
+            add_receipt(one.receipt)
+            postings.extend(one.postings)
+            if one.flag is not None:
+                flags.append(one.flag)
+        return MatchBatch(receipts=tuple(receipts), postings=tuple(postings), flags=tuple(flags))
 
     def _receipt(
         self,
@@ -403,9 +669,11 @@ class Ledger:
 
     def _credit(self, entry: BankEntry) -> Match:
         if entry.reference and entry.reference in self._by_reference:
-            return self._pay(entry, self._by_reference[entry.reference], "reference")
-        if entry.end_to_end_id and entry.end_to_end_id in self._by_e2e:
-            return self._pay(entry, self._by_e2e[entry.end_to_end_id], "end_to_end")
+            found = self._by_reference[entry.reference]
+            return self._pay(entry, [i.document for i in found], "reference")
+        if entry.end_to_end_id and entry.end_to_end_id in self._e2e_index():
+            found = self._e2e_index()[entry.end_to_end_id]
+            return self._pay(entry, [i.document for i in found], "end_to_end")
         if self.policy.suggest and entry.payer_iban:
             for payer in sorted(self._by_iban.get(entry.payer_iban, ())):
                 documents = self._suggest(payer, entry.amount)
@@ -423,7 +691,7 @@ class Ledger:
     def _suggest(self, payer: str, amount: Decimal) -> list[str]:
         opens = [
             item
-            for item in self._ordered(self._by_payer.get(payer, []))
+            for item in self._ordered(self._payer_index().get(payer, []))
             if self.open[item.document] > 0
         ]
         for item in opens:
@@ -481,7 +749,7 @@ class Ledger:
         e2e, amount = item.end_to_end_id, item.amount
         kind = PostingKind.REJECT if isinstance(item, DebitReject) else PostingKind.RETURN
         status = ReceiptStatus.REJECTED if kind is PostingKind.REJECT else ReceiptStatus.RETURNED
-        documents = self._by_e2e.get(e2e, []) if e2e else []
+        documents = [i.document for i in self._e2e_index().get(e2e, [])] if e2e else []
         paid = list(self._paid.get(e2e, [])) if e2e else []
         if not documents and not paid:
             return Match(receipt=self._receipt(item, ReceiptStatus.UNMATCHED))

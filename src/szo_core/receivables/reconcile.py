@@ -30,15 +30,16 @@ already is counted as a duplicate and skipped.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import islice
 
 import attrs
 
 from szo_core._gc import collector_paused
 from szo_core.errors import NotFound
-from szo_core.payments.statements import Source, read_bank_file
+from szo_core.payments.statements import BankItem, Source, read_bank_file
 from szo_core.ports import Storage
 from szo_core.receivables.matching import Ledger, MatchPolicy
-from szo_core.receivables.records import Posting, Receipt, ReceiptStatus
+from szo_core.receivables.records import Receipt, ReceiptStatus
 
 __all__ = ["ImportReport", "confirm_receipt", "import_bank_file"]
 
@@ -129,31 +130,29 @@ def import_bank_file(
             known_receipts,
             policy,
         )
-        postings: list[Posting] = []
-        receipts: list[Receipt] = []
-        for item in read_bank_file(source, name=name):
-            counts["entries"] += 1
-            if item.entry_id in known:
-                counts["duplicates"] += 1
-                continue
-            known.add(item.entry_id)
-            found = ledger.match(item)
-            receipt = found.receipt
-            counts[_COUNTERS[receipt.status]] += 1
-            if receipt.status is ReceiptStatus.SUGGESTED:
-                to_confirm.append(receipt)
-            elif receipt.status is ReceiptStatus.UNMATCHED:
-                to_check.append(receipt)
-            receipts.append(receipt)
-            postings.extend(found.postings)
-            if found.flag is not None and repo.add_mandate_flag(found.flag):
-                counts["flagged"] += 1
-            if len(receipts) >= _BATCH:
-                repo.add_receipts(receipts)
-                repo.add_postings(postings)
-                receipts, postings = [], []
-        repo.add_receipts(receipts)
-        repo.add_postings(postings)
+        stream = iter(read_bank_file(source, name=name))
+        while chunk := list(islice(stream, _BATCH)):
+            # Match and store a thousand entries at a time: flat memory, few statements.
+            counts["entries"] += len(chunk)
+            fresh: list[BankItem] = []
+            for item in chunk:
+                if item.entry_id in known:
+                    counts["duplicates"] += 1
+                else:
+                    known.add(item.entry_id)
+                    fresh.append(item)
+            batch = ledger.match_all(fresh)
+            for receipt in batch.receipts:
+                counts[_COUNTERS[receipt.status]] += 1
+                if receipt.status is ReceiptStatus.SUGGESTED:
+                    to_confirm.append(receipt)
+                elif receipt.status is ReceiptStatus.UNMATCHED:
+                    to_check.append(receipt)
+            for flag in batch.flags:
+                if repo.add_mandate_flag(flag):
+                    counts["flagged"] += 1
+            repo.add_receipts(batch.receipts)
+            repo.add_postings(batch.postings)
         uow.commit()
     return ImportReport(**counts, to_confirm=tuple(to_confirm), to_check=tuple(to_check))
 

@@ -40,6 +40,7 @@ from szo_core.adapters.sql.tables import (
 from szo_core.adapters.sql.tables import (
     reminder as reminder_table,
 )
+from szo_core.model._trusted import trusted_factory
 from szo_core.receivables.records import (
     ItemKind,
     LedgerItem,
@@ -75,21 +76,71 @@ def _item_row(item: LedgerItem) -> dict[str, object]:
     }
 
 
+# Rows read back were written from records that passed their validators: they are
+# rebuilt without running them again (szo_core.model._trusted), the enums converted.
+_new_item = trusted_factory(
+    LedgerItem,
+    "organisation_id",
+    "document",
+    "payer_id",
+    "kind",
+    "amount",
+    "issued_on",
+    "due_on",
+    "reference",
+    "group_reference",
+    "end_to_end_id",
+    "child_code",
+    "mandate_id",
+    "payer_iban",
+)
+_new_posting = trusted_factory(
+    Posting,
+    "organisation_id",
+    "id",
+    "payer_id",
+    "document",
+    "kind",
+    "amount",
+    "booked_on",
+    "entry_id",
+    "end_to_end_id",
+    "reason",
+)
+_new_receipt = trusted_factory(
+    Receipt,
+    "organisation_id",
+    "entry_id",
+    "source",
+    "status",
+    "amount",
+    "booked_on",
+    "payer_name",
+    "payer_iban",
+    "reference",
+    "end_to_end_id",
+    "reason",
+    "payer_id",
+    "documents",
+    "how",
+)
+
+
 def _item(v: dict[str, Any]) -> LedgerItem:
-    return LedgerItem(
-        organisation_id=v["organisation_id"],
-        document=v["document"],
-        payer_id=v["payer_id"],
-        kind=ItemKind(v["kind"]),
-        amount=v["amount"],
-        issued_on=v["issued_on"],
-        due_on=v["due_on"],
-        reference=v["reference"],
-        group_reference=v["group_reference"],
-        end_to_end_id=v["end_to_end_id"],
-        child_code=v["child_code"],
-        mandate_id=v["mandate_id"],
-        payer_iban=v["payer_iban"],
+    return _new_item(
+        v["organisation_id"],
+        v["document"],
+        v["payer_id"],
+        ItemKind(v["kind"]),
+        v["amount"],
+        v["issued_on"],
+        v["due_on"],
+        v["reference"],
+        v["group_reference"],
+        v["end_to_end_id"],
+        v["child_code"],
+        v["mandate_id"],
+        v["payer_iban"],
     )
 
 
@@ -109,17 +160,17 @@ def _posting_row(p: Posting) -> dict[str, object]:
 
 
 def _posting(v: dict[str, Any]) -> Posting:
-    return Posting(
-        organisation_id=v["organisation_id"],
-        id=v["id"],
-        payer_id=v["payer_id"],
-        document=v["document"],
-        kind=PostingKind(v["kind"]),
-        amount=v["amount"],
-        booked_on=v["booked_on"],
-        entry_id=v["entry_id"],
-        end_to_end_id=v["end_to_end_id"],
-        reason=v["reason"],
+    return _new_posting(
+        v["organisation_id"],
+        v["id"],
+        v["payer_id"],
+        v["document"],
+        PostingKind(v["kind"]),
+        v["amount"],
+        v["booked_on"],
+        v["entry_id"],
+        v["end_to_end_id"],
+        v["reason"],
     )
 
 
@@ -143,21 +194,21 @@ def _receipt_row(r: Receipt) -> dict[str, object]:
 
 
 def _receipt(v: dict[str, Any]) -> Receipt:
-    return Receipt(
-        organisation_id=v["organisation_id"],
-        entry_id=v["entry_id"],
-        source=v["source"],
-        status=ReceiptStatus(v["status"]),
-        amount=v["amount"],
-        booked_on=v["booked_on"],
-        payer_name=v["payer_name"],
-        payer_iban=v["payer_iban"],
-        reference=v["reference"],
-        end_to_end_id=v["end_to_end_id"],
-        reason=v["reason"],
-        payer_id=v["payer_id"],
-        documents=tuple(v["documents"].split()),
-        how=v["how"],
+    return _new_receipt(
+        v["organisation_id"],
+        v["entry_id"],
+        v["source"],
+        ReceiptStatus(v["status"]),
+        v["amount"],
+        v["booked_on"],
+        v["payer_name"],
+        v["payer_iban"],
+        v["reference"],
+        v["end_to_end_id"],
+        v["reason"],
+        v["payer_id"],
+        tuple(v["documents"].split()),
+        v["how"],
     )
 
 
