@@ -393,3 +393,35 @@ def test_bad_arguments_are_szo_errors(backend: Backend) -> None:
             with pytest.raises(ConfigurationError) as bad:
                 uow.outbox.claim(T0, limit=limit, lease=lease)  # type: ignore[arg-type]
             assert bad.value.code == "outbox.claim"
+
+
+def test_a_claim_never_takes_more_than_its_limit_whatever_the_plan(sql_backend: Backend) -> None:
+    """PostgreSQL may run an ``IN (SELECT ... LIMIT n FOR UPDATE SKIP LOCKED)`` more than once.
+
+    With hash joins, merge joins, hash aggregation and sorts off, the subquery is the
+    inner side of a nested-loop semi join over the table and runs again for each row;
+    a run after an update no longer sees the rows just taken (now ``sending``) and
+    returns the next due ones, so a claim of 2 took all 8. The claim picks its rows in
+    a materialised CTE first. (A test run of the contract suite once hit such a plan.)
+    """
+    from sqlalchemy import text
+
+    # Stored oldest-due first, so the table's own order is the due order.
+    store_all(
+        sql_backend.store, *(email(n, at=T0 - timedelta(minutes=10 - n)) for n in range(1, 9))
+    )
+    off = (
+        "enable_hashjoin",
+        "enable_mergejoin",
+        "enable_material",
+        "enable_hashagg",
+        "enable_sort",
+    )
+    with sql_backend.store.unit_of_work() as uow:
+        if sql_backend.name == "postgres":
+            for setting in off:
+                uow.connection.execute(text(f"SET LOCAL enable_{setting} = off"))  # type: ignore[attr-defined]
+        claimed = uow.outbox.claim(T0, limit=2, lease=LEASE)
+        uow.commit()
+    assert sorted(m.key.event for m in claimed) == ["invoice:1", "invoice:2"]
+    assert len(claim(sql_backend.store)) == 6

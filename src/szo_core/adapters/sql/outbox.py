@@ -298,9 +298,17 @@ class SqlOutbox:
         )
         if self._postgres:
             chosen = chosen.with_for_update(skip_locked=True)
+        # A CTE, materialised on PostgreSQL: an ``IN (SELECT ... LIMIT n FOR UPDATE SKIP
+        # LOCKED)`` subquery may be run more than once by the plan (each run skipping
+        # the rows the last one locked), so the UPDATE could take more than ``limit``.
+        picked = chosen.cte("picked").prefix_with("MATERIALIZED", dialect="postgresql")
         return (
             update(outbox)
-            .where(tuple_(outbox.c.organisation_id, outbox.c.id).in_(chosen.scalar_subquery()))
+            .where(
+                tuple_(outbox.c.organisation_id, outbox.c.id).in_(
+                    select(picked.c.organisation_id, picked.c.id)
+                )
+            )
             .values(
                 state=OutboxState.SENDING.value,
                 attempts=outbox.c.attempts + 1,
