@@ -410,13 +410,7 @@ def test_a_claim_never_takes_more_than_its_limit_whatever_the_plan(sql_backend: 
     store_all(
         sql_backend.store, *(email(n, at=T0 - timedelta(minutes=10 - n)) for n in range(1, 9))
     )
-    off = (
-        "enable_hashjoin",
-        "enable_mergejoin",
-        "enable_material",
-        "enable_hashagg",
-        "enable_sort",
-    )
+    off = ("hashjoin", "mergejoin", "material", "hashagg", "sort")
     with sql_backend.store.unit_of_work() as uow:
         if sql_backend.name == "postgres":
             for setting in off:
