@@ -83,6 +83,20 @@ async def sign_out(request: Request) -> Response:
     return redirect("/obvestila/prijava")
 
 
+def what_text(lang: str, what: str) -> str:
+    """A consent entry's change in words (``preference,channels`` → two labels).
+
+    >>> what_text("en", "preference,channels"), what_text("sl", "unsubscribed:email")
+    ('events chosen, channels', 'odjava')
+    """
+    from szo_core.web.texts import TEXTS, text
+
+    parts = [part.split(":", 1)[0] for part in what.split(",") if part]
+    return ", ".join(
+        text(lang, f"notify.what.{p}") if f"notify.what.{p}" in TEXTS else p for p in parts
+    )
+
+
 def _mine(uow: UnitOfWork, me: SignedIn) -> Subscription | None:
     found = uow.notify.subscriptions_of(me.organisation_id, me.subject)
     general = [s for s in found if s.case_id is None]
@@ -99,6 +113,7 @@ def _context(request: Request, me: SignedIn) -> dict[str, object]:
         "history": tuple(reversed(history)),
         "problem": None,
         "flash": request.session.pop("flash", None),
+        "what_text": lambda what: what_text(language(request), what),
     }
 
 

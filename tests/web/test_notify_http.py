@@ -1,0 +1,77 @@
+"""The citizen's notification settings over HTTP: subscribe, confirm, change, the history."""
+
+from __future__ import annotations
+
+import re
+
+from tests.web._app import client, csrf, make_services
+
+
+def _sign_in(c, person: str) -> None:  # type: ignore[no-untyped-def]
+    page = c.get("/obvestila/prijava").text
+    response = c.post("/obvestila/prijava", data={"csrf": csrf(page), "person": person})
+    assert response.status_code == 303
+
+
+def test_subscribe_confirm_by_the_emailed_code_change_and_see_the_history() -> None:
+    services, mail = make_services()
+    with client(services) as c:
+        assert c.get("/obvestila").headers["location"] == "/obvestila/prijava"
+        _sign_in(c, "p-17")
+        page = c.get("/obvestila").text
+        saved = c.post(
+            "/obvestila/shrani",
+            data={
+                "csrf": csrf(page),
+                "email": "Ana.Novak@Example.SI",
+                "channels": ["email"],
+                "preference": "all",
+            },
+        )
+        assert saved.status_code == 303
+        page = c.get("/obvestila").text
+        assert "Ana.Novak@example.si" in page and "ni potrjeno" in page
+        services.dispatch()
+        [message] = [m for m in mail.sent if "Ana.Novak@example.si" in m.to]
+        code = re.search(r"\b(\d{6})\b", message.text)
+        assert code is not None
+        wrong = c.post(
+            "/obvestila/potrdi", data={"csrf": csrf(page), "channel": "email", "code": "000000"}
+        )
+        assert "Koda ni prava." in c.get(wrong.headers["location"]).text
+        right = c.post(
+            "/obvestila/potrdi",
+            data={"csrf": csrf(page), "channel": "email", "code": code.group(1)},
+        )
+        assert "Potrjeno." in c.get(right.headers["location"]).text
+        page = c.get("/obvestila").text
+        changed = c.post(
+            "/obvestila/shrani",
+            data={
+                "csrf": csrf(page),
+                "email": "Ana.Novak@example.si",
+                "channels": ["email"],
+                "preference": "key_only",
+            },
+        )
+        assert changed.status_code == 303
+        page = c.get("/obvestila").text
+        assert 'id="pref-key" checked' in page
+        history = page.split('id="history"')[1]
+        whats = re.findall(r"<tr><td>[^<]*</td><td>([^<]+)</td>", history)
+        assert whats == ["izbira dogodkov", "potrjen e-naslov", "prijava na obveščanje"]
+        assert "citizen:p-17" in history
+
+
+def test_a_bad_address_is_refused_without_echoing_it_in_the_message() -> None:
+    services, _ = make_services()
+    with client(services) as c:
+        _sign_in(c, "p-18")
+        page = c.get("/obvestila").text
+        refused = c.post(
+            "/obvestila/shrani",
+            data={"csrf": csrf(page), "email": "ni-naslov", "channels": ["email"]},
+        )
+        assert refused.status_code == 422
+        problem = re.search(r'id="problem">([^<]*)<', refused.text)
+        assert problem is not None and "ni-naslov" not in problem.group(1)
