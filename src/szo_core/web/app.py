@@ -34,7 +34,9 @@ import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator
+from datetime import datetime
 from importlib.resources import files
+from zoneinfo import ZoneInfo
 from typing import TYPE_CHECKING, Final
 
 from starlette.applications import Starlette
@@ -66,6 +68,8 @@ CSP: Final = (
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 """The Content-Security-Policy of every response."""
+
+ZONE: Final = ZoneInfo("Europe/Ljubljana")
 
 
 class SecurityHeaders:
@@ -111,6 +115,17 @@ class SecurityHeaders:
                 status,
                 (time.perf_counter() - started) * 1000,
             )
+
+
+def local_time(value: datetime) -> str:
+    """A stored (UTC) time as the pages show it: Ljubljana's wall clock, the Slovenian way.
+
+    >>> from datetime import UTC
+    >>> local_time(datetime(2026, 12, 7, 7, 5, tzinfo=UTC))
+    '7. 12. 2026 8.05'
+    """
+    local = value.astimezone(ZONE)
+    return f"{local.day}. {local.month}. {local.year} {local.hour}.{local.minute:02d}"
 
 
 async def _health(request: Request) -> Response:
@@ -160,6 +175,7 @@ def create_app(services: Services, *, dispatch_interval: float = 2.0) -> Starlet
         autoescape=True,
         undefined=jinja2.StrictUndefined,
     )
+    environment.filters["local_time"] = local_time
     templates = Jinja2Templates(env=environment)
 
     @contextlib.asynccontextmanager
