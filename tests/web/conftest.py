@@ -22,12 +22,12 @@ from typing import Any
 
 import attrs
 import pytest
+from tests.web._app import CHEAP, NOW, PASSWORDS
 
 from szo_core.adapters.memory import ManualClock
 from szo_core.web.app import create_app
 from szo_core.web.demo import seed
 from szo_core.web.wiring import Services, WebConfig, build
-from tests.web._app import CHEAP, NOW, PASSWORDS
 
 CHROMIUM_FLAGS = (
     "--headless=new",

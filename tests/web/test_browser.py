@@ -20,9 +20,10 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from szo_core.adapters.memory import ManualClock
 from tests.web._app import DAY, PASSWORDS
 from tests.web.conftest import Served
+
+from szo_core.adapters.memory import ManualClock
 
 
 def _by(kind: str) -> Any:
@@ -41,7 +42,9 @@ def _shot(browser: Any, served: Served, name: str) -> None:
     assert path.stat().st_size > 1000
 
 
-def _mail(folder: Path, subject: str, seen: set[Path], timeout: float = 15) -> email.message.EmailMessage:
+def _mail(
+    folder: Path, subject: str, seen: set[Path], timeout: float = 15
+) -> email.message.EmailMessage:
     """The first new ``.eml`` whose subject starts with ``subject`` (the dispatcher writes it)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -153,7 +156,9 @@ def _sign_in(browser: Any, served: Served, username: str) -> None:
     _fill(browser, "#username", username)
     _fill(browser, "#password", PASSWORDS[username])
     _go(browser, _find(browser, "#password"), submit=True)
-    assert browser.current_url.endswith("/operater/prejeto")
+    assert browser.current_url.endswith("/operater/prejeto"), browser.find_elements(
+        _by("css"), "#problem"
+    )[0].text
 
 
 def _compose(browser: Any, to: list[str], subject: str | None, body: str) -> None:
@@ -170,7 +175,9 @@ def test_one_operator_sends_another_reads_replies_to_all_and_forwards(
 ) -> None:
     _sign_in(browser, served, "ana")
     _go(browser, _find(browser, "#compose"))
-    _compose(browser, ["bojan", "cvetka"], "Obisk svojcev v soboto", "<p>Obisk bo ob <b>10.00</b>.</p>")
+    _compose(
+        browser, ["bojan", "cvetka"], "Obisk svojcev v soboto", "<p>Obisk bo ob <b>10.00</b>.</p>"
+    )
     _shot(browser, served, "operator-compose")
     _go(browser, _find(browser, "#send"))
     assert "Sporočilo je poslano." in _find(browser, "#flash").text
@@ -184,7 +191,8 @@ def test_one_operator_sends_another_reads_replies_to_all_and_forwards(
     _go(browser, browser.find_element(_by("link"), "Obisk svojcev v soboto"))
     assert _find(browser, "#body b").text == "10.00"
     _go(browser, _find(browser, "#reply-all"))
-    assert _find(browser, "#to-ana").is_selected() and _find(browser, "#to-cvetka").is_selected()
+    assert _find(browser, "#to-ana").is_selected()
+    assert _find(browser, "#to-cvetka").is_selected()
     _compose(browser, ["ana", "cvetka"], None, "Bom tam.")
     _go(browser, _find(browser, "#send"))
     browser.get(f"{served.url}/operater/prejeto")
@@ -226,7 +234,10 @@ def test_a_citizen_sets_notifications_and_confirms_the_address(
     assert _find(browser, "#flash").text == "Potrjeno."
     _find(browser, "#pref-key").click()
     _go(browser, _find(browser, "#save"))
-    cells = [r.find_elements(_by("css"), "td")[1].text for r in browser.find_elements(_by("css"), "#history tbody tr")]
+    cells = [
+        r.find_elements(_by("css"), "td")[1].text
+        for r in browser.find_elements(_by("css"), "#history tbody tr")
+    ]
     assert cells == ["izbira dogodkov", "potrjen e-naslov", "prijava na obveščanje"]
     _shot(browser, served, "notify-settings")
     browser.set_window_size(390, 844)

@@ -11,7 +11,8 @@ def _send(c, to: list[str], subject: str, body: str, path: str = "/operater/novo
     page = c.get(path).text
     kind = re.search(r'name="kind" value="(\w+)"', page)
     parent = re.search(r'name="parent" value="(\w*)"', page)
-    assert kind is not None and parent is not None
+    assert kind is not None
+    assert parent is not None
     response = c.post(
         "/operater/poslji",
         data={
@@ -32,13 +33,16 @@ def test_send_read_reply_all_and_forward_between_operators() -> None:
         sign_in(ana, "ana")
         _send(ana, ["bojan", "cvetka"], "Kosilo jutri", "<p>Kosilo bo ob <b>12.00</b>.</p>")
         sent = ana.get("/operater/poslano").text
-        assert "Kosilo jutri" in sent and "Bojan Kos, Cvetka Zupan" in sent
+        assert "Kosilo jutri" in sent
+        assert "Bojan Kos, Cvetka Zupan" in sent
     with client(services) as bojan:
         sign_in(bojan, "bojan")
         inbox = bojan.get("/operater/prejeto")
-        assert 'id="login-notice"' in inbox.text and "1 neprebrano sporočilo" in inbox.text
+        assert 'id="login-notice"' in inbox.text
+        assert "1 neprebrano sporočilo" in inbox.text
         row = re.search(r'<tr class="(\w+)">\s*<td>Ana Novak</td>', inbox.text)
-        assert row is not None and row.group(1) == "unread"
+        assert row is not None
+        assert row.group(1) == "unread"
         link = re.search(r'href="/operater/sporocilo/(\w+)"', inbox.text)
         assert link is not None
         message_id = link.group(1)
@@ -49,17 +53,31 @@ def test_send_read_reply_all_and_forward_between_operators() -> None:
         assert "login-notice" not in again  # once, at sign-in
 
         reply_all = bojan.get(f"/operater/sporocilo/{message_id}/vsem").text
-        assert 'id="to-ana" checked' in reply_all and 'id="to-cvetka" checked' in reply_all
-        _send(bojan, ["ana", "cvetka"], "Re: Kosilo jutri", "Velja.", f"/operater/sporocilo/{message_id}/vsem")
+        assert 'id="to-ana" checked' in reply_all
+        assert 'id="to-cvetka" checked' in reply_all
+        _send(
+            bojan,
+            ["ana", "cvetka"],
+            "Re: Kosilo jutri",
+            "Velja.",
+            f"/operater/sporocilo/{message_id}/vsem",
+        )
         forward = bojan.get(f"/operater/sporocilo/{message_id}/posreduj").text
-        assert 'checked' not in forward.split("<legend>")[1].split("</fieldset>")[0]
-        _send(bojan, ["cvetka"], "Fw: Kosilo jutri", "V vednost.", f"/operater/sporocilo/{message_id}/posreduj")
+        assert "checked" not in forward.split("<legend>")[1].split("</fieldset>")[0]
+        _send(
+            bojan,
+            ["cvetka"],
+            "Fw: Kosilo jutri",
+            "V vednost.",
+            f"/operater/sporocilo/{message_id}/posreduj",
+        )
     with client(services) as cvetka:
         sign_in(cvetka, "cvetka")
         inbox = cvetka.get("/operater/prejeto").text
         assert "3 neprebrana sporočila" in inbox
         assert inbox.count('<tr class="unread">') == 3
-        assert "Re: Kosilo jutri" in inbox and "Fw: Kosilo jutri" in inbox
+        assert "Re: Kosilo jutri" in inbox
+        assert "Fw: Kosilo jutri" in inbox
 
 
 def test_a_message_to_nobody_is_refused_and_nothing_is_sent() -> None:
@@ -71,7 +89,8 @@ def test_a_message_to_nobody_is_refused_and_nothing_is_sent() -> None:
             "/operater/poslji",
             data={"csrf": csrf(page), "kind": "new", "parent": "", "subject": "S", "body": "B"},
         )
-        assert response.status_code == 422 and 'id="problem"' in response.text
+        assert response.status_code == 422
+        assert 'id="problem"' in response.text
         assert "Ni sporočil." in ana.get("/operater/poslano").text
 
 
@@ -84,9 +103,11 @@ def test_wrong_password_and_signed_out_pages() -> None:
             "/operater/prijava",
             data={"csrf": csrf(page), "username": "ana", "password": "napačno-geslo-123"},
         )
-        assert wrong.status_code == 401 and "Uporabniško ime ali geslo ni pravo." in wrong.text
+        assert wrong.status_code == 401
+        assert "Uporabniško ime ali geslo ni pravo." in wrong.text
         unknown = c.post(
             "/operater/prijava",
             data={"csrf": csrf(page), "username": "nihče", "password": "napačno-geslo-123"},
         )
-        assert unknown.status_code == 401 and "Uporabniško ime ali geslo ni pravo." in unknown.text
+        assert unknown.status_code == 401
+        assert "Uporabniško ime ali geslo ni pravo." in unknown.text

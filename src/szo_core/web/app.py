@@ -36,8 +36,8 @@ import time
 from collections.abc import AsyncIterator
 from datetime import datetime
 from importlib.resources import files
-from zoneinfo import ZoneInfo
 from typing import TYPE_CHECKING, Final
+from zoneinfo import ZoneInfo
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -140,7 +140,9 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     status = exc.status_code if isinstance(exc, HTTPException) else 500
     if status == 401:
         path = request.url.path
-        return redirect("/obvestila/prijava" if path.startswith("/obvestila") else "/operater/prijava")
+        return redirect(
+            "/obvestila/prijava" if path.startswith("/obvestila") else "/operater/prijava"
+        )
     key = {403: "app.forbidden", 404: "app.not_found"}.get(status, "app.error")
     return render(request, "error.html", {"message_key": key}, status=status)
 

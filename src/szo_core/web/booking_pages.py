@@ -10,6 +10,7 @@ out and ``Referrer-Policy: no-referrer`` keeps in the page.
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Final
 from urllib.parse import quote
@@ -142,7 +143,9 @@ def slots(request: Request) -> Response:
     if service is None:
         raise HTTPException(404)
     day, today = _day(request), _today(request)
-    found = services(request).desk.free_slots(office.organisation_id, office.id, service.id, day, day)
+    found = services(request).desk.free_slots(
+        office.organisation_id, office.id, service.id, day, day
+    )
     return render(
         request,
         "booking/slots.html",
@@ -257,10 +260,8 @@ async def release(request: Request) -> Response:
     _owned(request, "holds", hold_id)
     await checked_form(request)
     appointment = _appointment(request, hold_id)
-    try:
+    with contextlib.suppress(SzoError):  # lapsed or released already: back to the slots
         await call(services(request).desk.back, _org(request), hold_id)
-    except SzoError:
-        pass  # already lapsed or released: back to the slots all the same
     day = appointment.local_start.date().isoformat()
     return redirect(f"/termin/{appointment.office_id}/{appointment.service_id}?dan={day}")
 
@@ -370,7 +371,9 @@ async def download(request: Request) -> Response:
     """One file of the exchange (an attachment, never shown inline)."""
     token, _ = _token(request, "files")
     try:
-        record, data = await call(services(request).desk.download, token, request.path_params["file"])
+        record, data = await call(
+            services(request).desk.download, token, request.path_params["file"]
+        )
     except SzoError:
         raise HTTPException(404) from None
     disposition = f"attachment; filename*=UTF-8''{quote(record.name, safe='')}"

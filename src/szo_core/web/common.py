@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hmac
+import random
 import secrets
+import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlencode
@@ -31,6 +33,7 @@ __all__ = [
     "language",
     "redirect",
     "render",
+    "retried",
     "services",
     "signed_in",
 ]
@@ -113,6 +116,26 @@ def end_session(request: Request) -> None:
 async def call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Run a (blocking) SDK call in the thread pool."""
     return await run_in_threadpool(fn, *args, **kwargs)
+
+
+def retried(work: Callable[[], T], *, attempts: int = 8) -> T:
+    """Run ``work`` (its own unit of work) again when another writer collided with it.
+
+    SQLite lets one writer at a time (the outbox dispatcher writes too);
+    PostgreSQL refuses a serialisation conflict.  Both are
+    :class:`~szo_core.errors.ConcurrencyConflict`; the work is redone on fresh
+    data after a short random pause, as :class:`~szo_core.booking.BookingDesk` does.
+    """
+    from szo_core.errors import ConcurrencyConflict
+
+    for attempt in range(attempts):
+        try:
+            return work()
+        except ConcurrencyConflict:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(random.uniform(0, 0.01 * (attempt + 1)))
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def kick(request: Request) -> None:

@@ -30,6 +30,7 @@ from szo_core.web.common import (
     problem,
     redirect,
     render,
+    retried,
     services,
     signed_in,
     start_session,
@@ -37,6 +38,7 @@ from szo_core.web.common import (
 from szo_core.web.sessions import SignedIn
 
 if TYPE_CHECKING:
+    from szo_core.errors import Language
     from szo_core.notify.records import Subscription
     from szo_core.ports import UnitOfWork
 
@@ -68,7 +70,9 @@ async def sign_in(request: Request) -> Response:
     try:
         Identity.citizen(person)
     except SzoError as exc:
-        return render(request, "notify/sign_in.html", {"problem": problem(request, exc)}, status=422)
+        return render(
+            request, "notify/sign_in.html", {"problem": problem(request, exc)}, status=422
+        )
     start_session(
         request,
         SignedIn(kind="citizen", organisation_id=svc.config.notify_organisation, subject=person),
@@ -99,8 +103,8 @@ def what_text(lang: str, what: str) -> str:
 
 def _mine(uow: UnitOfWork, me: SignedIn) -> Subscription | None:
     found = uow.notify.subscriptions_of(me.organisation_id, me.subject)
-    general = [s for s in found if s.case_id is None]
-    return (general or list(found) or [None])[0]
+    general = [s for s in found if s.case_id is None] or list(found)
+    return general[0] if general else None
 
 
 def _context(request: Request, me: SignedIn) -> dict[str, object]:
@@ -134,7 +138,7 @@ async def save(request: Request) -> Response:
     mobile = field(form, "mobile", 40).strip() or None
     channels = [c for c in Channel if c.value in form.getlist("channels")]
     preference = Preference.KEY_ONLY if field(form, "preference") == "key_only" else Preference.ALL
-    lang = "en" if language(request) == "en" else "sl"
+    lang: Language = "en" if language(request) == "en" else "sl"
     identity = Identity.citizen(me.subject)
 
     def work() -> None:
@@ -171,7 +175,7 @@ async def save(request: Request) -> Response:
             uow.commit()
 
     try:
-        await call(work)
+        await call(retried, work)
     except SzoError as exc:
         context = _context(request, me)
         context["problem"] = problem(request, exc)
@@ -201,13 +205,17 @@ async def confirm(request: Request) -> Response:
             if mine is None:
                 raise HTTPException(404)
             outcome = svc.notifications.confirm(
-                uow, me.organisation_id, mine.id, channel, field(form, "code", 20),
+                uow,
+                me.organisation_id,
+                mine.id,
+                channel,
+                field(form, "code", 20),
                 now=svc.clock.now(),
             )
             uow.commit()
         return outcome.value
 
-    outcome = await call(work)
+    outcome = await call(retried, work)
     if outcome != "confirmed":
         svc.code_limit.failed(key)
     request.session["flash"] = f"notify.outcome.{outcome}"

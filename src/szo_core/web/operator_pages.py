@@ -28,16 +28,18 @@ from szo_core.web.common import (
     problem,
     redirect,
     render,
+    retried,
     services,
     signed_in,
     start_session,
 )
+from szo_core.web.errors import SignInRefused
 from szo_core.web.sessions import SignedIn
 
 if TYPE_CHECKING:
     from starlette.datastructures import FormData
 
-    from szo_core.messaging import Draft, Operator
+    from szo_core.messaging import Draft, Message, Operator
     from szo_core.ports import UnitOfWork
 
 __all__ = ["routes"]
@@ -85,12 +87,15 @@ async def sign_in(request: Request) -> Response:
         return who, notice.text(language(request))
 
     try:
-        who, notice = await call(work)
-    except SzoError as exc:
+        who, notice = await call(retried, work)
+    except SignInRefused as exc:
         svc.login_limit.failed(keys[0])
         svc.login_ip_limit.failed(keys[1])
         context = {"problem": problem(request, exc), "username": username}
         return render(request, "operator/sign_in.html", context, status=401)
+    except SzoError as exc:
+        context = {"problem": problem(request, exc), "username": username}
+        return render(request, "operator/sign_in.html", context, status=503)
     start_session(request, who)
     request.session["notice"] = notice
     return redirect("/operater/prejeto")
@@ -152,14 +157,22 @@ def message(request: Request) -> Response:
     """One message of the operator's mailbox (opening it marks it read)."""
     me = _me(request)
     svc = services(request)
-    try:
+
+    def work() -> tuple[Message, dict[str, Operator]]:
         with svc.store.unit_of_work() as uow:
             found = svc.messaging.open(
-                uow, me.organisation_id, me.subject, request.path_params["message"],
+                uow,
+                me.organisation_id,
+                me.subject,
+                request.path_params["message"],
                 now=svc.clock.now(),
             )
             names = _names(uow, me.organisation_id)
             uow.commit()
+        return found, names
+
+    try:
+        found, names = retried(work)
     except SzoError:
         raise HTTPException(404) from None
     return render(request, "operator/message.html", {"message": found, "names": names})
@@ -243,7 +256,7 @@ async def send(request: Request) -> Response:
             uow.commit()
         return None
 
-    context = await call(work)
+    context = await call(retried, work)
     if context is not None:
         return render(request, "operator/compose.html", context, status=422)
     kick(request)

@@ -17,7 +17,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
-
 from szo_core.web.records import OperatorAccount
 
 __all__ = ["OperatorAccount", "WebRepository"]
@@ -27,7 +26,7 @@ class WebRepository(Protocol):
     """Operator accounts of the reference app, in a unit of work."""
 
     def add_account(self, account: OperatorAccount) -> OperatorAccount:
-        """Store a new account (``storage.duplicate`` when the user name or the operator has one)."""
+        """Store a new account (``storage.duplicate``: the user name or operator has one)."""
         ...
 
     def find(self, username: str) -> OperatorAccount | None:

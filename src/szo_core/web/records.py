@@ -10,7 +10,7 @@ import attrs
 
 from szo_core.errors import InvalidFormat
 
-__all__ = ["OperatorAccount", "USERNAME"]
+__all__ = ["USERNAME", "OperatorAccount"]
 
 USERNAME: Final = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
 """What a user name looks like: 2 to 64 of lower-case letters, digits and ``. _ -``."""

@@ -24,8 +24,10 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     ),
     "app.error": ("Napaka", "Error"),
     "app.forbidden": (
-        "Zahteva je bila zavrnjena (manjka varnostni žeton obrazca). Osvežite stran in poskusite znova.",
-        "The request was refused (the form's security token is missing). Reload the page and try again.",
+        "Zahteva je bila zavrnjena (manjka varnostni žeton obrazca). "
+        "Osvežite stran in poskusite znova.",
+        "The request was refused (the form's security token is missing). "
+        "Reload the page and try again.",
     ),
     "app.not_found": ("Strani ni mogoče najti.", "The page was not found."),
     "app.throttled": (

@@ -187,11 +187,11 @@ def build(
     from szo_core.adapters.clock import SystemClock
     from szo_core.adapters.memory_booking import MemoryBookingFiles
     from szo_core.booking import BookingDesk, LinkSigner, TemplateMeetingLinks
+    from szo_core.booking.ports import BookingFiles
     from szo_core.messaging import Messaging
     from szo_core.notify.service import Notifications
     from szo_core.notify.settings import NotifySettings
     from szo_core.outbox import Dispatcher
-    from szo_core.booking.ports import BookingFiles
     from szo_core.web.accounts import Accounts
     from szo_core.web.limits import RateLimit
 

@@ -46,9 +46,7 @@ def upgrade() -> None:
             "changed_at", sa.DateTime(), nullable=False, comment="UTC. When the hash was set."
         ),
         sa.PrimaryKeyConstraint("username", name=op.f("pk_szo_web_account")),
-        sa.UniqueConstraint(
-            "organisation_id", "operator_id", name="uq_szo_web_account_operator"
-        ),
+        sa.UniqueConstraint("organisation_id", "operator_id", name="uq_szo_web_account_operator"),
         comment="Operator accounts of the reference web app (szo serve).",
     )
 
