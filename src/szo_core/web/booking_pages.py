@@ -212,6 +212,7 @@ async def code(request: Request) -> Response:
     """The code form of a hold (this session's); posting the right code books it."""
     from szo_core.booking import AppointmentState
 
+    form = await checked_form(request) if request.method == "POST" else None
     hold_id = request.path_params["hold"]
     _owned(request, "holds", hold_id)
     appointment = _appointment(request, hold_id)
@@ -220,8 +221,7 @@ async def code(request: Request) -> Response:
         if appointment.state is AppointmentState.CONFIRMED:
             return redirect(f"/termin/potrjeno/{hold_id}")
         raise HTTPException(404)
-    if request.method == "POST":
-        form = await checked_form(request)
+    if form is not None:
         svc = services(request)
         key = f"code-ip:{_client(request)}"
         svc.code_limit.check(key)
@@ -241,9 +241,9 @@ async def code(request: Request) -> Response:
 
 async def resend(request: Request) -> Response:
     """Send a new code for this session's hold."""
+    await checked_form(request)
     hold_id = request.path_params["hold"]
     _owned(request, "holds", hold_id)
-    await checked_form(request)
     appointment = _appointment(request, hold_id)
     try:
         await call(services(request).desk.resend_code, _org(request), hold_id)
@@ -256,9 +256,9 @@ async def resend(request: Request) -> Response:
 
 async def release(request: Request) -> Response:
     """Back: release this session's hold and return to the day's slots."""
+    await checked_form(request)
     hold_id = request.path_params["hold"]
     _owned(request, "holds", hold_id)
-    await checked_form(request)
     appointment = _appointment(request, hold_id)
     with contextlib.suppress(SzoError):  # lapsed or released already: back to the slots
         await call(services(request).desk.back, _org(request), hold_id)
