@@ -99,7 +99,9 @@ def signed_in(request: Request, kind: str) -> SignedIn | None:
 
 def start_session(request: Request, who: SignedIn) -> None:
     """Sign ``who`` in: a fresh session id and CSRF token; the booking ids are kept."""
-    kept = {k: request.session[k] for k in ("holds", "booked") if k in request.session}
+    kept: dict[str, object] = {
+        k: request.session[k] for k in ("holds", "booked") if k in request.session
+    }
     for kind in ("operator", "citizen"):
         registry(request).end(request.session.get(f"{kind}_sid"))
     request.session.clear()
