@@ -1,0 +1,42 @@
+"""``szo serve``: its options, the secret key file, refusals."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from szo_core.cli import main
+from szo_core.cli.serve import KEY_FILE, _secret
+
+
+def test_serve_is_a_command_with_the_documented_options() -> None:
+    result = CliRunner().invoke(main, ["serve", "--help"])
+    assert result.exit_code == 0
+    for option in ("--db", "--mail", "--smtp", "--host", "--port", "--public-url", "--https"):
+        assert option in result.output
+
+
+def test_the_key_file_is_made_once_readable_by_its_owner_only(tmp_path: Path) -> None:
+    db = str(tmp_path / "szo-demo.sqlite")
+    first = _secret(db, "en")
+    again = _secret(db, "en")
+    assert first == again
+    assert len(first) == 32
+    mode = stat.S_IMODE((tmp_path / KEY_FILE).stat().st_mode)
+    assert mode == 0o600
+
+
+def test_a_short_secret_and_postgres_without_one_are_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SZO_WEB_SECRET", "short")
+    result = CliRunner().invoke(main, ["serve", "--lang", "en"])
+    assert result.exit_code == 2
+    assert "at least 32 bytes" in result.output
+    monkeypatch.delenv("SZO_WEB_SECRET")
+    result = CliRunner().invoke(main, ["serve", "--db", "postgresql://x@127.0.0.1/db"])
+    assert result.exit_code == 2
+    assert "SZO_WEB_SECRET" in result.output
