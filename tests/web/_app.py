@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+
+from starlette.testclient import TestClient
 
 from szo_core.adapters.memory import ManualClock, MemoryMailSender, MemoryStore
 from szo_core.web.accounts import PasswordHasher
@@ -24,11 +25,6 @@ PASSWORDS = {
     "david": "david-geslo-dolgo-4",
 }
 CHEAP = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-with warnings.catch_warnings():
-    # Starlette asks for httpx2; the project's httpx is what the benchmark uses too.
-    warnings.simplefilter("ignore")
-    from starlette.testclient import TestClient
-
 _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
