@@ -111,3 +111,38 @@ def test_wrong_password_and_signed_out_pages() -> None:
         )
         assert unknown.status_code == 401
         assert "Uporabniško ime ali geslo ni pravo." in unknown.text
+
+
+def test_a_message_from_an_observation_goes_to_the_confirmed_staff_only() -> None:
+    services, _ = make_services()
+    with client(services) as ana:
+        sign_in(ana, "ana")
+        page = ana.get("/operater/zapisi").text
+        written = ana.post(
+            "/operater/zapisi/novo",
+            data={
+                "csrf": csrf(page),
+                "kind": "observation",
+                "department": "A",
+                "resident": "Gospa Kovač",
+                "text": "Slabo je spala <b>noč</b>.",
+            },
+        )
+        assert written.status_code == 303
+        notes = ana.get("/operater/zapisi").text
+        assert "Slabo je spala &lt;b&gt;noč&lt;/b&gt;." in notes
+        link = re.search(r'href="(/operater/zapis/(\w+)/sporocilo)"', notes)
+        assert link is not None
+        draft = ana.get(link.group(1)).text
+        assert 'id="to-bojan"' in draft
+        assert 'id="to-bojan" checked' not in draft
+        assert "(predlagano)" in draft  # Bojan works in department A: suggested, not ticked
+        assert "Gospa Kovač" in draft
+        _send(ana, ["bojan"], "Opažanje", "Prosim, preverite.", link.group(1))
+    with client(services) as bojan:
+        sign_in(bojan, "bojan")
+        inbox = bojan.get("/operater/prejeto").text
+        assert "Opažanje" in inbox
+    with client(services) as cvetka:
+        sign_in(cvetka, "cvetka")
+        assert "Opažanje" not in cvetka.get("/operater/prejeto").text

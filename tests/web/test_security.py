@@ -87,6 +87,7 @@ def test_every_form_is_refused_without_the_sessions_csrf_token_and_nothing_chang
             "/operater/prijava": "/operater/prijava",
             "/operater/odjava": "/operater/odjava",
             "/operater/poslji": "/operater/poslji",
+            "/operater/zapisi/novo": "/operater/zapisi/novo",
             "/obvestila/prijava": "/obvestila/prijava",
             "/obvestila/odjava": "/obvestila/odjava",
             "/obvestila/shrani": "/obvestila/shrani",
@@ -99,7 +100,8 @@ def test_every_form_is_refused_without_the_sessions_csrf_token_and_nothing_chang
             if route.startswith("/obvestila/") and route != "/obvestila/prijava":
                 c.post("/obvestila/prijava", data={"csrf": csrf(citizen.text), "person": "p-1"})
             data = {"subject": "S", "body": "B", "recipients": ["bojan"], "kind": "new",
-                    "code": "123456", "person": "p-1", "rating": "5", "name": "X",
+                    "code": "123456", "person": "p-1", "rating": "5", "name": "X", "department": "A",
+                    "text": "T",
                     "email": "x@example.si", "username": "ana", "password": "x" * 12}  # fmt: skip
             for token in (None, "wrong"):
                 sent = data if token is None else {**data, "csrf": token}
@@ -109,6 +111,7 @@ def test_every_form_is_refused_without_the_sessions_csrf_token_and_nothing_chang
         with services.store.unit_of_work() as uow:
             after = len(uow.outbox.for_organisation(services.config.booking_organisation))
             assert uow.messaging.unread_count("dom-lj", "bojan") == 0
+            assert uow.messaging.notes("dom-lj") == ()
         assert after == before
 
 
@@ -255,6 +258,17 @@ def test_xss_in_every_text_field_is_inert(vector: str) -> None:
                   "body": vector, "recipients": ["bojan"]},
         )  # fmt: skip
         assert_inert(c.get("/operater/poslano").text)
+        notes = c.get("/operater/zapisi").text
+        c.post(
+            "/operater/zapisi/novo",
+            data={"csrf": csrf(notes), "kind": "observation", "department": vector,
+                  "resident": vector, "text": vector},
+        )  # fmt: skip
+        notes = c.get("/operater/zapisi").text
+        assert_inert(notes)
+        note = re.search(r'href="(/operater/zapis/\w+/sporocilo)"', notes)
+        assert note is not None
+        assert_inert(c.get(note.group(1)).text)
         sign_in(c, "bojan")
         inbox = c.get("/operater/prejeto").text
         assert_inert(inbox)

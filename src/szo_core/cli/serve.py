@@ -173,6 +173,9 @@ def serve(
     if not no_demo:
         for username, password in seed(services).items():
             click.echo(tr(lang, "Nov račun", "New account") + f": {username} / {password}")
+    import logging
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     click.echo(tr(lang, "Aplikacija teče na", "The app runs at") + f" http://{host}:{port}/")
     try:
         uvicorn.run(

@@ -195,11 +195,14 @@ def _compose_context(
 
 
 def compose(request: Request) -> Response:
-    """A new message, or a reply, reply to all or forward of a message (``/.../<kind>``)."""
+    """A new message; a reply, reply to all or forward (``/.../<kind>``); one from a note."""
     me = _me(request)
     svc = services(request)
-    kind = _KINDS.get(request.path_params.get("kind", ""), "new")
-    parent = request.path_params.get("message", "")
+    if "note" in request.path_params:
+        kind, parent = "note", request.path_params["note"]
+    else:
+        kind = _KINDS.get(request.path_params.get("kind", ""), "new")
+        parent = request.path_params.get("message", "")
     with svc.store.unit_of_work() as uow:
         try:
             draft = _draft(uow, request, me, kind, parent, body="")
@@ -216,6 +219,9 @@ def _draft(
     lang = language(request)
     if kind == "new":
         return svc.messaging.draft(uow, me.organisation_id, me.subject, body=body, language=lang)
+    if kind == "note":
+        draft = svc.messaging.from_note(uow, me.organisation_id, me.subject, parent, language=lang)
+        return draft.with_text(body) if body else draft
     respond = {
         "reply": svc.messaging.reply,
         "reply_all": svc.messaging.reply_all,
@@ -237,7 +243,7 @@ async def send(request: Request) -> Response:
     form = await checked_form(request)
     svc = services(request)
     kind = field(form, "kind", 20)
-    kind = kind if kind in ("new", *_KINDS.values()) else "new"
+    kind = kind if kind in ("new", "note", *_KINDS.values()) else "new"
     parent = field(form, "parent", 100)
     body = field(form, "body", 200_000)
 
@@ -264,6 +270,53 @@ async def send(request: Request) -> Response:
     return redirect("/operater/poslano")
 
 
+def notes(request: Request) -> Response:
+    """The organisation's department instructions and observations, newest first."""
+    me = _me(request)
+    svc = services(request)
+    with svc.store.unit_of_work() as uow:
+        found = uow.messaging.notes(me.organisation_id, limit=50)
+        names = _names(uow, me.organisation_id)
+    context = {"notes": found, "names": names, "problem": None, "values": {}}
+    return render(request, "operator/notes.html", context)
+
+
+async def write_note(request: Request) -> Response:
+    """Write a department instruction or an observation."""
+    from szo_core.messaging import NoteKind
+
+    me = _me(request)
+    form = await checked_form(request)
+    svc = services(request)
+    values = {name: field(form, name, 5000) for name in ("kind", "department", "resident", "text")}
+    kind = NoteKind.OBSERVATION if values["kind"] == "observation" else NoteKind.INSTRUCTION
+
+    def work() -> None:
+        with svc.store.unit_of_work() as uow:
+            svc.messaging.write_note(
+                uow,
+                me.organisation_id,
+                me.subject,
+                kind=kind,
+                department=values["department"],
+                text=values["text"],
+                resident=values["resident"],
+                now=svc.clock.now(),
+            )
+            uow.commit()
+
+    try:
+        await call(retried, work)
+    except SzoError as exc:
+        with svc.store.unit_of_work() as uow:
+            found = uow.messaging.notes(me.organisation_id, limit=50)
+            names = _names(uow, me.organisation_id)
+        context = {"notes": found, "names": names, "problem": problem(request, exc),
+                   "values": values}  # fmt: skip
+        return render(request, "operator/notes.html", context, status=422)
+    return redirect("/operater/zapisi")
+
+
 async def _start_page(request: Request) -> Response:
     return redirect("/operater/prejeto")
 
@@ -280,4 +333,7 @@ def routes() -> list[Route]:
         Route("/operater/poslji", send, methods=["POST"]),
         Route("/operater/sporocilo/{message}", message),
         Route("/operater/sporocilo/{message}/{kind}", compose),
+        Route("/operater/zapisi", notes),
+        Route("/operater/zapisi/novo", write_note, methods=["POST"]),
+        Route("/operater/zapis/{note}/sporocilo", compose),
     ]
