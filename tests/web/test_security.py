@@ -100,8 +100,8 @@ def test_every_form_is_refused_without_the_sessions_csrf_token_and_nothing_chang
             if route.startswith("/obvestila/") and route != "/obvestila/prijava":
                 c.post("/obvestila/prijava", data={"csrf": csrf(citizen.text), "person": "p-1"})
             data = {"subject": "S", "body": "B", "recipients": ["bojan"], "kind": "new",
-                    "code": "123456", "person": "p-1", "rating": "5", "name": "X", "department": "A",
-                    "text": "T",
+                    "code": "123456", "person": "p-1", "rating": "5", "name": "X",
+                    "department": "A", "text": "T",
                     "email": "x@example.si", "username": "ana", "password": "x" * 12}  # fmt: skip
             for token in (None, "wrong"):
                 sent = data if token is None else {**data, "csrf": token}
