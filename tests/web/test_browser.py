@@ -29,7 +29,7 @@ from szo_core.adapters.memory import ManualClock
 def _by(kind: str) -> Any:
     from selenium.webdriver.common.by import By
 
-    return {"id": By.ID, "css": By.CSS_SELECTOR, "link": By.LINK_TEXT}[kind]
+    return {"id": By.ID, "css": By.CSS_SELECTOR, "link": By.LINK_TEXT, "xpath": By.XPATH}[kind]
 
 
 def _find(browser: Any, css: str) -> Any:
@@ -67,13 +67,27 @@ def _text(message: email.message.EmailMessage) -> str:
 
 
 def _go(browser: Any, element: Any, *, submit: bool = False) -> None:
-    """Click ``element`` (or submit its form) and wait until the next page has loaded."""
+    """Click ``element`` (or submit its form) and wait until the next page has loaded.
+
+    ``element`` may be a function that finds it: it is found again when Chromium
+    reports the node gone (a page still settling on a loaded machine).
+    """
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
     from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.wait import WebDriverWait
 
-    page = browser.find_element(_by("css"), "html")
-    element.submit() if submit else element.click()
-    WebDriverWait(browser, 15).until(expected_conditions.staleness_of(page))
+    for attempt in range(3):
+        page = browser.find_element(_by("css"), "html")
+        found = element() if callable(element) else element
+        try:
+            found.submit() if submit else found.click()
+        except (StaleElementReferenceException, WebDriverException):
+            if attempt == 2 or not callable(element):
+                raise
+            time.sleep(0.2)
+            continue
+        WebDriverWait(browser, 20).until(expected_conditions.staleness_of(page))
+        return
 
 
 def _fill(browser: Any, css: str, value: str) -> None:
@@ -88,44 +102,42 @@ def test_a_citizen_books_with_the_emailed_code_exchanges_a_file_and_answers_the_
     seen: set[Path] = set()
     browser.delete_all_cookies()
     browser.get(f"{served.url}/termin")
-    _go(browser, browser.find_element(_by("link"), "UE Ljubljana, Center"))
-    _go(browser, browser.find_element(_by("link"), "Splošne informacije"))
+    _go(browser, lambda: browser.find_element(_by("link"), "UE Ljubljana, Center"))
+    _go(browser, lambda: browser.find_element(_by("link"), "Splošne informacije"))
     _fill(browser, "#dan", "")
     browser.get(f"{browser.current_url.split('?')[0]}?dan={DAY}")
     assert "Prosti termini" in browser.page_source
     _shot(browser, served, "booking-slots")
-    _go(browser, browser.find_element(_by("link"), "09.00"))
+    _go(browser, lambda: browser.find_element(_by("link"), "09.00"))
     _fill(browser, "#name", "Ana Novak")
     _fill(browser, "#email", "ana.novak@example.si")
     _fill(browser, "#phone", "041 123 456")
     _fill(browser, "#notes", "Potrebujem potrdilo.")
-    _go(browser, _find(browser, "form button[type=submit]"))
+    _go(browser, lambda: _find(browser, "form button[type=submit]"))
     assert "/termin/koda/" in browser.current_url
     code = str(_mail(served.mail, "Koda za potrditev termina", seen)["subject"]).rsplit(" ", 1)[1]
     assert re.fullmatch(r"\d{6}", code)
     _fill(browser, "#code", code)
     _shot(browser, served, "booking-code")
-    _go(browser, _find(browser, "#code"), submit=True)
+    _go(browser, lambda: _find(browser, "#code"), submit=True)
     assert _find(browser, "#when").text == "ponedeljek, 7. decembra 2026, 9.00–9.30"
     _shot(browser, served, "booking-confirmed")
     confirmed_url = browser.current_url
     confirmation = _mail(served.mail, "Potrjen termin", seen)
     assert "9.00" in str(confirmation["subject"])
 
-    _go(browser, _find(browser, "#link-files"))
+    _go(browser, lambda: _find(browser, "#link-files"))
     document = tmp_path / "vloga.pdf"
     document.write_bytes(b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
     _find(browser, "#file").send_keys(str(document))
-    _go(browser, _find(browser, "#file"), submit=True)
+    _go(browser, lambda: _find(browser, "#file"), submit=True)
     assert browser.find_element(_by("link"), "vloga.pdf")
     _shot(browser, served, "booking-files")
     files_url = browser.current_url
 
     browser.get(confirmed_url)
-    _go(browser, _find(browser, "#link-reschedule"))
-    browser.get(f"{browser.current_url}&dan={DAY}")
-    [ten] = [b for b in browser.find_elements(_by("css"), "button.slot") if b.text == "10.00"]
-    _go(browser, ten)
+    browser.get(f"{_find(browser, '#link-reschedule').get_attribute('href')}&dan={DAY}")
+    _go(browser, lambda: browser.find_element(_by("xpath"), "//button[normalize-space()='10.00']"))
     assert "Termin je prestavljen." in _find(browser, "#done").text
     assert "10.00–10.30" in _find(browser, "#done").text
     _mail(served.mail, "Potrjen termin", seen)  # the moved one's confirmation
@@ -134,11 +146,11 @@ def test_a_citizen_books_with_the_emailed_code_exchanges_a_file_and_answers_the_
     assert isinstance(clock, ManualClock)
     clock.set(clock.now() + timedelta(hours=4))
     browser.get(confirmed_url)
-    _go(browser, _find(browser, "#link-survey"))
+    _go(browser, lambda: _find(browser, "#link-survey"))
     _find(browser, "#rating-5").click()
     _fill(browser, "#comment", "Hitro in prijazno.")
     _shot(browser, served, "booking-survey")
-    _go(browser, _find(browser, "#comment"), submit=True)
+    _go(browser, lambda: _find(browser, "#comment"), submit=True)
     assert _find(browser, "#done").text == "Hvala za odgovor."
 
     # The official closes the appointment: the files are deleted and the page says so.
@@ -155,7 +167,7 @@ def _sign_in(browser: Any, served: Served, username: str) -> None:
     browser.get(f"{served.url}/operater/prijava")
     _fill(browser, "#username", username)
     _fill(browser, "#password", PASSWORDS[username])
-    _go(browser, _find(browser, "#password"), submit=True)
+    _go(browser, lambda: _find(browser, "#password"), submit=True)
     assert browser.current_url.endswith("/operater/prejeto"), browser.find_elements(
         _by("css"), "#problem"
     )[0].text
@@ -174,12 +186,12 @@ def test_one_operator_sends_another_reads_replies_to_all_and_forwards(
     served: Served, browser: Any
 ) -> None:
     _sign_in(browser, served, "ana")
-    _go(browser, _find(browser, "#compose"))
+    _go(browser, lambda: _find(browser, "#compose"))
     _compose(
         browser, ["bojan", "cvetka"], "Obisk svojcev v soboto", "<p>Obisk bo ob <b>10.00</b>.</p>"
     )
     _shot(browser, served, "operator-compose")
-    _go(browser, _find(browser, "#send"))
+    _go(browser, lambda: _find(browser, "#send"))
     assert "Sporočilo je poslano." in _find(browser, "#flash").text
 
     _sign_in(browser, served, "bojan")
@@ -188,20 +200,20 @@ def test_one_operator_sends_another_reads_replies_to_all_and_forwards(
     row = _find(browser, "tr.unread td")
     assert row.value_of_css_property("font-weight") == "700"
     _shot(browser, served, "operator-inbox")
-    _go(browser, browser.find_element(_by("link"), "Obisk svojcev v soboto"))
+    _go(browser, lambda: browser.find_element(_by("link"), "Obisk svojcev v soboto"))
     assert _find(browser, "#body b").text == "10.00"
-    _go(browser, _find(browser, "#reply-all"))
+    _go(browser, lambda: _find(browser, "#reply-all"))
     assert _find(browser, "#to-ana").is_selected()
     assert _find(browser, "#to-cvetka").is_selected()
     _compose(browser, ["ana", "cvetka"], None, "Bom tam.")
-    _go(browser, _find(browser, "#send"))
+    _go(browser, lambda: _find(browser, "#send"))
     browser.get(f"{served.url}/operater/prejeto")
     assert browser.find_elements(_by("css"), "tr.unread") == []
-    _go(browser, browser.find_element(_by("link"), "Obisk svojcev v soboto"))
-    _go(browser, _find(browser, "#forward"))
+    _go(browser, lambda: browser.find_element(_by("link"), "Obisk svojcev v soboto"))
+    _go(browser, lambda: _find(browser, "#forward"))
     assert not _find(browser, "#to-cvetka").is_selected()
     _compose(browser, ["cvetka"], None, "V vednost.")
-    _go(browser, _find(browser, "#send"))
+    _go(browser, lambda: _find(browser, "#send"))
 
     _sign_in(browser, served, "cvetka")
     subjects = [a.text for a in browser.find_elements(_by("css"), "tr.unread a")]
@@ -217,23 +229,33 @@ def test_one_operator_sends_another_reads_replies_to_all_and_forwards(
 def test_a_citizen_sets_notifications_and_confirms_the_address(
     served: Served, browser: Any
 ) -> None:
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.wait import WebDriverWait
+
     seen: set[Path] = set()
     browser.delete_all_cookies()
     browser.get(f"{served.url}/obvestila")
-    _fill(browser, "#person", "p-17")
-    _go(browser, _find(browser, "#person"), submit=True)
+    # the keyboard: the first Tab reaches the skip link; the sign-in is sent with Enter
+    ActionChains(browser).send_keys(Keys.TAB).perform()
+    assert browser.switch_to.active_element.get_attribute("class") == "skip"
+    _find(browser, "#person").click()
+    page = _find(browser, "html")
+    ActionChains(browser).send_keys("p-17", Keys.ENTER).perform()
+    WebDriverWait(browser, 20).until(expected_conditions.staleness_of(page))
     _fill(browser, "#email", "ana.novak@example.si")
     _find(browser, "#channel-email").click()
-    _go(browser, _find(browser, "#save"))
+    _go(browser, lambda: _find(browser, "#save"))
     assert "Nastavitve so shranjene." in _find(browser, "#flash").text
     message = _mail(served.mail, "Potrdite naslov", seen)
     code = re.search(r"\b(\d{6})\b", _text(message))
     assert code is not None
     _fill(browser, "#code-email", code.group(1))
-    _go(browser, _find(browser, "#confirm-email"))
+    _go(browser, lambda: _find(browser, "#confirm-email"))
     assert _find(browser, "#flash").text == "Potrjeno."
     _find(browser, "#pref-key").click()
-    _go(browser, _find(browser, "#save"))
+    _go(browser, lambda: _find(browser, "#save"))
     cells = [
         r.find_elements(_by("css"), "td")[1].text
         for r in browser.find_elements(_by("css"), "#history tbody tr")
