@@ -95,8 +95,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         services.close()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
+def chromium_binaries() -> tuple[str, str]:
+    """Debian's chromium and chromedriver; a failure under ``CI=true``, a skip elsewhere."""
     chromium = shutil.which("chromium")
     driver = shutil.which("chromedriver")
     if chromium is None or driver is None:
@@ -107,9 +107,15 @@ def browser() -> Iterator[Any]:
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
+    return chromium, driver
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
+    chromium, driver = chromium_binaries()
     options = webdriver.ChromeOptions()
     options.binary_location = chromium
     for flag in CHROMIUM_FLAGS:

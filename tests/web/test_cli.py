@@ -40,3 +40,17 @@ def test_a_short_secret_and_postgres_without_one_are_refused(
     result = CliRunner().invoke(main, ["serve", "--db", "postgresql://x@127.0.0.1/db"])
     assert result.exit_code == 2
     assert "SZO_WEB_SECRET" in result.output
+
+
+def test_without_chromium_the_browser_tests_fail_in_ci_and_skip_elsewhere(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tests.web import conftest
+
+    monkeypatch.setattr(conftest.shutil, "which", lambda name: None)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="chromium-driver"):
+        conftest.chromium_binaries()
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception, match="chromium-driver"):
+        conftest.chromium_binaries()
