@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import socket
 import stat
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 from click.testing import CliRunner
 
@@ -54,3 +61,38 @@ def test_without_chromium_the_browser_tests_fail_in_ci_and_skip_elsewhere(
     monkeypatch.delenv("CI")
     with pytest.raises(pytest.skip.Exception, match="chromium-driver"):
         conftest.chromium_binaries()
+
+
+def test_szo_serve_serves_the_demo_database_and_logs_no_query(tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    db = tmp_path / "szo-demo.sqlite"
+    command = [sys.executable, "-m", "szo_core", "serve", "--db", str(db), "--port", str(port),
+               "--mail", str(tmp_path / "mail")]  # fmt: skip
+    env = {k: v for k, v in os.environ.items() if k != "SZO_WEB_SECRET"}
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                health = httpx.get(f"http://127.0.0.1:{port}/health", timeout=2)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise
+                time.sleep(0.2)
+        assert health.json() == {"status": "ok"}
+        page = httpx.get(f"http://127.0.0.1:{port}/termin/cancel?t=secret-token", timeout=5)
+        assert page.status_code == 404
+    finally:
+        process.send_signal(signal.SIGINT)
+        output, _ = process.communicate(timeout=30)
+    assert "Nov račun: ana / " in output
+    assert "GET /health 200" in output
+    assert "GET /termin/cancel 404" in output
+    assert "secret-token" not in output
+    assert db.is_file()
+    assert (tmp_path / "szo-web.key").is_file()
