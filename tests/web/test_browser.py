@@ -87,7 +87,21 @@ def _go(browser: Any, element: Any, *, submit: bool = False) -> None:
             time.sleep(0.2)
             continue
         WebDriverWait(browser, 20).until(expected_conditions.staleness_of(page))
+        WebDriverWait(browser, 20).until(
+            expected_conditions.presence_of_element_located((_by("css"), "main h1"))
+        )
         return
+
+
+def _open(browser: Any, url: str) -> None:
+    """Load ``url`` and wait until its heading is there."""
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    browser.get(url)
+    WebDriverWait(browser, 20).until(
+        expected_conditions.presence_of_element_located((_by("css"), "main h1"))
+    )
 
 
 def _fill(browser: Any, css: str, value: str) -> None:
@@ -101,11 +115,10 @@ def test_a_citizen_books_with_the_emailed_code_exchanges_a_file_and_answers_the_
 ) -> None:
     seen: set[Path] = set()
     browser.delete_all_cookies()
-    browser.get(f"{served.url}/termin")
+    _open(browser, f"{served.url}/termin")
     _go(browser, lambda: browser.find_element(_by("link"), "UE Ljubljana, Center"))
     _go(browser, lambda: browser.find_element(_by("link"), "Splošne informacije"))
-    _fill(browser, "#dan", "")
-    browser.get(f"{browser.current_url.split('?')[0]}?dan={DAY}")
+    _open(browser, f"{browser.current_url.split('?')[0]}?dan={DAY}")
     assert "Prosti termini" in browser.page_source
     _shot(browser, served, "booking-slots")
     _go(browser, lambda: browser.find_element(_by("link"), "09.00"))
@@ -135,8 +148,8 @@ def test_a_citizen_books_with_the_emailed_code_exchanges_a_file_and_answers_the_
     _shot(browser, served, "booking-files")
     files_url = browser.current_url
 
-    browser.get(confirmed_url)
-    browser.get(f"{_find(browser, '#link-reschedule').get_attribute('href')}&dan={DAY}")
+    _open(browser, confirmed_url)
+    _open(browser, f"{_find(browser, '#link-reschedule').get_attribute('href')}&dan={DAY}")
     _go(browser, lambda: browser.find_element(_by("xpath"), "//button[normalize-space()='10.00']"))
     assert "Termin je prestavljen." in _find(browser, "#done").text
     assert "10.00–10.30" in _find(browser, "#done").text
@@ -145,7 +158,7 @@ def test_a_citizen_books_with_the_emailed_code_exchanges_a_file_and_answers_the_
     clock = served.services.clock
     assert isinstance(clock, ManualClock)
     clock.set(clock.now() + timedelta(hours=4))
-    browser.get(confirmed_url)
+    _open(browser, confirmed_url)
     _go(browser, lambda: _find(browser, "#link-survey"))
     _find(browser, "#rating-5").click()
     _fill(browser, "#comment", "Hitro in prijazno.")
@@ -157,14 +170,14 @@ def test_a_citizen_books_with_the_emailed_code_exchanges_a_file_and_answers_the_
     served.services.desk.close(
         served.services.config.booking_organisation, confirmed_url.rsplit("/", 1)[1]
     )
-    browser.get(files_url)
+    _open(browser, files_url)
     assert browser.find_elements(_by("link"), "vloga.pdf") == []
     assert "zaključen" in _find(browser, "#problem").text
 
 
 def _sign_in(browser: Any, served: Served, username: str) -> None:
     browser.delete_all_cookies()
-    browser.get(f"{served.url}/operater/prijava")
+    _open(browser, f"{served.url}/operater/prijava")
     _fill(browser, "#username", username)
     _fill(browser, "#password", PASSWORDS[username])
     _go(browser, lambda: _find(browser, "#password"), submit=True)
@@ -207,7 +220,7 @@ def test_one_operator_sends_another_reads_replies_to_all_and_forwards(
     assert _find(browser, "#to-cvetka").is_selected()
     _compose(browser, ["ana", "cvetka"], None, "Bom tam.")
     _go(browser, lambda: _find(browser, "#send"))
-    browser.get(f"{served.url}/operater/prejeto")
+    _open(browser, f"{served.url}/operater/prejeto")
     assert browser.find_elements(_by("css"), "tr.unread") == []
     _go(browser, lambda: browser.find_element(_by("link"), "Obisk svojcev v soboto"))
     _go(browser, lambda: _find(browser, "#forward"))
@@ -236,14 +249,19 @@ def test_a_citizen_sets_notifications_and_confirms_the_address(
 
     seen: set[Path] = set()
     browser.delete_all_cookies()
-    browser.get(f"{served.url}/obvestila")
-    # the keyboard: the first Tab reaches the skip link; the sign-in is sent with Enter
-    ActionChains(browser).send_keys(Keys.TAB).perform()
-    assert browser.switch_to.active_element.get_attribute("class") == "skip"
-    _find(browser, "#person").click()
+    _open(browser, f"{served.url}/obvestila")
+    # the keyboard only: Tab until the field has the focus, type, Enter
+    for _ in range(12):
+        ActionChains(browser).send_keys(Keys.TAB).perform()
+        if browser.switch_to.active_element.get_attribute("id") == "person":
+            break
+    assert browser.switch_to.active_element.get_attribute("id") == "person"
     page = _find(browser, "html")
     ActionChains(browser).send_keys("p-17", Keys.ENTER).perform()
     WebDriverWait(browser, 20).until(expected_conditions.staleness_of(page))
+    WebDriverWait(browser, 20).until(
+        expected_conditions.presence_of_element_located((_by("css"), "#email"))
+    )
     _fill(browser, "#email", "ana.novak@example.si")
     _find(browser, "#channel-email").click()
     _go(browser, lambda: _find(browser, "#save"))
@@ -263,6 +281,6 @@ def test_a_citizen_sets_notifications_and_confirms_the_address(
     assert cells == ["izbira dogodkov", "potrjen e-naslov", "prijava na obveščanje"]
     _shot(browser, served, "notify-settings")
     browser.set_window_size(390, 844)
-    browser.get(f"{served.url}/termin/center/info?dan={DAY}")
+    _open(browser, f"{served.url}/termin/center/info?dan={DAY}")
     _shot(browser, served, "phone-slots")
     browser.set_window_size(1100, 900)
