@@ -53,6 +53,25 @@ def test_book_with_the_emailed_code_then_files_reschedule_survey_cancel() -> Non
         assert download.content == b"%PDF-1.7\n%test\n"
         assert download.headers["content-disposition"].startswith("attachment;")
 
+        # the official's side: their own link opens the same exchange, both ways
+        appointment_id = done.headers["location"].rsplit("/", 1)[1]
+        with services.store.unit_of_work() as uow:
+            booked = uow.booking.get(services.config.booking_organisation, appointment_id)
+        official = f"/termin/files?t={services.desk.official_token(booked)}"
+        with client(services) as clerk:
+            page = clerk.get(official)
+            assert "vloga.pdf" in page.text
+            sent = clerk.post(
+                official,
+                data={"csrf": csrf(page.text)},
+                files={"file": ("odlocba.txt", b"Odlocba je izdana.", "text/plain")},
+            )
+            assert sent.status_code == 303
+        listing = c.get(links["files"]).text
+        assert "odlocba.txt" in listing
+        assert "<td>uradnik</td>" in listing
+        assert "<td>stranka</td>" in listing
+
         move = c.get(links["reschedule"] + f"&dan={DAY}")
         moved = c.post(
             links["reschedule"],

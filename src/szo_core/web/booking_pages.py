@@ -96,18 +96,22 @@ def _owned(request: Request, key: str, value: str) -> None:
         raise HTTPException(404)
 
 
-def _token(request: Request, purpose: str) -> tuple[str, Appointment]:
-    """The signed link's token and its appointment (404 when it is not a valid link)."""
+def _token(request: Request, *purposes: str) -> tuple[str, Appointment]:
+    """The signed link's token and its appointment (404 unless valid for one of ``purposes``)."""
     from szo_core.booking import LinkError
 
     token = request.query_params.get("t", "")
     desk = services(request).desk
-    try:
-        organisation_id, appointment_id = desk.signer.verify(
-            token, purpose, now=services(request).clock.now()
-        )
-    except LinkError:
-        raise HTTPException(404) from None
+    for purpose in purposes:
+        try:
+            organisation_id, appointment_id = desk.signer.verify(
+                token, purpose, now=services(request).clock.now()
+            )
+            break
+        except LinkError:
+            continue
+    else:
+        raise HTTPException(404)
     if organisation_id != _org(request):
         raise HTTPException(404)
     return token, _appointment(request, appointment_id)
@@ -342,8 +346,12 @@ async def reschedule(request: Request) -> Response:
 
 
 async def files(request: Request) -> Response:
-    """The appointment's file exchange: the list, upload, and (gone after closing) nothing."""
-    token, appointment = _token(request, "files")
+    """The appointment's file exchange: the list, upload, and (gone after closing) nothing.
+
+    The citizen's link (``files``) and the official's (``BookingDesk.official_token``)
+    open the same page; each upload records which side sent it.
+    """
+    token, appointment = _token(request, "files", "official")
     desk = services(request).desk
     context: dict[str, object] = {"appointment": appointment, "token": token, "problem": None}
     status = 200
@@ -369,7 +377,7 @@ async def files(request: Request) -> Response:
 
 async def download(request: Request) -> Response:
     """One file of the exchange (an attachment, never shown inline)."""
-    token, _ = _token(request, "files")
+    token, _ = _token(request, "files", "official")
     try:
         record, data = await call(
             services(request).desk.download, token, request.path_params["file"]
