@@ -188,8 +188,10 @@ def main() -> None:
             run("SQLite", store, args)
         finally:
             store.dispose()
-    if args.no_postgres or find_pg_bin() is None:
-        print("\nPostgreSQL: skipped (no binaries)" if not args.no_postgres else "")
+    if args.no_postgres:
+        return
+    if find_pg_bin() is None:
+        print("\nPostgreSQL: skipped (no PostgreSQL binaries)")
         return
     with TemporaryPostgres() as pg:
         store = SqlStore.open(pg.create_database("bench_web"))
