@@ -377,3 +377,38 @@ def test_logs_and_urls_carry_no_address_number_or_token(caplog: pytest.LogCaptur
         assert "ana.novak" not in url
         assert "38641123456" not in url
         assert "p-17" not in url
+
+
+def test_a_body_over_the_limit_is_refused_before_it_is_read() -> None:
+    from szo_core.web.app import MAX_BODY
+
+    services, mail = make_services()
+    with client(services) as c:
+        code_page = hold(c)
+        done = c.post(
+            code_page,
+            data={"csrf": csrf(c.get(code_page).text), "code": code_from(mail, services)},
+        )
+        page = c.get(done.headers["location"]).text
+        files = re.search(r'id="link-files" href="([^"]+)"', page)
+        assert files is not None
+        url = files.group(1).replace("&amp;", "&")
+        token = csrf(c.get(url).text)
+        big = c.post(
+            url,
+            data={"csrf": token},
+            files={"file": ("velika.pdf", b"%PDF-1.7\n" + b"0" * MAX_BODY, "application/pdf")},
+        )
+        assert big.status_code == 413
+
+        def chunks():  # type: ignore[no-untyped-def]
+            yield b"csrf=" + token.encode() + b"&file="
+            for _ in range(13):
+                yield b"0" * (1024 * 1024)
+
+        streamed = c.post(
+            url, content=chunks(), headers={"content-type": "application/x-www-form-urlencoded"}
+        )
+        assert streamed.status_code == 413
+        assert "prevelika" in streamed.text
+        assert "velika.pdf" not in c.get(url).text

@@ -59,7 +59,7 @@ if TYPE_CHECKING:
 
     from szo_core.web.wiring import Services
 
-__all__ = ["CSP", "create_app"]
+__all__ = ["CSP", "MAX_BODY", "create_app"]
 
 log = logging.getLogger("szo_core.web")
 
@@ -117,6 +117,42 @@ class SecurityHeaders:
             )
 
 
+MAX_BODY: Final = 12 * 1024 * 1024
+"""The largest request body (a 10 MB file with its form), in bytes; larger ones are 413."""
+
+
+class BodyLimit:
+    """Refuses a request body larger than ``max_bytes`` (413) before it is spooled anywhere."""
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int = MAX_BODY) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers", [])).get(b"content-length", b"0")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            await self._refuse(scope, receive, send)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.max_bytes:
+                raise HTTPException(413)
+            return message
+
+        await self.app(scope, counted, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = Response("413", status_code=413, media_type="text/plain")
+        await response(scope, receive, send)
+
+
 def local_time(value: datetime) -> str:
     """A stored (UTC) time as the pages show it: Ljubljana's wall clock, the Slovenian way.
 
@@ -143,7 +179,9 @@ async def _http_error(request: Request, exc: Exception) -> Response:
         return redirect(
             "/obvestila/prijava" if path.startswith("/obvestila") else "/operater/prijava"
         )
-    key = {403: "app.forbidden", 404: "app.not_found"}.get(status, "app.error")
+    key = {403: "app.forbidden", 404: "app.not_found", 413: "app.too_large"}.get(
+        status, "app.error"
+    )
     return render(request, "error.html", {"message_key": key}, status=status)
 
 
@@ -206,6 +244,7 @@ def create_app(services: Services, *, dispatch_interval: float = 2.0) -> Starlet
         routes=routes,
         middleware=[
             Middleware(SecurityHeaders, https=config.https),
+            Middleware(BodyLimit),
             Middleware(
                 SessionMiddleware,
                 secret_key=services.session_key.hex(),

@@ -35,6 +35,10 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "Too many attempts. Try again in a few minutes.",
     ),
     "app.back": ("Nazaj", "Back"),
+    "app.too_large": (
+        "Zahteva je prevelika (največ 12 MB).",
+        "The request is too large (12 MB at most).",
+    ),
     "booking.title": ("Rezervacija termina", "Book an appointment"),
     "booking.offices": ("Izberite upravno enoto", "Choose an office"),
     "booking.services": ("Izberite storitev", "Choose a service"),
