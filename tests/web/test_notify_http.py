@@ -77,3 +77,63 @@ def test_a_bad_address_is_refused_without_echoing_it_in_the_message() -> None:
         problem = re.search(r'id="problem">([^<]*)<', refused.text)
         assert problem is not None
         assert "ni-naslov" not in problem.group(1)
+
+
+def _links(message_text: str) -> dict[str, str]:
+    found = re.findall(r"https://localhost:8000(/obvestila/(\w+)\?t=[^\s>\"]+)", message_text)
+    return {kind: path for path, kind in found}
+
+
+def test_the_emailed_confirmation_link_asks_then_confirms() -> None:
+    services, mail = make_services()
+    with client(services) as c:
+        _sign_in(c, "p-21")
+        c.post(
+            "/obvestila/shrani",
+            data={"csrf": csrf(c.get("/obvestila").text), "email": "a@example.si",
+                  "channels": ["email"]},
+        )  # fmt: skip
+        services.dispatch()
+        [message] = [m for m in mail.sent if "a@example.si" in m.to]
+        link = _links(message.text)["potrditev"]
+    with client(services) as other:  # the mail client: no session
+        asked = other.get(link)
+        assert asked.status_code == 200
+        assert 'id="go"' in asked.text  # opening the link changes nothing
+        assert other.post(link, data={}).status_code == 403
+        done = other.post(link, data={"csrf": csrf(asked.text)})
+        assert "Potrjeno." in done.text
+    with client(services) as c:
+        _sign_in(c, "p-21")
+        assert "(potrjeno)" in c.get("/obvestila").text
+        assert other.get(link[:-3] + "abc").status_code == 404
+
+
+def test_the_unsubscribe_link_by_form_and_by_one_click() -> None:
+    from szo_core.notify.records import Channel
+
+    services, _ = make_services()
+    with client(services) as c:
+        _sign_in(c, "p-22")
+        c.post(
+            "/obvestila/shrani",
+            data={"csrf": csrf(c.get("/obvestila").text), "email": "b@example.si",
+                  "channels": ["email"]},
+        )  # fmt: skip
+        with services.store.unit_of_work() as uow:
+            [subscription] = uow.notify.subscriptions_of("obcina-lj", "p-22")
+        url = services.notifications.unsubscribe_url(subscription, Channel.EMAIL)
+        link = url.split("https://localhost:8000", 1)[1]
+        asked = c.get(link)
+        assert "Ali res ne želite" in asked.text
+        with services.store.unit_of_work() as uow:
+            assert uow.notify.subscription("obcina-lj", subscription.id).active
+        one_click = c.post(link, data={"List-Unsubscribe": "One-Click"})
+        assert "Odjavljeni ste od obvestil." in one_click.text
+        history = c.get("/obvestila").text.split('id="history"')[1]
+        assert "odjava" in history
+        assert "povezava v sporočilu" in history
+        assert (
+            c.post(link.replace("t=", "t=x"), data={"List-Unsubscribe": "One-Click"}).status_code
+            == 404
+        )

@@ -55,6 +55,24 @@ def assert_inert(page: str) -> None:
     assert problems == []
 
 
+def _notify_links(services: Any, mail: Any) -> tuple[str, str]:
+    """A real unsubscribe link and a real confirmation link (paths of this app)."""
+    from szo_core.notify.records import Channel, Identity
+
+    with services.store.unit_of_work() as uow:
+        made = services.notifications.subscribe(
+            uow, Identity.citizen("p-9"), organisation_id="obcina-lj", person_id="p-9",
+            channels=[Channel.EMAIL], email="c@example.si", now=services.clock.now(),
+        )  # fmt: skip
+        uow.commit()
+    services.dispatch()
+    [message] = [m for m in mail.sent if "c@example.si" in m.to]
+    confirm = re.search(r"https://localhost:8000(/obvestila/potrditev\?t=[^\s>\"]+)", message.text)
+    assert confirm is not None
+    unsubscribe = services.notifications.unsubscribe_url(made, Channel.EMAIL)
+    return unsubscribe.split("https://localhost:8000", 1)[1], confirm.group(1)
+
+
 def _routes(app: Any) -> set[str]:
     return {r.path for r in app.routes if isinstance(r, Route) and "POST" in (r.methods or ())}
 
@@ -73,6 +91,7 @@ def test_every_form_is_refused_without_the_sessions_csrf_token_and_nothing_chang
         sign_in(c, "ana")
         citizen = c.get("/obvestila/prijava")
         assert citizen.status_code == 200
+        unsubscribe, confirm_link = _notify_links(services, mail)
         posts = {
             "/termin/cancel": links["cancel"],
             "/termin/reschedule": links["reschedule"],
@@ -89,7 +108,9 @@ def test_every_form_is_refused_without_the_sessions_csrf_token_and_nothing_chang
             "/operater/poslji": "/operater/poslji",
             "/operater/zapisi/novo": "/operater/zapisi/novo",
             "/obvestila/prijava": "/obvestila/prijava",
-            "/obvestila/odjava": "/obvestila/odjava",
+            "/obvestila/izhod": "/obvestila/izhod",
+            "/obvestila/odjava": unsubscribe,
+            "/obvestila/potrditev": confirm_link,
             "/obvestila/shrani": "/obvestila/shrani",
             "/obvestila/potrdi": "/obvestila/potrdi",
         }

@@ -222,12 +222,83 @@ async def confirm(request: Request) -> Response:
     return redirect("/obvestila")
 
 
+async def unsubscribe(request: Request) -> Response:
+    """The unsubscribe link of every notification (``/obvestila/odjava?t=...``).
+
+    Opening it asks first (a link scanner that fetches it changes nothing);
+    the form's POST, or the mail client's one-click POST of RFC 8058
+    (``List-Unsubscribe=One-Click``, no session, the signed token is the
+    authority), ends the subscription for that channel.
+    """
+    from szo_core.notify.errors import LinkInvalid
+
+    token = _valid_link(request, "odjava")
+    context: dict[str, object] = {"token": token, "done": False, "action": "odjava"}
+    if request.method == "POST":
+        form = await request.form()
+        if form.get("List-Unsubscribe") != "One-Click":
+            await checked_form(request)
+        svc = services(request)
+
+        def work() -> None:
+            with svc.store.unit_of_work() as uow:
+                svc.notifications.unsubscribe_link(uow, token, now=svc.clock.now())
+                uow.commit()
+
+        try:
+            await call(retried, work)
+        except LinkInvalid:
+            raise HTTPException(404) from None
+        context["done"] = True
+    return render(request, "notify/link.html", context)
+
+
+async def confirm_by_link(request: Request) -> Response:
+    """The confirmation link of a new address (``/obvestila/potrditev?t=...``): asks, confirms."""
+    from szo_core.notify.errors import LinkInvalid
+
+    token = _valid_link(request, "potrditev")
+    context: dict[str, object] = {"token": token, "done": False, "action": "potrditev"}
+    if request.method == "POST":
+        await checked_form(request)
+        svc = services(request)
+
+        def work() -> str:
+            with svc.store.unit_of_work() as uow:
+                outcome = svc.notifications.confirm_link(uow, token, now=svc.clock.now())
+                uow.commit()
+            return outcome.value
+
+        try:
+            context["outcome"] = await call(retried, work)
+        except LinkInvalid:
+            raise HTTPException(404) from None
+        context["done"] = True
+    return render(request, "notify/link.html", context)
+
+
+def _valid_link(request: Request, purpose: str) -> str:
+    """The link's token, or 404 when it is not one of ours for ``purpose`` (nothing changes)."""
+    from szo_core.notify.errors import LinkInvalid
+    from szo_core.notify.links import verify
+
+    token = request.query_params.get("t", "")
+    keys = services(request).notifications.settings.signing_keys
+    try:
+        verify(keys, token, "unsubscribe" if purpose == "odjava" else "confirm")
+    except LinkInvalid:
+        raise HTTPException(404) from None
+    return token
+
+
 def routes() -> list[Route]:
     """The citizen's notification routes."""
     return [
         Route("/obvestila", settings),
         Route("/obvestila/prijava", sign_in, methods=["GET", "POST"]),
-        Route("/obvestila/odjava", sign_out, methods=["POST"]),
+        Route("/obvestila/izhod", sign_out, methods=["POST"]),
+        Route("/obvestila/odjava", unsubscribe, methods=["GET", "POST"]),
+        Route("/obvestila/potrditev", confirm_by_link, methods=["GET", "POST"]),
         Route("/obvestila/shrani", save, methods=["POST"]),
         Route("/obvestila/potrdi", confirm, methods=["POST"]),
     ]

@@ -143,6 +143,16 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "We sent a code to the new address or number; enter it.",
     ),
     "notify.confirmed": ("potrjeno", "confirmed"),
+    "notify.unsubscribe": ("Odjava od obvestil", "Unsubscribe"),
+    "notify.unsubscribe_ask": (
+        "Ali res ne želite več prejemati obvestil po tem kanalu?",
+        "Stop the notifications on this channel?",
+    ),
+    "notify.unsubscribed": ("Odjavljeni ste od obvestil.", "You are unsubscribed."),
+    "notify.confirm_ask": (
+        "Potrdite naslov za obvestila.",
+        "Confirm the address for notifications.",
+    ),
     "notify.unconfirmed": ("ni potrjeno", "not confirmed"),
     "notify.outcome.confirmed": ("Potrjeno.", "Confirmed."),
     "notify.outcome.invalid": ("Koda ni prava.", "The code is wrong."),
