@@ -78,6 +78,7 @@ if TYPE_CHECKING:
     from szo_core.notify.ports import NotifyRepository
     from szo_core.outbox.records import Channel, IdempotencyKey, OutboxMessage, OutboxState
     from szo_core.receivables.ports import ReceivablesRepository
+    from szo_core.web.ports import WebRepository
 
 __all__ = [
     "AbsenceRepository",
@@ -703,6 +704,11 @@ class UnitOfWork(Protocol):
     @property
     def booking(self) -> BookingRepository:
         """Appointment booking for a virtual counter (:mod:`szo_core.booking`)."""
+        ...
+
+    @property
+    def web(self) -> WebRepository:
+        """Operator accounts of the reference web app (:mod:`szo_core.web.ports`)."""
         ...
 
     def load_month(

@@ -777,6 +777,10 @@ class MemoryUnitOfWork:
         self.school_meals = MemorySchoolMeals(self)
         self.care_home = MemoryCareHome(self)
 
+        from szo_core.adapters.memory_web import MemoryWebAccounts
+
+        self.web = MemoryWebAccounts(self)
+
     def table(self, name: str, *, ignore_duplicates: bool = False) -> MemoryTable[Any]:
         """Return this unit's view of table ``name`` (created on first use).
 

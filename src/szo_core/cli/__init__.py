@@ -9,6 +9,7 @@
 ``szo export``          export records to CSV or Excel (:mod:`szo_core.cli.export`)
 ``szo outbox``          the outbox: status, run, worker (:mod:`szo_core.cli.outbox`)
 ``szo calibration``     the UPN form's printer test page (:mod:`szo_core.cli.calibration`)
+``szo serve``           the reference web app (:mod:`szo_core.cli.serve`)
 ======================  ==============================================
 
 ``python -m szo_core`` runs the same group.  Importing this package loads only
@@ -35,6 +36,7 @@ from szo_core.cli.demo import demo
 from szo_core.cli.export import export
 from szo_core.cli.import_ import import_
 from szo_core.cli.outbox import outbox
+from szo_core.cli.serve import serve
 from szo_core.cli.worker import worker
 
 __all__ = ["ENCODINGS", "KINDS", "MAX_LINE", "main"]
@@ -54,3 +56,4 @@ main.add_command(import_)
 main.add_command(export)
 main.add_command(outbox)
 main.add_command(calibration)
+main.add_command(serve)

@@ -43,6 +43,7 @@ from sqlalchemy import (
     MetaData,
     Table,
     Text,
+    UniqueConstraint,
     true,
 )
 
@@ -74,6 +75,7 @@ __all__ = [
     "reservation",
     "school_meal_record",
     "school_meal_settings",
+    "web_account",
 ]
 
 metadata = MetaData(
@@ -1669,3 +1671,16 @@ booking_answer = Table(
     comment="Satisfaction survey answers after appointments.",
 )
 """Survey answers (:class:`szo_core.booking.records.SurveyAnswer`)."""
+
+web_account = Table(
+    "szo_web_account",
+    metadata,
+    Column("username", Text, primary_key=True, comment="The sign-in name (unique in the app)."),
+    _text("organisation_id", "The operator's organisation."),
+    _text("operator_id", "The operator (szo_messaging_operator.id) this account signs in as."),
+    _text("password_hash", "argon2id hash of the password (PHC string); never the password."),
+    Column("changed_at", DateTime, nullable=False, comment="UTC. When the hash was set."),
+    UniqueConstraint("organisation_id", "operator_id", name="uq_szo_web_account_operator"),
+    comment="Operator accounts of the reference web app (szo serve).",
+)
+"""Operator accounts of ``szo serve`` (:class:`szo_core.web.records.OperatorAccount`)."""

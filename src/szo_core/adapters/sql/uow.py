@@ -237,6 +237,10 @@ class SqlUnitOfWork:
         self.school_meals = SqlSchoolMeals(self)
         self.care_home = SqlCareHome(self)
 
+        from szo_core.adapters.sql.web import SqlWebAccounts
+
+        self.web = SqlWebAccounts(self)
+
     @property
     def connection(self) -> Connection:
         """The connection of this unit of work (opened on first use)."""
