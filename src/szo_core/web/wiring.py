@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from szo_core.booking import BookingDesk
     from szo_core.messaging import Messaging
     from szo_core.notify.service import Notifications
-    from szo_core.outbox import Dispatcher, OutboxSeal
+    from szo_core.outbox import Dispatcher
     from szo_core.ports import Clock, MailSender, Storage
     from szo_core.web.accounts import Accounts
     from szo_core.web.limits import RateLimit
