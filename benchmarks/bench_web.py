@@ -67,7 +67,7 @@ class Server:
 
     def __init__(self, store: Storage, messages: int) -> None:
         self.services = build(
-            WebConfig(secret_key=b"bench" * 8, mail_folder=None),
+            WebConfig(secret_key=b"bench" * 8, mail_folder=None, demo_sign_in=True),
             store=store,
             clock=ManualClock(NOW),
             hasher=PasswordHasher(time_cost=1, memory_cost=8, parallelism=1),

@@ -32,7 +32,7 @@ def make_services(*, https: bool = False) -> tuple[Services, MemoryMailSender]:
     """Services on a fresh memory store, seeded, with a mail sender that keeps the mails."""
     mail = MemoryMailSender()
     services = build(
-        WebConfig(secret_key=b"t" * 32, mail_folder=None, https=https),
+        WebConfig(secret_key=b"t" * 32, mail_folder=None, https=https, demo_sign_in=True),
         store=MemoryStore(),
         clock=ManualClock(NOW),
         mail=mail,

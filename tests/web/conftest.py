@@ -61,6 +61,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
             secret_key=b"b" * 32,
             database=str(folder / "web.sqlite"),
             mail_folder=folder / "mail",
+            demo_sign_in=True,
         ),
         clock=ManualClock(NOW),
         hasher=CHEAP,

@@ -433,3 +433,20 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read() -> None:
         assert streamed.status_code == 413
         assert "prevelika" in streamed.text
         assert "velika.pdf" not in c.get(url).text
+
+
+def test_the_typed_in_person_id_sign_in_is_off_unless_asked_for() -> None:
+    """Anyone could act as any person id through the stand-in, so a real deployment lacks it."""
+    from szo_core.adapters.memory import ManualClock, MemoryStore
+    from szo_core.web.wiring import WebConfig, build
+
+    from ._app import CHEAP, NOW, client
+
+    config = WebConfig(secret_key=b"t" * 32, mail_folder=None)
+    assert config.demo_sign_in is False
+    services = build(config, store=MemoryStore(), clock=ManualClock(NOW), hasher=CHEAP)
+    with client(services) as c:
+        assert c.get("/obvestila/prijava").status_code == 404
+        assert c.post("/obvestila/prijava", data={"person": "p-1"}).status_code in (403, 404)
+        assert c.get("/obvestila").status_code in (303, 307, 404)
+        assert "p-1" not in c.get("/obvestila", follow_redirects=True).text

@@ -166,6 +166,7 @@ def serve(
             smtp=smtp,
             public_url=public_url or f"https://localhost:{port}",
             https=https,
+            demo_sign_in=not no_demo,  # a person id typed in: the demo's stand-in only
         )
         services = build(config)
     except SzoError as exc:

@@ -91,7 +91,9 @@ class WebConfig:
         notify_organisation: The organisation whose notifications citizens set.
         sender: The From address of the e-mails.
         demo_sign_in: Offer the citizens' stand-in sign-in (a person id typed
-            in) instead of the portal's qualified-certificate sign-in.
+            in) instead of the portal's qualified-certificate sign-in.  Off by
+            default: it lets anyone act as any person id, so only the demo
+            (``szo serve`` without ``--no-demo``) and tests turn it on.
         session_idle: Signed-in sessions end after this long without a request.
     """
 
@@ -104,7 +106,7 @@ class WebConfig:
     booking_organisation: str = "ue-lj"
     notify_organisation: str = "obcina-lj"
     sender: str = "no-reply@szo.example.si"
-    demo_sign_in: bool = True
+    demo_sign_in: bool = False
     session_idle: timedelta = timedelta(minutes=30)
 
     def __repr__(self) -> str:
