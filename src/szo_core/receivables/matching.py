@@ -76,23 +76,7 @@ __all__ = ["Ledger", "Match", "MatchBatch", "MatchPolicy", "SplitOrder", "alloca
 _ZERO = Decimal("0.00")
 _T = TypeVar("_T")
 
-_new_receipt = trusted_factory(
-    Receipt,
-    "organisation_id",
-    "entry_id",
-    "source",
-    "status",
-    "amount",
-    "booked_on",
-    "payer_name",
-    "payer_iban",
-    "reference",
-    "end_to_end_id",
-    "reason",
-    "payer_id",
-    "documents",
-    "how",
-)
+_new_receipt = trusted_factory(Receipt)  # every field, in declaration order
 _new_payment = trusted_factory(
     Posting,
     "organisation_id",
@@ -482,8 +466,11 @@ class Ledger:
                     document, payer = ledger_item.document, ledger_item.payer_id
                     entry_id, booked = item.entry_id, item.booking_date
                     open_now = open_[document]
-                    if open_now >= amount:
-                        minus = -amount
+                    # What the document takes; any rest stays on the payer as a credit.
+                    pays = amount if open_now >= amount else max(open_now, zero)
+                    documents: tuple[str, ...] = ()
+                    if pays > 0:
+                        minus = -pays
                         first = new_payment(
                             org,
                             f"{entry_id}:1",
@@ -499,29 +486,9 @@ class Ledger:
                         open_[document] = open_now + minus
                         if e2e:
                             paid.setdefault(e2e, []).append(first)
-                        documents: tuple[str, ...] = (document,)
-                    else:
-                        rest = amount
-                        documents = ()
-                        if open_now > 0:
-                            minus = -open_now
-                            first = new_payment(
-                                org,
-                                f"{entry_id}:1",
-                                payer,
-                                document,
-                                payment,
-                                minus,
-                                booked,
-                                entry_id,
-                                e2e,
-                            )
-                            add_posting(first)
-                            open_[document] = open_now + minus
-                            if e2e:
-                                paid.setdefault(e2e, []).append(first)
-                            rest = amount - open_now
-                            documents = (document,)
+                        documents = (document,)
+                    rest = amount - pays if pays else amount  # keep the entry's exponent
+                    if rest > 0:
                         minus = -rest
                         left = new_payment(
                             org,

@@ -78,52 +78,9 @@ def _item_row(item: LedgerItem) -> dict[str, object]:
 
 # Rows read back were written from records that passed their validators: they are
 # rebuilt without running them again (szo_core.model._trusted), the enums converted.
-_new_item = trusted_factory(
-    LedgerItem,
-    "organisation_id",
-    "document",
-    "payer_id",
-    "kind",
-    "amount",
-    "issued_on",
-    "due_on",
-    "reference",
-    "group_reference",
-    "end_to_end_id",
-    "child_code",
-    "mandate_id",
-    "payer_iban",
-)
-_new_posting = trusted_factory(
-    Posting,
-    "organisation_id",
-    "id",
-    "payer_id",
-    "document",
-    "kind",
-    "amount",
-    "booked_on",
-    "entry_id",
-    "end_to_end_id",
-    "reason",
-)
-_new_receipt = trusted_factory(
-    Receipt,
-    "organisation_id",
-    "entry_id",
-    "source",
-    "status",
-    "amount",
-    "booked_on",
-    "payer_name",
-    "payer_iban",
-    "reference",
-    "end_to_end_id",
-    "reason",
-    "payer_id",
-    "documents",
-    "how",
-)
+_new_item = trusted_factory(LedgerItem)  # every field, in declaration order
+_new_posting = trusted_factory(Posting)  # every field, in declaration order
+_new_receipt = trusted_factory(Receipt)  # every field, in declaration order
 
 
 def _item(v: dict[str, Any]) -> LedgerItem:
