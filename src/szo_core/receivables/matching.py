@@ -230,6 +230,42 @@ class MatchBatch:
         """The number of bank items (one receipt each)."""
         return len(self._rows) if self._rows is not None else len(self.receipts)
 
+    def counts(self) -> dict[ReceiptStatus, int]:
+        """How many receipts there are of each status, without building the records.
+
+        >>> MatchBatch().counts()
+        {}
+        """
+        if self._receipts is not None or self._rows is None:
+            out: dict[ReceiptStatus, int] = {}
+            for receipt in self.receipts:
+                out[receipt.status] = out.get(receipt.status, 0) + 1
+            return out
+        out = {}
+        short = 0
+        for row in self._rows:
+            if type(row) is Match:
+                status = row.receipt.status
+                out[status] = out.get(status, 0) + 1
+            else:
+                short += 1
+        if short:
+            out[ReceiptStatus.MATCHED] = out.get(ReceiptStatus.MATCHED, 0) + short
+        return out
+
+    def receipts_with(self, *statuses: ReceiptStatus) -> tuple[Receipt, ...]:
+        """The receipts of these statuses, in order; only these records are built.
+
+        >>> MatchBatch().receipts_with(ReceiptStatus.SUGGESTED)
+        ()
+        """
+        wanted = set(statuses)
+        if self._receipts is not None or self._rows is None or ReceiptStatus.MATCHED in wanted:
+            return tuple(r for r in self.receipts if r.status in wanted)
+        return tuple(
+            row.receipt for row in self._rows if type(row) is Match and row.receipt.status in wanted
+        )
+
     def receipt_values(self) -> Iterator[tuple[object, ...]]:
         """The receipts' field values in declaration order, without building the records.
 
