@@ -757,7 +757,7 @@ class Ledger:
                     how = "end_to_end"
                 amount = item.amount
                 if type(found) is item_class and type(amount) is decimal and amount > zero:
-                    document, payer = found.document, found.payer_id
+                    document = found.document
                     open_now = open_[document]
                     pays: Decimal | None
                     rest: Decimal | None
@@ -765,24 +765,27 @@ class Ledger:
                         open_[document] = open_now - amount
                         pays, rest = amount, None
                     elif open_now > zero:  # what is open; the rest stays as the payer's credit
+                        payer = found.payer_id
                         open_[document] = open_now - open_now
                         pays, rest = open_now, amount - open_now
                         credit[payer] = credit.get(payer, zero) - rest
                     else:  # nothing open: all of it a credit (the entry's exponent kept)
+                        payer = found.payer_id
                         pays, rest = None, amount
                         credit[payer] = credit.get(payer, zero) - rest
                     if e2e:  # what a return of this debit reverses
+                        payer = found.payer_id
                         if pays is not None:
                             paid.setdefault(e2e, []).append(_Paid(payer, document, -pays))
                         if rest is not None:
                             paid.setdefault(e2e, []).append(_Paid(payer, None, -rest))
                     iban = item.payer_iban
-                    if iban:
+                    if iban:  # the payer's IBAN learned for suggestions
                         known = by_iban.get(iban)
                         if known is None:
-                            by_iban[iban] = {payer}
+                            by_iban[iban] = {found.payer_id}
                         else:
-                            known.add(payer)
+                            known.add(found.payer_id)
                     add_row((item, found, pays, rest, how))
                     continue
             one = self.match(item)
