@@ -8,6 +8,8 @@ the SQL rows written from them, and reversals of payments only held as rows.
 
 from __future__ import annotations
 
+import copy
+import pickle
 from datetime import date
 from decimal import Decimal
 
@@ -221,3 +223,5 @@ def test_a_batch_made_of_records_is_equal_hashed_and_printed_by_them() -> None:
     assert batch != MatchBatch()
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         batch.flags = ()  # type: ignore[misc]
+    assert pickle.loads(pickle.dumps(batch)) == batch
+    assert copy.copy(batch) == batch

@@ -6,7 +6,8 @@ the port, with dictionaries by reference, end-to-end id and payer IBAN, and
 store, the postings, a mandate flag) and applies its postings to itself, so
 the next entry sees what is open after this one.  :meth:`Ledger.match_all`
 does the same for many items in one pass (a :class:`MatchBatch` of the same
-records, without a :class:`Match` around each): what ``import_bank_file`` uses.
+records, without a :class:`Match` around each, held as compact rows until they
+are read): what ``import_bank_file`` uses.
 
 For a **credit** (money received):
 
@@ -271,6 +272,9 @@ class MatchBatch:
 
         Each tuple equals ``attrs.astuple(receipt, recurse=False)`` of the
         receipt at the same place in :attr:`receipts`.
+
+        >>> list(MatchBatch().receipt_values())
+        []
         """
         if self._receipts is not None or self._rows is None:
             astuple = attrs.astuple
@@ -305,6 +309,9 @@ class MatchBatch:
 
         Each tuple equals ``attrs.astuple(posting, recurse=False)`` of the
         posting at the same place in :attr:`postings`.
+
+        >>> list(MatchBatch().posting_values())
+        []
         """
         if self._postings is not None or self._rows is None:
             astuple = attrs.astuple
@@ -401,6 +408,10 @@ class MatchBatch:
     def __hash__(self) -> int:
         return hash(self._records())
 
+    def __reduce__(self) -> tuple[type[MatchBatch], tuple[object, ...]]:
+        # Pickled and copied as its records.
+        return (MatchBatch, self._records())
+
     def __repr__(self) -> str:
         return (
             f"MatchBatch(receipts={self.receipts!r}, postings={self.postings!r}, "
@@ -477,8 +488,8 @@ class Ledger:
 
     The open amounts (``open``, by document, to the cent) and the items by
     reference are built with the ledger; the items by end-to-end id, by payer
-    and by document (:attr:`items`) when first needed, since many statements
-    never need them.
+    and by document (:attr:`items`), and the payers known by the items' IBANs
+    (for suggestions), when first needed, since many statements never need them.
 
     Args:
         organisation_id: The organisation.
