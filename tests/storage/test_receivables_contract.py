@@ -13,10 +13,13 @@ from tests.storage._backend import Backend
 from tests.storage.test_contract import backend_settings
 
 from szo_core.errors import NotFound, StorageError
+from szo_core.payments.statements import BankEntry, EntryKind
 from szo_core.receivables import (
     ItemKind,
+    Ledger,
     LedgerItem,
     MandateFlag,
+    MatchBatch,
     Posting,
     PostingKind,
     Receipt,
@@ -274,3 +277,71 @@ def test_import_through_the_port_is_idempotent(backend: Backend) -> None:
         # 200.00 billed, 130.00 kept (100.00 on 1, 30.00 credit), the 100.00 debit undone
         assert balance(items, postings) == Decimal("70.00")
         assert [f.reason for f in uow.receivables.mandate_flags(ORG)] == ["AC04"]
+
+
+def _matched_batch() -> tuple[list[LedgerItem], MatchBatch]:
+    """A batch of every kind of row: by reference (paid, overpaid), by end-to-end id, not found."""
+    items = [
+        item(1, reference="SI120000055526098"),
+        item(2, reference="SI120000055526099", payer="guardian:g2"),
+        item(3, end_to_end_id="2026-000003", payer="guardian:g3", payer_iban=IBAN),
+    ]
+    day = date(2026, 10, 20)
+
+    def entry(n: int, amount: str, **kw: object) -> BankEntry:
+        return BankEntry(
+            entry_id=f"E{n}", file_kind="camt.053.001.02", statement_id="S", account_iban="",
+            kind=EntryKind.CREDIT, amount=Decimal(amount), booking_date=day, value_date=day,
+            payer_name="Žan Čeh", **kw,  # type: ignore[arg-type]
+        )  # fmt: skip
+
+    entries = [
+        entry(1, "100.00", reference="SI120000055526098"),
+        entry(2, "130.00", reference="SI120000055526099", payer_iban=IBAN),
+        entry(3, "40.00", end_to_end_id="2026-000003"),
+        entry(4, "7.00"),
+    ]
+    return items, Ledger(ORG, items, []).match_all(entries)
+
+
+def test_a_match_batch_is_stored_as_its_records(backend: Backend) -> None:
+    items, batch = _matched_batch()
+    with backend.store.unit_of_work() as uow:
+        uow.receivables.add_items(items)
+        uow.receivables.add_match_batch(batch)
+        uow.commit()
+    with backend.store.unit_of_work() as uow:
+        receipts, postings = uow.receivables.receipts(ORG), uow.receivables.postings(ORG)
+    assert sorted(receipts, key=lambda r: r.entry_id) == sorted(
+        batch.receipts, key=lambda r: r.entry_id
+    )
+    assert sorted(postings, key=lambda p: p.id) == sorted(batch.postings, key=lambda p: p.id)
+    assert len(postings) == 4  # 1 paid; 2 paid and 30.00 left as credit; 3 partly paid
+    assert [r.status for r in receipts].count(ReceiptStatus.UNMATCHED) == 1
+
+
+def test_a_match_batch_with_a_taken_posting_id_stores_nothing(backend: Backend) -> None:
+    items, batch = _matched_batch()
+    with backend.store.unit_of_work() as uow:
+        uow.receivables.add_items(items)
+        uow.receivables.add_postings([posting(1, None, "-1.00")])  # the id E1:1 taken
+        uow.commit()
+    with backend.store.unit_of_work() as uow:
+        with pytest.raises(StorageError) as caught:
+            uow.receivables.add_match_batch(batch)
+        assert caught.value.code == "storage.duplicate"
+    with backend.store.unit_of_work() as uow:
+        assert uow.receivables.receipts(ORG) == ()
+        assert len(uow.receivables.postings(ORG)) == 1
+
+
+def test_the_sql_store_writes_a_batch_without_building_its_records(sql_backend: Backend) -> None:
+    items, batch = _matched_batch()
+    with sql_backend.store.unit_of_work() as uow:
+        uow.receivables.add_items(items)
+        uow.receivables.add_match_batch(batch)
+        uow.commit()
+    assert batch._receipts is None  # still only its rows
+    assert batch._postings is None
+    with sql_backend.store.unit_of_work() as uow:
+        assert len(uow.receivables.receipts(ORG)) == len(batch.receipts) == 4

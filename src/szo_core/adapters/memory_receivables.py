@@ -27,6 +27,7 @@ from szo_core.receivables.records import (
 
 if TYPE_CHECKING:
     from szo_core.adapters.memory import MemoryTable, MemoryUnitOfWork
+    from szo_core.receivables.matching import MatchBatch
 
 __all__ = ["MemoryReceivables"]
 
@@ -102,6 +103,11 @@ class MemoryReceivables:
         """Store many receipts; known entry ids are skipped."""
         for receipt in receipts:
             self.add_receipt(receipt)
+
+    def add_match_batch(self, batch: MatchBatch) -> None:
+        """Store a batch's receipts, then its postings (the records, built)."""
+        self.add_receipts(batch.receipts)
+        self.add_postings(batch.postings)
 
     def find_receipt(self, organisation_id: str, entry_id: str) -> Receipt | None:
         """The receipt of ``entry_id``, or None."""

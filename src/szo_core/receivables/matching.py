@@ -6,7 +6,8 @@ the port, with dictionaries by reference, end-to-end id and payer IBAN, and
 store, the postings, a mandate flag) and applies its postings to itself, so
 the next entry sees what is open after this one.  :meth:`Ledger.match_all`
 does the same for many items in one pass (a :class:`MatchBatch` of the same
-records, without a :class:`Match` around each): what ``import_bank_file`` uses.
+records, without a :class:`Match` around each, held as compact rows until they
+are read): what ``import_bank_file`` uses.
 
 For a **credit** (money received):
 
@@ -52,10 +53,10 @@ item with a zero posting.  Reasons such as AC04 or MD01
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 import attrs
 
@@ -128,22 +129,294 @@ class Match:
     flag: MandateFlag | None = None
 
 
-@attrs.frozen(kw_only=True)
+_Row = tuple[BankEntry, LedgerItem, Decimal | None, Decimal | None, str]
+"""One credit paid the short way: the entry, its item, what the item took, the rest, how.
+
+The amounts are positive (None for nothing); the postings carry them negated.
+"""
+
+
 class MatchBatch:
     """What :meth:`Ledger.match_all` did with many bank items, in their order.
 
     The same records :meth:`Ledger.match` makes for each item, without a
-    :class:`Match` around each.
+    :class:`Match` around each.  From :meth:`Ledger.match_all` the batch holds
+    what was decided in compact rows (per credit paid the usual way: the entry,
+    its ledger item, the amounts paid and left as credit, how it was matched)
+    and builds the records from them when :attr:`receipts` or :attr:`postings`
+    is first read (both at once, then kept): a storage adapter can write its
+    rows from :meth:`receipt_values` and :meth:`posting_values` without them.
+    A batch built with records (``MatchBatch(receipts=..., ...)``) holds them.
+    Two batches are equal when their records are.
 
-    Attributes:
+    >>> from datetime import date
+    >>> from decimal import Decimal
+    >>> from szo_core.payments.statements import BankEntry, EntryKind
+    >>> ledger = Ledger("o", [LedgerItem(organisation_id="o", document="1", payer_id="p",
+    ...     amount=Decimal("50.00"), issued_on=date(2026, 10, 5), due_on=date(2026, 10, 18),
+    ...     reference="SI120000055526098")], [])
+    >>> batch = ledger.match_all([BankEntry(entry_id="e1", file_kind="camt.053.001.02",
+    ...     statement_id="s", account_iban="", kind=EntryKind.CREDIT, amount=Decimal("60.00"),
+    ...     booking_date=date(2026, 10, 20), value_date=date(2026, 10, 20),
+    ...     reference="SI120000055526098")])
+    >>> [(p.id, p.document, p.amount) for p in batch.postings]
+    [('e1:1', '1', Decimal('-50.00')), ('e1:2', None, Decimal('-10.00'))]
+    >>> batch.receipts[0].documents, batch.postings is batch.postings
+    (('1',), True)
+
+    Args:
         receipts: One receipt per item.
         postings: All postings, item after item.
         flags: The mandate flags raised.
     """
 
-    receipts: tuple[Receipt, ...] = ()
-    postings: tuple[Posting, ...] = ()
-    flags: tuple[MandateFlag, ...] = ()
+    __slots__ = ("_organisation_id", "_postings", "_receipts", "_rows", "flags")
+
+    _organisation_id: str
+    _rows: Sequence[_Row | Match] | None
+    _receipts: tuple[Receipt, ...] | None
+    _postings: tuple[Posting, ...] | None
+    flags: tuple[MandateFlag, ...]
+    """The mandate flags raised."""
+
+    def __init__(
+        self,
+        receipts: Iterable[Receipt] = (),
+        postings: Iterable[Posting] = (),
+        flags: Iterable[MandateFlag] = (),
+    ) -> None:
+        _set = object.__setattr__
+        _set(self, "_organisation_id", "")
+        _set(self, "_rows", None)
+        _set(self, "_receipts", tuple(receipts))
+        _set(self, "_postings", tuple(postings))
+        _set(self, "flags", tuple(flags))
+
+    @classmethod
+    def _of_rows(
+        cls, organisation_id: str, rows: Sequence[_Row | Match], flags: Sequence[MandateFlag]
+    ) -> MatchBatch:
+        batch = cls.__new__(cls)
+        _set = object.__setattr__
+        _set(batch, "_organisation_id", organisation_id)
+        _set(batch, "_rows", rows)
+        _set(batch, "_receipts", None)
+        _set(batch, "_postings", None)
+        _set(batch, "flags", tuple(flags))
+        return batch
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise attrs.exceptions.FrozenInstanceError
+
+    def __delattr__(self, name: str) -> None:
+        raise attrs.exceptions.FrozenInstanceError
+
+    @property
+    def receipts(self) -> tuple[Receipt, ...]:
+        """One receipt per item (built from the rows on first access, then kept)."""
+        if self._receipts is None:
+            self._build_records()
+        assert self._receipts is not None
+        return self._receipts
+
+    @property
+    def postings(self) -> tuple[Posting, ...]:
+        """All postings, item after item (built from the rows on first access, then kept)."""
+        if self._postings is None:
+            self._build_records()
+        assert self._postings is not None
+        return self._postings
+
+    def __len__(self) -> int:
+        """The number of bank items (one receipt each)."""
+        return len(self._rows) if self._rows is not None else len(self.receipts)
+
+    def counts(self) -> dict[ReceiptStatus, int]:
+        """How many receipts there are of each status, without building the records.
+
+        >>> MatchBatch().counts()
+        {}
+        """
+        if self._receipts is not None or self._rows is None:
+            out: dict[ReceiptStatus, int] = {}
+            for receipt in self.receipts:
+                out[receipt.status] = out.get(receipt.status, 0) + 1
+            return out
+        out = {}
+        short = 0
+        for row in self._rows:
+            if type(row) is Match:
+                status = row.receipt.status
+                out[status] = out.get(status, 0) + 1
+            else:
+                short += 1
+        if short:
+            out[ReceiptStatus.MATCHED] = out.get(ReceiptStatus.MATCHED, 0) + short
+        return out
+
+    def receipts_with(self, *statuses: ReceiptStatus) -> tuple[Receipt, ...]:
+        """The receipts of these statuses, in order; only these records are built.
+
+        >>> MatchBatch().receipts_with(ReceiptStatus.SUGGESTED)
+        ()
+        """
+        wanted = set(statuses)
+        if self._receipts is not None or self._rows is None or ReceiptStatus.MATCHED in wanted:
+            return tuple(r for r in self.receipts if r.status in wanted)
+        return tuple(
+            row.receipt for row in self._rows if type(row) is Match and row.receipt.status in wanted
+        )
+
+    def receipt_values(self) -> Iterator[tuple[object, ...]]:
+        """The receipts' field values in declaration order, without building the records.
+
+        Each tuple equals ``attrs.astuple(receipt, recurse=False)`` of the
+        receipt at the same place in :attr:`receipts`.
+
+        >>> list(MatchBatch().receipt_values())
+        []
+        """
+        if self._receipts is not None or self._rows is None:
+            astuple = attrs.astuple
+            for receipt in self.receipts:
+                yield astuple(receipt, recurse=False)
+            return
+        org, matched, astuple = self._organisation_id, ReceiptStatus.MATCHED, attrs.astuple
+        for row in self._rows:
+            if type(row) is Match:
+                yield astuple(row.receipt, recurse=False)
+                continue
+            entry, ledger_item, pays, _rest, how = row  # type: ignore[misc]
+            yield (
+                org,
+                entry.entry_id,
+                entry.file_kind,
+                matched,
+                entry.amount,
+                entry.booking_date,
+                entry.payer_name,
+                entry.payer_iban,
+                entry.reference,
+                entry.end_to_end_id,
+                entry.reason,
+                ledger_item.payer_id,
+                () if pays is None else (ledger_item.document,),
+                how,
+            )
+
+    def posting_values(self) -> Iterator[tuple[object, ...]]:
+        """The postings' field values in declaration order, without building the records.
+
+        Each tuple equals ``attrs.astuple(posting, recurse=False)`` of the
+        posting at the same place in :attr:`postings`.
+
+        >>> list(MatchBatch().posting_values())
+        []
+        """
+        if self._postings is not None or self._rows is None:
+            astuple = attrs.astuple
+            for posting in self.postings:
+                yield astuple(posting, recurse=False)
+            return
+        org, payment, astuple = self._organisation_id, PostingKind.PAYMENT, attrs.astuple
+        for row in self._rows:
+            if type(row) is Match:
+                for posting in row.postings:
+                    yield astuple(posting, recurse=False)
+                continue
+            entry, ledger_item, pays, rest, _how = row  # type: ignore[misc]
+            entry_id = entry.entry_id
+            if pays is not None:
+                yield (
+                    org,
+                    f"{entry_id}:1",
+                    ledger_item.payer_id,
+                    ledger_item.document,
+                    payment,
+                    -pays,
+                    entry.booking_date,
+                    entry_id,
+                    entry.end_to_end_id,
+                    None,
+                )
+            if rest is not None:
+                yield (
+                    org,
+                    f"{entry_id}:{1 if pays is None else 2}",
+                    ledger_item.payer_id,
+                    None,
+                    payment,
+                    -rest,
+                    entry.booking_date,
+                    entry_id,
+                    entry.end_to_end_id,
+                    None,
+                )
+
+    def _build_records(self) -> None:
+        # The records of the rows, as match() makes them (each field as decided there).
+        receipts: list[Receipt] = []
+        postings: list[Posting] = []
+        add_receipt, add_posting = receipts.append, postings.append
+        org, new_receipt, new_payment = self._organisation_id, _new_receipt, _new_payment
+        matched, payment = ReceiptStatus.MATCHED, PostingKind.PAYMENT
+        for row in self._rows or ():
+            if type(row) is Match:
+                add_receipt(row.receipt)
+                postings.extend(row.postings)
+                continue
+            entry, ledger_item, pays, rest, how = row  # type: ignore[misc]
+            entry_id, booked, e2e = entry.entry_id, entry.booking_date, entry.end_to_end_id
+            payer = ledger_item.payer_id
+            documents: tuple[str, ...] = ()
+            if pays is not None:
+                document = ledger_item.document
+                add_posting(
+                    new_payment(
+                        org, f"{entry_id}:1", payer, document, payment, -pays, booked,
+                        entry_id, e2e,
+                    )
+                )  # fmt: skip
+                documents = (document,)
+            if rest is not None:
+                add_posting(
+                    new_payment(
+                        org, f"{entry_id}:{len(documents) + 1}", payer, None, payment, -rest,
+                        booked, entry_id, e2e,
+                    )
+                )  # fmt: skip
+            add_receipt(
+                new_receipt(
+                    org, entry_id, entry.file_kind, matched, entry.amount, booked,
+                    entry.payer_name, entry.payer_iban, entry.reference, e2e, entry.reason,
+                    payer, documents, how,
+                )
+            )  # fmt: skip
+        _set = object.__setattr__
+        _set(self, "_receipts", tuple(receipts))
+        _set(self, "_postings", tuple(postings))
+
+    def _records(self) -> tuple[tuple[Receipt, ...], tuple[Posting, ...], tuple[MandateFlag, ...]]:
+        return (self.receipts, self.postings, self.flags)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, MatchBatch)
+        return self._records() == other._records()
+
+    def __hash__(self) -> int:
+        return hash(self._records())
+
+    def __reduce__(self) -> tuple[type[MatchBatch], tuple[object, ...]]:
+        # Pickled and copied as its records.
+        return (MatchBatch, self._records())
+
+    def __repr__(self) -> str:
+        return (
+            f"MatchBatch(receipts={self.receipts!r}, postings={self.postings!r}, "
+            f"flags={self.flags!r})"
+        )
 
 
 def allocate(
@@ -182,13 +455,41 @@ def _append(index: dict[str, list[_T]], key: str, value: _T) -> None:
         found.append(value)
 
 
+_Found = LedgerItem | list[LedgerItem]
+"""An index's value: the one item with the key, or the items (two or more) sharing it."""
+
+
+def _index(index: dict[str, _Found], key: str, item: LedgerItem) -> None:
+    found = index.get(key)
+    if found is None:
+        index[key] = item
+    elif type(found) is list:
+        found.append(item)
+    else:
+        index[key] = [found, item]  # type: ignore[list-item]
+
+
+def _documents(found: _Found) -> list[str]:
+    if type(found) is list:
+        return [item.document for item in found]
+    return [found.document]  # type: ignore[union-attr]
+
+
+class _Paid(NamedTuple):
+    """A payment under an end-to-end id that match_all made (what a reversal needs of it)."""
+
+    payer_id: str
+    document: str | None
+    amount: Decimal
+
+
 class Ledger:
     """The open items of one organisation in memory, with the indexes matching needs.
 
     The open amounts (``open``, by document, to the cent) and the items by
     reference are built with the ledger; the items by end-to-end id, by payer
-    and by document (:attr:`items`) when first needed, since many statements
-    never need them.
+    and by document (:attr:`items`), and the payers known by the items' IBANs
+    (for suggestions), when first needed, since many statements never need them.
 
     Args:
         organisation_id: The organisation.
@@ -210,15 +511,17 @@ class Ledger:
         self.policy = policy or MatchPolicy()
         self.open: dict[str, Decimal] = {}
         self.credit: dict[str, Decimal] = {}
-        # Built with the ledger: what every entry needs (open amounts, items by reference).
+        # Built with the ledger: what every entry needs (open amounts, items by reference:
+        # the item itself where the reference is its alone, a list where several share it).
         self._given: list[LedgerItem] = []
-        self._by_reference: dict[str, list[LedgerItem]] = {}
-        self._by_iban: dict[str, set[str]] = {}
-        self._paid: dict[str, list[Posting]] = {}
+        self._by_reference: dict[str, _Found] = {}
+        self._by_iban: dict[str, set[str]] = {}  # learned from receipts; the items' on demand
+        self._paid: dict[str, list[Posting | _Paid]] = {}
         self._repeated = False  # a document given twice: match_all leaves it to match()
         # Built when first asked for (many statements never need them).
+        self._ibans_indexed = False  # the items' IBANs are in _by_iban
         self._items: dict[str, LedgerItem] | None = None
-        self._by_e2e: dict[str, list[LedgerItem]] | None = None
+        self._by_e2e: dict[str, _Found] | None = None
         self._by_payer: dict[str, list[str]] | None = None
         self._build(list(items))
         for posting in postings:
@@ -241,45 +544,43 @@ class Ledger:
         self._add_items((item,))
 
     def _build(self, items: list[LedgerItem]) -> None:
-        # The first items, with comprehensions (each a pass at C speed over the items)
-        # where keys are unique, as they are in a ledger of one organisation; anything
-        # else (a document or an own reference twice, a group reference that is also an
-        # invoice's) is left to _add_items, which gives the same indexes item by item.
+        # The first items in two passes at C speed (comprehensions) where the keys are
+        # unique, as they are in a ledger of one organisation: the open amounts, and the
+        # items by their own reference.  Anything else (a document or an own reference
+        # twice, a group reference that is also an invoice's) is left to _add_items,
+        # which gives the same indexes item by item.
         zero = _ZERO
         open_ = {item.document: zero + item.amount for item in items}
-        with_reference = [item for item in items if item.reference]
-        by_reference = {item.reference: [item] for item in with_reference if item.reference}
+        by_reference: dict[str, _Found] = {item.reference: item for item in items}  # type: ignore[misc]
+        unique = len(open_) == len(items)
+        if unique and len(by_reference) != len(items):
+            # Some items have no own reference (None or ""): are the others' unique?
+            with_reference = sum(1 for item in items if item.reference)
+            by_reference.pop(None, None)  # type: ignore[call-overload]
+            by_reference.pop("", None)
+            unique = len(by_reference) == with_reference
+        else:
+            by_reference.pop(None, None)  # type: ignore[call-overload]
+            by_reference.pop("", None)
         groups = [
             item
-            for item in items
+            for item in (items if unique else ())
             if item.group_reference and item.group_reference != item.reference
         ]
-        if (
-            len(open_) != len(items)
-            or len(by_reference) != len(with_reference)
-            or any(item.group_reference in by_reference for item in groups)
-        ):
+        if not unique or any(item.group_reference in by_reference for item in groups):
             self._add_items(items)
             return
-        self._given.extend(items)
-        self.open.update(open_)
-        self._by_reference.update(by_reference)
+        if self._given:  # pragma: no cover - the constructor builds once, on empty indexes
+            self._add_items(items)
+            return
+        self._given, self.open, self._by_reference = items, open_, by_reference
         for item in groups:
-            _append(self._by_reference, item.group_reference or "", item)
-        by_iban = self._by_iban
-        for item in items:
-            if item.payer_iban:
-                by_iban.setdefault(item.payer_iban, set()).add(item.payer_id)
+            _index(self._by_reference, item.group_reference or "", item)
 
     def _add_items(self, items: Iterable[LedgerItem]) -> None:
-        # One loop with the dictionaries in locals: the ledger's build is, with the
-        # records each entry makes, most of what reconciling a statement costs.
-        given, open_, by_reference, by_iban = (
-            self._given,
-            self.open,
-            self._by_reference,
-            self._by_iban,
-        )
+        # One loop with the dictionaries in locals.
+        given, open_, by_reference = self._given, self.open, self._by_reference
+        by_iban = self._by_iban if self._ibans_indexed else None
         by_document, by_e2e, by_payer = self._items, self._by_e2e, self._by_payer
         zero = _ZERO
         for item in items:
@@ -294,37 +595,43 @@ class Ledger:
             payer = item.payer_id
             reference = item.reference
             if reference:
-                found = by_reference.get(reference)
-                if found is None:
-                    by_reference[reference] = [item]
-                else:
-                    found.append(item)
+                _index(by_reference, reference, item)
             group = item.group_reference
             if group and group != reference:
-                found = by_reference.get(group)
-                if found is None:
-                    by_reference[group] = [item]
-                else:
-                    found.append(item)
-            if item.payer_iban:
+                _index(by_reference, group, item)
+            if by_iban is not None and item.payer_iban:
                 by_iban.setdefault(item.payer_iban, set()).add(payer)
             if by_document is not None:
                 by_document[document] = item
             if by_payer is not None:
                 _append(by_payer, payer, document)
             if by_e2e is not None and item.end_to_end_id:
-                _append(by_e2e, item.end_to_end_id, item)
+                _index(by_e2e, item.end_to_end_id, item)
 
-    def _e2e_index(self) -> dict[str, list[LedgerItem]]:
+    def _e2e_index(self) -> dict[str, _Found]:
         if self._by_e2e is None:
-            with_e2e = [item for item in self._given if item.end_to_end_id]
-            index = {item.end_to_end_id: [item] for item in with_e2e if item.end_to_end_id}
-            if len(index) != len(with_e2e):  # a merged debit's id on each of its invoices
-                index = {}
-                for item in with_e2e:
-                    _append(index, item.end_to_end_id or "", item)
+            given = self._given
+            index: dict[str, _Found] = {item.end_to_end_id: item for item in given}  # type: ignore[misc]
+            if len(index) != len(given):  # items without an id, or an id on several items
+                with_e2e = [item for item in given if item.end_to_end_id]
+                index = {item.end_to_end_id: item for item in with_e2e}  # type: ignore[misc]
+                if len(index) != len(with_e2e):  # a merged debit's id on each of its invoices
+                    index = {}
+                    for item in with_e2e:
+                        _index(index, item.end_to_end_id or "", item)
+            index.pop(None, None)  # type: ignore[call-overload]
+            index.pop("", None)
             self._by_e2e = index
         return self._by_e2e
+
+    def _iban_index(self) -> dict[str, set[str]]:
+        if not self._ibans_indexed:
+            by_iban = self._by_iban
+            for item in self._given:
+                if item.payer_iban:
+                    by_iban.setdefault(item.payer_iban, set()).add(item.payer_id)
+            self._ibans_indexed = True
+        return self._by_iban
 
     def _payer_index(self) -> dict[str, list[str]]:
         if self._by_payer is None:
@@ -439,21 +746,20 @@ class Ledger:
             szo_core.errors.InvalidType: As :meth:`match` (the items before the
                 bad one are applied to the ledger, as with :meth:`match`).
         """
-        receipts: list[Receipt] = []
-        postings: list[Posting] = []
+        rows: list[_Row | Match] = []
         flags: list[MandateFlag] = []
-        add_receipt, add_posting = receipts.append, postings.append
-        open_, credit, paid, by_iban = self.open, self.credit, self._paid, self._by_iban
-        by_reference = self._by_reference
-        by_e2e: dict[str, list[LedgerItem]] | None = None
-        org, zero, fast = self.organisation_id, _ZERO, not self._repeated
-        new_receipt, new_payment = _new_receipt, _new_payment
-        matched, payment, credit_kind = ReceiptStatus.MATCHED, PostingKind.PAYMENT, EntryKind.CREDIT
+        add_row = rows.append
+        open_, credit, paid = self.open, self.credit, self._paid
+        by_reference, by_iban = self._by_reference.get, self._by_iban
+        by_e2e: dict[str, _Found] | None = None
+        zero, fast, decimal, item_class = _ZERO, not self._repeated, Decimal, LedgerItem
+        credit_kind, entry_class = EntryKind.CREDIT, BankEntry
         for item in items:
-            if fast and type(item) is BankEntry and item.kind is credit_kind:
-                # The usual case, as match() -> _credit() -> _pay() -> apply() does it.
+            if fast and type(item) is entry_class and item.kind is credit_kind:
+                # The usual case, as match() -> _credit() -> _pay() -> apply() does it,
+                # written down as one row (MatchBatch builds the records from it).
                 reference, e2e = item.reference, item.end_to_end_id
-                found = by_reference.get(reference) if reference else None
+                found = by_reference(reference) if reference else None
                 how = "reference"
                 if found is None and e2e:
                     if by_e2e is None:
@@ -461,82 +767,43 @@ class Ledger:
                     found = by_e2e.get(e2e)
                     how = "end_to_end"
                 amount = item.amount
-                if found is not None and len(found) == 1 and type(amount) is Decimal and amount > 0:
-                    ledger_item = found[0]
-                    document, payer = ledger_item.document, ledger_item.payer_id
-                    entry_id, booked = item.entry_id, item.booking_date
+                if type(found) is item_class and type(amount) is decimal and amount > zero:
+                    document = found.document
                     open_now = open_[document]
-                    # What the document takes; any rest stays on the payer as a credit.
-                    pays = amount if open_now >= amount else max(open_now, zero)
-                    documents: tuple[str, ...] = ()
-                    if pays > 0:
-                        minus = -pays
-                        first = new_payment(
-                            org,
-                            f"{entry_id}:1",
-                            payer,
-                            document,
-                            payment,
-                            minus,
-                            booked,
-                            entry_id,
-                            e2e,
-                        )
-                        add_posting(first)
-                        open_[document] = open_now + minus
-                        if e2e:
-                            paid.setdefault(e2e, []).append(first)
-                        documents = (document,)
-                    rest = amount - pays if pays else amount  # keep the entry's exponent
-                    if rest > 0:
-                        minus = -rest
-                        left = new_payment(
-                            org,
-                            f"{entry_id}:{len(documents) + 1}",
-                            payer,
-                            None,
-                            payment,
-                            minus,
-                            booked,
-                            entry_id,
-                            e2e,
-                        )
-                        add_posting(left)
-                        credit[payer] = credit.get(payer, zero) + minus
-                        if e2e:
-                            paid.setdefault(e2e, []).append(left)
+                    pays: Decimal | None
+                    rest: Decimal | None
+                    if open_now >= amount:  # the document takes it all
+                        open_[document] = open_now - amount
+                        pays, rest = amount, None
+                    elif open_now > zero:  # what is open; the rest stays as the payer's credit
+                        payer = found.payer_id
+                        open_[document] = open_now - open_now
+                        pays, rest = open_now, amount - open_now
+                        credit[payer] = credit.get(payer, zero) - rest
+                    else:  # nothing open: all of it a credit (the entry's exponent kept)
+                        payer = found.payer_id
+                        pays, rest = None, amount
+                        credit[payer] = credit.get(payer, zero) - rest
+                    if e2e:  # what a return of this debit reverses
+                        payer = found.payer_id
+                        if pays is not None:
+                            paid.setdefault(e2e, []).append(_Paid(payer, document, -pays))
+                        if rest is not None:
+                            paid.setdefault(e2e, []).append(_Paid(payer, None, -rest))
                     iban = item.payer_iban
-                    if iban:
+                    if iban:  # the payer's IBAN learned for suggestions
                         known = by_iban.get(iban)
                         if known is None:
-                            by_iban[iban] = {payer}
+                            by_iban[iban] = {found.payer_id}
                         else:
-                            known.add(payer)
-                    add_receipt(
-                        new_receipt(
-                            org,
-                            entry_id,
-                            item.file_kind,
-                            matched,
-                            amount,
-                            booked,
-                            item.payer_name,
-                            iban,
-                            reference,
-                            e2e,
-                            item.reason,
-                            payer,
-                            documents,
-                            how,
-                        )
-                    )
+                            known.add(found.payer_id)
+                    add_row((item, found, pays, rest, how))
                     continue
             one = self.match(item)
-            add_receipt(one.receipt)
-            postings.extend(one.postings)
+            add_row(one)
             if one.flag is not None:
                 flags.append(one.flag)
-        return MatchBatch(receipts=tuple(receipts), postings=tuple(postings), flags=tuple(flags))
+        return MatchBatch._of_rows(self.organisation_id, rows, flags)
 
     def _receipt(
         self,
@@ -635,14 +902,14 @@ class Ledger:
         return Match(receipt=receipt, postings=postings)
 
     def _credit(self, entry: BankEntry) -> Match:
-        if entry.reference and entry.reference in self._by_reference:
-            found = self._by_reference[entry.reference]
-            return self._pay(entry, [i.document for i in found], "reference")
-        if entry.end_to_end_id and entry.end_to_end_id in self._e2e_index():
-            found = self._e2e_index()[entry.end_to_end_id]
-            return self._pay(entry, [i.document for i in found], "end_to_end")
+        found = self._by_reference.get(entry.reference) if entry.reference else None
+        if found is not None:
+            return self._pay(entry, _documents(found), "reference")
+        found = self._e2e_index().get(entry.end_to_end_id) if entry.end_to_end_id else None
+        if found is not None:
+            return self._pay(entry, _documents(found), "end_to_end")
         if self.policy.suggest and entry.payer_iban:
-            for payer in sorted(self._by_iban.get(entry.payer_iban, ())):
+            for payer in sorted(self._iban_index().get(entry.payer_iban, ())):
                 documents = self._suggest(payer, entry.amount)
                 if documents:
                     receipt = self._receipt(
@@ -716,7 +983,8 @@ class Ledger:
         e2e, amount = item.end_to_end_id, item.amount
         kind = PostingKind.REJECT if isinstance(item, DebitReject) else PostingKind.RETURN
         status = ReceiptStatus.REJECTED if kind is PostingKind.REJECT else ReceiptStatus.RETURNED
-        documents = [i.document for i in self._e2e_index().get(e2e, [])] if e2e else []
+        found = self._e2e_index().get(e2e) if e2e else None
+        documents = [] if found is None else _documents(found)
         paid = list(self._paid.get(e2e, [])) if e2e else []
         if not documents and not paid:
             return Match(receipt=self._receipt(item, ReceiptStatus.UNMATCHED))
@@ -741,7 +1009,9 @@ class Ledger:
                         len(postings) + 1,
                     )
                 )
-        elif kind is PostingKind.REJECT:
+        if not postings and kind is PostingKind.REJECT:
+            # A reject of a debit never booked here (or of none of its amount): the reason
+            # recorded on each of its items with a zero posting.
             for document in dict.fromkeys(documents):
                 postings.append(
                     self._reversal(
@@ -755,8 +1025,9 @@ class Ledger:
                         len(postings) + 1,
                     )
                 )
-        else:
-            # A return of a debit whose collection was never booked here: left to the operator.
+        if not postings:
+            # A return of a debit whose collection was never booked here (or of none of its
+            # amount), a reject naming no item: left to the operator.
             return Match(receipt=self._receipt(item, ReceiptStatus.UNMATCHED))
         payer = postings[0].payer_id
         flag = None

@@ -34,7 +34,7 @@ The rules every adapter keeps:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from szo_core.receivables.records import (
     LedgerItem,
@@ -44,6 +44,9 @@ from szo_core.receivables.records import (
     ReceiptStatus,
     Reminder,
 )
+
+if TYPE_CHECKING:
+    from szo_core.receivables.matching import MatchBatch
 
 __all__ = ["ReceivablesRepository"]
 
@@ -77,6 +80,15 @@ class ReceivablesRepository(Protocol):
 
     def add_receipts(self, receipts: Iterable[Receipt]) -> None:
         """Store many imported entries at once; those whose entry id is known are skipped."""
+        ...
+
+    def add_match_batch(self, batch: MatchBatch) -> None:
+        """Store what :meth:`~szo_core.receivables.Ledger.match_all` made, as one call.
+
+        The same as ``add_receipts(batch.receipts)`` then
+        ``add_postings(batch.postings)``; an adapter may write its rows from
+        the batch's values without building the records.
+        """
         ...
 
     def find_receipt(self, organisation_id: str, entry_id: str) -> Receipt | None:

@@ -142,17 +142,14 @@ def import_bank_file(
                     known.add(item.entry_id)
                     fresh.append(item)
             batch = ledger.match_all(fresh)
-            for receipt in batch.receipts:
-                counts[_COUNTERS[receipt.status]] += 1
-                if receipt.status is ReceiptStatus.SUGGESTED:
-                    to_confirm.append(receipt)
-                elif receipt.status is ReceiptStatus.UNMATCHED:
-                    to_check.append(receipt)
+            for status, count in batch.counts().items():
+                counts[_COUNTERS[status]] += count
+            to_confirm.extend(batch.receipts_with(ReceiptStatus.SUGGESTED))
+            to_check.extend(batch.receipts_with(ReceiptStatus.UNMATCHED))
             for flag in batch.flags:
                 if repo.add_mandate_flag(flag):
                     counts["flagged"] += 1
-            repo.add_receipts(batch.receipts)
-            repo.add_postings(batch.postings)
+            repo.add_match_batch(batch)  # the SQL adapter writes rows, not records
         uow.commit()
     return ImportReport(**counts, to_confirm=tuple(to_confirm), to_check=tuple(to_check))
 

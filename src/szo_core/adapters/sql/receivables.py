@@ -54,6 +54,7 @@ from szo_core.receivables.records import (
 
 if TYPE_CHECKING:
     from szo_core.adapters.sql.uow import SqlUnitOfWork
+    from szo_core.receivables.matching import MatchBatch
 
 __all__ = ["SqlReceivables"]
 
@@ -167,6 +168,74 @@ def _receipt(v: dict[str, Any]) -> Receipt:
         tuple(v["documents"].split()),
         v["how"],
     )
+
+
+def _receipt_rows(values: Iterable[tuple[Any, ...]]) -> list[dict[str, object]]:
+    # The rows _receipt_row gives, from a batch's values (no records built).
+    return [
+        {
+            "organisation_id": org,
+            "entry_id": entry_id,
+            "source": source,
+            "status": status.value,
+            "amount": amount,
+            "booked_on": booked_on,
+            "payer_name": payer_name,
+            "payer_iban": payer_iban,
+            "reference": reference,
+            "end_to_end_id": end_to_end_id,
+            "reason": reason,
+            "payer_id": payer_id,
+            "documents": " ".join(documents),
+            "how": how,
+        }
+        for (
+            org,
+            entry_id,
+            source,
+            status,
+            amount,
+            booked_on,
+            payer_name,
+            payer_iban,
+            reference,
+            end_to_end_id,
+            reason,
+            payer_id,
+            documents,
+            how,
+        ) in values
+    ]
+
+
+def _posting_rows(values: Iterable[tuple[Any, ...]]) -> list[dict[str, object]]:
+    # The rows _posting_row gives, from a batch's values (no records built).
+    return [
+        {
+            "organisation_id": org,
+            "id": id_,
+            "payer_id": payer_id,
+            "document": document,
+            "kind": kind.value,
+            "amount": amount,
+            "booked_on": booked_on,
+            "entry_id": entry_id,
+            "end_to_end_id": end_to_end_id,
+            "reason": reason,
+        }
+        for (
+            org,
+            id_,
+            payer_id,
+            document,
+            kind,
+            amount,
+            booked_on,
+            entry_id,
+            end_to_end_id,
+            reason,
+        ) in values
+    ]
 
 
 def _flag_row(f: MandateFlag) -> dict[str, object]:
@@ -314,7 +383,14 @@ class SqlReceivables:
 
     def add_receipts(self, receipts: Iterable[Receipt]) -> None:
         """Store many receipts with one ``executemany`` (known entry ids skipped)."""
-        rows = [_receipt_row(r) for r in receipts]
+        self._add_receipt_rows([_receipt_row(r) for r in receipts])
+
+    def add_match_batch(self, batch: MatchBatch) -> None:
+        """Store a batch's receipts, then its postings, from its values (no records built)."""
+        self._add_receipt_rows(_receipt_rows(batch.receipt_values()))
+        self._insert_many(receivable_posting, _posting_rows(batch.posting_values()))
+
+    def _add_receipt_rows(self, rows: list[dict[str, object]]) -> None:
         if not rows:
             return
         with self._uow.guard(bank_receipt.name):
