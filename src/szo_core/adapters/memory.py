@@ -106,6 +106,7 @@ V = TypeVar("V")
 M = TypeVar("M", EmailMessage, SmsMessage)
 
 _DELETED: Any = object()
+_EMPTY: Mapping[Hashable, Any] = MappingProxyType({})
 
 
 @attrs.frozen
@@ -126,6 +127,9 @@ class MemoryStore:
     def __init__(self) -> None:
         self._tables: dict[str, Mapping[Hashable, object]] = {}
         self._lock = threading.Lock()
+        # Bumped after every commit that publishes a change: a unit of work's table
+        # keeps the committed mapping it read until the generation moves on.
+        self._generation = 0
 
     def unit_of_work(self) -> MemoryUnitOfWork:
         """Return a new unit of work on this store.
@@ -140,7 +144,7 @@ class MemoryStore:
         return tuple(sorted(self._tables))
 
     def _committed(self, name: str) -> Mapping[Hashable, object]:
-        return self._tables.get(name, MappingProxyType({}))
+        return self._tables.get(name, _EMPTY)
 
 
 class MemoryTable(Generic[V]):
@@ -163,16 +167,29 @@ class MemoryTable(Generic[V]):
         self._changes: dict[Hashable, V] = {}
         self._base: dict[Hashable, object] = {}
         self._ignore_duplicates = ignore_duplicates
+        # The committed mapping as of store generation ``_seen`` (-1: not read yet).
+        self._view: Mapping[Hashable, V] = _EMPTY
+        self._seen = -1
 
     def _committed(self) -> Mapping[Hashable, V]:
-        return cast(Mapping[Hashable, V], self._store._committed(self.name))
+        store = self._store
+        generation = store._generation
+        if self._seen != generation:
+            # The generation is read before the mapping: a commit in between leaves
+            # ``_seen`` behind the mapping read, so the next call reads it again.
+            self._view = cast(Mapping[Hashable, V], store._committed(self.name))
+            self._seen = generation
+        return self._view
 
     def get(self, key: Hashable) -> V | None:
         """Return the current value under ``key`` (this unit's change first), or None."""
-        if key in self._changes:
-            value = self._changes[key]
+        changes = self._changes
+        if key in changes:
+            value = changes[key]
             return None if value is _DELETED else value
-        return self._committed().get(key)
+        if self._seen != self._store._generation:
+            return self._committed().get(key)
+        return self._view.get(key)
 
     def items(self) -> Iterator[tuple[Hashable, V]]:
         """Iterate over every current ``(key, value)``, this unit's changes included."""
@@ -189,7 +206,9 @@ class MemoryTable(Generic[V]):
 
     def insert(self, key: Hashable, value: V) -> None:
         """Add ``value`` under a new ``key`` (the caller checked that it is free)."""
-        self._touch(key)
+        base = self._base
+        if key not in base:
+            base[key] = self._committed().get(key)
         self._changes[key] = value
 
     def replace(self, key: Hashable, value: V) -> None:
@@ -911,6 +930,8 @@ class MemoryUnitOfWork:
                 final = {name: t._merged() for name, t in changed.items()}
                 self._check_references(final)
                 self._store._tables.update(final)
+                if final:
+                    self._store._generation += 1
         except StorageError:
             self.rollback()
             raise

@@ -64,10 +64,12 @@ from szo_core.notify.records import (
     Subscription,
 )
 from szo_core.notify.settings import NotifySettings
+from szo_core.model._trusted import trusted_factory
 from szo_core.outbox.records import (
     IdempotencyKey,
     OutboxMessage,
     OutboxState,
+    key_digest,
     message_id_for,
     new_message,
     outbox_id,
@@ -220,6 +222,55 @@ class AuditEntry:
 
 
 _MAX_SUBSCRIPTIONS_PER_CALL: Final = 10_000
+
+# Dispatch builds its records from records validated already (the event, the
+# subscription, the settings, the template version, ``now`` checked once per call),
+# so it skips their validators (:mod:`szo_core.model._trusted`); the tests compare
+# each with the one its constructor makes (tests/notify/test_equivalence.py,
+# tests/notify/test_fast_records.py).
+_new_key = trusted_factory(IdempotencyKey, "event", "recipient", "channel")
+_new_email = trusted_factory(
+    EmailMessage,
+    "sender",
+    "sender_name",
+    "to",
+    "subject",
+    "text",
+    "html",
+    "headers",
+    "message_id",
+)
+_new_sms = trusted_factory(SmsMessage, "to", "text", "sender", "reference")
+_new_outbox = trusted_factory(
+    OutboxMessage,
+    "organisation_id",
+    "id",
+    "key",
+    "message",
+    "message_id",
+    "template_key",
+    "template_version",
+    "next_attempt_at",
+    "created_at",
+)
+_new_delivery = trusted_factory(
+    Delivery,
+    "organisation_id",
+    "event_id",
+    "subscription_id",
+    "channel",
+    "case_id",
+    "event_code",
+    "event_version",
+    "event_class",
+    "occurred_at",
+    "outcome",
+    "decided_at",
+    "outbox_id",
+    "template_key",
+    "template_version",
+    "due_at",
+)
 
 _CONFIRM_TEXT: Final[Mapping[str, tuple[str, str, str]]] = {
     "sl": (
@@ -931,23 +982,46 @@ class Notifications:
         due_at: datetime | None = None,
         queued: OutboxMessage | None = None,
     ) -> Delivery:
-        """The decision's audit row, made once (with its message, if one was queued)."""
-        return Delivery(
-            organisation_id=event.organisation_id,
-            event_id=event.id,
-            subscription_id=subscription.id,
-            channel=channel,
-            case_id=event.case_id,
-            event_code=event_type.code,
-            event_version=event_type.version,
-            event_class=event_type.event_class,
-            occurred_at=event.occurred_at,
-            outcome=outcome,
-            decided_at=now,
-            outbox_id=None if queued is None else queued.id,
-            template_key=None if queued is None else queued.template_key,
-            template_version=None if queued is None else queued.template_version,
-            due_at=due_at,
+        """The decision's audit row, made once (with its message, if one was queued).
+
+        Every field comes from a validated record or from ``now`` and ``due_at``
+        (aware: checked when the call began, or computed from it), so the row is
+        built without running the validators again.
+        """
+        if queued is None:
+            return _new_delivery(
+                event.organisation_id,
+                event.id,
+                subscription.id,
+                channel,
+                event.case_id,
+                event_type.code,
+                event_type.version,
+                event_type.event_class,
+                event.occurred_at,
+                outcome,
+                now,
+                None,
+                None,
+                None,
+                due_at,
+            )
+        return _new_delivery(
+            event.organisation_id,
+            event.id,
+            subscription.id,
+            channel,
+            event.case_id,
+            event_type.code,
+            event_type.version,
+            event_type.event_class,
+            event.occurred_at,
+            outcome,
+            now,
+            queued.id,
+            queued.template_key,
+            queued.template_version,
+            due_at,
         )
 
     def _quiet_until(
@@ -1099,8 +1173,10 @@ class Notifications:
         instead of being copied three times.
         """
         organisation_id = subscription.organisation_id
-        key = IdempotencyKey(event_key, subscription.id, channel)
-        ident = outbox_id(organisation_id, key)
+        # The event's and the subscription's ids are checked ids (not blank, no unit
+        # separator), the channel one of the subscription's: the key's own checks.
+        key = _new_key(event_key, subscription.id, channel)
+        ident = key_digest(organisation_id, event_key, subscription.id, channel)
         mid = self._message_id(ident, channel)
         footer = self._footer(subscription, channel)
         message: EmailMessage | SmsMessage
@@ -1112,15 +1188,18 @@ class Notifications:
             if parts is None:
                 full = version.compiled.render_email(values)
                 parts = (full.subject, full.html, full.text)
-            message = EmailMessage(
-                sender=self.settings.sender,
-                sender_name=self.settings.sender_name,
-                to=(subscription.email,),
-                subject=parts[0],
-                text=parts[2] + footer.text,
-                html=parts[1] + footer.html,
-                headers=footer.headers,
-                message_id=mid,
+            # The texts are the renderer's str output; the rest are checked settings,
+            # the subscription's validated address and the footer's tuple of headers.
+            # EmailMessage has no validators, only converters to tuples, given tuples.
+            message = _new_email(
+                self.settings.sender,
+                self.settings.sender_name,
+                (subscription.email,),
+                parts[0],
+                parts[2] + footer.text,
+                parts[1] + footer.html,
+                footer.headers,
+                mid,
             )
         else:
             assert subscription.mobile is not None
@@ -1131,23 +1210,23 @@ class Notifications:
             text = version.sms.render(values, types=version.types, language=version.language)
             if self.settings.sms_unsubscribe_link:
                 text = f"{text} {footer.footer}"
-            message = SmsMessage(
-                to=subscription.mobile,
-                text=apply_policy(text, letters),
-                sender=self.settings.sms_sender,
-                reference=mid,
+            message = _new_sms(
+                subscription.mobile, apply_policy(text, letters), self.settings.sms_sender, mid
             )
         at = now.astimezone(UTC)  # the outbox keeps UTC
-        return OutboxMessage(
-            organisation_id=organisation_id,
-            id=ident,
-            key=key,
-            message=message,
-            message_id=mid,
-            template_key=version.key,
-            template_version=version.version,
-            next_attempt_at=due if due is not None else at,
-            created_at=at,
+        # The payload matches the key's channel (built for it above) and the times are
+        # aware (``now`` checked when the call began, ``due`` computed from it): the
+        # record's own validators would find nothing.
+        return _new_outbox(
+            organisation_id,
+            ident,
+            key,
+            message,
+            mid,
+            version.key,
+            version.version,
+            due if due is not None else at,
+            at,
         )
 
     def _email(
