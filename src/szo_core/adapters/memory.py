@@ -211,9 +211,37 @@ class MemoryTable(Generic[V]):
             base[key] = self._committed().get(key)
         self._changes[key] = value
 
+    def add_new(self, key: Hashable, value: V) -> V:
+        """Insert ``value`` unless ``key`` holds one already; return the value now under ``key``.
+
+        :meth:`get` and then :meth:`insert` in one step (what an idempotent
+        add does): the stored value when there is one, else ``value``, inserted.
+
+        >>> t = MemoryStore().unit_of_work().table("notes")
+        >>> t.add_new(("org", 1), "first"), t.add_new(("org", 1), "second")
+        ('first', 'first')
+        """
+        changes = self._changes
+        if key in changes:
+            found = changes[key]
+            if found is not _DELETED:
+                return found
+            changes[key] = value  # deleted in this unit: its committed value is in _base
+            return value
+        if self._seen != self._store._generation:
+            self._committed()
+        committed = self._view.get(key)
+        if committed is not None:
+            return committed
+        self._base[key] = None  # not in changes, so not touched yet
+        changes[key] = value
+        return value
+
     def replace(self, key: Hashable, value: V) -> None:
         """Replace the value under ``key`` (the caller checked the version)."""
-        self._touch(key)
+        base = self._base
+        if key not in base:
+            base[key] = self._committed().get(key)
         self._changes[key] = value
 
     def delete(self, key: Hashable) -> None:
@@ -241,13 +269,17 @@ class MemoryTable(Generic[V]):
             raise conflict(self.name, organisation_id, record_key)
 
     def _merged(self) -> Mapping[Hashable, V]:
-        merged = dict(self._committed())
-        for key, value in self._changes.items():
-            if value is _DELETED:
-                merged.pop(key, None)
-            else:
-                merged[key] = value
-        return MappingProxyType(merged)
+        # A new dict (the committed one is never changed: other units may be reading it),
+        # copied and updated in C; nothing outside this module gets the dict itself.
+        committed = self._committed()
+        merged: dict[Hashable, V] = (
+            committed.copy() if type(committed) is dict else dict(committed)
+        )
+        changes = self._changes
+        merged.update(changes)
+        for key in [key for key, value in changes.items() if value is _DELETED]:
+            del merged[key]
+        return merged
 
     def _deleted_keys(self) -> set[Hashable]:
         return {key for key, value in self._changes.items() if value is _DELETED}
@@ -569,12 +601,7 @@ class MemoryOutbox:
     def enqueue(self, message: OutboxMessage) -> OutboxMessage:
         """Store ``message``, or return the stored one with its id."""
         _outbox_states.check_message(message)
-        key = (message.organisation_id, message.id)
-        found = self._table.get(key)
-        if found is not None:
-            return found
-        self._table.insert(key, message)
-        return message
+        return self._table.add_new((message.organisation_id, message.id), message)
 
     def find(self, organisation_id: str, message_id: str) -> OutboxMessage | None:
         """The message with outbox id ``message_id``, or None."""

@@ -240,19 +240,20 @@ class MemoryNotifyRepository:
 
     def add_delivery(self, delivery: Delivery) -> Delivery:
         """Store a new decision, or return the stored one."""
-        key = self._delivery_key(delivery)
-        found = self._deliveries.get(key)
-        if found is not None:
-            return found
-        self._deliveries.insert(key, delivery)
-        group = self._group_key(
-            delivery.organisation_id, delivery.subscription_id, delivery.case_id, delivery.channel
+        organisation_id = delivery.organisation_id
+        channel = delivery.channel._value_  # the enum's value without its property
+        event_id = delivery.event_id
+        subscription_id = delivery.subscription_id
+        stored = self._deliveries.add_new(
+            (organisation_id, (event_id, subscription_id, channel)), delivery
         )
-        known = self._by_group.get(group)
-        if known is None:
-            self._by_group.insert(group, (delivery.event_id,))
-        else:
-            self._by_group.replace(group, (*known, delivery.event_id))
+        if stored is not delivery:
+            return stored
+        group = (organisation_id, (subscription_id, delivery.case_id, channel))
+        first = (event_id,)
+        known = self._by_group.add_new(group, first)
+        if known is not first:
+            self._by_group.replace(group, (*known, event_id))
         return delivery
 
     @staticmethod

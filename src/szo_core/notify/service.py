@@ -76,7 +76,7 @@ from szo_core.outbox.records import (
 )
 from szo_core.outbox.seal import OutboxSeal
 from szo_core.templates.errors import UndefinedPlaceholder
-from szo_core.templates.model import check_value
+from szo_core.templates.model import TemplateField, check_value
 
 if TYPE_CHECKING:
     from szo_core.delivery.sms import LetterPolicy
@@ -1405,8 +1405,35 @@ def _unsubscribe_headers(url: str) -> Any:
     )
 
 
+_Checks = tuple[frozenset[str], tuple[tuple[str, "FieldType", bool, bool], ...]]
+# id(fields tuple) -> (the tuple, kept so that its id is not reused; what to check)
+_VALUE_CHECKS: dict[int, tuple[tuple[TemplateField, ...], _Checks]] = {}
+
+
+def _value_checks(fields: tuple[TemplateField, ...]) -> _Checks:
+    """The declared names and, per field, (name, type, required, is text), kept per fields tuple.
+
+    Keyed by the tuple's identity (the memory store and ``notify_many`` hand the
+    same event type record to every event of a type; hashing the fields would
+    cost more than the check).
+    """
+    kept = _VALUE_CHECKS.get(id(fields))
+    if kept is not None and kept[0] is fields:
+        return kept[1]
+    from szo_core.templates.model import FieldType
+
+    checks: _Checks = (
+        frozenset(f.name for f in fields),
+        tuple((f.name, f.type, f.required, f.type is FieldType.TEXT) for f in fields),
+    )
+    if len(_VALUE_CHECKS) >= 512:
+        _VALUE_CHECKS.clear()
+    _VALUE_CHECKS[id(fields)] = (fields, checks)
+    return checks
+
+
 def _check_values(event_type: EventType, values: Mapping[str, object]) -> None:
-    declared = {field.name for field in event_type.fields}
+    declared, checks = _value_checks(event_type.fields)
     for name in values:
         if name not in declared:
             raise InvalidFormat(
@@ -1415,18 +1442,20 @@ def _check_values(event_type: EventType, values: Mapping[str, object]) -> None:
                 en="The event has a value for a field its type does not declare.",
                 where=name,
             )
-    for field in event_type.fields:
-        value = values.get(field.name)
+    for name, kind, required, text in checks:
+        value = values.get(name)
         if value is None:
-            if field.required:
+            if required:
                 raise UndefinedPlaceholder(
                     "templates.undefined",
                     sl="Za obvezno polje ni vrednosti.",
                     en="A required field has no value.",
-                    where=field.name,
+                    where=name,
                 )
             continue
-        check_value(field.type, value, field.name)
+        if text and type(value) is str:
+            continue  # what check_value accepts for text, without looking its type up
+        check_value(kind, value, name)
 
 
 def _email(value: str | None) -> str | None:
