@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 
 from szo_core.delivery.message import Channel, EmailMessage, SmsMessage
-from szo_core.delivery.sms import apply_policy
+from szo_core.delivery.sms import LetterPolicy, apply_policy
 from szo_core.errors import ConfigurationError, InvalidFormat, Language, NotFound
 from szo_core.notify import links
 from szo_core.notify.catalogue import EventClass, EventType, check_aware, template_key
@@ -79,7 +79,6 @@ from szo_core.templates.errors import UndefinedPlaceholder
 from szo_core.templates.model import TemplateField, check_value
 
 if TYPE_CHECKING:
-    from szo_core.delivery.sms import LetterPolicy
     from szo_core.notify.prepared import PreparedEmail
     from szo_core.ports import UnitOfWork
     from szo_core.templates.model import FieldType, MessageTemplate
@@ -393,7 +392,7 @@ class Notifications:
         self._routes: dict[tuple[int, Channel, str], tuple[EventType, _Version]] = {}
         self._links: dict[tuple[str, str, Channel], str] = {}
         self._footers: dict[tuple[str, str, Channel, str], _Footer] = {}
-        self._probes: dict[Channel, EmailMessage | SmsMessage] = {}
+        self._mail_id_suffix: str | None = None
 
     def __repr__(self) -> str:
         return f"Notifications({self.settings!r}, cached={len(self._compiled)})"
@@ -1119,8 +1118,6 @@ class Notifications:
         self, uow: UnitOfWork, organisation_id: str, policy: list[LetterPolicy]
     ) -> LetterPolicy:
         if not policy:
-            from szo_core.delivery.sms import LetterPolicy
-
             chosen = self.settings.sms_letters
             if chosen is None:
                 organisation = uow.organisations.find(organisation_id)
@@ -1142,16 +1139,18 @@ class Notifications:
         return found
 
     def _message_id(self, ident: str, channel: Channel) -> str:
-        """The outbox's ``Message-ID`` for ``ident`` (:func:`message_id_for`)."""
-        probe = self._probes.get(channel)
-        if probe is None:
-            probe = (
-                EmailMessage(sender=self.settings.sender, to=(), subject="", text="")
-                if channel is Channel.EMAIL
-                else SmsMessage(to="", text="")
-            )
-            self._probes[channel] = probe
-        return message_id_for(ident, probe)
+        """The outbox's ``Message-ID`` for ``ident`` (:func:`message_id_for`).
+
+        For SMS the id itself; for e-mail ``<id@domain>`` with the sender's domain,
+        whose ``@domain>`` is taken once from :func:`message_id_for` itself.
+        """
+        if channel is not Channel.EMAIL:
+            return ident
+        suffix = self._mail_id_suffix
+        if suffix is None:
+            probe = EmailMessage(sender=self.settings.sender, to=(), subject="", text="")
+            suffix = self._mail_id_suffix = message_id_for("", probe)[1:]
+        return f"<{ident}{suffix}"
 
     def _queue(
         self,
