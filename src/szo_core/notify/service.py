@@ -965,9 +965,23 @@ class Notifications:
         queued = self._queue(
             uow, event_key, version, subscription, channel, event.values, policy, now, due
         )
-        outcome = Outcome.DEFERRED if due is not None else Outcome.QUEUED
-        return self._delivery(
-            event, event_type, subscription, channel, now, outcome, due, queued
+        # The audit row as _delivery makes it, built here directly (one call less per message).
+        return _new_delivery(
+            event.organisation_id,
+            event.id,
+            subscription.id,
+            channel,
+            event.case_id,
+            event_type.code,
+            event_type.version,
+            event_type.event_class,
+            event.occurred_at,
+            Outcome.QUEUED if due is None else Outcome.DEFERRED,
+            now,
+            queued.id,
+            version.key,
+            version.version,
+            due,
         ), queued
 
     @staticmethod
