@@ -41,9 +41,7 @@ def _queued(
         subscribe(svc, uow, "s1")
         uow.commit()
     with store.unit_of_work() as uow:
-        report = svc.notify(
-            uow, event(1, EventClass.NOTIFIABLE, values={"zadeva": value}), now=T0
-        )
+        report = svc.notify(uow, event(1, EventClass.NOTIFIABLE, values={"zadeva": value}), now=T0)
         uow.commit()
         found = [uow.outbox.find(ORG, d.outbox_id) for d in report.deliveries if d.outbox_id]
     return store, [m for m in found if m is not None]
@@ -59,7 +57,8 @@ def test_a_line_break_in_a_subject_value_is_folded_to_a_space(value: str) -> Non
     _, messages = _queued(value)
     subject = _email(messages).subject
     assert subject == "Zadeva a b" or subject == "Zadeva x y"
-    assert "\r" not in subject and "\n" not in subject
+    assert "\r" not in subject
+    assert "\n" not in subject
     to_mime(_email(messages), now=T0)  # composes
 
 
@@ -91,14 +90,16 @@ def test_the_queued_records_are_the_ones_their_constructors_make() -> None:
     for m in messages:
         for record in (m, m.key, m.message):
             rebuilt = type(record)(**attrs.asdict(record, recurse=False))
-            assert rebuilt == record and type(rebuilt) is type(record)
+            assert rebuilt == record
+            assert type(rebuilt) is type(record)
             assert hash(rebuilt.key if isinstance(rebuilt, OutboxMessage) else rebuilt) == hash(
                 record.key if isinstance(record, OutboxMessage) else record
             )
         assert m.id == outbox_id(ORG, IdempotencyKey("notify:dms-1", "s1", m.channel))
         assert m.created_at.utcoffset() == timedelta(0)
         if m.channel is Channel.SMS:
-            assert isinstance(m.message, SmsMessage) and m.message.reference == m.id
+            assert isinstance(m.message, SmsMessage)
+            assert m.message.reference == m.id
 
 
 def test_the_decisions_are_the_ones_their_constructor_makes() -> None:

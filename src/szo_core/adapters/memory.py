@@ -272,9 +272,7 @@ class MemoryTable(Generic[V]):
         # A new dict (the committed one is never changed: other units may be reading it),
         # copied and updated in C; nothing outside this module gets the dict itself.
         committed = self._committed()
-        merged: dict[Hashable, V] = (
-            committed.copy() if type(committed) is dict else dict(committed)
-        )
+        merged: dict[Hashable, V] = committed.copy() if type(committed) is dict else dict(committed)
         changes = self._changes
         merged.update(changes)
         for key in [key for key, value in changes.items() if value is _DELETED]:

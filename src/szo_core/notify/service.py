@@ -48,6 +48,7 @@ import attrs
 from szo_core.delivery.message import Channel, EmailMessage, SmsMessage
 from szo_core.delivery.sms import LetterPolicy, apply_policy
 from szo_core.errors import ConfigurationError, InvalidFormat, Language, NotFound
+from szo_core.model._trusted import trusted_factory
 from szo_core.notify import links
 from szo_core.notify.catalogue import EventClass, EventType, check_aware, template_key
 from szo_core.notify.errors import forbidden
@@ -64,7 +65,6 @@ from szo_core.notify.records import (
     Subscription,
 )
 from szo_core.notify.settings import NotifySettings
-from szo_core.model._trusted import trusted_factory
 from szo_core.outbox.records import (
     IdempotencyKey,
     OutboxMessage,
@@ -72,7 +72,6 @@ from szo_core.outbox.records import (
     key_digest,
     message_id_for,
     new_message,
-    outbox_id,
 )
 from szo_core.outbox.seal import OutboxSeal
 from szo_core.templates.errors import UndefinedPlaceholder
