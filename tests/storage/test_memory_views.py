@@ -125,3 +125,38 @@ def test_the_latest_event_type_follows_commits_of_an_open_unit_and_its_own_adds(
     found = reader.notify.event_type("obcina", "zadeva.x")
     assert found is not None
     assert found.version == 2
+
+
+def test_a_record_deleted_by_another_unit_meanwhile_conflicts_at_commit() -> None:
+    store = MemoryStore()
+    with store.unit_of_work() as uow:
+        uow.table("notes").insert(("o", 1), "one")
+        uow.table("notes").insert(("o", 2), "two")
+        uow.commit()
+    reader = store.unit_of_work()
+    reader.table("notes").replace(("o", 1), "changed")
+    for n in range(3, 50):  # many fresh inserts beside it
+        reader.table("notes").insert(("o", n), str(n))
+    with store.unit_of_work() as other:
+        other.table("notes").delete(("o", 1))
+        other.commit()
+    with pytest.raises(StorageError) as raised:
+        reader.commit()
+    assert raised.value.code == "storage.conflict"
+    with store.unit_of_work() as uow:
+        assert dict(uow.table("notes").items()) == {("o", 2): "two"}
+
+
+def test_a_record_changed_by_another_unit_meanwhile_conflicts_at_commit() -> None:
+    store = MemoryStore()
+    with store.unit_of_work() as uow:
+        uow.table("notes").insert(("o", 1), "one")
+        uow.commit()
+    reader = store.unit_of_work()
+    reader.table("notes").replace(("o", 1), "mine")
+    with store.unit_of_work() as other:
+        other.table("notes").replace(("o", 1), "theirs")
+        other.commit()
+    with pytest.raises(StorageError) as raised:
+        reader.commit()
+    assert raised.value.code == "storage.conflict"
