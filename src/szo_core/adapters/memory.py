@@ -27,8 +27,6 @@ changed.  Reads see the overlay first, then the latest committed state.
 
 from __future__ import annotations
 
-import itertools
-import operator
 import threading
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta
@@ -257,42 +255,18 @@ class MemoryTable(Generic[V]):
         return bool(self._changes)
 
     def _check_base(self) -> None:
-        """Refuse the commit if a record this unit touched changed since it read it.
-
-        A touched key whose first read found nothing must still be free; one that
-        found a record must still hold that very record.  The keys now committed
-        are found by a set intersection (in C) and only they are looked at one by
-        one, so a unit that inserted many new records does not loop over them.
-        """
         committed = self._committed()
-        bases = self._base
-        if not bases:
-            return
-        present = bases.keys() & committed.keys()
-        found_before = 0  # touched keys that held a record when read, and still hold one
-        for key in present:
-            base = bases[key]
-            if base is not None:
-                found_before += 1
-            if committed[key] is base:
+        for key, base in self._base.items():
+            now = committed.get(key)
+            if now is base:
                 continue
             if self._ignore_duplicates and base is None:
                 self._changes.pop(key, None)
                 continue
-            self._refuse(key, base)
-        # None counted by identity in C (list.count would call each record's __eq__)
-        read_none = sum(map(operator.is_, bases.values(), itertools.repeat(None)))
-        if len(bases) - read_none != found_before:
-            # a record this unit read is gone (another unit deleted it): find which
-            for key in bases.keys() - present:
-                if bases[key] is not None:
-                    self._refuse(key, bases[key])
-
-    def _refuse(self, key: Hashable, base: object) -> None:
-        organisation_id, record_key = key if isinstance(key, tuple) else ("", key)
-        if base is None:
-            raise duplicate(self.name, organisation_id, record_key)
-        raise conflict(self.name, organisation_id, record_key)
+            organisation_id, record_key = key if isinstance(key, tuple) else ("", key)
+            if base is None:
+                raise duplicate(self.name, organisation_id, record_key)
+            raise conflict(self.name, organisation_id, record_key)
 
     def _merged(self) -> Mapping[Hashable, V]:
         # A new dict (the committed one is never changed: other units may be reading it),
