@@ -78,7 +78,7 @@ from szo_core.templates.errors import UndefinedPlaceholder
 from szo_core.templates.model import TemplateField, check_value
 
 if TYPE_CHECKING:
-    from szo_core.notify.prepared import PreparedEmail
+    from szo_core.notify.prepared import PreparedEmail, PreparedSms
     from szo_core.ports import UnitOfWork
     from szo_core.templates.model import FieldType, MessageTemplate
     from szo_core.templates.plain import PlainTemplate
@@ -315,10 +315,10 @@ def _digest_verb(count: int) -> str:
 class _Version:
     """A template version as dispatch uses it: compiled, prepared (e-mail) or parsed (SMS)."""
 
-    __slots__ = ("compiled", "email", "key", "language", "sms", "types", "version")
+    __slots__ = ("compiled", "email", "key", "language", "plain_sms", "sms", "types", "version")
 
     def __init__(self, template: MessageTemplate, limits: TemplateLimits | None) -> None:
-        from szo_core.notify.prepared import prepare_email
+        from szo_core.notify.prepared import prepare_email, prepare_sms
         from szo_core.templates.messages import compile_message
         from szo_core.templates.plain import PlainTemplate
 
@@ -329,10 +329,12 @@ class _Version:
         self.types: dict[str, FieldType] = {f.name: f.type for f in template.fields}
         self.email: PreparedEmail | None = None
         self.sms: PlainTemplate | None = None
+        self.plain_sms: PreparedSms | None = None
         if template.channel is Channel.EMAIL:
             self.email = prepare_email(self.compiled, limits)
         else:
             self.sms = PlainTemplate.compile(template.sms_text, limits)
+            self.plain_sms = prepare_sms(self.sms, self.types)
 
 
 class _Footer:
@@ -1219,7 +1221,11 @@ class Notifications:
             letters = self._letters(uow, organisation_id, policy)
             # The text's cost (parts) is not needed to queue it, so the plain template is
             # rendered directly instead of through render_sms (which also counts the parts).
-            text = version.sms.render(values, types=version.types, language=version.language)
+            # The values were checked for the event; text fields joined in when they can be.
+            fast = version.plain_sms
+            text = fast.render(values) if fast is not None else None
+            if text is None:
+                text = version.sms.render(values, types=version.types, language=version.language)
             if self.settings.sms_unsubscribe_link:
                 text = f"{text} {footer.footer}"
             message = _new_sms(
