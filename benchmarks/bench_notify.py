@@ -26,8 +26,8 @@ many        the same work through ``Notifications.notify_many`` (one call per un
             work, ``now`` the batch's last event time; the garbage collector paused
             for the call), against the same baseline.
 render      only szo_core's rendering of the same messages as notify does it
-            (``PreparedEmail.render`` and the plain SMS template with the letter
-            policy), against the same baseline.
+            (``PreparedEmail.render``, the SMS through ``PreparedSms`` or the plain
+            template, and the letter policy), against the same baseline.
 full        the rendering of the same messages through the per-message pipeline
             (``CompiledMessage.render_email`` / ``render_sms``: the sandbox, nh3 on
             every message, the text part derived with lxml, the SMS part count): what
@@ -66,7 +66,7 @@ from szo_core.adapters.memory import MemoryStore
 from szo_core.delivery.message import Channel, EmailMessage, SmsMessage
 from szo_core.delivery.sms import LetterPolicy, apply_policy
 from szo_core.notify.catalogue import EventClass, EventTexts, EventType, save_event_type
-from szo_core.notify.prepared import prepare_email
+from szo_core.notify.prepared import prepare_email, prepare_sms
 from szo_core.notify.records import CaseEvent, Delivery, Outcome, Source, Subscription
 from szo_core.notify.service import Notifications
 from szo_core.notify.settings import NotifySettings
@@ -308,10 +308,15 @@ def section_render(
     assert email.prepared_parts == ("subject", "html_body"), email.prepared_parts
     sms = PlainTemplate.compile(compiled_sms.template.sms_text)
     types = {f.name: f.type for f in FIELDS}
+    fast = prepare_sms(sms, types)  # as notify: text fields joined in, else the plain template
+    assert fast is not None
     start = time.process_time()
     for event in events:
         email.render(event.values)
-        apply_policy(sms.render(event.values, types=types), LetterPolicy.KEEP)
+        text = fast.render(event.values)
+        if text is None:
+            text = sms.render(event.values, types=types)
+        apply_policy(text, LetterPolicy.KEEP)
     return time.process_time() - start
 
 

@@ -303,3 +303,43 @@ def test_odd_markup_that_is_prepared_matches_for_any_values(
     assert "html_body" in email.prepared_parts
     values = {"zadeva": zadeva, "uradnik": uradnik}
     assert email.render(values) == email.compiled.render_email(values)
+
+
+@given(
+    st.text(max_size=40),
+    st.one_of(st.none(), st.text(max_size=60), st.integers()),
+    st.sampled_from(["sl", "en"]),
+)
+def test_a_prepared_sms_renders_what_the_plain_template_renders(
+    literal: str, value: object, language: str
+) -> None:
+    from szo_core.errors import SzoError
+    from szo_core.notify.prepared import prepare_sms
+    from szo_core.templates.plain import PlainTemplate
+    from szo_core.templates.render import TemplateLimits
+
+    source = f"{literal.replace('(', '[').replace(')', ']')} ((zadeva)) konec"
+    plain = PlainTemplate.compile(source, TemplateLimits(max_output_chars=80))
+    types = {"zadeva": FieldType.TEXT}
+    sms = prepare_sms(plain, types)
+    assert sms is not None
+    fast = sms.render({"zadeva": value})
+    try:
+        full = plain.render({"zadeva": value}, types=types, language=language)
+    except SzoError:
+        assert fast is None  # the plain template raises: the fast path must not answer
+        return
+    assert fast is None or fast == full
+    if type(value) is str and len(full) <= 80:
+        assert fast == full
+
+
+def test_an_sms_with_other_placeholders_is_not_prepared() -> None:
+    from szo_core.notify.prepared import prepare_sms
+    from szo_core.templates.plain import PlainTemplate
+
+    types = {"zadeva": FieldType.TEXT, "znesek": FieldType.MONEY}
+    assert prepare_sms(PlainTemplate.compile("((znesek))"), types) is None
+    assert prepare_sms(PlainTemplate.compile("((zadeva?? da))"), types) is None
+    assert prepare_sms(PlainTemplate.compile("((neznano))"), types) is None
+    assert prepare_sms(PlainTemplate.compile("brez"), types) is not None

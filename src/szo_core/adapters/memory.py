@@ -106,6 +106,7 @@ V = TypeVar("V")
 M = TypeVar("M", EmailMessage, SmsMessage)
 
 _DELETED: Any = object()
+_EMPTY: Mapping[Hashable, Any] = MappingProxyType({})
 
 
 @attrs.frozen
@@ -126,6 +127,9 @@ class MemoryStore:
     def __init__(self) -> None:
         self._tables: dict[str, Mapping[Hashable, object]] = {}
         self._lock = threading.Lock()
+        # Bumped after every commit that publishes a change: a unit of work's table
+        # keeps the committed mapping it read until the generation moves on.
+        self._generation = 0
 
     def unit_of_work(self) -> MemoryUnitOfWork:
         """Return a new unit of work on this store.
@@ -140,7 +144,7 @@ class MemoryStore:
         return tuple(sorted(self._tables))
 
     def _committed(self, name: str) -> Mapping[Hashable, object]:
-        return self._tables.get(name, MappingProxyType({}))
+        return self._tables.get(name, _EMPTY)
 
 
 class MemoryTable(Generic[V]):
@@ -163,16 +167,29 @@ class MemoryTable(Generic[V]):
         self._changes: dict[Hashable, V] = {}
         self._base: dict[Hashable, object] = {}
         self._ignore_duplicates = ignore_duplicates
+        # The committed mapping as of store generation ``_seen`` (-1: not read yet).
+        self._view: Mapping[Hashable, V] = _EMPTY
+        self._seen = -1
 
     def _committed(self) -> Mapping[Hashable, V]:
-        return cast(Mapping[Hashable, V], self._store._committed(self.name))
+        store = self._store
+        generation = store._generation
+        if self._seen != generation:
+            # The generation is read before the mapping: a commit in between leaves
+            # ``_seen`` behind the mapping read, so the next call reads it again.
+            self._view = cast(Mapping[Hashable, V], store._committed(self.name))
+            self._seen = generation
+        return self._view
 
     def get(self, key: Hashable) -> V | None:
         """Return the current value under ``key`` (this unit's change first), or None."""
-        if key in self._changes:
-            value = self._changes[key]
+        changes = self._changes
+        if key in changes:
+            value = changes[key]
             return None if value is _DELETED else value
-        return self._committed().get(key)
+        if self._seen != self._store._generation:
+            return self._committed().get(key)
+        return self._view.get(key)
 
     def items(self) -> Iterator[tuple[Hashable, V]]:
         """Iterate over every current ``(key, value)``, this unit's changes included."""
@@ -189,12 +206,42 @@ class MemoryTable(Generic[V]):
 
     def insert(self, key: Hashable, value: V) -> None:
         """Add ``value`` under a new ``key`` (the caller checked that it is free)."""
-        self._touch(key)
+        base = self._base
+        if key not in base:
+            base[key] = self._committed().get(key)
         self._changes[key] = value
+
+    def add_new(self, key: Hashable, value: V) -> V:
+        """Insert ``value`` unless ``key`` holds one already; return the value now under ``key``.
+
+        :meth:`get` and then :meth:`insert` in one step (what an idempotent
+        add does): the stored value when there is one, else ``value``, inserted.
+
+        >>> t = MemoryStore().unit_of_work().table("notes")
+        >>> t.add_new(("org", 1), "first"), t.add_new(("org", 1), "second")
+        ('first', 'first')
+        """
+        changes = self._changes
+        if key in changes:
+            found = changes[key]
+            if found is not _DELETED:
+                return found
+            changes[key] = value  # deleted in this unit: its committed value is in _base
+            return value
+        if self._seen != self._store._generation:
+            self._committed()
+        committed = self._view.get(key)
+        if committed is not None:
+            return committed
+        self._base[key] = None  # not in changes, so not touched yet
+        changes[key] = value
+        return value
 
     def replace(self, key: Hashable, value: V) -> None:
         """Replace the value under ``key`` (the caller checked the version)."""
-        self._touch(key)
+        base = self._base
+        if key not in base:
+            base[key] = self._committed().get(key)
         self._changes[key] = value
 
     def delete(self, key: Hashable) -> None:
@@ -222,13 +269,15 @@ class MemoryTable(Generic[V]):
             raise conflict(self.name, organisation_id, record_key)
 
     def _merged(self) -> Mapping[Hashable, V]:
-        merged = dict(self._committed())
-        for key, value in self._changes.items():
-            if value is _DELETED:
-                merged.pop(key, None)
-            else:
-                merged[key] = value
-        return MappingProxyType(merged)
+        # A new dict (the committed one is never changed: other units may be reading it),
+        # copied and updated in C; nothing outside this module gets the dict itself.
+        committed = self._committed()
+        merged: dict[Hashable, V] = committed.copy() if type(committed) is dict else dict(committed)
+        changes = self._changes
+        merged.update(changes)
+        for key in [key for key, value in changes.items() if value is _DELETED]:
+            del merged[key]
+        return merged
 
     def _deleted_keys(self) -> set[Hashable]:
         return {key for key, value in self._changes.items() if value is _DELETED}
@@ -550,12 +599,7 @@ class MemoryOutbox:
     def enqueue(self, message: OutboxMessage) -> OutboxMessage:
         """Store ``message``, or return the stored one with its id."""
         _outbox_states.check_message(message)
-        key = (message.organisation_id, message.id)
-        found = self._table.get(key)
-        if found is not None:
-            return found
-        self._table.insert(key, message)
-        return message
+        return self._table.add_new((message.organisation_id, message.id), message)
 
     def find(self, organisation_id: str, message_id: str) -> OutboxMessage | None:
         """The message with outbox id ``message_id``, or None."""
@@ -911,6 +955,8 @@ class MemoryUnitOfWork:
                 final = {name: t._merged() for name, t in changed.items()}
                 self._check_references(final)
                 self._store._tables.update(final)
+                if final:
+                    self._store._generation += 1
         except StorageError:
             self.rollback()
             raise

@@ -64,6 +64,10 @@ def _aware(value: datetime, where: str) -> datetime:
     return value
 
 
+def _subscription_id(subscription: Subscription) -> str:
+    return subscription.id
+
+
 class MemoryNotifyRepository:
     """``uow.notify`` on the memory store (see the port)."""
 
@@ -81,6 +85,9 @@ class MemoryNotifyRepository:
         # (org, person) -> subscription ids; (org, (subscription, case, channel)) -> event ids
         self._by_person: MemoryTable[tuple[str, ...]] = uow.table("notify_index_person")
         self._by_group: MemoryTable[tuple[str, ...]] = uow.table("notify_index_group")
+        # the latest committed version per (organisation, code), and the mapping it is of
+        self._latest: dict[tuple[str, str], EventType | None] = {}
+        self._latest_from: object = None
 
     @staticmethod
     def _values(table: MemoryTable[Any]) -> Iterator[Any]:
@@ -116,8 +123,23 @@ class MemoryNotifyRepository:
         """The given version, or the latest."""
         if version is not None:
             return self._types.get((organisation_id, (code, version)))
+        if self._types.changed:  # this unit added a version: look at every one
+            versions = self.event_type_versions(organisation_id, code)
+            return versions[-1] if versions else None
+        # Only committed versions: the latest is kept for as long as the committed
+        # mapping of the table is the same object (a commit that adds a version
+        # replaces it; commits of other tables do not), so notify() does not scan
+        # the catalogue for every event.
+        committed = self._types._committed()
+        if committed is not self._latest_from:
+            self._latest_from = committed
+            self._latest = {}
+        name = (organisation_id, code)
+        if name in self._latest:
+            return self._latest[name]
         versions = self.event_type_versions(organisation_id, code)
-        return versions[-1] if versions else None
+        found = self._latest[name] = versions[-1] if versions else None
+        return found
 
     def event_types(self, organisation_id: str) -> tuple[EventType, ...]:
         """The latest version of each, by code."""
@@ -175,13 +197,16 @@ class MemoryNotifyRepository:
         self, organisation_id: str, case_id: str, person_ids: Iterable[str]
     ) -> tuple[Subscription, ...]:
         """The persons' subscriptions to the case or to all their cases."""
+        persons = person_ids if isinstance(person_ids, tuple) and len(person_ids) == 1 else None
         found = [
             s
-            for person in frozenset(person_ids)
+            for person in (persons or frozenset(person_ids))
             for s in self._of_person(organisation_id, person)
             if s.case_id is None or s.case_id == case_id
         ]
-        return tuple(sorted(found, key=lambda s: s.id))
+        if len(found) > 1:
+            found.sort(key=_subscription_id)
+        return tuple(found)
 
     def _of_person(self, organisation_id: str, person_id: str) -> Iterator[Subscription]:
         for sid in self._by_person.get((organisation_id, person_id)) or ():
@@ -240,19 +265,20 @@ class MemoryNotifyRepository:
 
     def add_delivery(self, delivery: Delivery) -> Delivery:
         """Store a new decision, or return the stored one."""
-        key = self._delivery_key(delivery)
-        found = self._deliveries.get(key)
-        if found is not None:
-            return found
-        self._deliveries.insert(key, delivery)
-        group = self._group_key(
-            delivery.organisation_id, delivery.subscription_id, delivery.case_id, delivery.channel
+        organisation_id = delivery.organisation_id
+        channel = delivery.channel._value_  # the enum's value without its property
+        event_id = delivery.event_id
+        subscription_id = delivery.subscription_id
+        stored = self._deliveries.add_new(
+            (organisation_id, (event_id, subscription_id, channel)), delivery
         )
-        known = self._by_group.get(group)
-        if known is None:
-            self._by_group.insert(group, (delivery.event_id,))
-        else:
-            self._by_group.replace(group, (*known, delivery.event_id))
+        if stored is not delivery:
+            return stored
+        group = (organisation_id, (subscription_id, delivery.case_id, channel))
+        first = (event_id,)
+        known = self._by_group.add_new(group, first)
+        if known is not first:
+            self._by_group.replace(group, (*known, event_id))
         return delivery
 
     @staticmethod

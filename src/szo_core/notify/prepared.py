@@ -66,9 +66,10 @@ from szo_core.templates.model import FieldType
 
 if TYPE_CHECKING:
     from szo_core.templates.messages import CompiledMessage
+    from szo_core.templates.plain import PlainTemplate
     from szo_core.templates.render import TemplateLimits
 
-__all__ = ["PreparedEmail", "prepare_email"]
+__all__ = ["PreparedEmail", "PreparedSms", "prepare_email", "prepare_sms"]
 
 _MARK: Final = re.compile("\ue000([0-9]+)\ue001")
 # Where a value may stand in the sanitised skeleton: text of these elements (or of
@@ -401,3 +402,78 @@ def prepare_email(compiled: CompiledMessage, limits: TemplateLimits | None = Non
         limits: The limits it was compiled with (the output limit is kept).
     """
     return PreparedEmail(compiled, limits)
+
+
+class PreparedSms:
+    """A plain SMS template whose placeholders are all ``((name))`` of text fields.
+
+    :meth:`PlainTemplate.render <szo_core.templates.plain.PlainTemplate.render>`
+    writes a text field's value as ``str(value)`` between the literal pieces; for a
+    value that is a ``str`` that is the value itself, so the text is the pieces
+    and the values joined.  :meth:`render` does that and answers None (render with
+    the plain template, which raises what it raises) for anything else: a value
+    missing, None or not exactly a ``str``, or a text over the output limit.
+
+    >>> from szo_core.templates.plain import PlainTemplate
+    >>> from szo_core.templates.model import FieldType
+    >>> plain = PlainTemplate.compile("Zadeva ((zadeva)) je dodeljena.")
+    >>> sms = prepare_sms(plain, {"zadeva": FieldType.TEXT})
+    >>> sms.render({"zadeva": "3500-1/2026"})
+    'Zadeva 3500-1/2026 je dodeljena.'
+    >>> sms.render({"zadeva": None}) is None, sms.render({"zadeva": 7}) is None
+    (True, True)
+    >>> prepare_sms(PlainTemplate.compile("((a?? z a))"), {"a": FieldType.TEXT}) is None
+    True
+    """
+
+    __slots__ = ("_limit", "_pieces", "_slots")
+
+    def __init__(
+        self, pieces: tuple[str, ...], slots: tuple[tuple[int, str], ...], limit: int
+    ) -> None:
+        self._pieces = pieces
+        self._slots = slots
+        self._limit = limit
+
+    def __repr__(self) -> str:
+        return f"PreparedSms(placeholders={tuple(name for _, name in self._slots)!r})"
+
+    def render(self, values: Mapping[str, object]) -> str | None:
+        """The text for ``values``, or None when the plain template must render it."""
+        out = list(self._pieces)
+        for index, name in self._slots:
+            value = values.get(name)
+            if type(value) is not str:
+                return None
+            out[index] = value
+        text = "".join(out)
+        if len(text) > self._limit:
+            return None  # the plain template raises templates.limit.output
+        return text
+
+
+def prepare_sms(plain: PlainTemplate, types: Mapping[str, FieldType]) -> PreparedSms | None:
+    """``plain`` prepared (see :class:`PreparedSms`), or None when it has other placeholders.
+
+    Args:
+        plain: The compiled SMS text.
+        types: The declared type of each field.
+    """
+    from szo_core.templates.plain import _Slot
+
+    pieces: list[str] = []
+    slots: list[tuple[int, str]] = []
+    # The plain template's own parse (its pieces), read here so both render alike.
+    for piece in plain._pieces:
+        if isinstance(piece, str):
+            pieces.append(piece)
+        elif (
+            isinstance(piece, _Slot)
+            and piece.text is None
+            and types.get(piece.name) is FieldType.TEXT
+        ):
+            slots.append((len(pieces), piece.name))
+            pieces.append("")
+        else:
+            return None
+    return PreparedSms(tuple(pieces), tuple(slots), plain._limits.max_output_chars)

@@ -104,6 +104,10 @@ class Outcome(enum.Enum):
     SKIPPED_UNCONFIRMED = "skipped_unconfirmed"
     SKIPPED_UNSUBSCRIBED = "skipped_unsubscribed"
 
+    # Identity hash in C, as for Channel (szo_core.delivery.message): members are
+    # singletons compared by identity.
+    __hash__ = object.__hash__
+
     @property
     def sends(self) -> bool:
         """Whether a message went (or goes) into the outbox for it."""

@@ -46,8 +46,9 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 
 from szo_core.delivery.message import Channel, EmailMessage, SmsMessage
-from szo_core.delivery.sms import apply_policy
+from szo_core.delivery.sms import LetterPolicy, apply_policy
 from szo_core.errors import ConfigurationError, InvalidFormat, Language, NotFound
+from szo_core.model._trusted import trusted_factory
 from szo_core.notify import links
 from szo_core.notify.catalogue import EventClass, EventType, check_aware, template_key
 from szo_core.notify.errors import forbidden
@@ -68,17 +69,16 @@ from szo_core.outbox.records import (
     IdempotencyKey,
     OutboxMessage,
     OutboxState,
+    key_digest,
     message_id_for,
     new_message,
-    outbox_id,
 )
 from szo_core.outbox.seal import OutboxSeal
 from szo_core.templates.errors import UndefinedPlaceholder
-from szo_core.templates.model import check_value
+from szo_core.templates.model import TemplateField, check_value
 
 if TYPE_CHECKING:
-    from szo_core.delivery.sms import LetterPolicy
-    from szo_core.notify.prepared import PreparedEmail
+    from szo_core.notify.prepared import PreparedEmail, PreparedSms
     from szo_core.ports import UnitOfWork
     from szo_core.templates.model import FieldType, MessageTemplate
     from szo_core.templates.plain import PlainTemplate
@@ -221,6 +221,55 @@ class AuditEntry:
 
 _MAX_SUBSCRIPTIONS_PER_CALL: Final = 10_000
 
+# Dispatch builds its records from records validated already (the event, the
+# subscription, the settings, the template version, ``now`` checked once per call),
+# so it skips their validators (:mod:`szo_core.model._trusted`); the tests compare
+# each with the one its constructor makes (tests/notify/test_equivalence.py,
+# tests/notify/test_fast_records.py).
+_new_key = trusted_factory(IdempotencyKey, "event", "recipient", "channel")
+_new_email = trusted_factory(
+    EmailMessage,
+    "sender",
+    "sender_name",
+    "to",
+    "subject",
+    "text",
+    "html",
+    "headers",
+    "message_id",
+)
+_new_sms = trusted_factory(SmsMessage, "to", "text", "sender", "reference")
+_new_outbox = trusted_factory(
+    OutboxMessage,
+    "organisation_id",
+    "id",
+    "key",
+    "message",
+    "message_id",
+    "template_key",
+    "template_version",
+    "next_attempt_at",
+    "created_at",
+)
+_new_delivery = trusted_factory(
+    Delivery,
+    "organisation_id",
+    "event_id",
+    "subscription_id",
+    "channel",
+    "case_id",
+    "event_code",
+    "event_version",
+    "event_class",
+    "occurred_at",
+    "outcome",
+    "decided_at",
+    "outbox_id",
+    "template_key",
+    "template_version",
+    "due_at",
+)
+
 _CONFIRM_TEXT: Final[Mapping[str, tuple[str, str, str]]] = {
     "sl": (
         "Potrdite naslov za obvestila o zadevah",
@@ -266,10 +315,10 @@ def _digest_verb(count: int) -> str:
 class _Version:
     """A template version as dispatch uses it: compiled, prepared (e-mail) or parsed (SMS)."""
 
-    __slots__ = ("compiled", "email", "key", "language", "sms", "types", "version")
+    __slots__ = ("compiled", "email", "key", "language", "plain_sms", "sms", "types", "version")
 
     def __init__(self, template: MessageTemplate, limits: TemplateLimits | None) -> None:
-        from szo_core.notify.prepared import prepare_email
+        from szo_core.notify.prepared import prepare_email, prepare_sms
         from szo_core.templates.messages import compile_message
         from szo_core.templates.plain import PlainTemplate
 
@@ -280,10 +329,12 @@ class _Version:
         self.types: dict[str, FieldType] = {f.name: f.type for f in template.fields}
         self.email: PreparedEmail | None = None
         self.sms: PlainTemplate | None = None
+        self.plain_sms: PreparedSms | None = None
         if template.channel is Channel.EMAIL:
             self.email = prepare_email(self.compiled, limits)
         else:
             self.sms = PlainTemplate.compile(template.sms_text, limits)
+            self.plain_sms = prepare_sms(self.sms, self.types)
 
 
 class _Footer:
@@ -342,7 +393,7 @@ class Notifications:
         self._routes: dict[tuple[int, Channel, str], tuple[EventType, _Version]] = {}
         self._links: dict[tuple[str, str, Channel], str] = {}
         self._footers: dict[tuple[str, str, Channel, str], _Footer] = {}
-        self._probes: dict[Channel, EmailMessage | SmsMessage] = {}
+        self._mail_id_suffix: str | None = None
 
     def __repr__(self) -> str:
         return f"Notifications({self.settings!r}, cached={len(self._compiled)})"
@@ -915,9 +966,23 @@ class Notifications:
         queued = self._queue(
             uow, event_key, version, subscription, channel, event.values, policy, now, due
         )
-        outcome = Outcome.DEFERRED if due is not None else Outcome.QUEUED
-        return self._delivery(
-            event, event_type, subscription, channel, now, outcome, due, queued
+        # The audit row as _delivery makes it, built here directly (one call less per message).
+        return _new_delivery(
+            event.organisation_id,
+            event.id,
+            subscription.id,
+            channel,
+            event.case_id,
+            event_type.code,
+            event_type.version,
+            event_type.event_class,
+            event.occurred_at,
+            Outcome.QUEUED if due is None else Outcome.DEFERRED,
+            now,
+            queued.id,
+            version.key,
+            version.version,
+            due,
         ), queued
 
     @staticmethod
@@ -931,23 +996,46 @@ class Notifications:
         due_at: datetime | None = None,
         queued: OutboxMessage | None = None,
     ) -> Delivery:
-        """The decision's audit row, made once (with its message, if one was queued)."""
-        return Delivery(
-            organisation_id=event.organisation_id,
-            event_id=event.id,
-            subscription_id=subscription.id,
-            channel=channel,
-            case_id=event.case_id,
-            event_code=event_type.code,
-            event_version=event_type.version,
-            event_class=event_type.event_class,
-            occurred_at=event.occurred_at,
-            outcome=outcome,
-            decided_at=now,
-            outbox_id=None if queued is None else queued.id,
-            template_key=None if queued is None else queued.template_key,
-            template_version=None if queued is None else queued.template_version,
-            due_at=due_at,
+        """The decision's audit row, made once (with its message, if one was queued).
+
+        Every field comes from a validated record or from ``now`` and ``due_at``
+        (aware: checked when the call began, or computed from it), so the row is
+        built without running the validators again.
+        """
+        if queued is None:
+            return _new_delivery(
+                event.organisation_id,
+                event.id,
+                subscription.id,
+                channel,
+                event.case_id,
+                event_type.code,
+                event_type.version,
+                event_type.event_class,
+                event.occurred_at,
+                outcome,
+                now,
+                None,
+                None,
+                None,
+                due_at,
+            )
+        return _new_delivery(
+            event.organisation_id,
+            event.id,
+            subscription.id,
+            channel,
+            event.case_id,
+            event_type.code,
+            event_type.version,
+            event_type.event_class,
+            event.occurred_at,
+            outcome,
+            now,
+            queued.id,
+            queued.template_key,
+            queued.template_version,
+            due_at,
         )
 
     def _quiet_until(
@@ -1045,8 +1133,6 @@ class Notifications:
         self, uow: UnitOfWork, organisation_id: str, policy: list[LetterPolicy]
     ) -> LetterPolicy:
         if not policy:
-            from szo_core.delivery.sms import LetterPolicy
-
             chosen = self.settings.sms_letters
             if chosen is None:
                 organisation = uow.organisations.find(organisation_id)
@@ -1068,16 +1154,18 @@ class Notifications:
         return found
 
     def _message_id(self, ident: str, channel: Channel) -> str:
-        """The outbox's ``Message-ID`` for ``ident`` (:func:`message_id_for`)."""
-        probe = self._probes.get(channel)
-        if probe is None:
-            probe = (
-                EmailMessage(sender=self.settings.sender, to=(), subject="", text="")
-                if channel is Channel.EMAIL
-                else SmsMessage(to="", text="")
-            )
-            self._probes[channel] = probe
-        return message_id_for(ident, probe)
+        """The outbox's ``Message-ID`` for ``ident`` (:func:`message_id_for`).
+
+        For SMS the id itself; for e-mail ``<id@domain>`` with the sender's domain,
+        whose ``@domain>`` is taken once from :func:`message_id_for` itself.
+        """
+        if channel is not Channel.EMAIL:
+            return ident
+        suffix = self._mail_id_suffix
+        if suffix is None:
+            probe = EmailMessage(sender=self.settings.sender, to=(), subject="", text="")
+            suffix = self._mail_id_suffix = message_id_for("", probe)[1:]
+        return f"<{ident}{suffix}"
 
     def _queue(
         self,
@@ -1099,8 +1187,10 @@ class Notifications:
         instead of being copied three times.
         """
         organisation_id = subscription.organisation_id
-        key = IdempotencyKey(event_key, subscription.id, channel)
-        ident = outbox_id(organisation_id, key)
+        # The event's and the subscription's ids are checked ids (not blank, no unit
+        # separator), the channel one of the subscription's: the key's own checks.
+        key = _new_key(event_key, subscription.id, channel)
+        ident = key_digest(organisation_id, event_key, subscription.id, channel)
         mid = self._message_id(ident, channel)
         footer = self._footer(subscription, channel)
         message: EmailMessage | SmsMessage
@@ -1112,15 +1202,18 @@ class Notifications:
             if parts is None:
                 full = version.compiled.render_email(values)
                 parts = (full.subject, full.html, full.text)
-            message = EmailMessage(
-                sender=self.settings.sender,
-                sender_name=self.settings.sender_name,
-                to=(subscription.email,),
-                subject=parts[0],
-                text=parts[2] + footer.text,
-                html=parts[1] + footer.html,
-                headers=footer.headers,
-                message_id=mid,
+            # The texts are the renderer's str output; the rest are checked settings,
+            # the subscription's validated address and the footer's tuple of headers.
+            # EmailMessage has no validators, only converters to tuples, given tuples.
+            message = _new_email(
+                self.settings.sender,
+                self.settings.sender_name,
+                (subscription.email,),
+                parts[0],
+                parts[2] + footer.text,
+                parts[1] + footer.html,
+                footer.headers,
+                mid,
             )
         else:
             assert subscription.mobile is not None
@@ -1128,26 +1221,30 @@ class Notifications:
             letters = self._letters(uow, organisation_id, policy)
             # The text's cost (parts) is not needed to queue it, so the plain template is
             # rendered directly instead of through render_sms (which also counts the parts).
-            text = version.sms.render(values, types=version.types, language=version.language)
+            # The values were checked for the event; text fields joined in when they can be.
+            fast = version.plain_sms
+            text = fast.render(values) if fast is not None else None
+            if text is None:
+                text = version.sms.render(values, types=version.types, language=version.language)
             if self.settings.sms_unsubscribe_link:
                 text = f"{text} {footer.footer}"
-            message = SmsMessage(
-                to=subscription.mobile,
-                text=apply_policy(text, letters),
-                sender=self.settings.sms_sender,
-                reference=mid,
+            message = _new_sms(
+                subscription.mobile, apply_policy(text, letters), self.settings.sms_sender, mid
             )
         at = now.astimezone(UTC)  # the outbox keeps UTC
-        return OutboxMessage(
-            organisation_id=organisation_id,
-            id=ident,
-            key=key,
-            message=message,
-            message_id=mid,
-            template_key=version.key,
-            template_version=version.version,
-            next_attempt_at=due if due is not None else at,
-            created_at=at,
+        # The payload matches the key's channel (built for it above) and the times are
+        # aware (``now`` checked when the call began, ``due`` computed from it): the
+        # record's own validators would find nothing.
+        return _new_outbox(
+            organisation_id,
+            ident,
+            key,
+            message,
+            mid,
+            version.key,
+            version.version,
+            due if due is not None else at,
+            at,
         )
 
     def _email(
@@ -1326,8 +1423,35 @@ def _unsubscribe_headers(url: str) -> Any:
     )
 
 
+_Checks = tuple[frozenset[str], tuple[tuple[str, "FieldType", bool, bool], ...]]
+# id(fields tuple) -> (the tuple, kept so that its id is not reused; what to check)
+_VALUE_CHECKS: dict[int, tuple[tuple[TemplateField, ...], _Checks]] = {}
+
+
+def _value_checks(fields: tuple[TemplateField, ...]) -> _Checks:
+    """The declared names and, per field, (name, type, required, is text), kept per fields tuple.
+
+    Keyed by the tuple's identity (the memory store and ``notify_many`` hand the
+    same event type record to every event of a type; hashing the fields would
+    cost more than the check).
+    """
+    kept = _VALUE_CHECKS.get(id(fields))
+    if kept is not None and kept[0] is fields:
+        return kept[1]
+    from szo_core.templates.model import FieldType
+
+    checks: _Checks = (
+        frozenset(f.name for f in fields),
+        tuple((f.name, f.type, f.required, f.type is FieldType.TEXT) for f in fields),
+    )
+    if len(_VALUE_CHECKS) >= 512:
+        _VALUE_CHECKS.clear()
+    _VALUE_CHECKS[id(fields)] = (fields, checks)
+    return checks
+
+
 def _check_values(event_type: EventType, values: Mapping[str, object]) -> None:
-    declared = {field.name for field in event_type.fields}
+    declared, checks = _value_checks(event_type.fields)
     for name in values:
         if name not in declared:
             raise InvalidFormat(
@@ -1336,18 +1460,20 @@ def _check_values(event_type: EventType, values: Mapping[str, object]) -> None:
                 en="The event has a value for a field its type does not declare.",
                 where=name,
             )
-    for field in event_type.fields:
-        value = values.get(field.name)
+    for name, kind, required, text in checks:
+        value = values.get(name)
         if value is None:
-            if field.required:
+            if required:
                 raise UndefinedPlaceholder(
                     "templates.undefined",
                     sl="Za obvezno polje ni vrednosti.",
                     en="A required field has no value.",
-                    where=field.name,
+                    where=name,
                 )
             continue
-        check_value(field.type, value, field.name)
+        if text and type(value) is str:
+            continue  # what check_value accepts for text, without looking its type up
+        check_value(kind, value, name)
 
 
 def _email(value: str | None) -> str | None:

@@ -46,6 +46,7 @@ __all__ = [
     "IdempotencyKey",
     "OutboxMessage",
     "OutboxState",
+    "key_digest",
     "message_id_for",
     "new_message",
     "outbox_id",
@@ -149,10 +150,23 @@ def outbox_id(organisation_id: str, key: IdempotencyKey) -> str:
     >>> outbox_id("vrtec", IdempotencyKey("e", "+38641123456", Channel.SMS))
     '15a6ffb23e4269fa8a7b51e70c2421ec'
     """
-    text = _SEPARATOR.join(
-        (organisation_id, key.event.strip(), key.normalised_recipient(), key.channel.value)
-    )
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+    return key_digest(organisation_id, key.event, key.recipient, key.channel)
+
+
+def key_digest(organisation_id: str, event: str, recipient: str, channel: Channel) -> str:
+    """:func:`outbox_id` of ``IdempotencyKey(event, recipient, channel)``, the key not built.
+
+    For callers that build the key from values checked already and want its id
+    too (``notify`` does, twice per event); the same text hashed the same way.
+
+    >>> key_digest("vrtec", "e", "+38641123456", Channel.SMS)
+    '15a6ffb23e4269fa8a7b51e70c2421ec'
+    """
+    recipient = recipient.strip()
+    if channel is Channel.EMAIL:
+        recipient = recipient.lower()
+    text = f"{organisation_id}{_SEPARATOR}{event.strip()}{_SEPARATOR}{recipient}{_SEPARATOR}"
+    return hashlib.sha256(f"{text}{channel.value}".encode()).hexdigest()[:32]
 
 
 def message_id_for(message_id: str, message: EmailMessage | SmsMessage) -> str:
