@@ -71,7 +71,7 @@ from szo_core.notify.records import CaseEvent, Delivery, Outcome, Source, Subscr
 from szo_core.notify.service import Notifications
 from szo_core.notify.settings import NotifySettings
 from szo_core.outbox.records import IdempotencyKey, OutboxMessage, outbox_id
-from szo_core.ports import Storage
+from szo_core.ports import Storage, UnitOfWork
 from szo_core.templates.messages import CompiledMessage, compile_message
 from szo_core.templates.model import FieldType, TemplateField
 from szo_core.templates.plain import PlainTemplate
@@ -190,42 +190,47 @@ def _baseline(events: list[CaseEvent]) -> float:
     return time.process_time() - start
 
 
-def section_notify(
-    events: list[CaseEvent], subscribers: int, kind: str, tmp: Path, batch: int
+def _timed_batches(
+    events: list[CaseEvent],
+    subscribers: int,
+    kind: str,
+    tmp: Path,
+    batch: int,
+    run: Callable[[Notifications, UnitOfWork, list[CaseEvent]], object],
 ) -> float:
+    """CPU time of ``run`` over the events, one committed unit of work per ``batch``."""
     store = _store(kind, tmp)
     _world(store, subscribers)
     svc = _service()
     start = time.process_time()
     for first in range(0, len(events), batch):
         with store.unit_of_work() as uow:
-            for event in events[first : first + batch]:
-                svc.notify(uow, event, now=event.occurred_at)
+            run(svc, uow, events[first : first + batch])
             uow.commit()
     elapsed = time.process_time() - start
     with store.unit_of_work() as uow:
         queued = sum(uow.notify.outcome_counts(ORG).values())
     assert queued == 2 * len(events), queued  # the run did what it says (not a timing)
     return elapsed
+
+
+def section_notify(
+    events: list[CaseEvent], subscribers: int, kind: str, tmp: Path, batch: int
+) -> float:
+    def one_by_one(svc: Notifications, uow: UnitOfWork, chunk: list[CaseEvent]) -> None:
+        for event in chunk:
+            svc.notify(uow, event, now=event.occurred_at)
+
+    return _timed_batches(events, subscribers, kind, tmp, batch, one_by_one)
 
 
 def section_notify_many(
     events: list[CaseEvent], subscribers: int, kind: str, tmp: Path, batch: int
 ) -> float:
-    store = _store(kind, tmp)
-    _world(store, subscribers)
-    svc = _service()
-    start = time.process_time()
-    for first in range(0, len(events), batch):
-        chunk = events[first : first + batch]
-        with store.unit_of_work() as uow:
-            svc.notify_many(uow, chunk, now=chunk[-1].occurred_at)
-            uow.commit()
-    elapsed = time.process_time() - start
-    with store.unit_of_work() as uow:
-        queued = sum(uow.notify.outcome_counts(ORG).values())
-    assert queued == 2 * len(events), queued  # the run did what it says (not a timing)
-    return elapsed
+    def many(svc: Notifications, uow: UnitOfWork, chunk: list[CaseEvent]) -> None:
+        svc.notify_many(uow, chunk, now=chunk[-1].occurred_at)
+
+    return _timed_batches(events, subscribers, kind, tmp, batch, many)
 
 
 def section_records(

@@ -1002,24 +1002,11 @@ class Notifications:
         (aware: checked when the call began, or computed from it), so the row is
         built without running the validators again.
         """
-        if queued is None:
-            return _new_delivery(
-                event.organisation_id,
-                event.id,
-                subscription.id,
-                channel,
-                event.case_id,
-                event_type.code,
-                event_type.version,
-                event_type.event_class,
-                event.occurred_at,
-                outcome,
-                now,
-                None,
-                None,
-                None,
-                due_at,
-            )
+        queued_id, template, version = (
+            (None, None, None)
+            if queued is None
+            else (queued.id, queued.template_key, queued.template_version)
+        )
         return _new_delivery(
             event.organisation_id,
             event.id,
@@ -1032,9 +1019,9 @@ class Notifications:
             event.occurred_at,
             outcome,
             now,
-            queued.id,
-            queued.template_key,
-            queued.template_version,
+            queued_id,
+            template,
+            version,
             due_at,
         )
 

@@ -78,6 +78,7 @@ _ZERO = Decimal("0.00")
 _T = TypeVar("_T")
 
 _new_receipt = trusted_factory(Receipt)  # every field, in declaration order
+_new_posting = trusted_factory(Posting)  # every field, in declaration order
 _new_payment = trusted_factory(
     Posting,
     "organisation_id",
@@ -134,6 +135,48 @@ _Row = tuple[BankEntry, LedgerItem, Decimal | None, Decimal | None, str]
 
 The amounts are positive (None for nothing); the postings carry them negated.
 """
+
+
+def _row_receipt(org: str, row: _Row) -> tuple[object, ...]:
+    """The receipt of a row (a credit paid the short way), its fields in declaration order."""
+    entry, ledger_item, pays, _rest, how = row
+    return (
+        org,
+        entry.entry_id,
+        entry.file_kind,
+        ReceiptStatus.MATCHED,
+        entry.amount,
+        entry.booking_date,
+        entry.payer_name,
+        entry.payer_iban,
+        entry.reference,
+        entry.end_to_end_id,
+        entry.reason,
+        ledger_item.payer_id,
+        () if pays is None else (ledger_item.document,),
+        how,
+    )
+
+
+def _row_postings(org: str, row: _Row) -> Iterator[tuple[object, ...]]:
+    """The postings of a row: what its document took, then the rest as the payer's credit."""
+    entry, ledger_item, pays, rest, _how = row
+    entry_id, place = entry.entry_id, 1
+    for document, amount in ((ledger_item.document, pays), (None, rest)):
+        if amount is not None:
+            yield (
+                org,
+                f"{entry_id}:{place}",
+                ledger_item.payer_id,
+                document,
+                PostingKind.PAYMENT,
+                -amount,
+                entry.booking_date,
+                entry_id,
+                entry.end_to_end_id,
+                None,
+            )
+            place += 1
 
 
 class MatchBatch:
@@ -276,33 +319,17 @@ class MatchBatch:
         >>> list(MatchBatch().receipt_values())
         []
         """
+        astuple = attrs.astuple
         if self._receipts is not None or self._rows is None:
-            astuple = attrs.astuple
             for receipt in self.receipts:
                 yield astuple(receipt, recurse=False)
             return
-        org, matched, astuple = self._organisation_id, ReceiptStatus.MATCHED, attrs.astuple
+        org = self._organisation_id
         for row in self._rows:
             if type(row) is Match:
                 yield astuple(row.receipt, recurse=False)
-                continue
-            entry, ledger_item, pays, _rest, how = row  # type: ignore[misc]
-            yield (
-                org,
-                entry.entry_id,
-                entry.file_kind,
-                matched,
-                entry.amount,
-                entry.booking_date,
-                entry.payer_name,
-                entry.payer_iban,
-                entry.reference,
-                entry.end_to_end_id,
-                entry.reason,
-                ledger_item.payer_id,
-                () if pays is None else (ledger_item.document,),
-                how,
-            )
+            else:
+                yield _row_receipt(org, row)  # type: ignore[arg-type]
 
     def posting_values(self) -> Iterator[tuple[object, ...]]:
         """The postings' field values in declaration order, without building the records.
@@ -313,85 +340,33 @@ class MatchBatch:
         >>> list(MatchBatch().posting_values())
         []
         """
+        astuple = attrs.astuple
         if self._postings is not None or self._rows is None:
-            astuple = attrs.astuple
             for posting in self.postings:
                 yield astuple(posting, recurse=False)
             return
-        org, payment, astuple = self._organisation_id, PostingKind.PAYMENT, attrs.astuple
+        org = self._organisation_id
         for row in self._rows:
             if type(row) is Match:
                 for posting in row.postings:
                     yield astuple(posting, recurse=False)
-                continue
-            entry, ledger_item, pays, rest, _how = row  # type: ignore[misc]
-            entry_id = entry.entry_id
-            if pays is not None:
-                yield (
-                    org,
-                    f"{entry_id}:1",
-                    ledger_item.payer_id,
-                    ledger_item.document,
-                    payment,
-                    -pays,
-                    entry.booking_date,
-                    entry_id,
-                    entry.end_to_end_id,
-                    None,
-                )
-            if rest is not None:
-                yield (
-                    org,
-                    f"{entry_id}:{1 if pays is None else 2}",
-                    ledger_item.payer_id,
-                    None,
-                    payment,
-                    -rest,
-                    entry.booking_date,
-                    entry_id,
-                    entry.end_to_end_id,
-                    None,
-                )
+            else:
+                yield from _row_postings(org, row)  # type: ignore[arg-type]
 
     def _build_records(self) -> None:
-        # The records of the rows, as match() makes them (each field as decided there).
+        # The records of the rows, from the same values the storage adapters write.
         receipts: list[Receipt] = []
         postings: list[Posting] = []
         add_receipt, add_posting = receipts.append, postings.append
-        org, new_receipt, new_payment = self._organisation_id, _new_receipt, _new_payment
-        matched, payment = ReceiptStatus.MATCHED, PostingKind.PAYMENT
+        org, new_receipt, new_posting = self._organisation_id, _new_receipt, _new_posting
         for row in self._rows or ():
             if type(row) is Match:
                 add_receipt(row.receipt)
                 postings.extend(row.postings)
                 continue
-            entry, ledger_item, pays, rest, how = row  # type: ignore[misc]
-            entry_id, booked, e2e = entry.entry_id, entry.booking_date, entry.end_to_end_id
-            payer = ledger_item.payer_id
-            documents: tuple[str, ...] = ()
-            if pays is not None:
-                document = ledger_item.document
-                add_posting(
-                    new_payment(
-                        org, f"{entry_id}:1", payer, document, payment, -pays, booked,
-                        entry_id, e2e,
-                    )
-                )  # fmt: skip
-                documents = (document,)
-            if rest is not None:
-                add_posting(
-                    new_payment(
-                        org, f"{entry_id}:{len(documents) + 1}", payer, None, payment, -rest,
-                        booked, entry_id, e2e,
-                    )
-                )  # fmt: skip
-            add_receipt(
-                new_receipt(
-                    org, entry_id, entry.file_kind, matched, entry.amount, booked,
-                    entry.payer_name, entry.payer_iban, entry.reference, e2e, entry.reason,
-                    payer, documents, how,
-                )
-            )  # fmt: skip
+            for values in _row_postings(org, row):  # type: ignore[arg-type]
+                add_posting(new_posting(*values))
+            add_receipt(new_receipt(*_row_receipt(org, row)))  # type: ignore[arg-type]
         _set = object.__setattr__
         _set(self, "_receipts", tuple(receipts))
         _set(self, "_postings", tuple(postings))
