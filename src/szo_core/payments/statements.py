@@ -432,17 +432,36 @@ def _sniff(source: Source, label: str) -> BankFileKind:
                 where=f"{label}: DOCTYPE",
             )
         handle.seek(0)
-        try:
-            for _event, element in etree.iterparse(handle, events=("start",), no_network=True):
-                namespace = etree.QName(element).namespace or ""
+        # A pull parser keeps the events it read before a syntax error, so the root
+        # element decides the file's kind whatever lxml's buffering (lxml 6 raises
+        # on a small file before iterparse yields its first event).
+        parser = etree.XMLPullParser(events=("start",), no_network=True)
+        root: etree._Element | None = None
+        error: etree.XMLSyntaxError | None = None
+        while root is None and error is None:
+            chunk = handle.read(65536)
+            try:
+                if chunk:
+                    parser.feed(chunk)
+                else:
+                    parser.close()
+            except etree.XMLSyntaxError as exc:
+                error = exc
+            for _event, element in parser.read_events():
+                if isinstance(element, etree._Element):
+                    root = element
+                    break
+            if not chunk:
                 break
-        except etree.XMLSyntaxError as exc:
+        if root is None:
+            lineno = error.lineno if error is not None else None
             raise InvalidFormat(
                 "statements.not_xml",
                 sl="Datoteka ni veljaven XML.",
                 en="The file is not well-formed XML.",
-                where=f"{label}: line {exc.lineno}" if exc.lineno else label,
-            ) from None
+                where=f"{label}: line {lineno}" if lineno else label,
+            )
+        namespace = etree.QName(root).namespace or ""
     version = namespace.removeprefix(_NS_PREFIX)
     for kind in KINDS:
         if version == kind:
