@@ -12,6 +12,7 @@ import copy
 import pickle
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import attrs
 import pytest
@@ -19,6 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.receivables.test_match_all import _bank_items, _ledger_items, _one_by_one
 
+from szo_core.errors import InvalidType
 from szo_core.payments.statements import BankEntry, BankItem, DebitReject, EntryKind
 from szo_core.receivables import (
     Ledger,
@@ -225,3 +227,62 @@ def test_a_batch_made_of_records_is_equal_hashed_and_printed_by_them() -> None:
         batch.flags = ()  # type: ignore[misc]
     assert pickle.loads(pickle.dumps(batch)) == batch
     assert copy.copy(batch) == batch
+
+
+def test_the_commonest_credits_are_held_without_a_row_tuple() -> None:
+    # Paid in full by its reference: the item itself; nothing matched and nothing to
+    # suggest: None; anything else a row or a Match (the records are the same, above).
+    ledger = Ledger(ORG, [_item("D1", "50.00", reference="R1"), _item("D2", "9.00")], [])
+    entries = [
+        _credit("E1", "50.00", reference="R1"),
+        _credit("E2", "12.34"),
+        _credit("E3", "9.00", payer_iban=IBAN),  # an IBAN: a suggestion is looked for
+        _credit("E4", "1.00", reference="R1"),  # nothing open: a credit, a row
+    ]
+    given = list(entries)
+    batch = ledger.match_all(given)
+    given.clear()  # the batch keeps its own sequence of the entries
+    rows = batch._rows
+    assert rows is not None
+    assert rows[0] is ledger.items["D1"]
+    assert rows[1] is None
+    assert type(rows[2]).__name__ == "Match"
+    assert isinstance(rows[3], tuple)
+    assert batch.counts() == {ReceiptStatus.MATCHED: 2, ReceiptStatus.UNMATCHED: 2}
+    assert [r.entry_id for r in batch.receipts_with(ReceiptStatus.UNMATCHED)] == ["E2", "E3"]
+    assert [r.status for r in batch.receipts] == [
+        ReceiptStatus.MATCHED,
+        ReceiptStatus.UNMATCHED,
+        ReceiptStatus.UNMATCHED,
+        ReceiptStatus.MATCHED,
+    ]
+
+
+def test_an_items_amount_keeps_its_cents_and_so_does_the_open_amount() -> None:
+    item = _item("D1", "50")
+    assert str(item.amount) == "50.00"
+    assert str(_item("D2", "1.005").amount) == "1.005"  # more places are kept as given
+    ledger = Ledger(ORG, [item], [])
+    assert str(ledger.open["D1"]) == "50.00"
+    with pytest.raises(InvalidType) as caught:
+        attrs.evolve(item, amount=50.0)
+    assert caught.value.code == "receivables.money"
+
+
+def test_an_item_stored_without_its_cents_is_read_with_them(tmp_path: Path) -> None:
+    import sqlite3
+
+    from szo_core.adapters.sql import SqlStore
+
+    store = SqlStore.open(tmp_path / "ledger.sqlite")
+    try:
+        with store.unit_of_work() as uow:
+            uow.receivables.add_items([_item("D1", "50.00")])
+            uow.commit()
+        with sqlite3.connect(tmp_path / "ledger.sqlite") as db:  # a row from before the converter
+            db.execute("UPDATE szo_receivable_item SET amount = '50'")
+        with store.unit_of_work() as uow:
+            (item,) = uow.receivables.items(ORG)
+        assert str(item.amount) == "50.00"
+    finally:
+        store.dispose()

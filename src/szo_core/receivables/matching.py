@@ -56,7 +56,7 @@ import enum
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import NamedTuple, TypeVar
+from typing import NamedTuple, TypeVar, cast
 
 import attrs
 
@@ -136,6 +136,39 @@ _Row = tuple[BankEntry, LedgerItem, Decimal | None, Decimal | None, str]
 The amounts are positive (None for nothing); the postings carry them negated.
 """
 
+_Held = LedgerItem | _Row | Match | None
+"""What a batch holds for an entry: the item a credit paid in full by its reference
+(the commonest case, so no tuple is made for it), another credit paid the short way
+as a :data:`_Row`, None for a credit that matched nothing and has nothing to
+suggest (its receipt unmatched), or the :class:`Match` of anything else."""
+
+
+def _entry_receipt(
+    org: str,
+    entry: BankEntry,
+    status: ReceiptStatus,
+    payer_id: str | None = None,
+    documents: tuple[str, ...] = (),
+    how: str = "",
+) -> Receipt:
+    """The receipt of a statement entry, its values checked already (the amount in match())."""
+    return _new_receipt(
+        org,
+        entry.entry_id,
+        entry.file_kind,
+        status,
+        entry.amount,
+        entry.booking_date,
+        entry.payer_name,
+        entry.payer_iban,
+        entry.reference,
+        entry.end_to_end_id,
+        entry.reason,
+        payer_id,
+        documents,
+        how,
+    )
+
 
 def _row_receipt(org: str, row: _Row) -> tuple[object, ...]:
     """The receipt of a row (a credit paid the short way), its fields in declaration order."""
@@ -213,10 +246,11 @@ class MatchBatch:
         flags: The mandate flags raised.
     """
 
-    __slots__ = ("_organisation_id", "_postings", "_receipts", "_rows", "flags")
+    __slots__ = ("_entries", "_organisation_id", "_postings", "_receipts", "_rows", "flags")
 
     _organisation_id: str
-    _rows: Sequence[_Row | Match] | None
+    _entries: Sequence[BankItem]
+    _rows: Sequence[_Held] | None
     _receipts: tuple[Receipt, ...] | None
     _postings: tuple[Posting, ...] | None
     flags: tuple[MandateFlag, ...]
@@ -230,6 +264,7 @@ class MatchBatch:
     ) -> None:
         _set = object.__setattr__
         _set(self, "_organisation_id", "")
+        _set(self, "_entries", ())
         _set(self, "_rows", None)
         _set(self, "_receipts", tuple(receipts))
         _set(self, "_postings", tuple(postings))
@@ -237,11 +272,16 @@ class MatchBatch:
 
     @classmethod
     def _of_rows(
-        cls, organisation_id: str, rows: Sequence[_Row | Match], flags: Sequence[MandateFlag]
+        cls,
+        organisation_id: str,
+        entries: Sequence[BankItem],
+        rows: Sequence[_Held],
+        flags: Sequence[MandateFlag],
     ) -> MatchBatch:
         batch = cls.__new__(cls)
         _set = object.__setattr__
         _set(batch, "_organisation_id", organisation_id)
+        _set(batch, "_entries", entries)
         _set(batch, "_rows", rows)
         _set(batch, "_receipts", None)
         _set(batch, "_postings", None)
@@ -253,6 +293,20 @@ class MatchBatch:
 
     def __delattr__(self, name: str) -> None:
         raise attrs.exceptions.FrozenInstanceError
+
+    def _expanded(self) -> Iterator[_Row | Match]:
+        # Each entry's row, the compact ones written out (paid in full by reference,
+        # unmatched with nothing to suggest).
+        item_class, org = LedgerItem, self._organisation_id
+        for entry, row in zip(self._entries, self._rows or (), strict=True):
+            if type(row) is item_class:
+                assert isinstance(entry, BankEntry)
+                yield (entry, row, entry.amount, None, "reference")
+            elif row is None:
+                assert isinstance(entry, BankEntry)
+                yield Match(receipt=_entry_receipt(org, entry, ReceiptStatus.UNMATCHED))
+            else:
+                yield row  # type: ignore[misc]
 
     @property
     def receipts(self) -> tuple[Receipt, ...]:
@@ -287,14 +341,19 @@ class MatchBatch:
             return out
         out = {}
         short = 0
+        unmatched = 0
         for row in self._rows:
             if type(row) is Match:
                 status = row.receipt.status
                 out[status] = out.get(status, 0) + 1
-            else:
+            elif row is None:
+                unmatched += 1
+            else:  # paid the short way: matched
                 short += 1
         if short:
             out[ReceiptStatus.MATCHED] = out.get(ReceiptStatus.MATCHED, 0) + short
+        if unmatched:
+            out[ReceiptStatus.UNMATCHED] = out.get(ReceiptStatus.UNMATCHED, 0) + unmatched
         return out
 
     def receipts_with(self, *statuses: ReceiptStatus) -> tuple[Receipt, ...]:
@@ -306,9 +365,16 @@ class MatchBatch:
         wanted = set(statuses)
         if self._receipts is not None or self._rows is None or ReceiptStatus.MATCHED in wanted:
             return tuple(r for r in self.receipts if r.status in wanted)
-        return tuple(
-            row.receipt for row in self._rows if type(row) is Match and row.receipt.status in wanted
-        )
+        unmatched, org = ReceiptStatus.UNMATCHED in wanted, self._organisation_id
+        out: list[Receipt] = []
+        for entry, row in zip(self._entries, self._rows, strict=True):
+            if type(row) is Match:
+                if row.receipt.status in wanted:
+                    out.append(row.receipt)
+            elif row is None and unmatched:
+                assert isinstance(entry, BankEntry)
+                out.append(_entry_receipt(org, entry, ReceiptStatus.UNMATCHED))
+        return tuple(out)
 
     def receipt_values(self) -> Iterator[tuple[object, ...]]:
         """The receipts' field values in declaration order, without building the records.
@@ -325,7 +391,7 @@ class MatchBatch:
                 yield astuple(receipt, recurse=False)
             return
         org = self._organisation_id
-        for row in self._rows:
+        for row in self._expanded():
             if type(row) is Match:
                 yield astuple(row.receipt, recurse=False)
             else:
@@ -346,7 +412,7 @@ class MatchBatch:
                 yield astuple(posting, recurse=False)
             return
         org = self._organisation_id
-        for row in self._rows:
+        for row in self._expanded():
             if type(row) is Match:
                 for posting in row.postings:
                     yield astuple(posting, recurse=False)
@@ -359,7 +425,7 @@ class MatchBatch:
         postings: list[Posting] = []
         add_receipt, add_posting = receipts.append, postings.append
         org, new_receipt, new_posting = self._organisation_id, _new_receipt, _new_posting
-        for row in self._rows or ():
+        for row in self._expanded():
             if type(row) is Match:
                 add_receipt(row.receipt)
                 postings.extend(row.postings)
@@ -524,8 +590,8 @@ class Ledger:
         # items by their own reference.  Anything else (a document or an own reference
         # twice, a group reference that is also an invoice's) is left to _add_items,
         # which gives the same indexes item by item.
-        zero = _ZERO
-        open_ = {item.document: zero + item.amount for item in items}
+        # An item's amount has its cents already (LedgerItem's converter): no 0.00 + amount.
+        open_ = {item.document: item.amount for item in items}
         by_reference: dict[str, _Found] = {item.reference: item for item in items}  # type: ignore[misc]
         unique = len(open_) == len(items)
         if unique and len(by_reference) != len(items):
@@ -557,13 +623,12 @@ class Ledger:
         given, open_, by_reference = self._given, self.open, self._by_reference
         by_iban = self._by_iban if self._ibans_indexed else None
         by_document, by_e2e, by_payer = self._items, self._by_e2e, self._by_payer
-        zero = _ZERO
         for item in items:
             given.append(item)
             document = item.document
             amount = open_.get(document)
             if amount is None:
-                open_[document] = zero + item.amount
+                open_[document] = item.amount
             else:
                 self._repeated = True
                 open_[document] = amount + item.amount
@@ -721,21 +786,25 @@ class Ledger:
             szo_core.errors.InvalidType: As :meth:`match` (the items before the
                 bad one are applied to the ledger, as with :meth:`match`).
         """
-        rows: list[_Row | Match] = []
+        entries = items if type(items) is tuple else tuple(items)
+        rows: list[_Held] = []
         flags: list[MandateFlag] = []
         add_row = rows.append
         open_, credit, paid = self.open, self.credit, self._paid
-        by_reference, by_iban = self._by_reference.get, self._by_iban
+        # A dict's get takes any key: None (no reference) simply finds nothing.
+        by_reference = cast("Callable[[str | None], _Found | None]", self._by_reference.get)
+        by_iban = self._by_iban
         by_e2e: dict[str, _Found] | None = None
         zero, fast, decimal, item_class = _ZERO, not self._repeated, Decimal, LedgerItem
         credit_kind, entry_class = EntryKind.CREDIT, BankEntry
-        for item in items:
+        suggest = self.policy.suggest
+        for item in entries:
             if fast and type(item) is entry_class and item.kind is credit_kind:
                 # The usual case, as match() -> _credit() -> _pay() -> apply() does it,
                 # written down as one row (MatchBatch builds the records from it).
-                reference, e2e = item.reference, item.end_to_end_id
-                found = by_reference(reference) if reference else None
-                how = "reference"
+                # No reference (None, "") is a key of the index.
+                found = by_reference(item.reference)
+                how, e2e = "reference", item.end_to_end_id
                 if found is None and e2e:
                     if by_e2e is None:
                         by_e2e = self._e2e_index()
@@ -772,13 +841,19 @@ class Ledger:
                             by_iban[iban] = {found.payer_id}
                         else:
                             known.add(found.payer_id)
-                    add_row((item, found, pays, rest, how))
+                    if rest is None and how == "reference":  # then pays is the amount
+                        add_row(found)  # paid in full by its reference: the commonest case
+                    else:
+                        add_row((item, found, pays, rest, how))
+                    continue
+                if found is None and type(amount) is decimal and not (suggest and item.payer_iban):
+                    add_row(None)  # nothing matched, nothing to suggest: as _credit() would
                     continue
             one = self.match(item)
             add_row(one)
             if one.flag is not None:
                 flags.append(one.flag)
-        return MatchBatch._of_rows(self.organisation_id, rows, flags)
+        return MatchBatch._of_rows(self.organisation_id, entries, rows, flags)
 
     def _receipt(
         self,
@@ -803,23 +878,7 @@ class Ledger:
                 documents=tuple(documents),
                 how=how,
             )
-        # The values are checked already (the entry's amount in match()); no second check.
-        return _new_receipt(
-            self.organisation_id,
-            item.entry_id,
-            item.file_kind,
-            status,
-            item.amount,
-            item.booking_date,
-            item.payer_name,
-            item.payer_iban,
-            item.reference,
-            item.end_to_end_id,
-            item.reason,
-            payer_id,
-            tuple(documents),
-            how,
-        )
+        return _entry_receipt(self.organisation_id, item, status, payer_id, tuple(documents), how)
 
     def _pay(
         self, entry: BankEntry, documents: Sequence[str], how: str, *, prefix: str = ""

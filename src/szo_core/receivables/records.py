@@ -63,6 +63,15 @@ def _money(_instance: object, attribute: attrs.Attribute[Decimal], value: object
         )
 
 
+_CENTS = Decimal("0.00")
+
+
+def _to_cents(value: object) -> object:
+    # An item's amount carries at least the cents (``50`` → ``50.00``, ``1.005`` kept):
+    # the ledger's open amounts start as the items' amounts, as the store gives them.
+    return _CENTS + value if isinstance(value, Decimal) and value.is_finite() else value
+
+
 class ItemKind(enum.StrEnum):
     """The kind of a ledger item."""
 
@@ -109,7 +118,8 @@ class LedgerItem:
         document: The document's number (``2026-000007``, ``D2026-000002``): the key.
         payer_id: Who pays (the payment step's payer id, ``guardian:g1``).
         kind: Invoice or credit note.
-        amount: Positive for an invoice, negative for a credit note.
+        amount: Positive for an invoice, negative for a credit note; kept with
+            at least two decimal places (``Decimal("50")`` becomes ``50.00``).
         issued_on: The issue date.
         due_on: The due date (for a credit note, its issue date).
         reference: The invoice's own reference (SI12/RF, compact), or None.
@@ -126,7 +136,7 @@ class LedgerItem:
     document: str = attrs.field(validator=v.instance_of(str))
     payer_id: str = attrs.field(validator=v.instance_of(str))
     kind: ItemKind = attrs.field(default=ItemKind.INVOICE, converter=ItemKind)
-    amount: Decimal = attrs.field(validator=_money)
+    amount: Decimal = attrs.field(converter=_to_cents, validator=_money)
     issued_on: date
     due_on: date
     reference: str | None = None

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, Table, and_, insert, select, update
@@ -79,6 +80,7 @@ def _item_row(item: LedgerItem) -> dict[str, object]:
 
 # Rows read back were written from records that passed their validators: they are
 # rebuilt without running them again (szo_core.model._trusted), the enums converted.
+_CENTS = Decimal("0.00")
 _new_item = trusted_factory(LedgerItem)  # every field, in declaration order
 _new_posting = trusted_factory(Posting)  # every field, in declaration order
 _new_receipt = trusted_factory(Receipt)  # every field, in declaration order
@@ -90,7 +92,7 @@ def _item(v: dict[str, Any]) -> LedgerItem:
         v["document"],
         v["payer_id"],
         ItemKind(v["kind"]),
-        v["amount"],
+        _CENTS + v["amount"],  # as LedgerItem's converter (a row stored before it had one)
         v["issued_on"],
         v["due_on"],
         v["reference"],
