@@ -217,6 +217,7 @@ def test_key_digest_is_the_documented_digest_of_the_key(
 
     shown = recipient.strip().lower() if channel is Channel.EMAIL else recipient.strip()
     text = "\x1f".join((org, event.strip(), shown, channel.value))
-    assert key_digest(org, event, recipient, channel) == (
-        hashlib.sha256(text.encode()).hexdigest()[:32]
+    assert (
+        key_digest(org, event, recipient, channel)
+        == (hashlib.sha256(text.encode()).hexdigest()[:32])
     )
