@@ -833,7 +833,11 @@ class Notifications:
         each event at ``now`` (a later event sees what the earlier ones
         queued: duplicates, the rate limit), with what does not change within
         the call looked up once: each event type of the catalogue and the
-        organisation's SMS letter policy.  For a back office that dispatches
+        organisation's SMS letter policy, and the decisions and messages stored
+        with one :meth:`~szo_core.notify.ports.NotifyRepository.add_deliveries`
+        and one :meth:`~szo_core.ports.OutboxRepository.enqueue_many` (one
+        multi-row insert each on SQL; per event when a rate limit is set, as
+        the limit reads them).  For a back office that dispatches
         the events of a period at once (the real-time path is :meth:`notify`
         right after each commit).
 
