@@ -451,6 +451,15 @@ class OutboxRepository(Protocol):
         """Store a new message, or return the stored one with the same id."""
         ...
 
+    def enqueue_many(self, messages: Iterable[OutboxMessage]) -> tuple[OutboxMessage, ...]:
+        """:meth:`enqueue` each of ``messages`` in turn, in one write; what each returned, in order.
+
+        A message whose id is stored already, or given earlier in the same
+        call, stores nothing and gets the stored (or earlier) one back.  Every
+        message is checked before anything is stored.
+        """
+        ...
+
     def get(self, organisation_id: str, message_id: str) -> OutboxMessage:
         """Return the message with outbox id ``message_id``.
 

@@ -72,13 +72,13 @@ def test_the_collector_is_paused_for_the_call_and_back_on_after() -> None:
     setup(store)
     svc = service()
     seen: list[bool] = []
-    original = svc._notify
+    original = svc._decisions
 
-    def spy(*args: object) -> NotifyReport:
+    def spy(*args: object) -> object:
         seen.append(gc.isenabled())
         return original(*args)  # type: ignore[arg-type]
 
-    svc._notify = spy  # type: ignore[method-assign]
+    svc._decisions = spy  # type: ignore[method-assign]
     with store.unit_of_work() as uow:
         subscribe(svc, uow, "s1")
         svc.notify_many(uow, [event(1), event(2)], now=T0)
@@ -104,3 +104,55 @@ def test_a_collector_the_caller_turned_off_stays_off() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_an_event_that_raises_leaves_the_decisions_of_the_events_before_it() -> None:
+    """As notify() one by one: the writes of the events before the failing one are in the unit."""
+    store = MemoryStore()
+    setup(store)
+    svc = service()
+    with store.unit_of_work() as uow:
+        subscribe(svc, uow, "s1")
+        uow.commit()
+    unknown = event(9, code="zadeva.neznano")
+    with store.unit_of_work() as uow:
+        with pytest.raises(NotFound):
+            svc.notify_many(uow, [event(1), event(2), unknown, event(3)], now=T0)
+        decided = {d.event_id for d in uow.notify.deliveries(ORG)}
+        queued = {m.key.event for m in uow.outbox.for_organisation(ORG)}
+    assert decided == {"dms-1", "dms-2"}
+    assert {"notify:dms-1", "notify:dms-2"} <= queued
+    assert "notify:dms-3" not in queued
+
+
+@pytest.mark.parametrize("rate_limit", [None, RateLimit(max_messages=2, window=timedelta(hours=1))])
+def test_the_writes_go_in_at_once_unless_a_rate_limit_reads_them(
+    rate_limit: RateLimit | None,
+) -> None:
+    store = MemoryStore()
+    setup(store)
+    svc = service(rate_limit=rate_limit)
+    with store.unit_of_work() as uow:
+        subscribe(svc, uow, "s1")
+        uow.commit()
+    calls: list[str] = []
+    with store.unit_of_work() as uow:
+        notify, outbox = uow.notify, uow.outbox
+        add_deliveries, enqueue_many = notify.add_deliveries, outbox.enqueue_many
+
+        def deliveries_spy(deliveries: object) -> tuple[Delivery, ...]:
+            calls.append("deliveries")
+            return add_deliveries(deliveries)  # type: ignore[arg-type]
+
+        def outbox_spy(messages: object) -> object:
+            calls.append("outbox")
+            return enqueue_many(messages)  # type: ignore[arg-type]
+
+        notify.add_deliveries = deliveries_spy  # type: ignore[method-assign]
+        outbox.enqueue_many = outbox_spy  # type: ignore[method-assign]
+        reports = svc.notify_many(uow, [event(n) for n in range(4)], now=T0)
+    assert sum(r.queued for r in reports) > 0
+    assert calls.count("deliveries") == (1 if rate_limit is None else 4)  # one write per event
+    assert calls[:2] == ["deliveries", "outbox"]  # events past the limit queue no message
+    if rate_limit is None:
+        assert calls == ["deliveries", "outbox"]

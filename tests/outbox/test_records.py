@@ -199,3 +199,25 @@ def test_bad_policies_are_refused(changes: dict[str, object]) -> None:
         RetryPolicy(**changes)  # type: ignore[arg-type]
     assert caught.value.code == "outbox.retry_policy"
     assert caught.value.where == next(iter(changes))
+
+
+@given(
+    org=st.text(min_size=1, max_size=12),
+    event=st.text(min_size=1, max_size=20),
+    recipient=st.text(min_size=1, max_size=20),
+    channel=st.sampled_from(list(Channel)),
+)
+def test_key_digest_is_the_documented_digest_of_the_key(
+    org: str, event: str, recipient: str, channel: Channel
+) -> None:
+    """SHA-256 (32 hex digits) of org, event, recipient as compared, channel: \\x1f-joined."""
+    import hashlib
+
+    from szo_core.outbox.records import key_digest
+
+    shown = recipient.strip().lower() if channel is Channel.EMAIL else recipient.strip()
+    text = "\x1f".join((org, event.strip(), shown, channel.value))
+    assert (
+        key_digest(org, event, recipient, channel)
+        == (hashlib.sha256(text.encode()).hexdigest()[:32])
+    )

@@ -450,3 +450,88 @@ def test_a_subscription_moved_to_another_person_is_found_under_the_new_one(
     with backend.store.unit_of_work() as uow:
         assert uow.notify.subscriptions_of(ORG, "p-1") == ()
         assert [s.id for s in uow.notify.subscriptions_for_case(ORG, "c-1", ["p-7"])] == ["s1"]
+
+
+def test_add_deliveries_is_add_delivery_for_each_in_turn(backend: Backend) -> None:
+    """One write for many decisions: the same results, and the same reads afterwards."""
+    store = backend.store
+    at = [T0 + timedelta(minutes=m) for m in range(4)]
+    first = delivery("e1", decided_at=at[0])
+    commit(store, lambda u: u.notify.add_delivery(first))
+    batch = [
+        delivery("e2", decided_at=at[1]),
+        delivery("e1", outcome=Outcome.SKIPPED_UNCONFIRMED),  # stored already
+        delivery("e2", channel=Channel.EMAIL, decided_at=at[1]),
+        delivery("e2", decided_at=at[3], outcome=Outcome.DEFERRED),  # earlier in this call
+        delivery("e3", sid="s2", decided_at=at[2], outcome=Outcome.SKIPPED_KEY_ONLY),
+    ]
+    with store.unit_of_work() as uow:
+        results = uow.notify.add_deliveries(iter(batch))
+        assert uow.notify.add_deliveries([]) == ()
+        # seen at once in the same unit of work, as after add_delivery
+        assert uow.notify.count_sent_since(ORG, "s1", "c-1", Channel.SMS, at[0]) == 2
+        uow.commit()
+    assert [r is d for r, d in zip(results, batch, strict=True)] == [True, False, True, False, True]
+    assert results[1] == first
+    assert results[3] == batch[0]
+    with store.unit_of_work() as uow:
+        assert uow.notify.deliveries(ORG) == (first, batch[2], batch[0], batch[4])  # email < sms
+        assert uow.notify.count_sent_since(ORG, "s1", "c-1", Channel.SMS, at[0]) == 2
+        assert uow.notify.count_sent_since(ORG, "s1", "c-1", Channel.EMAIL, at[0]) == 1
+        counts = uow.notify.outcome_counts(ORG)
+        assert (counts[Outcome.QUEUED], counts[Outcome.SKIPPED_KEY_ONLY]) == (3, 1)
+
+
+def test_add_deliveries_are_rolled_back(backend: Backend) -> None:
+    with backend.store.unit_of_work() as uow:
+        uow.notify.add_deliveries([delivery("e1"), delivery("e2")])
+        uow.rollback()
+        uow.commit()
+    with backend.store.unit_of_work() as uow:
+        assert uow.notify.deliveries(ORG) == ()
+        assert uow.notify.count_sent_since(ORG, "s1", "c-1", Channel.SMS, T0) == 0
+
+
+@pytest.mark.parametrize("rate_limit", [None, 1])
+def test_notify_many_stores_what_notify_one_by_one_stores(
+    backend: Backend, rate_limit: int | None
+) -> None:
+    """notify_many's batched writes (add_deliveries, enqueue_many) on every backend."""
+    from tests.notify._world import ORG as TOWN
+    from tests.notify._world import T0 as START
+    from tests.notify._world import event, service, setup, subscribe
+
+    from szo_core.notify.settings import RateLimit
+
+    limit = None if rate_limit is None else RateLimit(max_messages=rate_limit)
+    svc = service(quiet_hours=None, rate_limit=limit)
+    events = [event(n, parties=("p-1", "p-2")) for n in (1, 2, 3)]
+    events.append(events[0])  # again in the same call: duplicates
+
+    def run(many: bool) -> object:
+        backend.reset()
+        store = backend.store
+        setup(store)
+        with store.unit_of_work() as uow:
+            subscribe(svc, uow, "s1")
+            subscribe(svc, uow, "s2", person="p-2", case_id=None, language="en", n=2)
+            uow.commit()
+        with store.unit_of_work() as uow:
+            if many:
+                reports = svc.notify_many(uow, events, now=START)
+            else:
+                reports = tuple(svc.notify(uow, e, now=START) for e in events)
+            uow.commit()
+        with store.unit_of_work() as uow:
+            queued = [  # the confirmations carry codes of their own each run
+                m for m in uow.outbox.for_organisation(TOWN) if m.key.event.startswith("notify:")
+            ]
+            return reports, uow.notify.deliveries(TOWN), queued
+
+    one, many = run(False), run(True)
+    assert many == one
+    reports, _, queued = many  # type: ignore[misc]
+    assert reports[-1].duplicates == len(reports[0].deliveries) > 0
+    assert len(queued) > 0
+    if rate_limit is not None:
+        assert any(r.count(Outcome.DIGEST_PENDING) for r in reports)

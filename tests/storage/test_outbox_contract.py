@@ -13,7 +13,7 @@ from tests.storage._backend import Backend
 from tests.storage.test_contract import backend_settings
 
 from szo_core.delivery.message import Attachment, EmailMessage, SmsMessage
-from szo_core.errors import ConcurrencyConflict, ConfigurationError, NotFound
+from szo_core.errors import ConcurrencyConflict, ConfigurationError, InvalidType, NotFound
 from szo_core.model import Group
 from szo_core.outbox import Channel, IdempotencyKey, OutboxMessage, OutboxState, new_message
 from szo_core.ports import Storage
@@ -419,3 +419,36 @@ def test_a_claim_never_takes_more_than_its_limit_whatever_the_plan(sql_backend: 
         uow.commit()
     assert sorted(m.key.event for m in claimed) == ["invoice:1", "invoice:2"]
     assert len(claim(sql_backend.store)) == 6
+
+
+def test_enqueue_many_is_enqueue_for_each_in_turn(backend: Backend) -> None:
+    """One write for many messages: new ones stored, a repeated or stored id gets the first."""
+    stored_before = email(1)
+    store_all(backend.store, stored_before)
+    changed = attrs.evolve(stored_before, message=attrs.evolve(stored_before.email, subject="X"))
+    later_twin = email(2, at=T0 + timedelta(hours=1))
+    batch = [email(2), sms(1), changed, later_twin, email(3, org="drug-vrtec")]
+    with backend.store.unit_of_work() as uow:
+        results = uow.outbox.enqueue_many(batch)
+        assert uow.outbox.enqueue_many([]) == ()
+        uow.commit()
+    assert [results[n] is batch[n] for n in (0, 1, 4)] == [True, True, True]
+    assert results[2] == stored_before  # stored already: the stored one, nothing new
+    assert results[3] == batch[0]  # the same id earlier in the call: the first
+    with backend.store.unit_of_work() as uow:
+        expected = sorted((stored_before, batch[0], batch[1]), key=lambda m: m.id)  # all at T0
+        assert uow.outbox.for_organisation(ORG) == tuple(expected)
+        assert uow.outbox.for_organisation("drug-vrtec") == (batch[4],)
+
+
+def test_enqueue_many_checks_every_message_first_and_rolls_back(backend: Backend) -> None:
+    with backend.store.unit_of_work() as uow:
+        with pytest.raises(InvalidType) as raised:
+            uow.outbox.enqueue_many([email(1), "not a message"])  # type: ignore[list-item]
+        assert raised.value.code == "outbox.message"
+        assert uow.outbox.find(ORG, email(1).id) is None
+        uow.outbox.enqueue_many([email(2)])
+        uow.rollback()
+        uow.commit()
+    with backend.store.unit_of_work() as uow:
+        assert uow.outbox.for_organisation(ORG) == ()

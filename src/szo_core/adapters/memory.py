@@ -601,6 +601,23 @@ class MemoryOutbox:
         _outbox_states.check_message(message)
         return self._table.add_new((message.organisation_id, message.id), message)
 
+    def enqueue_many(self, messages: Iterable[OutboxMessage]) -> tuple[OutboxMessage, ...]:
+        """:meth:`enqueue` each in turn (every one checked first); what each returned, in order.
+
+        >>> from datetime import UTC, datetime
+        >>> from szo_core.outbox.records import new_message
+        >>> sms = SmsMessage(to="+38641123456", text="Potrjeno.")
+        >>> m = new_message("vrtec", IdempotencyKey("b:1", "+38641123456", Channel.SMS), sms,
+        ...                 now=datetime(2026, 9, 1, tzinfo=UTC))
+        >>> stored = MemoryStore().unit_of_work().outbox.enqueue_many([m, attrs.evolve(m)])
+        >>> [s is m for s in stored]
+        [True, True]
+        """
+        check = _outbox_states.check_message
+        given = [check(message) for message in messages]
+        add_new = self._table.add_new
+        return tuple([add_new((m.organisation_id, m.id), m) for m in given])
+
     def find(self, organisation_id: str, message_id: str) -> OutboxMessage | None:
         """The message with outbox id ``message_id``, or None."""
         return self._table.get((organisation_id, message_id))

@@ -281,6 +281,41 @@ class MemoryNotifyRepository:
             self._by_group.replace(group, (*known, event_id))
         return delivery
 
+    def add_deliveries(self, deliveries: Iterable[Delivery]) -> tuple[Delivery, ...]:
+        """:meth:`add_delivery` for each in turn; what each returned, in order.
+
+        >>> from datetime import UTC, datetime
+        >>> from szo_core.adapters.memory import MemoryStore
+        >>> from szo_core.notify.catalogue import EventClass
+        >>> at = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
+        >>> d = Delivery(organisation_id="o", event_id="e1", subscription_id="s1",
+        ...              channel=Channel.SMS, case_id="c", event_code="x", event_version=1,
+        ...              event_class=EventClass.NOTIFIABLE, occurred_at=at,
+        ...              outcome=Outcome.SKIPPED_UNCONFIRMED, decided_at=at)
+        >>> uow = MemoryStore().unit_of_work()
+        >>> [stored is d for stored in uow.notify.add_deliveries([d, attrs.evolve(d)])]
+        [True, True]
+        """
+        add_new = self._deliveries.add_new
+        by_group = self._by_group
+        stored_all: list[Delivery] = []
+        for delivery in deliveries:
+            # add_delivery, inlined (one call per delivery less)
+            organisation_id = delivery.organisation_id
+            channel = delivery.channel._value_
+            event_id = delivery.event_id
+            subscription_id = delivery.subscription_id
+            stored = add_new((organisation_id, (event_id, subscription_id, channel)), delivery)
+            stored_all.append(stored)
+            if stored is not delivery:
+                continue
+            group = (organisation_id, (subscription_id, delivery.case_id, channel))
+            first = (event_id,)
+            known = by_group.add_new(group, first)
+            if known is not first:
+                by_group.replace(group, (*known, event_id))
+        return tuple(stored_all)
+
     @staticmethod
     def _group_key(
         organisation_id: str, subscription_id: str, case_id: str, channel: Channel

@@ -21,7 +21,8 @@ The rules every adapter keeps:
 * Deliveries are keyed by (event, subscription, channel):
   :meth:`~NotifyRepository.add_delivery` stores a new one and returns it, or
   returns the stored one and stores nothing (an event notified twice is
-  decided once).
+  decided once); :meth:`~NotifyRepository.add_deliveries` does the same for
+  many in one write (``notify_many``).
 
 >>> from szo_core.adapters.memory import MemoryStore
 >>> MemoryStore().unit_of_work().notify.event_types("obcina")
@@ -109,6 +110,14 @@ class NotifyRepository(Protocol):
 
     def add_delivery(self, delivery: Delivery) -> Delivery:
         """Store a new decision, or return the stored one for its key (storing nothing)."""
+        ...
+
+    def add_deliveries(self, deliveries: Iterable[Delivery]) -> tuple[Delivery, ...]:
+        """:meth:`add_delivery` each of ``deliveries`` in turn, in one write; the results in order.
+
+        For each: the delivery itself when it is new, else the one stored for
+        its key, or given earlier in the same call (which stores nothing).
+        """
         ...
 
     def update_delivery(self, delivery: Delivery) -> Delivery:

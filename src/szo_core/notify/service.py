@@ -833,7 +833,11 @@ class Notifications:
         each event at ``now`` (a later event sees what the earlier ones
         queued: duplicates, the rate limit), with what does not change within
         the call looked up once: each event type of the catalogue and the
-        organisation's SMS letter policy.  For a back office that dispatches
+        organisation's SMS letter policy, and the decisions and messages stored
+        with one :meth:`~szo_core.notify.ports.NotifyRepository.add_deliveries`
+        and one :meth:`~szo_core.ports.OutboxRepository.enqueue_many` (one
+        multi-row insert each on SQL; per event when a rate limit is set, as
+        the limit reads them).  For a back office that dispatches
         the events of a period at once (the real-time path is :meth:`notify`
         right after each commit).
 
@@ -863,10 +867,73 @@ class Notifications:
         from szo_core._gc import collector_paused
 
         check_aware(None, attrs.fields(Subscription).created_at, now)
+        with collector_paused(pause_collector):
+            return self._notify_all(uow, events, now)
+
+    def _notify_all(
+        self, uow: UnitOfWork, events: Iterable[CaseEvent], now: datetime
+    ) -> tuple[NotifyReport, ...]:
+        """The reports of :meth:`notify_many`: decisions event by event, the writes in batches.
+
+        Every event's decisions and messages are made in turn; they are stored
+        with one :meth:`~szo_core.notify.ports.NotifyRepository.add_deliveries`
+        and one :meth:`~szo_core.ports.OutboxRepository.enqueue_many` for the
+        whole call, which keep the one-by-one order (a decision repeated later
+        in the call is a duplicate of the first).  With a rate limit each
+        event's writes go in before the next event is decided (the limit reads
+        what was stored); when an event raises, those of the events before it
+        are written first, as :meth:`notify` one by one leaves them.  Kept in a
+        method of its own so that its lists are freed before the collector
+        resumes.
+        """
         types: dict[tuple[str, str], EventType] = {}
         policies: dict[str, list[LetterPolicy]] = {}
-        with collector_paused(pause_collector):
-            return tuple(self._notify(uow, event, now, types, policies) for event in events)
+        each = self.settings.rate_limit is not None
+        reports: list[NotifyReport] = []
+        pending: list[tuple[str, list[tuple[Delivery, OutboxMessage | None]]]] = []
+        for event in events:
+            try:
+                internal, decided = self._decisions(uow, event, now, types, policies)
+            except BaseException:
+                self._write(uow, pending, reports)
+                raise
+            if internal is not None:
+                self._write(uow, pending, reports)  # the reports stay in the events' order
+                reports.append(internal)
+                continue
+            pending.append((event.id, decided))
+            if each:
+                self._write(uow, pending, reports)
+        self._write(uow, pending, reports)
+        return tuple(reports)
+
+    @staticmethod
+    def _write(
+        uow: UnitOfWork,
+        pending: list[tuple[str, list[tuple[Delivery, OutboxMessage | None]]]],
+        reports: list[NotifyReport],
+    ) -> None:
+        """Store ``pending`` events' decisions and new messages; append their reports; clear it."""
+        if not pending:
+            return
+        stored = iter(uow.notify.add_deliveries([d for _, decided in pending for d, _ in decided]))
+        messages: list[OutboxMessage] = []
+        for event_id, decided in pending:
+            made: list[Delivery] = []
+            duplicates = 0
+            for delivery, message in decided:
+                if next(stored) is not delivery:
+                    duplicates += 1
+                    continue
+                if message is not None:
+                    messages.append(message)
+                made.append(delivery)
+            reports.append(
+                NotifyReport(event_id=event_id, deliveries=tuple(made), duplicates=duplicates)
+            )
+        pending.clear()
+        if messages:
+            uow.outbox.enqueue_many(messages)
 
     def _notify(
         self,
@@ -876,6 +943,30 @@ class Notifications:
         types: dict[tuple[str, str], EventType],
         policies: dict[str, list[LetterPolicy]],
     ) -> NotifyReport:
+        internal, decided = self._decisions(uow, event, now, types, policies)
+        if internal is not None:
+            return internal
+        made: list[Delivery] = []
+        duplicates = 0
+        for delivery, message in decided:
+            stored = uow.notify.add_delivery(delivery)
+            if stored is not delivery:
+                duplicates += 1
+                continue
+            if message is not None:
+                uow.outbox.enqueue(message)
+            made.append(stored)
+        return NotifyReport(event_id=event.id, deliveries=tuple(made), duplicates=duplicates)
+
+    def _decisions(
+        self,
+        uow: UnitOfWork,
+        event: CaseEvent,
+        now: datetime,
+        types: dict[tuple[str, str], EventType],
+        policies: dict[str, list[LetterPolicy]],
+    ) -> tuple[NotifyReport | None, list[tuple[Delivery, OutboxMessage | None]]]:
+        """The event's decisions and messages, nothing written; or the report of an internal one."""
         if not isinstance(event, CaseEvent):
             raise ConfigurationError(
                 "notify.event",
@@ -897,7 +988,7 @@ class Notifications:
             types[name] = event_type
         _check_values(event_type, event.values)
         if event_type.event_class is EventClass.INTERNAL:
-            return NotifyReport(event_id=event.id, internal=True)
+            return NotifyReport(event_id=event.id, internal=True), []
         subscriptions = uow.notify.subscriptions_for_case(
             event.organisation_id, event.case_id, event.parties
         )
@@ -906,22 +997,11 @@ class Notifications:
         event_key = f"notify:{event.id}"
         # Every decision and message first (reads and rendering only), then the writes:
         # a value that does not render leaves nothing half-written in the unit of work.
-        decided = [
+        return None, [
             self._decide_one(uow, event, event_key, event_type, subscription, channel, now, policy)
             for subscription in subscriptions[:_MAX_SUBSCRIPTIONS_PER_CALL]
             for channel in subscription.channels
         ]
-        made: list[Delivery] = []
-        duplicates = 0
-        for delivery, message in decided:
-            stored = uow.notify.add_delivery(delivery)
-            if stored is not delivery:
-                duplicates += 1
-                continue
-            if message is not None:
-                uow.outbox.enqueue(message)
-            made.append(stored)
-        return NotifyReport(event_id=event.id, deliveries=tuple(made), duplicates=duplicates)
 
     def _decide_one(
         self,

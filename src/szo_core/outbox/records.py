@@ -165,8 +165,10 @@ def key_digest(organisation_id: str, event: str, recipient: str, channel: Channe
     recipient = recipient.strip()
     if channel is Channel.EMAIL:
         recipient = recipient.lower()
-    text = f"{organisation_id}{_SEPARATOR}{event.strip()}{_SEPARATOR}{recipient}{_SEPARATOR}"
-    return hashlib.sha256(f"{text}{channel.value}".encode()).hexdigest()[:32]
+    # One f-string, and the member's value without the enum property (twice per event).
+    sep = _SEPARATOR
+    text = f"{organisation_id}{sep}{event.strip()}{sep}{recipient}{sep}{channel._value_}"
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def message_id_for(message_id: str, message: EmailMessage | SmsMessage) -> str:

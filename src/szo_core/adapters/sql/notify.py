@@ -320,6 +320,28 @@ def _insert_delivery(postgres: bool) -> Any:
     )
 
 
+@functools.cache
+def _insert_deliveries(postgres: bool) -> Any:
+    """The insert of ``add_deliveries``: ``ON CONFLICT DO NOTHING RETURNING`` the keys inserted.
+
+    Run with a list of rows: one multi-row ``INSERT`` per page of rows
+    (SQLAlchemy's "insertmanyvalues").
+    """
+    t = notify_delivery
+    keys = (t.c.organisation_id, t.c.event_id, t.c.subscription_id, t.c.channel)
+    if postgres:
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(t).on_conflict_do_nothing().returning(*keys)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(t).on_conflict_do_nothing().returning(*keys)
+
+
+def _delivery_name(d: Delivery) -> tuple[str, str, str, str]:
+    return (d.organisation_id, d.event_id, d.subscription_id, d.channel.value)
+
+
 class SqlNotifyRepository:
     """``uow.notify`` on SQLite and PostgreSQL (see the port)."""
 
@@ -527,6 +549,45 @@ class SqlNotifyRepository:
         found = self._delivery(delivery)
         assert found is not None
         return found
+
+    def add_deliveries(self, deliveries: Iterable[Delivery]) -> tuple[Delivery, ...]:
+        """:meth:`add_delivery` each in turn, in one multi-row insert; the results in order.
+
+        The first of each key in the call is inserted (``ON CONFLICT DO
+        NOTHING``); a later one with the same key gets the first back, and one
+        whose key was stored already gets the stored one.
+
+        >>> from datetime import UTC, datetime
+        >>> from szo_core.adapters.sql import SqlStore
+        >>> at = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
+        >>> d = Delivery(organisation_id="o", event_id="e1", subscription_id="s1",
+        ...              channel=Channel.SMS, case_id="c", event_code="x", event_version=1,
+        ...              event_class=EventClass.NOTIFIABLE, occurred_at=at,
+        ...              outcome=Outcome.SKIPPED_UNCONFIRMED, decided_at=at)
+        >>> with SqlStore.open(":memory:").unit_of_work() as uow:
+        ...     [stored is d for stored in uow.notify.add_deliveries([d, attrs.evolve(d)])]
+        [True, True]
+        """
+        given = list(deliveries)
+        first: dict[tuple[str, str, str, str], Delivery] = {}
+        for delivery in given:
+            first.setdefault(_delivery_name(delivery), delivery)
+        if not first:
+            return ()
+        postgres = self._uow._engine.dialect.name == "postgresql"
+        rows = [_delivery_row(d) for d in first.values()]
+        with self._uow.guard(self.kind):
+            result = self._uow.connection.execute(_insert_deliveries(postgres), rows)
+            inserted = {(r[0], r[1], r[2], r[3]) for r in result}
+        stored: dict[tuple[str, str, str, str], Delivery] = {}
+        for name, delivery in first.items():
+            if name in inserted:
+                stored[name] = delivery
+            else:
+                found = self._delivery(delivery)
+                assert found is not None
+                stored[name] = found
+        return tuple(stored[_delivery_name(d)] for d in given)
 
     def _delivery_key(self, d: Delivery) -> list[ColumnElement[bool]]:
         t = notify_delivery

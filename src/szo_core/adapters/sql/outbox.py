@@ -147,6 +147,31 @@ def _insert_statement(postgres: bool) -> Any:
     return sqlite_insert(outbox).on_conflict_do_nothing().returning(outbox.c.id)
 
 
+@functools.cache
+def _insert_many_statement(postgres: bool) -> Any:
+    """The insert of :meth:`SqlOutbox.enqueue_many`: ``... RETURNING organisation_id, id``.
+
+    Run with a list of rows: one multi-row ``INSERT ... VALUES ... ON CONFLICT DO
+    NOTHING`` per page of rows (SQLAlchemy's "insertmanyvalues"), each returning
+    the keys it inserted.
+    """
+    if postgres:
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return (
+            pg_insert(outbox)
+            .on_conflict_do_nothing()
+            .returning(outbox.c.organisation_id, outbox.c.id)
+        )
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return (
+        sqlite_insert(outbox)
+        .on_conflict_do_nothing()
+        .returning(outbox.c.organisation_id, outbox.c.id)
+    )
+
+
 _MARK_RETURNS = (
     outbox.c.state,
     outbox.c.attempts,
@@ -224,6 +249,39 @@ class SqlOutbox:
         if inserted is not None:
             return message
         return self.get(message.organisation_id, message.id)
+
+    def enqueue_many(self, messages: Iterable[OutboxMessage]) -> tuple[OutboxMessage, ...]:
+        """:meth:`enqueue` each in turn, in one multi-row insert; what each returned, in order.
+
+        Every message is checked first; the first of each id in the call is
+        inserted (``ON CONFLICT DO NOTHING``), a later one with the same id gets
+        the first back, and one whose id was stored already gets the stored one.
+
+        >>> from datetime import UTC, datetime
+        >>> from szo_core.adapters.sql import SqlStore
+        >>> from szo_core.delivery.message import SmsMessage
+        >>> from szo_core.outbox import Channel, IdempotencyKey, new_message
+        >>> m = new_message("o", IdempotencyKey("b:1", "+38641123456", Channel.SMS),
+        ...                 SmsMessage(to="+38641123456", text="Potrjeno."),
+        ...                 now=datetime(2026, 9, 1, tzinfo=UTC))
+        >>> with SqlStore.open(":memory:").unit_of_work() as uow:
+        ...     [s is m for s in uow.outbox.enqueue_many([m, attrs.evolve(m)])]
+        [True, True]
+        """
+        given = [check_message(message) for message in messages]
+        first: dict[tuple[str, str], OutboxMessage] = {}
+        for message in given:
+            first.setdefault((message.organisation_id, message.id), message)
+        if not first:
+            return ()
+        rows = [_row(message) for message in first.values()]
+        with self._uow.guard(self._kind):
+            result = self._uow.connection.execute(_insert_many_statement(self._postgres), rows)
+            inserted = {(row[0], row[1]) for row in result}
+        stored: dict[tuple[str, str], OutboxMessage] = {}
+        for name, message in first.items():
+            stored[name] = message if name in inserted else self.get(*name)
+        return tuple(stored[(message.organisation_id, message.id)] for message in given)
 
     def find(self, organisation_id: str, message_id: str) -> OutboxMessage | None:
         """The message with outbox id ``message_id``, or None."""
