@@ -255,6 +255,11 @@ class DebitReject:
 
     file_kind: BankFileKind = "pain.002.001.03"
 
+    @property
+    def reference(self) -> None:
+        """None: a reject carries no creditor reference (read as :attr:`BankEntry.reference` is)."""
+        return None
+
     def reason_text(self, language: Literal["sl", "en"] = "sl") -> str | None:
         """The reason's text (see :func:`reason_text`), or None without a reason."""
         return None if self.reason is None else reason_text(self.reason, language)

@@ -53,6 +53,7 @@ item with a zero posting.  Reasons such as AC04 or MD01
 from __future__ import annotations
 
 import enum
+import operator
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from decimal import Decimal
@@ -78,6 +79,7 @@ _ZERO = Decimal("0.00")
 _T = TypeVar("_T")
 
 _new_receipt = trusted_factory(Receipt)  # every field, in declaration order
+_REFERENCE = operator.attrgetter("reference")
 _new_posting = trusted_factory(Posting)  # every field, in declaration order
 _new_payment = trusted_factory(
     Posting,
@@ -798,12 +800,13 @@ class Ledger:
         zero, fast, decimal, item_class = _ZERO, not self._repeated, Decimal, LedgerItem
         credit_kind, entry_class = EntryKind.CREDIT, BankEntry
         suggest = self.policy.suggest
-        for item in entries:
+        # Each item's own reference looked up as the loop takes it, at C speed (no item
+        # changes the index; no reference, None or "", is a key of it).
+        founds = map(by_reference, map(_REFERENCE, entries))
+        for item, found in zip(entries, founds, strict=True):
             if fast and type(item) is entry_class and item.kind is credit_kind:
                 # The usual case, as match() -> _credit() -> _pay() -> apply() does it,
                 # written down as one row (MatchBatch builds the records from it).
-                # No reference (None, "") is a key of the index.
-                found = by_reference(item.reference)
                 how, e2e = "reference", item.end_to_end_id
                 if found is None and e2e:
                     if by_e2e is None:
