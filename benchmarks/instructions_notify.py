@@ -1,0 +1,82 @@
+"""Instruction counts of bench_notify's ``many`` section and its baseline, under callgrind.
+
+As ``instructions_reconcile.py`` does for reconciliation: one part runs once to
+warm it, then once more inside ``functools.reduce``, and callgrind, told to
+collect only inside that C function, counts the second run.  ``many`` is
+``Notifications.notify_many`` over the events, one committed unit of work per
+10,000 (a new memory store and service, as the timed benchmark makes them);
+``baseline`` is bare Jinja2 rendering the same three texts per event.
+
+Run (from the project folder)::
+
+    for part in baseline many; do
+      valgrind --tool=callgrind --collect-atstart=no --toggle-collect=functools_reduce \\
+        --callgrind-out-file=/dev/null \\
+        .venv/bin/python benchmarks/instructions_notify.py $part --events 20000 \\
+        --subscribers 2000 2>&1 | grep Collected
+    done
+
+Instructions are not time: a memory store that keeps every record as a Python
+object costs cache misses and page faults that no instruction count shows, which
+is why the timed ratio is higher (docs/notifications.md, "Speed").
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gc
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import jinja2
+
+import bench_notify as bench  # beside this file: python puts its folder on the path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("part", choices=("baseline", "many"))
+    parser.add_argument("--events", type=int, default=20_000)
+    parser.add_argument("--subscribers", type=int, default=2_000)
+    parser.add_argument("--batch", type=int, default=10_000)
+    args = parser.parse_args()
+    events = bench._events(args.events, args.subscribers)
+    env, html_env = jinja2.Environment(autoescape=False), jinja2.Environment(autoescape=True)
+    subject, html = env.from_string(bench.SUBJECT), html_env.from_string(bench.HTML)
+    sms = env.from_string(bench.SMS.replace("((", "{{ ").replace("))", " }}"))
+
+    def baseline() -> Callable[[], None]:
+        def run() -> None:
+            for event in events:
+                values = event.values
+                subject.render(values)
+                html.render(values)
+                sms.render(values)
+
+        return run
+
+    def many() -> Callable[[], None]:
+        store = bench._store("memory", Path(tempfile.gettempdir()))
+        bench._world(store, args.subscribers)
+        svc = bench._service()
+
+        def run() -> None:
+            for first in range(0, len(events), args.batch):
+                chunk = events[first : first + args.batch]
+                with store.unit_of_work() as uow:
+                    svc.notify_many(uow, chunk, now=chunk[-1].occurred_at)
+                    uow.commit()
+
+        return run
+
+    make = {"baseline": baseline, "many": many}[args.part]
+    make()()  # warm
+    run = make()  # a new store and service for the counted run
+    gc.collect()
+    functools.reduce(lambda _none, each: each(), [run], None)
+
+
+if __name__ == "__main__":
+    main()
