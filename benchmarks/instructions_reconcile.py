@@ -35,9 +35,8 @@ import tempfile
 from pathlib import Path
 
 import bench_reconcile as bench  # beside this file: python puts its folder on the path
-from szo_core._gc import collector_paused
 from szo_core.payments.statements import BankEntry, read_bank_file
-from szo_core.receivables import Ledger, LedgerItem
+from szo_core.receivables import LedgerItem
 
 
 def _cache(n: int) -> Path:
@@ -60,21 +59,11 @@ def count(part: str, n: int) -> None:
     loaded: tuple[list[LedgerItem], list[BankEntry]] = pickle.loads(_cache(n).read_bytes())
     items, entries = loaded
 
-    def baseline() -> None:
-        with collector_paused():
-            open_amounts = {i.reference: i.amount for i in items}
-            for entry in entries:
-                ref = entry.reference
-                if ref is not None and ref in open_amounts:
-                    open_amounts[ref] -= entry.amount
+    part_of = {"baseline": bench.join_on_reference, "match": bench.match_in_thousands}[part]
 
-    def match() -> None:
-        with collector_paused():
-            ledger = Ledger(bench.ORG, items, [])
-            for start in range(0, len(entries), 1000):
-                ledger.match_all(entries[start : start + 1000])
+    def run() -> None:
+        part_of(items, entries)
 
-    run = {"baseline": baseline, "match": match}[part]
     run()
     gc.collect()
     functools.reduce(lambda _none, each: each(), [run], None)

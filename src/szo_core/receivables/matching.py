@@ -145,16 +145,16 @@ as a :data:`_Row`, None for a credit that matched nothing and has nothing to
 suggest (its receipt unmatched), or the :class:`Match` of anything else."""
 
 
-def _entry_receipt(
+def _receipt_values(
     org: str,
     entry: BankEntry,
     status: ReceiptStatus,
-    payer_id: str | None = None,
-    documents: tuple[str, ...] = (),
-    how: str = "",
-) -> Receipt:
-    """The receipt of a statement entry, its values checked already (the amount in match())."""
-    return _new_receipt(
+    payer_id: str | None,
+    documents: tuple[str, ...],
+    how: str,
+) -> tuple[object, ...]:
+    """The fields of a statement entry's receipt in declaration order (values checked already)."""
+    return (
         org,
         entry.entry_id,
         entry.file_kind,
@@ -172,25 +172,23 @@ def _entry_receipt(
     )
 
 
+def _entry_receipt(
+    org: str,
+    entry: BankEntry,
+    status: ReceiptStatus,
+    payer_id: str | None = None,
+    documents: tuple[str, ...] = (),
+    how: str = "",
+) -> Receipt:
+    """The receipt of a statement entry, its values checked already (the amount in match())."""
+    return _new_receipt(*_receipt_values(org, entry, status, payer_id, documents, how))
+
+
 def _row_receipt(org: str, row: _Row) -> tuple[object, ...]:
     """The receipt of a row (a credit paid the short way), its fields in declaration order."""
     entry, ledger_item, pays, _rest, how = row
-    return (
-        org,
-        entry.entry_id,
-        entry.file_kind,
-        ReceiptStatus.MATCHED,
-        entry.amount,
-        entry.booking_date,
-        entry.payer_name,
-        entry.payer_iban,
-        entry.reference,
-        entry.end_to_end_id,
-        entry.reason,
-        ledger_item.payer_id,
-        () if pays is None else (ledger_item.document,),
-        how,
-    )
+    documents = () if pays is None else (ledger_item.document,)
+    return _receipt_values(org, entry, ReceiptStatus.MATCHED, ledger_item.payer_id, documents, how)
 
 
 def _row_postings(org: str, row: _Row) -> Iterator[tuple[object, ...]]:
