@@ -5,11 +5,14 @@ warm it, then once more inside ``functools.reduce``, and callgrind, told to
 collect only inside that C function, counts the second run.  ``many`` is
 ``Notifications.notify_many`` over the events, one committed unit of work per
 10,000 (a new memory store and service, as the timed benchmark makes them);
-``baseline`` is bare Jinja2 rendering the same three texts per event.
+``baseline`` is bare Jinja2 rendering the same texts notify sends
+(``bench_notify.same_texts``: subject, HTML and text bodies with the footer, SMS
+text); ``bodies`` the narrower baseline of sessions 1-10 (``bench_notify.bodies``:
+subject, HTML body without the footer, SMS text).
 
 Run (from the project folder)::
 
-    for part in baseline many; do
+    for part in baseline bodies many; do
       valgrind --tool=callgrind --collect-atstart=no --toggle-collect=functools_reduce \\
         --callgrind-out-file=/dev/null \\
         .venv/bin/python benchmarks/instructions_notify.py $part --events 20000 \\
@@ -30,34 +33,25 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-import jinja2
-
 import bench_notify as bench  # beside this file: python puts its folder on the path
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("part", choices=("baseline", "many"))
+    parser.add_argument("part", choices=("baseline", "bodies", "many"))
     parser.add_argument("--events", type=int, default=20_000)
     parser.add_argument("--subscribers", type=int, default=2_000)
     parser.add_argument("--batch", type=int, default=10_000)
     args = parser.parse_args()
     events = bench._events(args.events, args.subscribers)
-    env, html_env = jinja2.Environment(autoescape=False), jinja2.Environment(autoescape=True)
-    subject, html = env.from_string(bench.SUBJECT), html_env.from_string(bench.HTML)
-    sms = env.from_string(bench.SMS.replace("((", "{{ ").replace("))", " }}"))
 
-    def baseline() -> Callable[[], None]:
-        def run() -> None:
-            for event in events:
-                values = event.values
-                subject.render(values)
-                html.render(values)
-                sms.render(values)
+    def baseline() -> Callable[[], object]:
+        return bench.same_texts(events, args.subscribers)
 
-        return run
+    def bodies() -> Callable[[], object]:
+        return bench.bodies(events)
 
-    def many() -> Callable[[], None]:
+    def many() -> Callable[[], object]:
         store = bench._store("memory", Path(tempfile.gettempdir()))
         bench._world(store, args.subscribers)
         svc = bench._service()
@@ -71,7 +65,7 @@ def main() -> None:
 
         return run
 
-    make = {"baseline": baseline, "many": many}[args.part]
+    make = {"baseline": baseline, "bodies": bodies, "many": many}[args.part]
     make()()  # warm
     run = make()  # a new store and service for the counted run
     gc.collect()
