@@ -7,10 +7,18 @@ checked at commit, locked decisions and prices, rollback.
 A :class:`MemoryStore` holds the committed state: one dict per table, each
 record immutable.  A :class:`MemoryUnitOfWork` writes into its own overlay;
 :meth:`~MemoryUnitOfWork.commit` checks that nobody else changed the same
-records meanwhile, checks references, and then builds *new* dicts for the
-changed tables and swaps them in (copy on commit), so a rollback (or an error
-at commit) simply drops the overlay and the committed state is never half
+records meanwhile, checks references, and only then publishes: it builds *new*
+dicts for the changed tables and swaps them in (copy on commit), so a rollback (or
+an error at commit) simply drops the overlay and the committed state is never half
 changed.  Reads see the overlay first, then the latest committed state.
+
+A table that no reference check reads, and whose committed dict nothing else
+holds at that moment (no other open unit of work has read it, no iteration is
+running over it), is updated in place instead, after every check has passed: no
+one can see it change, and a commit of a few rows into a large table (the outbox,
+the notification audit) then costs those rows, not a copy of the table
+(``benchmarks/bench_notify.py``).  Readers take the committed dict under the
+store's lock, so none can pick it up while a commit decides and updates.
 
 >>> from szo_core.model import Group
 >>> store = MemoryStore()
@@ -27,6 +35,7 @@ changed.  Reads see the overlay first, then the latest committed state.
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta
@@ -109,6 +118,25 @@ _DELETED: Any = object()
 _EMPTY: Mapping[Hashable, Any] = MappingProxyType({})
 
 
+def _sole_holder_count() -> int:
+    """What ``sys.getrefcount`` gives for a dict held only by one dict's value and one local.
+
+    Measured rather than assumed: interpreters differ in how many references
+    the call itself adds.  :meth:`MemoryTable._sole_committed` compares against it.
+    """
+    probe: dict[Hashable, object] = {}
+    holder = {"probe": probe}
+    count = sys.getrefcount(probe)
+    del holder
+    return count
+
+
+_SOLE_HOLDER = _sole_holder_count()
+# Updating a committed dict in place relies on the GIL: without it (a free-threaded
+# build) another thread could read the dict while it changes, so every commit copies.
+_IN_PLACE = getattr(sys, "_is_gil_enabled", lambda: True)()
+
+
 @attrs.frozen
 class _Lock:
     organisation_id: str
@@ -126,7 +154,8 @@ class MemoryStore:
 
     def __init__(self) -> None:
         self._tables: dict[str, Mapping[Hashable, object]] = {}
-        self._lock = threading.Lock()
+        # Re-entrant: a commit holds it while its tables read the committed dicts.
+        self._lock = threading.RLock()
         # Bumped after every commit that publishes a change: a unit of work's table
         # keeps the committed mapping it read until the generation moves on.
         self._generation = 0
@@ -144,7 +173,10 @@ class MemoryStore:
         return tuple(sorted(self._tables))
 
     def _committed(self, name: str) -> Mapping[Hashable, object]:
-        return self._tables.get(name, _EMPTY)
+        # Under the lock: a commit may update a dict in place once it knows that no one
+        # holds it, and no one may pick it up meanwhile.
+        with self._lock:
+            return self._tables.get(name, _EMPTY)
 
 
 class MemoryTable(Generic[V]):
@@ -268,8 +300,32 @@ class MemoryTable(Generic[V]):
                 raise duplicate(self.name, organisation_id, record_key)
             raise conflict(self.name, organisation_id, record_key)
 
+    def _sole_committed(self) -> dict[Hashable, V] | None:
+        """The committed dict, if nothing but the store holds it; else None.
+
+        The caller holds the store's lock (so no reader can pick the dict up) and
+        may then update it in place.  This table's own cached view is dropped
+        first; any other reference (another unit's view, a running iteration, a
+        repository's cache) makes it None, and the commit copies as usual.
+        """
+        self._view = _EMPTY
+        self._seen = -1
+        if not _IN_PLACE:
+            return None
+        committed = self._store._tables.get(self.name)
+        if type(committed) is not dict or sys.getrefcount(committed) != _SOLE_HOLDER:
+            return None
+        return committed
+
+    def _apply(self, committed: dict[Hashable, V]) -> None:
+        """Write this unit's changes into ``committed`` itself (see :meth:`_sole_committed`)."""
+        changes = self._changes
+        committed.update(changes)
+        for key in [key for key, value in changes.items() if value is _DELETED]:
+            del committed[key]
+
     def _merged(self) -> Mapping[Hashable, V]:
-        # A new dict (the committed one is never changed: other units may be reading it),
+        # A new dict (the committed one is not changed: other units may be reading it),
         # copied and updated in C; nothing outside this module gets the dict itself.
         committed = self._committed()
         merged: dict[Hashable, V] = committed.copy() if type(committed) is dict else dict(committed)
@@ -288,6 +344,10 @@ class MemoryTable(Generic[V]):
     def _reset(self) -> None:
         self._changes.clear()
         self._base.clear()
+        # A finished unit keeps no committed dict alive (so a later commit can update
+        # it in place); it reads the latest again if it is used once more.
+        self._view = _EMPTY
+        self._seen = -1
 
 
 def _bump(record: R) -> R:
@@ -774,6 +834,7 @@ _REFERENCES: tuple[tuple[str, str, Callable[[Any], Iterable[object]]], ...] = (
     ("reservations", "children", lambda r: (r.child_code,)),
     ("absences", "children", lambda a: (a.child_code,)),
 )
+_REFERENCED = frozenset(name for source, target, _ in _REFERENCES for name in (source, target))
 
 
 class MemoryUnitOfWork:
@@ -969,10 +1030,19 @@ class MemoryUnitOfWork:
                 changed = {name: t for name, t in self._tables.items() if t.changed}
                 for table in changed.values():
                     table._check_base()
-                final = {name: t._merged() for name, t in changed.items()}
+                # Tables the reference checks read are always merged into new dicts (the
+                # checks read the result); the others in place when no one else holds them.
+                in_place = {
+                    name: committed
+                    for name, t in changed.items()
+                    if name not in _REFERENCED and (committed := t._sole_committed()) is not None
+                }
+                final = {name: t._merged() for name, t in changed.items() if name not in in_place}
                 self._check_references(final)
                 self._store._tables.update(final)
-                if final:
+                for name, committed in in_place.items():
+                    changed[name]._apply(committed)
+                if changed:
                     self._store._generation += 1
         except StorageError:
             self.rollback()
