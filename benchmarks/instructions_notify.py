@@ -46,7 +46,7 @@ def main() -> None:
     events = bench._events(args.events, args.subscribers)
 
     def baseline() -> Callable[[], object]:
-        return bench.same_texts(events, args.subscribers)
+        return bench.same_texts(events)
 
     def bodies() -> Callable[[], object]:
         return bench.bodies(events)

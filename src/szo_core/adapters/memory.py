@@ -317,22 +317,19 @@ class MemoryTable(Generic[V]):
             return None
         return committed
 
-    def _apply(self, committed: dict[Hashable, V]) -> None:
-        """Write this unit's changes into ``committed`` itself (see :meth:`_sole_committed`)."""
+    def _apply(self, target: dict[Hashable, V]) -> None:
+        """Write this unit's changes into ``target``: a copy, or the committed dict itself."""
         changes = self._changes
-        committed.update(changes)
+        target.update(changes)
         for key in [key for key, value in changes.items() if value is _DELETED]:
-            del committed[key]
+            del target[key]
 
     def _merged(self) -> Mapping[Hashable, V]:
         # A new dict (the committed one is not changed: other units may be reading it),
         # copied and updated in C; nothing outside this module gets the dict itself.
         committed = self._committed()
         merged: dict[Hashable, V] = committed.copy() if type(committed) is dict else dict(committed)
-        changes = self._changes
-        merged.update(changes)
-        for key in [key for key, value in changes.items() if value is _DELETED]:
-            del merged[key]
+        self._apply(merged)
         return merged
 
     def _deleted_keys(self) -> set[Hashable]:
